@@ -1,0 +1,1 @@
+namespace Saima.Scoring; internal static class Placeholder { }
