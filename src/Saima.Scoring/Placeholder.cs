@@ -1,1 +1,0 @@
-namespace Saima.Scoring; internal static class Placeholder { }

@@ -1,0 +1,108 @@
+namespace Saima.Scoring;
+
+/// <summary>What the engine computed for every period of a <see cref="Dataset"/>.</summary>
+public sealed class ScoringResult
+{
+    public required Scheme Scheme { get; init; }
+    public required Dataset Dataset { get; init; }
+
+    /// <summary>One per <see cref="Dataset.Periods"/>, same order.</summary>
+    public required PeriodResult[] Periods { get; init; }
+}
+
+/// <summary>
+/// The results of one period. Arrays are indexed [node][local unit], nodes being the scheme's
+/// indicators then its groups, local units those of <see cref="PeriodData.Units"/>.
+/// NaN is a missing number; <see cref="NoRank"/> a missing rank.
+/// </summary>
+public sealed class PeriodResult
+{
+    public const int NoRank = int.MinValue;
+
+    public required PeriodData Data { get; init; }
+    public required bool[] Screened { get; init; }
+
+    /// <summary>[indicator][unit]: value after denominating, transforming, imputing and treating.</summary>
+    public required double[][] Values { get; init; }
+
+    /// <summary>[node][unit]: normalised score or aggregate, after adjustments.</summary>
+    public required double[][] Scores { get; init; }
+    public required int[][] Ranks { get; init; }
+
+    /// <summary>Null without tracks.</summary>
+    public int[][]? TrackRanks { get; init; }
+
+    /// <summary>Rank in the previous period minus this rank; null when the data has no periods.</summary>
+    public int[][]? RankChanges { get; init; }
+
+    public required IReadOnlyList<WarningRow> Warnings { get; init; }
+
+    /// <summary>Filled only when explanations are asked for.</summary>
+    public IReadOnlyList<WeightRow> Weights { get; init; } = [];
+
+    /// <summary>Filled only when explanations are asked for.</summary>
+    public IReadOnlyList<TreatmentRow> Treatments { get; init; } = [];
+
+    /// <summary>Filled only when explanations are asked for: the chain from raw figure to score.</summary>
+    public Trace? Trace { get; init; }
+}
+
+/// <summary>One warning (预警) row: completion against time progress for a unit's indicator.</summary>
+public sealed record WarningRow(
+    int Unit,
+    int Indicator,
+    double Value,
+    double Target,
+    double Completion,
+    double Expected,
+    double Gap,
+    string? Level);
+
+/// <summary>A node's weight in a group: as given (or overridden, or entropy) and effective up to the root.</summary>
+public sealed record WeightRow(string? Track, int Node, double Weight, double EffectiveWeight);
+
+public enum TreatmentKind { None, Winsorised, Log }
+
+/// <summary>What outlier treatment did to one indicator over one set of compared units.</summary>
+public sealed record TreatmentRow(
+    string? Track,
+    int Indicator,
+    TreatmentKind Treatment,
+    int Points,
+    double SkewBefore,
+    double KurtosisBefore,
+    double SkewAfter,
+    double KurtosisAfter);
+
+/// <summary>
+/// The chain from raw figure to score, kept per stage so that every number can be explained:
+/// arrays [indicator][unit] for the indicator stages, [node][unit] for adjustments.
+/// </summary>
+public sealed class Trace
+{
+    public required double[][] Raw { get; init; }
+
+    /// <summary>The denominator value used (NaN where the indicator has none or it was missing).</summary>
+    public required double[][] Denominator { get; init; }
+    public required double[][] Denominated { get; init; }
+    public required double[][] Transformed { get; init; }
+
+    /// <summary>True where the value was missing and imputation filled it.</summary>
+    public required bool[][] Imputed { get; init; }
+    public required double[][] Treated { get; init; }
+
+    /// <summary>The target the rule used (prorated for cumulative indicators), NaN if none.</summary>
+    public required double[][] TargetUsed { get; init; }
+
+    /// <summary>[node][unit] score before bonus/penalty points.</summary>
+    public required double[][] ScoreBeforeAdjustment { get; init; }
+
+    /// <summary>[node][unit] bonus/penalty points applied (0 where none).</summary>
+    public required double[][] Adjustment { get; init; }
+
+    /// <summary>[node][unit] a short text of the rule that produced the score, e.g. "minmax [0,100]".</summary>
+    public required string[][] Rule { get; init; }
+
+    /// <summary>[group][unit] the children's weights as rescaled for this unit (aggregated children only).</summary>
+    public required double[][][] ChildWeights { get; init; }
+}
