@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Saima.Scoring;
 
 public sealed record ScoringOptions
@@ -9,6 +11,11 @@ public sealed record ScoringOptions
     public bool Parallel { get; init; } = true;
 }
 
+/// <summary>
+/// The scoring engine. Per period: denominate, transform, screen units, impute, treat outliers,
+/// normalise, weight, aggregate leaves-up (adding bonus/penalty points as each node is computed),
+/// rank. Pure and deterministic: every reduction runs over units in code order.
+/// </summary>
 public static partial class ScoringEngine
 {
     /// <summary>Scores every period of <paramref name="data"/> under <paramref name="scheme"/>.</summary>
@@ -16,6 +23,192 @@ public static partial class ScoringEngine
     /// <exception cref="ScoringException">A value outside a transform's domain, a non-positive child of a geometric mean, etc.</exception>
     public static ScoringResult Score(Scheme scheme, Dataset data, ScoringOptions? options = null)
     {
-        throw new NotSupportedException("engine under construction");
+        ArgumentNullException.ThrowIfNull(scheme);
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= new ScoringOptions();
+        Plan plan = Plan.Create(scheme, data);
+        int nPeriods = data.Periods.Length;
+
+        // Denominated and transformed values of every period first: `previous` imputation reads earlier periods.
+        var prepared = new Prepared[nPeriods];
+        Run(nPeriods, options.Parallel, p => prepared[p] = Prepare(plan, p));
+
+        var results = new PeriodResult[nPeriods];
+        Run(nPeriods, options.Parallel, p => results[p] = new PeriodScorer(plan, prepared, p, options.Explain).Score());
+
+        if (data.HasPeriods)
+        {
+            for (int p = 0; p < nPeriods; p++)
+            {
+                FillRankChanges(plan, results, p);
+            }
+        }
+
+        return new ScoringResult { Scheme = scheme, Dataset = data, Periods = results };
     }
+
+    private static void Run(int count, bool parallel, Action<int> body)
+    {
+        if (parallel && count > 1)
+        {
+            // Exceptions surface as the first one in period order, so errors are deterministic too.
+            var errors = new Exception?[count];
+            System.Threading.Tasks.Parallel.For(0, count, p =>
+            {
+                try
+                {
+                    body(p);
+                }
+                catch (Exception ex) when (ex is ScoringException or SchemeException)
+                {
+                    errors[p] = ex;
+                }
+            });
+            foreach (Exception? e in errors)
+            {
+                if (e is not null)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+                }
+            }
+
+            return;
+        }
+
+        for (int p = 0; p < count; p++)
+        {
+            body(p);
+        }
+    }
+
+    /// <summary>Values of one period after denominating and transforming, [indicator][local unit].</summary>
+    internal sealed class Prepared
+    {
+        public required double[][] Denominator { get; init; }
+        public required double[][] Denominated { get; init; }
+        public required double[][] Transformed { get; init; }
+
+        /// <summary>[global unit] local index in the period, or -1.</summary>
+        public required int[] LocalOf { get; init; }
+    }
+
+    private static Prepared Prepare(Plan plan, int p)
+    {
+        PeriodData pd = plan.Data.Periods[p];
+        int n = pd.Units.Length, nInd = plan.IndicatorCount;
+        var denominator = new double[nInd][];
+        var denominated = new double[nInd][];
+        var transformed = new double[nInd][];
+        for (int i = 0; i < nInd; i++)
+        {
+            IndicatorDef def = plan.Scheme.Indicators[i];
+            double[] raw = pd.Values[i];
+            double[] den;
+            double[] x;
+            if (plan.Denominator[i] >= 0)
+            {
+                den = pd.Values[plan.Denominator[i]];
+                x = new double[n];
+                for (int u = 0; u < n; u++)
+                {
+                    double d = den[u];
+
+                    // A missing or zero denominator gives a missing value.
+                    x[u] = double.IsNaN(d) || d == 0 ? double.NaN : raw[u] / d;
+                }
+            }
+            else
+            {
+                den = Nan(n);
+                x = raw;
+            }
+
+            double[] y = x;
+            if (def.Transform != Transform.None)
+            {
+                y = new double[n];
+                for (int u = 0; u < n; u++)
+                {
+                    if (double.IsNaN(x[u]))
+                    {
+                        y[u] = double.NaN;
+                        continue;
+                    }
+
+                    y[u] = Transforms.Apply(def.Transform, x[u]);
+                    if (!double.IsFinite(y[u]))
+                    {
+                        throw new ScoringException(
+                            $"{Where(pd.Period)}unit '{plan.Data.UnitCodes[pd.Units[u]]}', indicator '{def.Code}': value {Text(x[u])} is outside the domain of the transform {Transforms.Name(def.Transform)}");
+                    }
+                }
+            }
+
+            denominator[i] = den;
+            denominated[i] = x;
+            transformed[i] = y;
+        }
+
+        int[] localOf = new int[plan.Data.UnitCodes.Length];
+        Array.Fill(localOf, -1);
+        for (int u = 0; u < n; u++)
+        {
+            localOf[pd.Units[u]] = u;
+        }
+
+        return new Prepared { Denominator = denominator, Denominated = denominated, Transformed = transformed, LocalOf = localOf };
+    }
+
+    private static void FillRankChanges(Plan plan, PeriodResult[] results, int p)
+    {
+        PeriodResult cur = results[p];
+        int[][] change = cur.RankChanges!;
+        int n = cur.Data.Units.Length;
+        for (int node = 0; node < plan.NodeCount; node++)
+        {
+            Array.Fill(change[node], PeriodResult.NoRank);
+        }
+
+        if (p == 0)
+        {
+            return;
+        }
+
+        PeriodResult prev = results[p - 1];
+        int[] prevLocal = new int[plan.Data.UnitCodes.Length];
+        Array.Fill(prevLocal, -1);
+        for (int u = 0; u < prev.Data.Units.Length; u++)
+        {
+            prevLocal[prev.Data.Units[u]] = u;
+        }
+
+        for (int u = 0; u < n; u++)
+        {
+            int q = prevLocal[cur.Data.Units[u]];
+            if (q < 0)
+            {
+                continue;
+            }
+
+            for (int node = 0; node < plan.NodeCount; node++)
+            {
+                int before = prev.Ranks[node][q], now = cur.Ranks[node][u];
+                if (before != PeriodResult.NoRank && now != PeriodResult.NoRank)
+                {
+                    change[node][u] = before - now;
+                }
+            }
+        }
+    }
+
+    internal static double[] Nan(int n)
+    {
+        var a = new double[n];
+        Array.Fill(a, double.NaN);
+        return a;
+    }
+
+    internal static string Where(Period period) => period.Kind == PeriodKind.None ? string.Empty : $"period {period}, ";
+
+    internal static string Text(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }
