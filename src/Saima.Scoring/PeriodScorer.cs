@@ -18,6 +18,7 @@ public static partial class ScoringEngine
         private readonly Prepared[] _prepared;
         private readonly int _p;
         private readonly bool _explain;
+        private readonly bool _warnings;
         private readonly PeriodData _pd;
         private readonly Prepared _prep;
         private readonly int _n;
@@ -27,8 +28,9 @@ public static partial class ScoringEngine
         private readonly bool[] _screened;
         private readonly double[] _scratch;
 
-        public PeriodScorer(Plan plan, Prepared[] prepared, int p, bool explain)
+        public PeriodScorer(Plan plan, Prepared[] prepared, int p, bool explain, bool warnings)
         {
+            _warnings = warnings;
             _plan = plan;
             _prepared = prepared;
             _p = p;
@@ -216,7 +218,7 @@ public static partial class ScoringEngine
                 }
             }
 
-            double[][] adjustment = Adjustments();
+            double[]?[] adjustment = Adjustments();
             double[][]? before = _explain ? new double[nNodes][] : null;
             for (int i = 0; i < nInd; i++)
             {
@@ -290,7 +292,7 @@ public static partial class ScoringEngine
                 Ranks = ranks,
                 TrackRanks = trackRanks,
                 RankChanges = rankChanges,
-                Warnings = Warnings(),
+                Warnings = _warnings ? Warnings() : [],
                 Weights = _explain ? WeightRows(groupWeights) : [],
                 Treatments = treatments ?? (IReadOnlyList<TreatmentRow>)[],
                 Trace = _explain
@@ -304,7 +306,7 @@ public static partial class ScoringEngine
                         Treated = treated,
                         TargetUsed = targetUsed,
                         ScoreBeforeAdjustment = before!,
-                        Adjustment = adjustment,
+                        Adjustment = adjustment.Select(a => a ?? new double[_n]).ToArray(),
                         Rule = RuleTexts(),
                         ChildWeights = childWeights!,
                     }
@@ -312,15 +314,10 @@ public static partial class ScoringEngine
             };
         }
 
-        /// <summary>[node][unit] bonus/penalty points of this period.</summary>
-        private double[][] Adjustments()
+        /// <summary>[node][unit] bonus/penalty points of this period; a node without any has null.</summary>
+        private double[]?[] Adjustments()
         {
-            var points = new double[_plan.NodeCount][];
-            for (int node = 0; node < points.Length; node++)
-            {
-                points[node] = new double[_n];
-            }
-
+            var points = new double[]?[_plan.NodeCount];
             foreach (Adjustment a in _plan.Data.Adjustments)
             {
                 if (a.PeriodIndex >= 0 && a.PeriodIndex != _p)
@@ -331,15 +328,20 @@ public static partial class ScoringEngine
                 int u = _prep.LocalOf[a.Unit];
                 if (u >= 0)
                 {
-                    points[a.Node][u] += a.Points;
+                    (points[a.Node] ??= new double[_n])[u] += a.Points;
                 }
             }
 
             return points;
         }
 
-        private void Adjust(double[] scores, double[] points)
+        private void Adjust(double[] scores, double[]? points)
         {
+            if (points is null)
+            {
+                return;
+            }
+
             // Points on a missing score or a screened unit are ignored (screened scores are missing).
             for (int u = 0; u < _n; u++)
             {

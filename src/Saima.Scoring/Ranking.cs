@@ -13,67 +13,55 @@ public static class Ranking
     {
         int[] ranks = new int[size];
         Array.Fill(ranks, PeriodResult.NoRank);
+        if (roundTo is { } decimals)
+        {
+            RankBy(scores, units, ranks, s => Round(s, decimals));
+        }
+        else
+        {
+            RankBy(scores, units, ranks, static s => s);
+        }
+
+        return ranks;
+    }
+
+    /// <summary>The rank of a key is 1 + the number of strictly larger keys (competition ranking).</summary>
+    private static void RankBy<T>(double[] scores, int[] units, int[] ranks, Func<double, T> key)
+        where T : IComparable<T>
+    {
+        var keys = new T[units.Length];
+        var present = new int[units.Length];
         int m = 0;
-        int[] idx = new int[units.Length];
         foreach (int u in units)
         {
             if (!double.IsNaN(scores[u]))
             {
-                idx[m++] = u;
+                keys[m] = key(scores[u]);
+                present[m++] = u;
             }
         }
 
-        if (m == 0)
-        {
-            return ranks;
-        }
-
-        if (roundTo is { } decimals)
-        {
-            var keys = new decimal[m];
-            int[] order = idx[..m];
-            for (int k = 0; k < m; k++)
-            {
-                keys[k] = Round(scores[order[k]], decimals);
-            }
-
-            Array.Sort(keys, order);
-            AssignDescending(keys, order, ranks, static (a, b) => a == b);
-            return ranks;
-        }
-
-        double[] sortKeys = new double[m];
-        int[] ord = idx[..m];
+        var sorted = keys[..m];
+        Array.Sort(sorted);
         for (int k = 0; k < m; k++)
         {
-            sortKeys[k] = scores[ord[k]];
-        }
-
-        Array.Sort(sortKeys, ord);
-        AssignDescending(sortKeys, ord, ranks, static (a, b) => a == b);
-        return ranks;
-    }
-
-    /// <summary>Keys ascending: the rank of a key is 1 + the number of strictly larger keys.</summary>
-    private static void AssignDescending<T>(T[] keys, int[] order, int[] ranks, Func<T, T, bool> equal)
-    {
-        int m = keys.Length;
-        int k = m - 1;
-        while (k >= 0)
-        {
-            int start = k;
-            while (k > 0 && equal(keys[k - 1], keys[start]))
+            // Binary search for the count of keys ≤ this one.
+            T v = keys[k];
+            int lo = 0, hi = m;
+            while (lo < hi)
             {
-                k--;
+                int mid = (lo + hi) >>> 1;
+                if (sorted[mid].CompareTo(v) <= 0)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
             }
 
-            int rank = m - start;
-            for (int j = k; j <= start; j++)
-            {
-                ranks[order[j]] = rank;
-            }
-
-            k--;
+            ranks[present[k]] = m - lo + 1;
         }
     }
 

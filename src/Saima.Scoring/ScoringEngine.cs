@@ -7,6 +7,9 @@ public sealed record ScoringOptions
     /// <summary>Keep weights, treatment logs and the per-unit chain from raw figure to score.</summary>
     public bool Explain { get; init; }
 
+    /// <summary>Compute warning rows (completion against time progress) for indicators with targets.</summary>
+    public bool Warnings { get; init; } = true;
+
     /// <summary>Score periods in parallel (results are identical either way).</summary>
     public bool Parallel { get; init; } = true;
 }
@@ -34,7 +37,7 @@ public static partial class ScoringEngine
         Run(nPeriods, options.Parallel, p => prepared[p] = Prepare(plan, p));
 
         var results = new PeriodResult[nPeriods];
-        Run(nPeriods, options.Parallel, p => results[p] = new PeriodScorer(plan, prepared, p, options.Explain).Score());
+        Run(nPeriods, options.Parallel, p => results[p] = new PeriodScorer(plan, prepared, p, options.Explain, options.Warnings).Score());
 
         if (data.HasPeriods)
         {
