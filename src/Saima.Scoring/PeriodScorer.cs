@@ -55,6 +55,13 @@ public static partial class ScoringEngine
             _scratch = new double[_n];
         }
 
+        private int[] NoRanks()
+        {
+            var r = new int[_n];
+            Array.Fill(r, PeriodResult.NoRank);
+            return r;
+        }
+
         private string UnitCode(int u) => _plan.Data.UnitCodes[_pd.Units[u]];
 
         private bool[] Screen()
@@ -139,19 +146,30 @@ public static partial class ScoringEngine
             // Impute.
             var imputed = new double[nInd][];
             var imputedFlag = _explain ? new bool[nInd][] : null;
+            bool anyScreened = _active.Length < _n;
             for (int i = 0; i < nInd; i++)
             {
                 double[] x = _prep.Transformed[i];
-                double[] y = Nan(_n);
-                foreach (int u in _active)
-                {
-                    y[u] = x[u];
-                }
-
                 int ind = i;
-                foreach (Evaluation<ImputeStep> e in Evaluations(t => _plan.Impute[t][ind]))
+                List<Evaluation<ImputeStep>> evals = Evaluations(t => _plan.Impute[t][ind]);
+                double[] y;
+                if (!anyScreened && evals.TrueForAll(e => e.Rule.Method == ImputeMethod.None))
                 {
-                    Impute(i, e, x, y);
+                    // Nothing changes: share the column (later steps never write into their input).
+                    y = x;
+                }
+                else
+                {
+                    y = Nan(_n);
+                    foreach (int u in _active)
+                    {
+                        y[u] = x[u];
+                    }
+
+                    foreach (Evaluation<ImputeStep> e in evals)
+                    {
+                        Impute(i, e, x, y);
+                    }
                 }
 
                 imputed[i] = y;
@@ -249,20 +267,18 @@ public static partial class ScoringEngine
             // Rank.
             var ranks = new int[nNodes][];
             int[][]? trackRanks = _plan.HasTracks ? new int[nNodes][] : null;
+            var keyBuffer = new long[_n];
+            var orderBuffer = new int[_n];
             for (int node = 0; node < nNodes; node++)
             {
-                ranks[node] = Ranking.Rank(scores[node], _active, _n, scheme.RoundTo);
+                ranks[node] = NoRanks();
+                Ranking.RankInto(scores[node], _active, scheme.RoundTo, ranks[node], keyBuffer, orderBuffer);
                 if (trackRanks is not null)
                 {
-                    trackRanks[node] = new int[_n];
-                    Array.Fill(trackRanks[node], PeriodResult.NoRank);
+                    trackRanks[node] = NoRanks();
                     for (int t = 0; t < _plan.TrackCount; t++)
                     {
-                        int[] r = Ranking.Rank(scores[node], _activeByTrack[t], _n, scheme.RoundTo);
-                        foreach (int u in _activeByTrack[t])
-                        {
-                            trackRanks[node][u] = r[u];
-                        }
+                        Ranking.RankInto(scores[node], _activeByTrack[t], scheme.RoundTo, trackRanks[node], keyBuffer, orderBuffer);
                     }
                 }
             }
@@ -292,7 +308,7 @@ public static partial class ScoringEngine
                 Ranks = ranks,
                 TrackRanks = trackRanks,
                 RankChanges = rankChanges,
-                Warnings = _warnings ? Warnings() : [],
+                Warnings = _warnings && scheme.WarningRules is not null ? Warnings() : [],
                 Weights = _explain ? WeightRows(groupWeights) : [],
                 Treatments = treatments ?? (IReadOnlyList<TreatmentRow>)[],
                 Trace = _explain

@@ -13,55 +13,73 @@ public static class Ranking
     {
         int[] ranks = new int[size];
         Array.Fill(ranks, PeriodResult.NoRank);
-        if (roundTo is { } decimals)
-        {
-            RankBy(scores, units, ranks, s => Round(s, decimals));
-        }
-        else
-        {
-            RankBy(scores, units, ranks, static s => s);
-        }
-
+        RankInto(scores, units, roundTo, ranks, new long[units.Length], new int[units.Length]);
         return ranks;
     }
 
-    /// <summary>The rank of a key is 1 + the number of strictly larger keys (competition ranking).</summary>
-    private static void RankBy<T>(double[] scores, int[] units, int[] ranks, Func<double, T> key)
-        where T : IComparable<T>
+    /// <summary>
+    /// Writes the ranks of <paramref name="units"/> into <paramref name="ranks"/> (other entries untouched),
+    /// using the caller's scratch buffers (at least as long as <paramref name="units"/>).
+    /// </summary>
+    internal static void RankInto(double[] scores, int[] units, int? roundTo, int[] ranks, long[] longKeys, int[] order)
     {
-        var keys = new T[units.Length];
-        var present = new int[units.Length];
         int m = 0;
-        foreach (int u in units)
+        if (roundTo is { } decimals)
         {
-            if (!double.IsNaN(scores[u]))
+            var keys = new decimal[units.Length];
+            foreach (int u in units)
             {
-                keys[m] = key(scores[u]);
-                present[m++] = u;
+                if (!double.IsNaN(scores[u]))
+                {
+                    keys[m] = Round(scores[u], decimals);
+                    order[m++] = u;
+                }
             }
+
+            Array.Sort(keys, order, 0, m);
+            Assign(keys.AsSpan(0, m), order.AsSpan(0, m), ranks);
         }
-
-        var sorted = keys[..m];
-        Array.Sort(sorted);
-        for (int k = 0; k < m; k++)
+        else
         {
-            // Binary search for the count of keys ≤ this one.
-            T v = keys[k];
-            int lo = 0, hi = m;
-            while (lo < hi)
+            // Doubles mapped to integers of the same order sort faster than doubles with their NaN checks.
+            long[] keys = longKeys;
+            foreach (int u in units)
             {
-                int mid = (lo + hi) >>> 1;
-                if (sorted[mid].CompareTo(v) <= 0)
+                double v = scores[u];
+                if (!double.IsNaN(v))
                 {
-                    lo = mid + 1;
-                }
-                else
-                {
-                    hi = mid;
+                    long bits = BitConverter.DoubleToInt64Bits(v == 0 ? 0.0 : v);
+                    keys[m] = bits < 0 ? bits ^ long.MaxValue : bits;
+                    order[m++] = u;
                 }
             }
 
-            ranks[present[k]] = m - lo + 1;
+            Array.Sort(keys, order, 0, m);
+            Assign(keys.AsSpan(0, m), order.AsSpan(0, m), ranks);
+        }
+    }
+
+    /// <summary>Keys ascending: the rank of a key is 1 + the number of strictly larger keys.</summary>
+    private static void Assign<T>(ReadOnlySpan<T> keys, ReadOnlySpan<int> order, int[] ranks)
+        where T : IEquatable<T>
+    {
+        int m = keys.Length;
+        int k = m - 1;
+        while (k >= 0)
+        {
+            int top = k;
+            while (k > 0 && keys[k - 1].Equals(keys[top]))
+            {
+                k--;
+            }
+
+            int rank = m - top;
+            for (int j = k; j <= top; j++)
+            {
+                ranks[order[j]] = rank;
+            }
+
+            k--;
         }
     }
 

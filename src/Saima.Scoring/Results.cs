@@ -48,7 +48,7 @@ public sealed class PeriodResult
 }
 
 /// <summary>One warning (预警) row: completion against time progress for a unit's indicator.</summary>
-public sealed record WarningRow(
+public readonly record struct WarningRow(
     int Unit,
     int Indicator,
     double Value,

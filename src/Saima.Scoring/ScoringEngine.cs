@@ -7,7 +7,7 @@ public sealed record ScoringOptions
     /// <summary>Keep weights, treatment logs and the per-unit chain from raw figure to score.</summary>
     public bool Explain { get; init; }
 
-    /// <summary>Compute warning rows (completion against time progress) for indicators with targets.</summary>
+    /// <summary>Compute warning rows (completion against time progress) for indicators with targets, when the scheme has warning rules.</summary>
     public bool Warnings { get; init; } = true;
 
     /// <summary>Score periods in parallel (results are identical either way).</summary>
@@ -102,6 +102,7 @@ public static partial class ScoringEngine
         var denominator = new double[nInd][];
         var denominated = new double[nInd][];
         var transformed = new double[nInd][];
+        double[]? noDenominator = null;
         for (int i = 0; i < nInd; i++)
         {
             IndicatorDef def = plan.Scheme.Indicators[i];
@@ -122,7 +123,7 @@ public static partial class ScoringEngine
             }
             else
             {
-                den = Nan(n);
+                den = noDenominator ??= Nan(n);
                 x = raw;
             }
 
