@@ -35,7 +35,9 @@ public static partial class ScoringEngine
                         break;
                     case WeightingMethod.Entropy:
                         // With compare: all every track sees the same units, hence the same weights.
-                        weights[t] = _plan.CompareTrack
+                        // A track without units in this period has nothing to weigh.
+                        weights[t] = _activeByTrack[t].Length == 0 ? Nan(nChildren)
+                            : _plan.CompareTrack
                             ? EntropyWeights(def, children, scores, Compared(t))
                             : sharedEntropy ??= EntropyWeights(def, children, scores, _active);
                         break;
@@ -239,6 +241,38 @@ public static partial class ScoringEngine
 
             // A stable sort keeps children of equal score in scheme order.
             (double X, double W)[] sorted = xs.OrderBy(e => e.X).ToArray();
+
+            // Weights are decimal numbers written in the scheme (0.1, 0.2, 0.3): summed as binary
+            // doubles, 0.1 + 0.2 misses 0.3, and "exactly half" would never be seen. Summed as
+            // decimals (each weight taken to its 15 significant digits), it is.
+            if (sorted.All(e => Math.Abs(e.W) < 1e20))
+            {
+                decimal total = 0;
+                var dw = new decimal[sorted.Length];
+                for (int k = 0; k < sorted.Length; k++)
+                {
+                    dw[k] = (decimal)sorted[k].W;
+                    total += dw[k];
+                }
+
+                decimal dHalf = total / 2, dCum = 0;
+                for (int k = 0; k < sorted.Length; k++)
+                {
+                    dCum += dw[k];
+                    if (dCum > dHalf)
+                    {
+                        return sorted[k].X;
+                    }
+
+                    if (dCum == dHalf)
+                    {
+                        return k + 1 < sorted.Length ? (sorted[k].X + sorted[k + 1].X) / 2 : sorted[k].X;
+                    }
+                }
+
+                return sorted[^1].X;
+            }
+
             double half = sumW / 2, cum = 0;
             for (int k = 0; k < sorted.Length; k++)
             {

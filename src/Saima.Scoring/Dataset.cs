@@ -401,6 +401,15 @@ public sealed class DatasetBuilder
             adjustments.Add(new Adjustment(remap[u], a.Points, p, a.Node, a.Reason));
         }
 
+        // A canonical order, so that the sum of several items on one score does not depend on row order.
+        adjustments.Sort(static (a, b) =>
+        {
+            int c = a.Unit.CompareTo(b.Unit);
+            c = c != 0 ? c : a.Node.CompareTo(b.Node);
+            c = c != 0 ? c : a.PeriodIndex.CompareTo(b.PeriodIndex);
+            return c != 0 ? c : a.Points.CompareTo(b.Points);
+        });
+
         string?[] names = new string?[nUnits];
         for (int i = 0; i < nUnits; i++)
         {

@@ -907,6 +907,12 @@ public static partial class ScoringEngine
             int nInd = _plan.IndicatorCount, nNodes = _plan.NodeCount;
             for (int t = 0; t < _plan.TrackCount; t++)
             {
+                if (_plan.HasTracks && _activeByTrack[t].Length == 0)
+                {
+                    // No rows for a track none of whose units is scored in this period.
+                    continue;
+                }
+
                 string? track = _plan.HasTracks ? _plan.TrackNames[t] : null;
                 var weight = new double[nNodes];
                 var share = new double[nNodes];

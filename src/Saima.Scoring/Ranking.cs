@@ -24,39 +24,26 @@ public static class Ranking
     internal static void RankInto(double[] scores, int[] units, int? roundTo, int[] ranks, long[] longKeys, int[] order)
     {
         int m = 0;
-        if (roundTo is { } decimals)
+        long[] keys = longKeys;
+        foreach (int u in units)
         {
-            var keys = new decimal[units.Length];
-            foreach (int u in units)
+            double v = scores[u];
+            if (!double.IsNaN(v))
             {
-                if (!double.IsNaN(scores[u]))
+                if (roundTo is { } decimals)
                 {
-                    keys[m] = Round(scores[u], decimals);
-                    order[m++] = u;
+                    v = RoundKey(v, decimals);
                 }
-            }
 
-            Array.Sort(keys, order, 0, m);
-            Assign(keys.AsSpan(0, m), order.AsSpan(0, m), ranks);
-        }
-        else
-        {
-            // Doubles mapped to integers of the same order sort faster than doubles with their NaN checks.
-            long[] keys = longKeys;
-            foreach (int u in units)
-            {
-                double v = scores[u];
-                if (!double.IsNaN(v))
-                {
-                    long bits = BitConverter.DoubleToInt64Bits(v == 0 ? 0.0 : v);
-                    keys[m] = bits < 0 ? bits ^ long.MaxValue : bits;
-                    order[m++] = u;
-                }
+                // Doubles mapped to integers of the same order sort faster than doubles with their NaN checks.
+                long bits = BitConverter.DoubleToInt64Bits(v == 0 ? 0.0 : v);
+                keys[m] = bits < 0 ? bits ^ long.MaxValue : bits;
+                order[m++] = u;
             }
-
-            Array.Sort(keys, order, 0, m);
-            Assign(keys.AsSpan(0, m), order.AsSpan(0, m), ranks);
         }
+
+        Array.Sort(keys, order, 0, m);
+        Assign(keys.AsSpan(0, m), order.AsSpan(0, m), ranks);
     }
 
     /// <summary>Keys ascending: the rank of a key is 1 + the number of strictly larger keys.</summary>
@@ -86,17 +73,28 @@ public static class Ranking
     /// <summary>
     /// Rounds half away from zero at <paramref name="decimals"/> places of the shortest round-trip
     /// decimal text of <paramref name="x"/> (so 2.675, stored as 2.67499999…, rounds to 2.68 as a
-    /// person reading "2.675" would).
+    /// person reading "2.675" would). The text has at most 17 significant digits, which
+    /// <see cref="decimal"/> holds exactly below 7.9e28.
     /// </summary>
+    /// <exception cref="OverflowException">|x| ≥ 7.9e28.</exception>
     public static decimal Round(double x, int decimals)
     {
-        if (Math.Abs(x) >= 1e15)
-        {
-            // Already a whole number; beyond decimal's exact range for some inputs.
-            return Math.Abs(x) < 7.9e28 ? (decimal)x : (x > 0 ? decimal.MaxValue : decimal.MinValue);
-        }
-
         decimal d = decimal.Parse(x.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
         return Math.Round(d, decimals, MidpointRounding.AwayFromZero);
+    }
+
+    /// <summary>
+    /// The score as ranking compares it under <c>roundTo</c>: the rounded decimal read back as the
+    /// nearest double (distinct rounded values stay distinct: they have at most 17 significant
+    /// digits). Beyond decimal's range a double is a whole number, which rounding leaves as it is.
+    /// </summary>
+    public static double RoundKey(double x, int decimals)
+    {
+        if (!(Math.Abs(x) < 7.9e28))
+        {
+            return x;
+        }
+
+        return double.Parse(Round(x, decimals).ToString(CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 }

@@ -88,7 +88,7 @@ public static class SchemeParser
 
             if (string.Equals(d, indicators[i].Code, StringComparison.Ordinal))
             {
-                throw new SchemeException($"$.indicators[{i}].denominator", $"indicator '{d}' cannot be its own denominator");
+                throw new SchemeException($"$.indicators[{i}].denominator", $"indicator '{d}' cannot be its own denominator; expected the code of another figure in the data");
             }
 
             if (!indicatorCodes.Contains(d) && !denominators.Contains(d, StringComparer.Ordinal))
@@ -218,6 +218,7 @@ public static class SchemeParser
 
     private static ImputeStep ReadImpute(Node n)
     {
+        n.ExpectObject();
         Node m = n.Required("method", "an imputation method");
         ImputeMethod method = m.Enum(
             "imputation method",
@@ -240,6 +241,7 @@ public static class SchemeParser
 
     private static TreatStep ReadTreat(Node n)
     {
+        n.ExpectObject();
         Node m = n.Required("method", "none or winsorise");
         TreatMethod method = m.Enum("treatment", ("none", TreatMethod.None), ("winsorise", TreatMethod.Winsorise));
         if (method == TreatMethod.None)
@@ -259,6 +261,7 @@ public static class SchemeParser
 
     private static AggregateStep ReadAggregate(Node n)
     {
+        n.ExpectObject();
         n.Object("method");
         return new AggregateStep(n.Required("method", "an aggregation method").Enum(
             "aggregation method",
@@ -273,6 +276,7 @@ public static class SchemeParser
 
     private static NormaliseStep ReadNormalise(Node n, Transform transform)
     {
+        n.ExpectObject();
         NormaliseMethod method = n.Required("method", "a normalisation method").Enum(
             "normalisation method",
             ("none", NormaliseMethod.None),
@@ -413,7 +417,7 @@ public static class SchemeParser
         double y = Transforms.Apply(transform, x);
         if (double.IsNaN(y) || double.IsInfinity(y))
         {
-            throw at.Error($"{x.ToString("R", CultureInfo.InvariantCulture)} is outside the domain of the indicator's transform {transform.ToString().ToLowerInvariant()}");
+            throw at.Error($"{x.ToString("R", CultureInfo.InvariantCulture)} is outside the domain of the indicator's transform {Transforms.Name(transform)}; expected a number {(transform == Transform.Sqrt ? "≥ 0" : "> 0")}");
         }
 
         return y;
@@ -452,7 +456,7 @@ public static class SchemeParser
                     {
                         if (!transforms.TryGetValue(code, out Transform transform))
                         {
-                            throw io.Error($"unknown indicator '{code}'");
+                            throw io.Error($"unknown indicator '{code}'; expected the code of an indicator of the scheme");
                         }
 
                         io.Object("normalise", "impute", "treat");
@@ -470,7 +474,7 @@ public static class SchemeParser
                     {
                         if (!groupCodes.Contains(code))
                         {
-                            throw go.Error($"unknown group '{code}'");
+                            throw go.Error($"unknown group '{code}'; expected the code of a group of the scheme");
                         }
 
                         go.Object("aggregate", "weights");
@@ -586,6 +590,14 @@ public static class SchemeParser
         public bool IsNull => element.ValueKind == JsonValueKind.Null;
 
         public SchemeException Error(string message) => new(path, message);
+
+        public void ExpectObject()
+        {
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                throw Error($"expected an object such as {{ \"method\": ... }}, found {Kind()}");
+            }
+        }
 
         public void Object(params string[] allowed)
         {
