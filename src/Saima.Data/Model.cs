@@ -1,0 +1,269 @@
+namespace Saima.Data;
+
+/// <summary>What kind of body a unit (考核对象) is.</summary>
+public enum UnitKind
+{
+    City = 0,
+    County = 1,
+    District = 2,
+    Township = 3,
+    Street = 4,
+    Department = 5,
+    Zone = 6,
+    Enterprise = 7,
+}
+
+/// <summary>
+/// A figure's place in the intake workflow: a reporter drafts and submits, a reviewer approves
+/// or returns it with a comment, the office publishes the period.
+/// </summary>
+public enum FigureStatus
+{
+    Draft = 0,
+    Submitted = 1,
+    Approved = 2,
+    Published = 3,
+    Returned = 4,
+}
+
+public enum PeriodStatus
+{
+    Open = 0,
+    Published = 1,
+}
+
+/// <summary>
+/// A county, district, township, department, zone or enterprise. Units form one hierarchy
+/// (city → counties and districts → townships and streets); departments, zones and enterprises
+/// hang under the city.
+/// </summary>
+public sealed class Unit
+{
+    public long Id { get; set; }
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public string? NameEn { get; set; }
+    public UnitKind Kind { get; set; }
+    public long? ParentId { get; set; }
+    public Unit? Parent { get; set; }
+}
+
+/// <summary>An assessment scheme (考核方案): its units, indicators, targets, periods and versions of rules.</summary>
+public sealed class AssessmentScheme
+{
+    public long Id { get; set; }
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public string? NameEn { get; set; }
+
+    /// <summary>"month", "quarter" or "year": how often figures are reported.</summary>
+    public string Frequency { get; set; } = "month";
+    public DateTimeOffset CreatedAt { get; set; }
+    public required string CreatedBy { get; set; }
+}
+
+/// <summary>
+/// One version of a scheme's scoring rules: the engine's scheme JSON (see docs/scheme-format.md),
+/// validated by the engine before it is stored. Versions are never changed, only added.
+/// </summary>
+public sealed class SchemeVersion
+{
+    public long Id { get; set; }
+    public long SchemeId { get; set; }
+    public int Version { get; set; }
+    public required string Json { get; set; }
+    public string? Note { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public required string CreatedBy { get; set; }
+}
+
+/// <summary>A unit taking part in a scheme, in a track (分道竞技) or none.</summary>
+public sealed class SchemeUnit
+{
+    public long SchemeId { get; set; }
+    public long UnitId { get; set; }
+    public string? Track { get; set; }
+    public Unit? Unit { get; set; }
+}
+
+/// <summary>
+/// An indicator as intake sees it: what is measured, in which unit, how often, by whom, within
+/// which plausible range, and whether the public sees it. How it is scored lives in the scheme
+/// version's JSON under the same code.
+/// </summary>
+public sealed class Indicator
+{
+    public long Id { get; set; }
+    public long SchemeId { get; set; }
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public string? NameEn { get; set; }
+
+    /// <summary>The group (dimension) code it belongs to in the scheme, e.g. 比质量.</summary>
+    public string? Dimension { get; set; }
+    public int Direction { get; set; } = 1;
+    public string? UnitOfMeasure { get; set; }
+    public string Frequency { get; set; } = "month";
+
+    /// <summary>Year-to-date (累计) figures: they never fall within a year.</summary>
+    public bool Cumulative { get; set; }
+
+    /// <summary>The department (a unit) that supplies this indicator for all units, if any.</summary>
+    public long? SourceUnitId { get; set; }
+    public double? MinPlausible { get; set; }
+    public double? MaxPlausible { get; set; }
+
+    /// <summary>Printed for the public (the handful put in the newspaper each quarter).</summary>
+    public bool IsPublic { get; set; }
+
+    /// <summary>
+    /// When set, this indicator is not reported: it is the year-on-year growth (同比, percent) of
+    /// that level indicator, derived from stored levels of the same period a year earlier.
+    /// </summary>
+    public long? GrowthOfId { get; set; }
+    public int SortOrder { get; set; }
+}
+
+/// <summary>A unit's target (目标值) for an indicator in a year (for a cumulative indicator, the full-year figure).</summary>
+public sealed class Target
+{
+    public long Id { get; set; }
+    public long SchemeId { get; set; }
+    public long UnitId { get; set; }
+    public long IndicatorId { get; set; }
+    public int Year { get; set; }
+    public double Value { get; set; }
+}
+
+/// <summary>A reporting period of a scheme: open for intake, then published with the scheme version it was scored with.</summary>
+public sealed class ReportingPeriod
+{
+    public long Id { get; set; }
+    public long SchemeId { get; set; }
+
+    /// <summary>"2025-06", "2025-Q2" or "2025".</summary>
+    public required string Code { get; set; }
+    public PeriodStatus Status { get; set; }
+    public DateTimeOffset? Deadline { get; set; }
+    public long? SchemeVersionId { get; set; }
+    public DateTimeOffset? PublishedAt { get; set; }
+    public string? PublishedBy { get; set; }
+}
+
+/// <summary>
+/// One figure of a unit for an indicator in a period. A published figure is never overwritten:
+/// a correction is a new revision (with its reason) and the old one stops being current.
+/// </summary>
+public sealed class Figure
+{
+    public long Id { get; set; }
+    public long SchemeId { get; set; }
+    public long UnitId { get; set; }
+    public long IndicatorId { get; set; }
+    public required string Period { get; set; }
+    public double? Value { get; set; }
+    public FigureStatus Status { get; set; }
+    public int Revision { get; set; } = 1;
+    public bool IsCurrent { get; set; } = true;
+
+    /// <summary>The reviewer's comment when returned.</summary>
+    public string? Comment { get; set; }
+
+    /// <summary>Why this revision replaced the previous one.</summary>
+    public string? Reason { get; set; }
+    public required string EnteredBy { get; set; }
+    public DateTimeOffset EnteredAt { get; set; }
+
+    /// <summary>The import (file upload or bulk load) it came with, if any.</summary>
+    public long? ImportId { get; set; }
+}
+
+/// <summary>One upload or bulk load: who brought which file, when, and how many figures.</summary>
+public sealed class ImportBatch
+{
+    public long Id { get; set; }
+    public long SchemeId { get; set; }
+    public required string FileName { get; set; }
+    public required string ImportedBy { get; set; }
+    public DateTimeOffset ImportedAt { get; set; }
+    public int Rows { get; set; }
+}
+
+/// <summary>Every change to data: who, when, what, the old and the new value, and why.</summary>
+public sealed class AuditEntry
+{
+    public long Id { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string User { get; set; }
+
+    /// <summary>create, update, submit, approve, return, publish, correct, import, delete…</summary>
+    public required string Action { get; set; }
+    public required string Entity { get; set; }
+    public required string EntityKey { get; set; }
+    public string? Field { get; set; }
+    public string? OldValue { get; set; }
+    public string? NewValue { get; set; }
+    public string? Reason { get; set; }
+}
+
+/// <summary>The results of scoring one period of a scheme with one scheme version.</summary>
+public sealed class ResultSet
+{
+    public long Id { get; set; }
+    public long SchemeId { get; set; }
+    public long SchemeVersionId { get; set; }
+    public required string Period { get; set; }
+    public DateTimeOffset ComputedAt { get; set; }
+    public required string ComputedBy { get; set; }
+
+    /// <summary>SHA-256 of the inputs (scheme JSON, figures, targets, tracks, adjustments) it was computed from.</summary>
+    public required string InputHash { get; set; }
+
+    /// <summary>The explanation (weights, treatment log) as JSON.</summary>
+    public string? ExplainJson { get; set; }
+}
+
+/// <summary>One unit's value, score and ranks at one node (indicator or group) in a result set.</summary>
+public sealed class ResultRow
+{
+    public long ResultSetId { get; set; }
+    public long UnitId { get; set; }
+    public required string Node { get; set; }
+    public double? Value { get; set; }
+    public double? Score { get; set; }
+    public int? Rank { get; set; }
+    public int? TrackRank { get; set; }
+    public int? RankChange { get; set; }
+}
+
+/// <summary>A warning (预警) of a result set: completion against time progress and the level it gives.</summary>
+public sealed class WarningResult
+{
+    public long ResultSetId { get; set; }
+    public long UnitId { get; set; }
+    public required string Indicator { get; set; }
+    public double? Value { get; set; }
+    public double? Target { get; set; }
+    public double? Completion { get; set; }
+    public double? Expected { get; set; }
+    public double? Gap { get; set; }
+    public string? Level { get; set; }
+}
+
+/// <summary>A bonus or penalty item (加分/扣分) of a scheme, with its reason.</summary>
+public sealed class AdjustmentItem
+{
+    public long Id { get; set; }
+    public long SchemeId { get; set; }
+    public long UnitId { get; set; }
+
+    /// <summary>Null: every period.</summary>
+    public string? Period { get; set; }
+
+    /// <summary>Null: the root.</summary>
+    public string? Node { get; set; }
+    public double Points { get; set; }
+    public required string Reason { get; set; }
+    public required string CreatedBy { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

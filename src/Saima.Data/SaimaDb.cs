@@ -1,0 +1,175 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+
+namespace Saima.Data;
+
+public enum StoreProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>Where the data lives: a SQLite file (the default) or a PostgreSQL database.</summary>
+public sealed record StoreOptions(StoreProvider Provider, string ConnectionString)
+{
+    public static StoreOptions SqliteFile(string path) =>
+        new(StoreProvider.Sqlite, new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+
+    public static StoreOptions Postgres(string connectionString) => new(StoreProvider.Postgres, connectionString);
+
+    public override string ToString() => Provider == StoreProvider.Sqlite
+        ? $"SQLite {new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString).DataSource}"
+        : $"PostgreSQL {new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString) { Password = null }}";
+}
+
+/// <summary>
+/// The EF Core model. The schema itself is made by the SQL scripts under Migrations/ (one set per
+/// provider, applied by <see cref="SchemaMigrator"/>); this model maps onto it with snake_case
+/// names, so that the same code runs on SQLite and PostgreSQL.
+/// </summary>
+public sealed class SaimaDb(DbContextOptions<SaimaDb> options, StoreProvider provider) : DbContext(options)
+{
+    public StoreProvider Provider { get; } = provider;
+
+    public DbSet<Unit> Units => Set<Unit>();
+    public DbSet<AssessmentScheme> Schemes => Set<AssessmentScheme>();
+    public DbSet<SchemeVersion> SchemeVersions => Set<SchemeVersion>();
+    public DbSet<SchemeUnit> SchemeUnits => Set<SchemeUnit>();
+    public DbSet<Indicator> Indicators => Set<Indicator>();
+    public DbSet<Target> Targets => Set<Target>();
+    public DbSet<ReportingPeriod> Periods => Set<ReportingPeriod>();
+    public DbSet<Figure> Figures => Set<Figure>();
+    public DbSet<ImportBatch> Imports => Set<ImportBatch>();
+    public DbSet<AuditEntry> Audit => Set<AuditEntry>();
+    public DbSet<ResultSet> ResultSets => Set<ResultSet>();
+    public DbSet<ResultRow> ResultRows => Set<ResultRow>();
+    public DbSet<WarningResult> WarningResults => Set<WarningResult>();
+    public DbSet<AdjustmentItem> Adjustments => Set<AdjustmentItem>();
+
+    /// <summary>Opens a context on the store (the schema must exist: see <see cref="SchemaMigrator"/>).</summary>
+    public static SaimaDb Open(StoreOptions store)
+    {
+        var builder = new DbContextOptionsBuilder<SaimaDb>();
+        if (store.Provider == StoreProvider.Sqlite)
+        {
+            builder.UseSqlite(store.ConnectionString);
+        }
+        else
+        {
+            builder.UseNpgsql(store.ConnectionString);
+        }
+
+        return new SaimaDb(builder.Options, store.Provider);
+    }
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<Unit>(e =>
+        {
+            e.ToTable("units");
+            e.HasIndex(x => x.Code).IsUnique();
+            e.HasOne(x => x.Parent).WithMany().HasForeignKey(x => x.ParentId);
+        });
+        b.Entity<AssessmentScheme>(e =>
+        {
+            e.ToTable("schemes");
+            e.HasIndex(x => x.Code).IsUnique();
+        });
+        b.Entity<SchemeVersion>(e =>
+        {
+            e.ToTable("scheme_versions");
+            e.HasIndex(x => new { x.SchemeId, x.Version }).IsUnique();
+        });
+        b.Entity<SchemeUnit>(e =>
+        {
+            e.ToTable("scheme_units");
+            e.HasKey(x => new { x.SchemeId, x.UnitId });
+            e.HasOne(x => x.Unit).WithMany().HasForeignKey(x => x.UnitId);
+        });
+        b.Entity<Indicator>(e =>
+        {
+            e.ToTable("indicators");
+            e.HasIndex(x => new { x.SchemeId, x.Code }).IsUnique();
+        });
+        b.Entity<Target>(e =>
+        {
+            e.ToTable("targets");
+            e.HasIndex(x => new { x.SchemeId, x.UnitId, x.IndicatorId, x.Year }).IsUnique();
+        });
+        b.Entity<ReportingPeriod>(e =>
+        {
+            e.ToTable("periods");
+            e.HasIndex(x => new { x.SchemeId, x.Code }).IsUnique();
+        });
+        b.Entity<Figure>(e =>
+        {
+            e.ToTable("figures");
+            e.HasIndex(x => new { x.SchemeId, x.Period, x.UnitId, x.IndicatorId, x.Revision }).IsUnique();
+        });
+        b.Entity<ImportBatch>(e => e.ToTable("imports"));
+        b.Entity<AuditEntry>(e => e.ToTable("audit"));
+        b.Entity<ResultSet>(e => e.ToTable("result_sets"));
+        b.Entity<ResultRow>(e =>
+        {
+            e.ToTable("result_rows");
+            e.HasKey(x => new { x.ResultSetId, x.UnitId, x.Node });
+        });
+        b.Entity<WarningResult>(e =>
+        {
+            e.ToTable("warning_results");
+            e.HasKey(x => new { x.ResultSetId, x.UnitId, x.Indicator });
+        });
+        b.Entity<AdjustmentItem>(e => e.ToTable("adjustments"));
+
+        // snake_case columns on both providers, so that raw SQL (COPY, scripts) reads the same everywhere.
+        foreach (var entity in b.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(SnakeCase(property.Name));
+            }
+        }
+
+        if (Provider == StoreProvider.Sqlite)
+        {
+            // SQLite has no DateTimeOffset type: store ISO 8601 text that sorts as time.
+            foreach (var entity in b.Model.GetEntityTypes())
+            {
+                foreach (var property in entity.GetProperties().Where(p => p.ClrType == typeof(DateTimeOffset) || p.ClrType == typeof(DateTimeOffset?)))
+                {
+                    property.SetValueConverter(typeof(DateTimeOffset) == property.ClrType
+                        ? new Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, string>(
+                            v => v.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                            v => DateTimeOffset.Parse(v, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal))
+                        : new Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset?, string?>(
+                            v => v == null ? null : v.Value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                            v => v == null ? null : DateTimeOffset.Parse(v, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal)));
+                }
+            }
+        }
+    }
+
+    internal static string SnakeCase(string name)
+    {
+        var sb = new StringBuilder(name.Length + 4);
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0)
+                {
+                    sb.Append('_');
+                }
+
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+}
