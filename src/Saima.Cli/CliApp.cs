@@ -41,7 +41,8 @@ public static class CliApp
         "A directory (created if absent) for weights.csv, treatment.csv and chain.csv. chain.csv has one row per "
         + "period, unit and node: period (with periods), unit, track (with tracks), node, then the indicator's chain "
         + "(empty for a group): raw, denominator, denominated, transformed, imputed (true/false), treated, target_used; "
-        + "then rule (the normalisation or aggregation applied), score_before_adjustment, adjustment (bonus/penalty "
+        + "then rule (the normalisation or aggregation applied), weights (for a group: child=weight;... as the unit's "
+        + "aggregation used them, rescaled over present children), score_before_adjustment, adjustment (bonus/penalty "
         + "points), score, rank.";
 
     private const string GenerateDescription = """

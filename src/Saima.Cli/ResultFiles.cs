@@ -17,14 +17,15 @@ internal static class ResultFiles
     /// <c>denominated</c>, <c>transformed</c>, <c>imputed</c> (true where imputation filled a missing
     /// value), <c>treated</c> (after outlier treatment), <c>target_used</c> (the target the rule
     /// used, prorated for cumulative indicators); these are empty for a group. For every node:
-    /// <c>rule</c> (the normalisation or aggregation that produced the score),
+    /// <c>rule</c> (the normalisation or aggregation that produced the score), <c>weights</c> (for a
+    /// group, <c>child=weight;…</c> as this unit's aggregation used them; empty for an indicator),
     /// <c>score_before_adjustment</c>, <c>adjustment</c> (bonus/penalty points added),
     /// <c>score</c> and <c>rank</c> as in RESULTS.csv.
     /// </summary>
     internal static readonly string[] ChainColumns =
     [
         "raw", "denominator", "denominated", "transformed", "imputed", "treated", "target_used",
-        "rule", "score_before_adjustment", "adjustment", "score", "rank",
+        "rule", "weights", "score_before_adjustment", "adjustment", "score", "rank",
     ];
 
     public static string[] ResultColumns(bool periods, bool tracks)
@@ -164,6 +165,7 @@ internal static class ResultFiles
         public byte[][] Units { get; } = Encoded(result.Dataset.UnitCodes);
         public byte[][]? UnitTracks { get; } = result.Dataset.UnitTracks is { } t ? Encoded(t) : null;
         public byte[][] Nodes { get; } = NodeFields(result.Scheme);
+        public string[] NodeCodes { get; } = Enumerable.Range(0, result.Scheme.NodeCount).Select(result.Scheme.NodeCode).ToArray();
         public byte[][] NodesWithComma { get; } = NodeFields(result.Scheme).Select(n => (byte[])[.. n, (byte)',']).ToArray();
     }
 
@@ -279,6 +281,28 @@ internal static class ResultFiles
         }
     }
 
+    /// <summary>"I001=0.25;I002=0.75": the present children's weights as the unit's aggregation used them.</summary>
+    private static string ChildWeightText(RowContext c, int[] children, double[] weights)
+    {
+        var sb = new System.Text.StringBuilder();
+        for (int i = 0; i < children.Length; i++)
+        {
+            if (double.IsNaN(weights[i]))
+            {
+                continue;
+            }
+
+            if (sb.Length > 0)
+            {
+                sb.Append(';');
+            }
+
+            sb.Append(c.NodeCodes[children[i]]).Append('=').Append(weights[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return sb.ToString();
+    }
+
     public static void WriteChain(Utf8CsvWriter w, ScoringResult result)
     {
         Dataset data = result.Dataset;
@@ -371,6 +395,12 @@ internal static class ResultFiles
                 }
 
                 w.Raw(lastEncoded);
+                w.Comma();
+                if (k >= c.Indicators && t.ChildWeights[k - c.Indicators][u] is { } weights)
+                {
+                    w.Raw(Utf8CsvWriter.Encode(ChildWeightText(c, t.Children[k - c.Indicators], weights)));
+                }
+
                 w.Comma();
                 w.Number(t.ScoreBeforeAdjustment[k][u]);
                 w.Comma();

@@ -8,7 +8,7 @@ public static partial class ScoringEngine
         /// Aggregates group <paramref name="g"/> from its children's scores into <paramref name="result"/>.
         /// Returns the children's weights per track ([track][child]), as given, equal or entropy.
         /// </summary>
-        private double[][] Aggregate(int g, double[][] scores, double[] result, double[][][]? childWeightsTrace)
+        private double[][] Aggregate(int g, double[][] scores, double[] result, double[]?[][]? childWeightsTrace)
         {
             int nInd = _plan.IndicatorCount;
             GroupDef def = _plan.Scheme.Groups[g];
@@ -44,7 +44,7 @@ public static partial class ScoringEngine
                 }
             }
 
-            double[][]? trace = null;
+            double[]?[]? trace = null;
             if (childWeightsTrace is not null)
             {
                 trace = new double[_n][];
@@ -92,10 +92,11 @@ public static partial class ScoringEngine
 
                 if (trace is not null)
                 {
-                    trace[u] = new double[nChildren];
+                    var used = new double[nChildren];
+                    trace[u] = used;
                     for (int k = 0; k < nChildren; k++)
                     {
-                        trace[u][k] = double.IsNaN(scores[children[k]][u]) ? double.NaN
+                        used[k] = double.IsNaN(scores[children[k]][u]) ? double.NaN
                             : method == AggregateMethod.Sum ? w[k] : w[k] / sumW;
                     }
                 }

@@ -250,7 +250,7 @@ public static partial class ScoringEngine
 
             // Aggregate leaves up.
             var groupWeights = new double[_plan.GroupCount][][];
-            var childWeights = _explain ? new double[_plan.GroupCount][][] : null;
+            var childWeights = _explain ? new double[]?[_plan.GroupCount][] : null;
             foreach (int g in _plan.BottomUp)
             {
                 int node = nInd + g;
@@ -325,6 +325,7 @@ public static partial class ScoringEngine
                         Adjustment = adjustment.Select(a => a ?? new double[_n]).ToArray(),
                         Rule = RuleTexts(),
                         ChildWeights = childWeights!,
+                        Children = _plan.Children,
                     }
                     : null,
             };

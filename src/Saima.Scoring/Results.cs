@@ -103,6 +103,13 @@ public sealed class Trace
     /// <summary>[node][unit] a short text of the rule that produced the score, e.g. "minmax [0,100]".</summary>
     public required string[][] Rule { get; init; }
 
-    /// <summary>[group][unit] the children's weights as rescaled for this unit (aggregated children only).</summary>
-    public required double[][][] ChildWeights { get; init; }
+    /// <summary>
+    /// [group][unit][k] the weight of the group's k-th child (<see cref="Children"/>) as this unit's
+    /// aggregation used it: rescaled over the present children (raw for <c>sum</c>), NaN for a missing
+    /// child; null where the unit's group score was not aggregated.
+    /// </summary>
+    public required double[]?[][] ChildWeights { get; init; }
+
+    /// <summary>[group] the node indices of the group's children, in the order of <see cref="ChildWeights"/>.</summary>
+    public required int[][] Children { get; init; }
 }

@@ -210,3 +210,34 @@ public sealed class CliOutputTests : IDisposable
         }
     }
 }
+
+/// <summary>chain.csv explains a group's score by the weights each unit's aggregation used.</summary>
+public sealed class CliChainTests : IDisposable
+{
+    private readonly CliTempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Chain_GroupRow_ListsTheRescaledWeightsOfThePresentChildren()
+    {
+        // Weights 1 and 3; unit B lacks Y, so its root is X alone with weight 1 (rescaled 1/1);
+        // unit A has both: 1/4 and 3/4. Scores are min-max over A, B, C.
+        string scheme = """
+            { "indicators": [ { "code": "X", "parent": "R", "weight": 1 }, { "code": "Y", "parent": "R", "weight": 3 } ],
+              "groups": [ { "code": "R" } ] }
+            """;
+        string data = "unit,indicator,value\nA,X,1\nA,Y,2\nB,X,2\nB,Y,\nC,X,3\nC,Y,4\n";
+        CliRun run = CliRunner.Run("score", "--scheme", _dir.Write("s.json", scheme), "--data", _dir.Write("d.csv", data),
+            "--out", _dir["r.csv"], "--explain", _dir["x"]);
+        run.Exit.ShouldBe(0, run.ToString());
+        string[] lines = CliRunner.Lines(File.ReadAllText(_dir["x/chain.csv"]));
+        string[] header = lines[0].Split(',');
+        int weights = Array.IndexOf(header, "weights"), node = Array.IndexOf(header, "node"), unit = Array.IndexOf(header, "unit");
+        string WeightsOf(string u, string n) => lines.Skip(1).Select(l => l.Split(',')).Single(f => f[unit] == u && f[node] == n)[weights];
+
+        WeightsOf("A", "R").ShouldBe("X=0.25;Y=0.75");
+        WeightsOf("B", "R").ShouldBe("X=1");
+        WeightsOf("A", "X").ShouldBeEmpty();
+    }
+}
