@@ -9,6 +9,7 @@ namespace Saima.Cli;
 internal sealed class OutputSet : IDisposable
 {
     private readonly List<(string Temp, string Final, string Shown)> _files = [];
+    private readonly List<(MemoryStream Buffer, string Final, string Shown)> _direct = [];
     private readonly List<string> _createdDirectories = [];
     private bool _committed;
 
@@ -44,10 +45,21 @@ internal sealed class OutputSet : IDisposable
         _createdDirectories.Add(full);
     }
 
-    /// <summary>Opens a temp file that becomes <paramref name="path"/> on <see cref="Commit"/>.</summary>
+    /// <summary>
+    /// Opens a temp file that becomes <paramref name="path"/> on <see cref="Commit"/>. A path that is
+    /// a device or a symbolic link (<c>/dev/stderr</c>, a link to a file kept elsewhere) must not be
+    /// replaced by a rename: its output is kept in memory and written through the path on commit.
+    /// </summary>
     public Stream Create(string path, string shown)
     {
         string full = Path.GetFullPath(path);
+        if (WriteThrough(full))
+        {
+            var buffer = new MemoryStream();
+            _direct.Add((buffer, full, shown));
+            return buffer;
+        }
+
         string directory = Path.GetDirectoryName(full) ?? ".";
         string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Path.GetRandomFileName()}.tmp");
         try
@@ -62,9 +74,39 @@ internal sealed class OutputSet : IDisposable
         }
     }
 
+    private static bool WriteThrough(string full)
+    {
+        if (full.StartsWith("/dev/", StringComparison.Ordinal) || full.StartsWith("/proc/", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var info = new FileInfo(full);
+        return info.Exists && info.LinkTarget is not null;
+    }
+
     /// <summary>Moves every temp file into place. Call only after all of them were written and closed.</summary>
     public void Commit()
     {
+        foreach ((MemoryStream buffer, string final, string shown) in _direct)
+        {
+            try
+            {
+                using var target = new FileStream(final, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+                if (target.CanSeek)
+                {
+                    target.SetLength(0);
+                }
+
+                // ToArray works after the writer has closed the buffer.
+                target.Write(buffer.ToArray());
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CliInputException($"{shown}: cannot write the file: {e.Message}");
+            }
+        }
+
         foreach ((string temp, string final, string shown) in _files)
         {
             try

@@ -35,7 +35,7 @@ internal static class ScoreCommand
         ScoringResult result;
         try
         {
-            result = ScoringEngine.Score(scheme, data, new ScoringOptions { Explain = options.Explain is not null });
+            result = ScoringEngine.Score(scheme, data, new ScoringOptions { Explain = options.Explain is not null, Warnings = options.Warnings is not null });
         }
         catch (SchemeException e)
         {

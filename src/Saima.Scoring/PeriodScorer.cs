@@ -308,7 +308,7 @@ public static partial class ScoringEngine
                 Ranks = ranks,
                 TrackRanks = trackRanks,
                 RankChanges = rankChanges,
-                Warnings = _warnings && scheme.WarningRules is not null ? Warnings() : [],
+                Warnings = _warnings && scheme.WarningRules is not null ? Warnings() : WarningList.Empty,
                 Weights = _explain ? WeightRows(groupWeights) : [],
                 Treatments = treatments ?? (IReadOnlyList<TreatmentRow>)[],
                 Trace = _explain
@@ -856,48 +856,35 @@ public static partial class ScoringEngine
 
         // ---- warnings -----------------------------------------------------------------------
 
-        private List<WarningRow> Warnings()
+        /// <summary>
+        /// The warning rows, computed on access from the period's columns (value, target, direction,
+        /// time progress): one row per unit and indicator with a target costs no memory until read.
+        /// </summary>
+        private WarningList Warnings()
         {
-            var rows = new List<WarningRow>();
-            IReadOnlyList<WarningRule>? rules = _plan.Scheme.WarningRules;
             int nInd = _plan.IndicatorCount;
+            var positions = new List<int>();
             for (int u = 0; u < _n; u++)
             {
                 for (int i = 0; i < nInd; i++)
                 {
-                    double target = _pd.Targets[i][u];
-                    if (double.IsNaN(target))
+                    if (!double.IsNaN(_pd.Targets[i][u]))
                     {
-                        continue;
+                        positions.Add((u * nInd) + i);
                     }
-
-                    IndicatorDef def = _plan.Scheme.Indicators[i];
-                    double value = _prep.Denominated[i][u];
-                    double expected = def.Cumulative ? _pd.Period.ExpectedProgress : 100;
-                    double completion = double.NaN, gap = double.NaN;
-                    string? level = null;
-                    if (!double.IsNaN(value) && target != 0)
-                    {
-                        completion = def.Direction == 1 ? 100 * value / target : 100 * (2 - (value / target));
-                        gap = completion - expected;
-                        if (rules is not null)
-                        {
-                            foreach (WarningRule rule in rules)
-                            {
-                                if (rule.MinGap is not { } min || min <= gap)
-                                {
-                                    level = rule.Level;
-                                    break;
-                                }
-                            }
-                        }
-                    }
-
-                    rows.Add(new WarningRow(u, i, value, target, completion, expected, gap, level));
                 }
             }
 
-            return rows;
+            var expected = new double[nInd];
+            var direction = new int[nInd];
+            for (int i = 0; i < nInd; i++)
+            {
+                IndicatorDef def = _plan.Scheme.Indicators[i];
+                expected[i] = def.Cumulative ? _pd.Period.ExpectedProgress : 100;
+                direction[i] = def.Direction;
+            }
+
+            return new WarningList(positions.ToArray(), nInd, _prep.Denominated, _pd.Targets, expected, direction, _plan.Scheme.WarningRules?.ToArray() ?? []);
         }
 
         // ---- explanations -------------------------------------------------------------------

@@ -35,6 +35,7 @@ public sealed class PeriodResult
     /// <summary>Rank in the previous period minus this rank; null when the data has no periods.</summary>
     public int[][]? RankChanges { get; init; }
 
+    /// <summary>Empty unless warnings were asked for and the scheme has warning rules.</summary>
     public required IReadOnlyList<WarningRow> Warnings { get; init; }
 
     /// <summary>Filled only when explanations are asked for.</summary>
@@ -45,6 +46,74 @@ public sealed class PeriodResult
 
     /// <summary>Filled only when explanations are asked for: the chain from raw figure to score.</summary>
     public Trace? Trace { get; init; }
+}
+
+/// <summary>
+/// Warning rows of a period, in unit then indicator order, each computed when read: completion =
+/// 100·x/target (direction −1: 100·(2 − x/target)), gap = completion − expected, and the level of
+/// the first rule whose minGap ≤ gap (or that has none).
+/// </summary>
+public sealed class WarningList : IReadOnlyList<WarningRow>
+{
+    private readonly int[] _positions;
+    private readonly int _indicators;
+    private readonly double[][] _values;
+    private readonly double[][] _targets;
+    private readonly double[] _expected;
+    private readonly int[] _direction;
+    private readonly WarningRule[] _rules;
+
+    internal WarningList(int[] positions, int indicators, double[][] values, double[][] targets, double[] expected, int[] direction, WarningRule[] rules)
+    {
+        _positions = positions;
+        _indicators = indicators;
+        _values = values;
+        _targets = targets;
+        _expected = expected;
+        _direction = direction;
+        _rules = rules;
+    }
+
+    public static readonly WarningList Empty = new([], 1, [], [], [], [], []);
+
+    public int Count => _positions.Length;
+
+    public WarningRow this[int index]
+    {
+        get
+        {
+            int position = _positions[index];
+            int u = position / _indicators, i = position % _indicators;
+            double value = _values[i][u], target = _targets[i][u], expected = _expected[i];
+            double completion = double.NaN, gap = double.NaN;
+            string? level = null;
+            if (!double.IsNaN(value) && target != 0)
+            {
+                completion = _direction[i] == 1 ? 100 * value / target : 100 * (2 - (value / target));
+                gap = completion - expected;
+                foreach (WarningRule rule in _rules)
+                {
+                    if (rule.MinGap is not { } min || min <= gap)
+                    {
+                        level = rule.Level;
+                        break;
+                    }
+                }
+            }
+
+            return new WarningRow(u, i, value, target, completion, expected, gap, level);
+        }
+    }
+
+    public IEnumerator<WarningRow> GetEnumerator()
+    {
+        for (int k = 0; k < _positions.Length; k++)
+        {
+            yield return this[k];
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
 /// <summary>One warning (预警) row: completion against time progress for a unit's indicator.</summary>

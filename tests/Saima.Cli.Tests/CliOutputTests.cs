@@ -242,3 +242,40 @@ public sealed class CliChainTests : IDisposable
         lines.Single(l => l.StartsWith("A,X,", StringComparison.Ordinal)).ShouldContain("\"minmax [0,100]\",,");
     }
 }
+
+/// <summary>Outputs through a symbolic link or a device are written through it, never replaced by a rename.</summary>
+public sealed class CliWriteThroughTests : IDisposable
+{
+    private readonly CliTempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Score_OutPathIsASymlink_WritesThroughTheLinkAndKeepsIt()
+    {
+        string scheme = """{ "indicators": [ { "code": "X", "parent": "R" } ], "groups": [ { "code": "R" } ] }""";
+        string target = _dir.Write("kept-elsewhere.csv", "old");
+        string link = _dir["results.csv"];
+        File.CreateSymbolicLink(link, target);
+
+        CliRun run = CliRunner.Run("score", "--scheme", _dir.Write("s.json", scheme), "--data", _dir.Write("d.csv", "unit,indicator,value\nA,X,1\nB,X,2\n"), "--out", link);
+
+        run.Exit.ShouldBe(0, run.ToString());
+        new FileInfo(link).LinkTarget.ShouldBe(target);
+        File.ReadAllText(target).ShouldStartWith("unit,node,value,score,rank\n");
+    }
+
+    [Fact]
+    public void Score_OutPathIsASymlinkAndInputIsBad_LeavesTheTargetUntouched()
+    {
+        string target = _dir.Write("kept-elsewhere.csv", "old");
+        string link = _dir["results.csv"];
+        File.CreateSymbolicLink(link, target);
+
+        CliRun run = CliRunner.Run("score", "--scheme", _dir.Write("s.json", "{ \"bogus\": 1 }"), "--data", _dir.Write("d.csv", "unit,indicator,value\nA,X,1\n"), "--out", link);
+
+        run.Exit.ShouldBe(2);
+        File.ReadAllText(target).ShouldBe("old");
+        new FileInfo(link).LinkTarget.ShouldBe(target);
+    }
+}

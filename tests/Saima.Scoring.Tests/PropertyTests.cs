@@ -9,7 +9,23 @@ namespace Saima.Scoring.Tests;
 /// </summary>
 public class PropertyTests
 {
-    private static readonly Config Quick = Config.QuickThrowOnFailure.WithMaxTest(100);
+    /// <summary>
+    /// A fixed seed, so that CI runs the same cases every time; set SAIMA_FSCHECK_SEED to another
+    /// number (or "random") to explore further.
+    /// </summary>
+    private static readonly Config Quick = WithSeed(Config.QuickThrowOnFailure.WithMaxTest(100));
+
+    private static Config WithSeed(Config config)
+    {
+        string? text = Environment.GetEnvironmentVariable("SAIMA_FSCHECK_SEED");
+        if (string.Equals(text, "random", StringComparison.OrdinalIgnoreCase))
+        {
+            return config;
+        }
+
+        ulong seed = ulong.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong s) ? s : 20261122UL;
+        return config.WithReplay(new Replay(new Rnd(seed, 0x9E3779B97F4A7C15UL), null));
+    }
 
     /// <summary>Rich worlds: every method, missing values, imputation, winsorising, tracks, periods.</summary>
     private static readonly World.Options Rich = new()
@@ -121,7 +137,9 @@ public class PropertyTests
             foreach (string node in new[] { "I" + c.Indicator.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(Enumerable.Range(0, w.Groups).Select(g => "G" + g.ToString(System.Globalization.CultureInfo.InvariantCulture))))
             {
                 double x = before.ScoreOf(node, unit), y = after.ScoreOf(node, unit);
-                if (!double.IsNaN(x) && !double.IsNaN(y) && y < x)
+                // Up to rounding: the contract's formulas are evaluated as written, so the leader's
+                // full·x/best is (full·x)/best, which may land one ulp below full when x grows.
+                if (!double.IsNaN(x) && !double.IsNaN(y) && y < x - (1e-12 * Math.Max(1, Math.Abs(x))))
                 {
                     throw new InvalidOperationException($"{node} of {unit} fell from {Fx.T(x)} to {Fx.T(y)} in {w}");
                 }
