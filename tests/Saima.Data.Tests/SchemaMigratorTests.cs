@@ -52,4 +52,11 @@ public sealed class SchemaMigratorTests(Stores stores)
             db.ResultSets.Count().ShouldBe(0);
         }
     }
+
+    [Fact]
+    public void Scripts_BothProviders_HaveTheSameVersionsAndNames()
+    {
+        SchemaMigrator.Scripts(StoreProvider.Postgres).Select(s => s.Name)
+            .ShouldBe(SchemaMigrator.Scripts(StoreProvider.Sqlite).Select(s => s.Name));
+    }
 }
