@@ -111,8 +111,7 @@ need_dotnet() {
 need_dotnet
 # Debian packages every test run needs go here (need_apt is a no-op for what is installed), e.g.
 #   need_apt chromium fonts-noto-cjk           # browser tests and PDF rendering
-#   need_apt poppler-utils libreoffice-calc    # checks of PDFs, real spreadsheet fixtures
-# PostgreSQL is asked for below, only when a test project that uses it is run.
+# PostgreSQL and LibreOffice (libreoffice-calc) are asked for below, when the data tests run.
 # ---- end of prerequisites ------------------------------------------------------------------
 
 # A private PostgreSQL cluster for the test projects that read SAIMA_TEST_PG (a connection
@@ -212,6 +211,31 @@ fi
 
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
+
+# Real spreadsheets: LibreOffice turns the CSV intake fixtures into .xlsx and .xls on this machine,
+# and the intake tests read those (SAIMA_LO_FIXTURES) rather than the copies committed beside the
+# CSVs. Column types keep codes like 001 and periods like 2025-06 as text.
+lo_fixtures() {
+    need_apt libreoffice-calc
+    local src=$ROOT/tests/Saima.Data.Tests/TestData/intake out=$RESULTS/lo-fixtures f
+    mkdir -p "$out/home"
+    local text='CSV:44,34,76,1,1/2/2/2/3/2/4/2/5/1,1033,false,true,false,false,false,-1'
+    for f in figures_good figures_bad; do
+        HOME=$out/home soffice --headless --infilter="$text" --convert-to xlsx --outdir "$out" "$src/$f.csv" >/dev/null 2>&1 &&
+            HOME=$out/home soffice --headless --infilter="$text" --convert-to 'xls:MS Excel 97' --outdir "$out" "$src/$f.csv" >/dev/null 2>&1 ||
+            give_up "LibreOffice could not convert $src/$f.csv"
+        mv "$out/$f.xlsx" "$out/$f.lo.xlsx"
+        mv "$out/$f.xls" "$out/$f.lo.xls"
+    done
+    export SAIMA_LO_FIXTURES=$out
+    say "intake fixtures converted by $(HOME=$out/home soffice --version | head -n 1)"
+}
+for p in "${projects[@]}"; do
+    if [[ $p == *Saima.Data.Tests* ]]; then
+        lo_fixtures
+        break
+    fi
+done
 
 passed=0
 failed=0

@@ -19,6 +19,7 @@ public static class CliApp
         Examples:
           saima generate --units 300 --indicators 40 --periods 3 --tracks 2 --out demo
           saima score --scheme demo/scheme.json --data demo/data.csv --units demo/units.csv --out demo/results.csv
+          saima demo --db saima.db            (the demo city; see also: saima db, saima import)
 
         Exit codes: 0 success; 2 bad input (the message names the file and the line, column or
         JSON path); 1 any other failure.
@@ -79,6 +80,9 @@ public static class CliApp
         var root = new RootCommand(RootDescription);
         root.Add(BuildScore(stdout, stderr));
         root.Add(BuildGenerate(stderr));
+        root.Add(OpsCommands.BuildDemo(stdout, stderr));
+        root.Add(OpsCommands.BuildDb(stdout, stderr));
+        root.Add(OpsCommands.BuildImport(stdout, stderr));
         return root;
     }
 

@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace Saima.Data.Intake;
+
+/// <summary>
+/// One thing wrong in an uploaded file, where the user will find it: the sheet, the row as Excel
+/// numbers it (1-based), the column as letter and header (e.g. "F 填报值 / Value", empty when the
+/// problem is the whole file), and the reason in Chinese and in English.
+/// </summary>
+public sealed record ImportError(string Sheet, int Row, string Column, string ReasonZh, string ReasonEn)
+{
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Sheet}!{(Column.Length > 0 ? Column.Split(' ')[0] : string.Empty)}{Row}: {ReasonZh} | {ReasonEn}");
+}
+
+public sealed class ImportOptions
+{
+    /// <summary>The period of rows that name none (and of a file without a period column or template metadata).</summary>
+    public string? Period { get; init; }
+
+    /// <summary>The unit of rows that name none (and of a file without a unit column or template metadata).</summary>
+    public string? UnitCode { get; init; }
+
+    /// <summary>Units the uploader may report for (by code); null: every unit of the scheme.</summary>
+    public IReadOnlySet<string>? AllowedUnitCodes { get; init; }
+
+    /// <summary>Indicators the uploader may report (by code), e.g. a source department's; null: every reportable one.</summary>
+    public IReadOnlySet<string>? AllowedIndicatorCodes { get; init; }
+
+    /// <summary>Insert the figures as submitted (报送) rather than as drafts.</summary>
+    public bool Submit { get; init; }
+}
+
+/// <summary>
+/// The outcome of an upload: accepted with every figure stored under one import, or refused with
+/// every error found and nothing written.
+/// </summary>
+public sealed record ImportResult(
+    bool Accepted,
+    long? ImportId,
+    int Inserted,
+    int Replaced,
+    int SkippedBlank,
+    IReadOnlyList<ImportError> Errors)
+{
+    internal static ImportResult Refused(IReadOnlyList<ImportError> errors, int skipped) => new(false, null, 0, 0, skipped, errors);
+}

@@ -1,0 +1,425 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+
+namespace Saima.Data.Store;
+
+/// <summary>A published period and the results it was frozen with.</summary>
+public sealed record Publication(ReportingPeriod Period, ResultSet Results, int FiguresPublished);
+
+/// <summary>A correction of a published figure: the new revision, and the period's results before and after.</summary>
+public sealed record Correction(Figure Previous, Figure Current, ResultSet OldResults, ResultSet NewResults, IReadOnlyList<ResultChange> Changes);
+
+/// <summary>
+/// The life of a figure: a reporter saves a draft and submits it; a reviewer approves it or
+/// returns it with a comment; the office publishes the period, which freezes the figures and the
+/// results; a published figure is only ever corrected, by a new revision with a reason, and the
+/// period is recomputed into a new result set. Every step writes the audit trail (who, when,
+/// old and new value, why), in the invariant culture.
+/// </summary>
+public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
+{
+    /// <summary>
+    /// Creates the unit's current draft of an indicator in an open period, or updates it (a draft,
+    /// or a figure returned for rework). Refused for submitted, approved and published figures.
+    /// </summary>
+    public Figure SaveDraft(Actor actor, long schemeId, long unitId, long indicatorId, string period, double? value)
+    {
+        actor.Validate();
+        if (value is { } v && !double.IsFinite(v))
+        {
+            throw new WorkflowException("a figure must be a finite number (or empty for missing)");
+        }
+
+        Context c = Load(schemeId, unitId, indicatorId, period);
+        RequireOpen(c);
+        if (c.Indicator.GrowthOfId is not null)
+        {
+            throw new WorkflowException($"indicator '{c.Indicator.Code}' is a derived year-on-year growth: it is computed from the stored levels, never entered");
+        }
+
+        CanEnter(actor, c);
+        Figure? figure = Current(c);
+        DateTimeOffset now = StoreTime.Now(clock);
+        string key = Key(c);
+        if (figure is null)
+        {
+            figure = new Figure
+            {
+                SchemeId = schemeId,
+                UnitId = unitId,
+                IndicatorId = indicatorId,
+                Period = period,
+                Value = value,
+                Status = FigureStatus.Draft,
+                Revision = 1,
+                IsCurrent = true,
+                EnteredBy = actor.Name,
+                EnteredAt = now,
+            };
+            db.Figures.Add(figure);
+            db.Audit.Add(AuditLog.Entry(now, actor, "create", AuditLog.FigureEntity, key, "value", null, AuditLog.Text(value)));
+            db.Audit.Add(AuditLog.Entry(now, actor, "create", AuditLog.FigureEntity, key, "status", null, AuditLog.Text(FigureStatus.Draft)));
+            db.SaveChanges();
+            return figure;
+        }
+
+        switch (figure.Status)
+        {
+            case FigureStatus.Draft:
+            case FigureStatus.Returned:
+                break;
+            case FigureStatus.Submitted:
+                throw new WorkflowException($"figure {key} is submitted and waits for review; a reviewer must return it before it can be edited");
+            case FigureStatus.Approved:
+                throw new WorkflowException($"figure {key} is approved; a reviewer must return it before it can be edited");
+            default:
+                throw new WorkflowException($"figure {key} is published and is never overwritten; the office corrects it with a reason (a new revision)");
+        }
+
+        if (!ResultService.SameBits(figure.Value, value))
+        {
+            db.Audit.Add(AuditLog.Entry(now, actor, "update", AuditLog.FigureEntity, key, "value", AuditLog.Text(figure.Value), AuditLog.Text(value)));
+            figure.Value = value;
+        }
+
+        if (figure.Status == FigureStatus.Returned)
+        {
+            db.Audit.Add(AuditLog.Entry(now, actor, "update", AuditLog.FigureEntity, key, "status", AuditLog.Text(FigureStatus.Returned), AuditLog.Text(FigureStatus.Draft)));
+            figure.Status = FigureStatus.Draft;
+        }
+
+        figure.EnteredBy = actor.Name;
+        figure.EnteredAt = now;
+        db.SaveChanges();
+        return figure;
+    }
+
+    /// <summary>Submits a draft (or a returned figure, as it stands) for review.</summary>
+    public Figure Submit(Actor actor, long figureId)
+    {
+        actor.Validate();
+        (Figure figure, Context c) = LoadFigure(figureId);
+        RequireOpen(c);
+        CanEnter(actor, c);
+        if (figure.Status is not (FigureStatus.Draft or FigureStatus.Returned))
+        {
+            throw new WorkflowException($"figure {Key(c)} is {AuditLog.Text(figure.Status)}; only a draft or a returned figure can be submitted");
+        }
+
+        if (figure.Value is null)
+        {
+            throw new WorkflowException($"figure {Key(c)} has no value; enter one before submitting");
+        }
+
+        return Move(actor, figure, c, "submit", FigureStatus.Submitted, null);
+    }
+
+    /// <summary>Approves a submitted figure. Nobody approves a figure they entered themselves.</summary>
+    public Figure Approve(Actor actor, long figureId)
+    {
+        actor.Validate();
+        (Figure figure, Context c) = LoadFigure(figureId);
+        RequireOpen(c);
+        CanReview(actor, figure, c);
+        if (figure.Status != FigureStatus.Submitted)
+        {
+            throw new WorkflowException($"figure {Key(c)} is {AuditLog.Text(figure.Status)}; only a submitted figure can be approved");
+        }
+
+        return Move(actor, figure, c, "approve", FigureStatus.Approved, null);
+    }
+
+    /// <summary>Returns a submitted or approved figure to its reporter with a comment saying what to fix.</summary>
+    public Figure Return(Actor actor, long figureId, string comment)
+    {
+        actor.Validate();
+        (Figure figure, Context c) = LoadFigure(figureId);
+        RequireOpen(c);
+        CanReview(actor, figure, c);
+        if (string.IsNullOrWhiteSpace(comment))
+        {
+            throw new WorkflowException($"returning figure {Key(c)} needs a comment saying what to fix");
+        }
+
+        if (figure.Status is not (FigureStatus.Submitted or FigureStatus.Approved))
+        {
+            throw new WorkflowException($"figure {Key(c)} is {AuditLog.Text(figure.Status)}; only a submitted or approved figure can be returned");
+        }
+
+        DateTimeOffset now = StoreTime.Now(clock);
+        db.Audit.Add(AuditLog.Entry(now, actor, "return", AuditLog.FigureEntity, Key(c), "comment", figure.Comment, comment));
+        figure.Comment = comment;
+        return Move(actor, figure, c, "return", FigureStatus.Returned, comment, now);
+    }
+
+    /// <summary>The current figures of a period that are not approved yet (what keeps it from being published).</summary>
+    public IReadOnlyList<OutstandingFigure> Outstanding(long schemeId, string period) =>
+        (from f in db.Figures.AsNoTracking()
+         join u in db.Units on f.UnitId equals u.Id
+         join i in db.Indicators on f.IndicatorId equals i.Id
+         where f.SchemeId == schemeId && f.Period == period && f.IsCurrent && f.Status != FigureStatus.Approved && f.Status != FigureStatus.Published
+         orderby u.Code, i.SortOrder
+         select new OutstandingFigure(f.Id, u.Code, i.Code, f.Status)).ToList();
+
+    /// <summary>
+    /// Publishes a period: every current figure must be approved (else
+    /// <see cref="OutstandingFiguresException"/> lists what is outstanding); they become
+    /// published, the period is scored with the scheme's current version and the results are
+    /// frozen with it. All in one transaction.
+    /// </summary>
+    public Publication Publish(Actor actor, long schemeId, string period)
+    {
+        actor.RequireOffice("publish periods");
+        AssessmentScheme scheme = db.Schemes.AsNoTracking().SingleOrDefault(s => s.Id == schemeId)
+            ?? throw new NotFoundException($"scheme {schemeId.ToString(CultureInfo.InvariantCulture)} does not exist");
+        ReportingPeriod rp = db.Periods.SingleOrDefault(p => p.SchemeId == schemeId && p.Code == period)
+            ?? throw new NotFoundException($"period {period} of scheme '{scheme.Code}' does not exist");
+        if (rp.Status == PeriodStatus.Published)
+        {
+            throw new WorkflowException($"period {period} of scheme '{scheme.Code}' is published already; correct figures instead");
+        }
+
+        IReadOnlyList<OutstandingFigure> outstanding = Outstanding(schemeId, period);
+        if (outstanding.Count > 0)
+        {
+            throw new OutstandingFiguresException(period, outstanding);
+        }
+
+        var approved = db.Figures.AsNoTracking()
+            .Where(f => f.SchemeId == schemeId && f.Period == period && f.IsCurrent && f.Status == FigureStatus.Approved)
+            .Select(f => new { f.UnitId, f.IndicatorId })
+            .ToList();
+        if (approved.Count == 0)
+        {
+            throw new WorkflowException($"period {period} of scheme '{scheme.Code}' has no approved figures; nothing to publish");
+        }
+
+        SchemeVersion version = new SchemeService(db, clock).CurrentVersion(schemeId);
+        var units = db.Units.AsNoTracking().Where(u => db.SchemeUnits.Any(s => s.SchemeId == schemeId && s.UnitId == u.Id)).ToDictionary(u => u.Id, u => u.Code);
+        var indicators = db.Indicators.AsNoTracking().Where(i => i.SchemeId == schemeId).ToDictionary(i => i.Id, i => i.Code);
+        DateTimeOffset now = StoreTime.Now(clock);
+        using var tx = db.Database.BeginTransaction();
+
+        // One UPDATE and one bulk audit write: a city's period is thousands of figures.
+        int published = db.Figures
+            .Where(f => f.SchemeId == schemeId && f.Period == period && f.IsCurrent && f.Status == FigureStatus.Approved)
+            .ExecuteUpdate(s => s.SetProperty(f => f.Status, FigureStatus.Published));
+        if (published != approved.Count)
+        {
+            throw new WorkflowException($"figures of period {period} changed while it was being published; try again");
+        }
+
+        // Figures this context already tracks must not keep the old status.
+        foreach (var entry in db.ChangeTracker.Entries<Figure>()
+                     .Where(e => e.Entity.SchemeId == schemeId && e.Entity.Period == period && e.Entity.IsCurrent && e.Entity.Status == FigureStatus.Approved))
+        {
+            entry.Entity.Status = FigureStatus.Published;
+            entry.Property(f => f.Status).OriginalValue = FigureStatus.Published;
+        }
+
+        var audit = new List<AuditEntry>(approved.Count);
+        foreach (var f in approved)
+        {
+            audit.Add(AuditLog.Entry(now, actor, "publish", AuditLog.FigureEntity, AuditLog.FigureKey(scheme.Code, units[f.UnitId], indicators[f.IndicatorId], period),
+                "status", AuditLog.Text(FigureStatus.Approved), AuditLog.Text(FigureStatus.Published)));
+        }
+
+        BulkWriter.WriteAudit(db, audit);
+        rp.Status = PeriodStatus.Published;
+        rp.SchemeVersionId = version.Id;
+        rp.PublishedAt = now;
+        rp.PublishedBy = actor.Name;
+        db.Audit.Add(AuditLog.Entry(now, actor, "publish", AuditLog.PeriodEntity, $"{scheme.Code}/{period}", "status", AuditLog.Text(PeriodStatus.Open), AuditLog.Text(PeriodStatus.Published),
+            string.Create(CultureInfo.InvariantCulture, $"scheme version {version.Version}")));
+        db.SaveChanges();
+        ResultSet results = new ResultService(db, clock).ComputeCore(version.Id, period, now, actor);
+        tx.Commit();
+        return new Publication(rp, results, approved.Count);
+    }
+
+    /// <summary>
+    /// Corrects a published figure: a new revision (the old one is kept and stops being current)
+    /// with the reason, and the period recomputed with the scheme version it was published with
+    /// into a new result set, compared with the one before.
+    /// </summary>
+    public Correction Correct(Actor actor, long figureId, double? newValue, string reason)
+    {
+        actor.RequireOffice("correct published figures");
+        (Figure old, Context c) = LoadFigure(figureId);
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new WorkflowException($"correcting published figure {Key(c)} needs a reason");
+        }
+
+        if (old.Status != FigureStatus.Published)
+        {
+            throw new WorkflowException($"figure {Key(c)} is {AuditLog.Text(old.Status)}, not published; only published figures are corrected (change a draft or a returned figure instead)");
+        }
+
+        if (!old.IsCurrent)
+        {
+            throw new WorkflowException($"figure {Key(c)} revision {AuditLog.Text(old.Revision)} is no longer current; correct the current revision");
+        }
+
+        if (newValue is { } v && !double.IsFinite(v))
+        {
+            throw new WorkflowException("a figure must be a finite number (or empty for missing)");
+        }
+
+        if (ResultService.SameBits(old.Value, newValue))
+        {
+            throw new WorkflowException($"figure {Key(c)} is {AuditLog.Text(old.Value) ?? "empty"} already; a correction must change it");
+        }
+
+        // Compared with the latest results of the version the period was published with, not with a "what if" under another version.
+        ResultSet? before = c.Period.SchemeVersionId is { } published ? new ResultService(db, clock).Latest(c.Period.SchemeId, c.Period.Code, published) : null;
+        if (c.Period.Status != PeriodStatus.Published || c.Period.SchemeVersionId is not { } versionId || before is null)
+        {
+            throw new WorkflowException($"period {c.Period.Code} has no published results to correct");
+        }
+
+        DateTimeOffset now = StoreTime.Now(clock);
+        string key = Key(c);
+        using var tx = db.Database.BeginTransaction();
+        old.IsCurrent = false;
+
+        // The unique index (scheme, period, unit, indicator, revision) keeps two corrections from both becoming revision n+1.
+        db.SaveChanges();
+        var current = new Figure
+        {
+            SchemeId = old.SchemeId,
+            UnitId = old.UnitId,
+            IndicatorId = old.IndicatorId,
+            Period = old.Period,
+            Value = newValue,
+            Status = FigureStatus.Published,
+            Revision = old.Revision + 1,
+            IsCurrent = true,
+            Reason = reason,
+            EnteredBy = actor.Name,
+            EnteredAt = now,
+        };
+        db.Figures.Add(current);
+        db.Audit.Add(AuditLog.Entry(now, actor, "correct", AuditLog.FigureEntity, key, "value", AuditLog.Text(old.Value), AuditLog.Text(newValue), reason));
+        db.Audit.Add(AuditLog.Entry(now, actor, "correct", AuditLog.FigureEntity, key, "revision", AuditLog.Text(old.Revision), AuditLog.Text(current.Revision), reason));
+        db.SaveChanges();
+        var results = new ResultService(db, clock);
+        ResultSet after = results.ComputeCore(versionId, c.Period.Code, now, actor);
+        tx.Commit();
+        return new Correction(old, current, before, after, results.Compare(before.Id, after.Id));
+    }
+
+    private Figure Move(Actor actor, Figure figure, Context c, string action, FigureStatus to, string? reason, DateTimeOffset? at = null)
+    {
+        DateTimeOffset now = at ?? StoreTime.Now(clock);
+        db.Audit.Add(AuditLog.Entry(now, actor, action, AuditLog.FigureEntity, Key(c), "status", AuditLog.Text(figure.Status), AuditLog.Text(to), reason));
+        figure.Status = to;
+        db.SaveChanges();
+        return figure;
+    }
+
+    /// <summary>The rows a figure operation needs, looked up once.</summary>
+    private sealed record Context(AssessmentScheme Scheme, Unit Unit, Indicator Indicator, ReportingPeriod Period);
+
+    private static string Key(Context c) => AuditLog.FigureKey(c.Scheme.Code, c.Unit.Code, c.Indicator.Code, c.Period.Code);
+
+    private Context Load(long schemeId, long unitId, long indicatorId, string period)
+    {
+        AssessmentScheme scheme = db.Schemes.AsNoTracking().SingleOrDefault(s => s.Id == schemeId)
+            ?? throw new NotFoundException($"scheme {schemeId.ToString(CultureInfo.InvariantCulture)} does not exist");
+        Unit unit = db.Units.AsNoTracking().SingleOrDefault(u => u.Id == unitId)
+            ?? throw new NotFoundException($"unit {unitId.ToString(CultureInfo.InvariantCulture)} does not exist");
+        if (!db.SchemeUnits.Any(s => s.SchemeId == schemeId && s.UnitId == unitId))
+        {
+            throw new WorkflowException($"unit '{unit.Code}' does not take part in scheme '{scheme.Code}'");
+        }
+
+        Indicator indicator = db.Indicators.AsNoTracking().SingleOrDefault(i => i.Id == indicatorId && i.SchemeId == schemeId)
+            ?? throw new NotFoundException($"indicator {indicatorId.ToString(CultureInfo.InvariantCulture)} is not an indicator of scheme '{scheme.Code}'");
+        ReportingPeriod rp = db.Periods.SingleOrDefault(p => p.SchemeId == schemeId && p.Code == period)
+            ?? throw new NotFoundException($"period {period} of scheme '{scheme.Code}' is not open for reporting (it does not exist)");
+        return new Context(scheme, unit, indicator, rp);
+    }
+
+    private (Figure, Context) LoadFigure(long figureId)
+    {
+        Figure figure = db.Figures.SingleOrDefault(f => f.Id == figureId)
+            ?? throw new NotFoundException($"figure {figureId.ToString(CultureInfo.InvariantCulture)} does not exist");
+        return (figure, Load(figure.SchemeId, figure.UnitId, figure.IndicatorId, figure.Period));
+    }
+
+    private Figure? Current(Context c) =>
+        db.Figures.SingleOrDefault(f => f.SchemeId == c.Scheme.Id && f.UnitId == c.Unit.Id && f.IndicatorId == c.Indicator.Id && f.Period == c.Period.Code && f.IsCurrent);
+
+    private static void RequireOpen(Context c)
+    {
+        if (c.Period.Status != PeriodStatus.Open)
+        {
+            throw new WorkflowException($"period {c.Period.Code} of scheme '{c.Scheme.Code}' is published; its figures are never overwritten (the office corrects them with a reason)");
+        }
+    }
+
+    /// <summary>
+    /// Who may enter a unit's figure: the office; the unit's own reporter, unless a source
+    /// department supplies the indicator; that department's reporter, for every unit.
+    /// </summary>
+    private static void CanEnter(Actor actor, Context c)
+    {
+        switch (actor.Role)
+        {
+            case ActorRole.Office:
+                return;
+            case ActorRole.Reporter when actor.UnitId != c.Unit.Id:
+                throw new AccessDeniedException($"{actor} may not enter figures of unit '{c.Unit.Code}': a reporter acts for its own unit only");
+            case ActorRole.Reporter when c.Indicator.SourceUnitId is not null:
+                throw new AccessDeniedException($"{actor} may not enter '{c.Indicator.Code}': it is supplied by a source department");
+            case ActorRole.Reporter:
+                return;
+            case ActorRole.DepartmentReporter when c.Indicator.SourceUnitId == actor.UnitId:
+                return;
+            case ActorRole.DepartmentReporter:
+                throw new AccessDeniedException($"{actor} may not enter '{c.Indicator.Code}': the department supplies only the indicators it is the source of");
+            default:
+                throw new AccessDeniedException($"{actor} may not enter figures: only reporters, source departments and the office do");
+        }
+    }
+
+    /// <summary>
+    /// Who may review: the office, or a reviewer of the figure's unit or a unit above it (or of all
+    /// units); never the person who entered the figure (four eyes).
+    /// </summary>
+    private void CanReview(Actor actor, Figure figure, Context c)
+    {
+        if (actor.Role is not (ActorRole.Reviewer or ActorRole.Office))
+        {
+            throw new AccessDeniedException($"{actor} may not review figures: only reviewers and the office do");
+        }
+
+        if (string.Equals(figure.EnteredBy, actor.Name, StringComparison.Ordinal))
+        {
+            throw new AccessDeniedException($"{actor} entered figure {Key(c)} and may not review it; another person must");
+        }
+
+        if (actor.Role == ActorRole.Reviewer && actor.UnitId is { } scope && !IsWithin(c.Unit, scope))
+        {
+            throw new AccessDeniedException($"{actor} may not review figures of unit '{c.Unit.Code}': it is outside the reviewer's unit");
+        }
+    }
+
+    private bool IsWithin(Unit unit, long scope)
+    {
+        var seen = new HashSet<long>();
+        long? id = unit.Id;
+        while (id is { } current && seen.Add(current))
+        {
+            if (current == scope)
+            {
+                return true;
+            }
+
+            id = db.Units.AsNoTracking().Where(u => u.Id == current).Select(u => u.ParentId).SingleOrDefault();
+        }
+
+        return false;
+    }
+}

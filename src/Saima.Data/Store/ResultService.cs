@@ -1,0 +1,347 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Saima.Scoring;
+
+namespace Saima.Data.Store;
+
+/// <summary>Whether recomputing a stored result set from its stored inputs gave the same numbers.</summary>
+/// <param name="Identical">Every row, warning and the explanation equal to the bit.</param>
+/// <param name="SameInputs">The inputs read now hash to the stored <see cref="ResultSet.InputHash"/>.</param>
+/// <param name="Differences">The first differences found, in words (empty when identical).</param>
+public sealed record RecomputeReport(
+    long ResultSetId,
+    bool Identical,
+    bool SameInputs,
+    string StoredHash,
+    string RecomputedHash,
+    int RowsCompared,
+    int WarningsCompared,
+    IReadOnlyList<string> Differences);
+
+/// <summary>One unit and node of two result sets of a period: old and new score and rank.</summary>
+public sealed record ResultChange(long UnitId, string UnitCode, string Node, double? OldScore, double? NewScore, int? OldRank, int? NewRank)
+{
+    /// <summary>Old rank minus new rank: positive means the unit moved up.</summary>
+    public int? RankMove => OldRank is { } o && NewRank is { } n ? o - n : null;
+
+    public bool Changed => !ResultService.SameBits(OldScore, NewScore) || OldRank != NewRank;
+}
+
+/// <summary>
+/// Scores a period from the store and keeps the results: rows per unit and node, warnings, and
+/// the explanation (weights and outlier treatment), with the hash of the inputs. Stored results
+/// can be recomputed and checked to the bit, and two result sets of a period compared.
+/// </summary>
+public sealed class ResultService(SaimaDb db, TimeProvider clock)
+{
+    /// <summary>Scores a period whose figures are published under a given scheme version (a "what if" with another version, or a rerun) and stores the results.</summary>
+    public ResultSet Compute(Actor actor, long schemeVersionId, string period)
+    {
+        actor.RequireOffice("compute results");
+        using var tx = db.Database.BeginTransaction();
+        ResultSet set = ComputeCore(schemeVersionId, period, StoreTime.Now(clock), actor);
+        tx.Commit();
+        return set;
+    }
+
+    /// <summary>Scores and stores, inside the caller's transaction.</summary>
+    internal ResultSet ComputeCore(long schemeVersionId, string period, DateTimeOffset now, Actor actor)
+    {
+        ScoringInputs inputs = ScoringInputs.Load(db, schemeVersionId, period, now);
+        Computed computed = Run(inputs);
+        var set = new ResultSet
+        {
+            SchemeId = inputs.Version.SchemeId,
+            SchemeVersionId = schemeVersionId,
+            Period = period,
+            ComputedAt = now,
+            ComputedBy = actor.Name,
+            InputHash = inputs.InputHash,
+            ExplainJson = computed.ExplainJson,
+        };
+
+        // Only new rows are added here, so there is nothing for change detection to find: skipping
+        // it keeps a context that tracks a period's thousands of figures (as Publish's does) fast.
+        bool detect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            db.ResultSets.Add(set);
+            db.SaveChanges();
+            BulkWriter.WriteResults(db, set.Id, computed.Rows, computed.Warnings);
+            db.Audit.Add(AuditLog.Entry(now, actor, "compute", AuditLog.ResultEntity, AuditLog.Text(set.Id), "input_hash", null, set.InputHash,
+                string.Create(CultureInfo.InvariantCulture, $"period {period}, scheme version {inputs.Version.Version}")));
+            db.SaveChanges();
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
+
+        return set;
+    }
+
+    /// <summary>
+    /// Recomputes a stored result set from the inputs as they stood when it was computed (same
+    /// scheme version, published figure revisions entered by then) and compares every number to
+    /// the bit. Writes nothing.
+    /// </summary>
+    public RecomputeReport Recompute(long resultSetId)
+    {
+        ResultSet set = db.ResultSets.AsNoTracking().SingleOrDefault(r => r.Id == resultSetId)
+            ?? throw new NotFoundException($"result set {resultSetId.ToString(CultureInfo.InvariantCulture)} does not exist");
+        ScoringInputs inputs = ScoringInputs.Load(db, set.SchemeVersionId, set.Period, set.ComputedAt);
+        Computed computed = Run(inputs);
+        var differences = new List<string>();
+        const int MaxShown = 20;
+        void Differ(string text)
+        {
+            if (differences.Count < MaxShown)
+            {
+                differences.Add(text);
+            }
+        }
+
+        var stored = db.ResultRows.AsNoTracking().Where(r => r.ResultSetId == resultSetId).ToList()
+            .ToDictionary(r => (r.UnitId, r.Node));
+        if (stored.Count != computed.Rows.Count)
+        {
+            Differ(string.Create(CultureInfo.InvariantCulture, $"{stored.Count} rows stored, {computed.Rows.Count} recomputed"));
+        }
+
+        int mismatches = 0;
+        foreach (ResultRow r in computed.Rows)
+        {
+            if (!stored.TryGetValue((r.UnitId, r.Node), out ResultRow? s))
+            {
+                mismatches++;
+                Differ(string.Create(CultureInfo.InvariantCulture, $"unit {r.UnitId} node {r.Node}: not stored"));
+                continue;
+            }
+
+            if (!SameBits(s.Value, r.Value) || !SameBits(s.Score, r.Score) || s.Rank != r.Rank || s.TrackRank != r.TrackRank || s.RankChange != r.RankChange)
+            {
+                mismatches++;
+                Differ(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"unit {r.UnitId} node {r.Node}: stored value {AuditLog.Text(s.Value)} score {AuditLog.Text(s.Score)} rank {s.Rank} track rank {s.TrackRank} change {s.RankChange}; recomputed {AuditLog.Text(r.Value)} {AuditLog.Text(r.Score)} {r.Rank} {r.TrackRank} {r.RankChange}"));
+            }
+        }
+
+        var storedWarnings = db.WarningResults.AsNoTracking().Where(w => w.ResultSetId == resultSetId).ToList()
+            .ToDictionary(w => (w.UnitId, w.Indicator));
+        if (storedWarnings.Count != computed.Warnings.Count)
+        {
+            mismatches++;
+            Differ(string.Create(CultureInfo.InvariantCulture, $"{storedWarnings.Count} warnings stored, {computed.Warnings.Count} recomputed"));
+        }
+
+        foreach (WarningResult w in computed.Warnings)
+        {
+            if (!storedWarnings.TryGetValue((w.UnitId, w.Indicator), out WarningResult? s)
+                || !SameBits(s.Value, w.Value) || !SameBits(s.Target, w.Target) || !SameBits(s.Completion, w.Completion)
+                || !SameBits(s.Expected, w.Expected) || !SameBits(s.Gap, w.Gap) || s.Level != w.Level)
+            {
+                mismatches++;
+                Differ(string.Create(CultureInfo.InvariantCulture, $"warning of unit {w.UnitId} indicator {w.Indicator} differs"));
+            }
+        }
+
+        if (!string.Equals(set.ExplainJson, computed.ExplainJson, StringComparison.Ordinal))
+        {
+            mismatches++;
+            Differ("the explanation (weights, treatment) differs");
+        }
+
+        bool sameInputs = string.Equals(set.InputHash, inputs.InputHash, StringComparison.Ordinal);
+        if (!sameInputs)
+        {
+            Differ("the inputs read now hash differently from those stored (a target, track or the scheme's units changed since)");
+        }
+
+        return new RecomputeReport(
+            resultSetId,
+            mismatches == 0 && stored.Count == computed.Rows.Count,
+            sameInputs,
+            set.InputHash,
+            inputs.InputHash,
+            computed.Rows.Count,
+            computed.Warnings.Count,
+            differences);
+    }
+
+    /// <summary>
+    /// The latest result set of a period (the published one, or the latest recomputation after a
+    /// correction), optionally of one scheme version only.
+    /// </summary>
+    public ResultSet? Latest(long schemeId, string period, long? schemeVersionId = null) =>
+        db.ResultSets.AsNoTracking()
+            .Where(r => r.SchemeId == schemeId && r.Period == period && (schemeVersionId == null || r.SchemeVersionId == schemeVersionId))
+            .OrderByDescending(r => r.Id)
+            .FirstOrDefault();
+
+    /// <summary>
+    /// Compares two result sets (typically of one period, before and after a correction): per unit
+    /// and node the old and new score and rank, in unit-code order and the scheme's node order.
+    /// </summary>
+    public IReadOnlyList<ResultChange> Compare(long oldResultSetId, long newResultSetId)
+    {
+        ResultSet newer = db.ResultSets.AsNoTracking().SingleOrDefault(r => r.Id == newResultSetId)
+            ?? throw new NotFoundException($"result set {newResultSetId.ToString(CultureInfo.InvariantCulture)} does not exist");
+        if (!db.ResultSets.Any(r => r.Id == oldResultSetId))
+        {
+            throw new NotFoundException($"result set {oldResultSetId.ToString(CultureInfo.InvariantCulture)} does not exist");
+        }
+
+        Scheme scheme = SchemeParser.Parse(db.SchemeVersions.AsNoTracking().Single(v => v.Id == newer.SchemeVersionId).Json);
+        var before = db.ResultRows.AsNoTracking().Where(r => r.ResultSetId == oldResultSetId).ToList().ToDictionary(r => (r.UnitId, r.Node));
+        var after = db.ResultRows.AsNoTracking().Where(r => r.ResultSetId == newResultSetId).ToList().ToDictionary(r => (r.UnitId, r.Node));
+        var ids = before.Keys.Concat(after.Keys).Select(k => k.UnitId).Distinct().ToList();
+        var codes = db.Units.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionary(u => u.Id, u => u.Code);
+        return before.Keys.Union(after.Keys)
+            .Select(k =>
+            {
+                ResultRow? o = before.GetValueOrDefault(k);
+                ResultRow? n = after.GetValueOrDefault(k);
+                return new ResultChange(k.UnitId, codes[k.UnitId], k.Node, o?.Score, n?.Score, o?.Rank, n?.Rank);
+            })
+            .OrderBy(c => c.UnitCode, StringComparer.Ordinal)
+            .ThenBy(c => scheme.NodeIndex(c.Node) is var i && i < 0 ? int.MaxValue : i)
+            .ThenBy(c => c.Node, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    internal static bool SameBits(double? a, double? b) =>
+        a is null ? b is null : b is not null && BitConverter.DoubleToInt64Bits(a.Value) == BitConverter.DoubleToInt64Bits(b.Value);
+
+    private sealed record Computed(List<ResultRow> Rows, List<WarningResult> Warnings, string ExplainJson);
+
+    /// <summary>Runs the engine and lays the scored period out as rows, in the store's canonical form.</summary>
+    private static Computed Run(ScoringInputs inputs)
+    {
+        ScoringResult result;
+        try
+        {
+            result = ScoringEngine.Score(inputs.Scheme, inputs.Dataset, new ScoringOptions { Explain = true });
+        }
+        catch (Exception ex) when (ex is ScoringException or SchemeException or Scoring.DataException)
+        {
+            throw new WorkflowException($"period {inputs.Period} cannot be scored with scheme version {inputs.Version.Version.ToString(CultureInfo.InvariantCulture)}: {ex.Message}", ex);
+        }
+
+        PeriodResult pr = result.Periods[^1];
+        Scheme scheme = inputs.Scheme;
+        int nInd = scheme.Indicators.Count;
+        int nodes = scheme.NodeCount;
+        int n = pr.Data.Units.Length;
+        var rows = new List<ResultRow>(n * nodes);
+        for (int u = 0; u < n; u++)
+        {
+            long unitId = inputs.UnitIds[pr.Data.Units[u]];
+            for (int k = 0; k < nodes; k++)
+            {
+                rows.Add(new ResultRow
+                {
+                    UnitId = unitId,
+                    Node = scheme.NodeCode(k),
+                    Value = k < nInd ? Canon(pr.Values[k][u]) : null,
+                    Score = Canon(pr.Scores[k][u]),
+                    Rank = Rank(pr.Ranks[k][u]),
+                    TrackRank = pr.TrackRanks is null ? null : Rank(pr.TrackRanks[k][u]),
+                    RankChange = pr.RankChanges is null ? null : Rank(pr.RankChanges[k][u]),
+                });
+            }
+        }
+
+        var warnings = new List<WarningResult>(pr.Warnings.Count);
+        foreach (WarningRow w in pr.Warnings)
+        {
+            warnings.Add(new WarningResult
+            {
+                UnitId = inputs.UnitIds[pr.Data.Units[w.Unit]],
+                Indicator = scheme.Indicators[w.Indicator].Code,
+                Value = Canon(w.Value),
+                Target = Canon(w.Target),
+                Completion = Canon(w.Completion),
+                Expected = Canon(w.Expected),
+                Gap = Canon(w.Gap),
+                Level = w.Level,
+            });
+        }
+
+        return new Computed(rows, warnings, Explain(inputs, pr));
+    }
+
+    /// <summary>
+    /// The stored form of a number: missing (NaN) as null, and −0 as 0 (SQLite may keep an
+    /// integral REAL as an integer, which has no sign of zero). Every other double is kept to the bit.
+    /// </summary>
+    private static double? Canon(double v) => double.IsNaN(v) ? null : v == 0 ? 0.0 : v;
+
+    private static int? Rank(int r) => r == PeriodResult.NoRank ? null : r;
+
+    private static string Explain(ScoringInputs inputs, PeriodResult pr)
+    {
+        Scheme scheme = inputs.Scheme;
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("period", inputs.Period);
+            w.WriteNumber("schemeVersion", inputs.Version.Version);
+            w.WriteString("inputHash", inputs.InputHash);
+            w.WriteStartArray("weights");
+            foreach (WeightRow row in pr.Weights)
+            {
+                w.WriteStartObject();
+                w.WriteString("track", row.Track);
+                w.WriteString("node", scheme.NodeCode(row.Node));
+                w.WriteString("parent", row.Node < scheme.Indicators.Count ? scheme.Indicators[row.Node].Parent : scheme.Groups[row.Node - scheme.Indicators.Count].Parent);
+                Number(w, "weight", row.Weight);
+                Number(w, "effectiveWeight", row.EffectiveWeight);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("treatments");
+            foreach (TreatmentRow row in pr.Treatments)
+            {
+                w.WriteStartObject();
+                w.WriteString("track", row.Track);
+                w.WriteString("indicator", scheme.Indicators[row.Indicator].Code);
+                w.WriteString("treatment", row.Treatment switch
+                {
+                    TreatmentKind.Winsorised => "winsorised",
+                    TreatmentKind.Log => "log",
+                    _ => "none",
+                });
+                w.WriteNumber("points", row.Points);
+                Number(w, "skewBefore", row.SkewBefore);
+                Number(w, "kurtosisBefore", row.KurtosisBefore);
+                Number(w, "skewAfter", row.SkewAfter);
+                Number(w, "kurtosisAfter", row.KurtosisAfter);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, double v)
+    {
+        // JSON has no NaN: a statistic that does not exist (skew of fewer than 3 values) is null.
+        if (double.IsFinite(v))
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+}
