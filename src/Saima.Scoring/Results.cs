@@ -6,7 +6,7 @@ public sealed class ScoringResult
     public required Scheme Scheme { get; init; }
     public required Dataset Dataset { get; init; }
 
-    /// <summary>One per <see cref="Dataset.Periods"/>, same order.</summary>
+    /// <summary>One per scored period of <see cref="Dataset.Periods"/> (all of them unless <see cref="ScoringOptions.LastPeriods"/> is set), same order.</summary>
     public required PeriodResult[] Periods { get; init; }
 }
 

@@ -10,6 +10,13 @@ public sealed record ScoringOptions
     /// <summary>Compute warning rows (completion against time progress) for indicators with targets, when the scheme has warning rules.</summary>
     public bool Warnings { get; init; } = true;
 
+    /// <summary>
+    /// Score only the last this many periods of the data (null: all). Earlier periods still feed
+    /// <c>previous</c> imputation; the first scored period has no rank change. A store that keeps
+    /// results per period scores the last two to get the newest one with its rank change.
+    /// </summary>
+    public int? LastPeriods { get; init; }
+
     /// <summary>Score periods in parallel (results are identical either way).</summary>
     public bool Parallel { get; init; } = true;
 }
@@ -21,7 +28,10 @@ public sealed record ScoringOptions
 /// </summary>
 public static partial class ScoringEngine
 {
-    /// <summary>Scores every period of <paramref name="data"/> under <paramref name="scheme"/>.</summary>
+    /// <summary>
+    /// Scores every period of <paramref name="data"/> under <paramref name="scheme"/> (or the last
+    /// <see cref="ScoringOptions.LastPeriods"/>); the result's periods are in the data's order.
+    /// </summary>
     /// <exception cref="SchemeException">The scheme does not fit the data (unknown track, missing group column).</exception>
     /// <exception cref="ScoringException">A value outside a transform's domain, a non-positive child of a geometric mean, etc.</exception>
     public static ScoringResult Score(Scheme scheme, Dataset data, ScoringOptions? options = null)
@@ -36,14 +46,15 @@ public static partial class ScoringEngine
         var prepared = new Prepared[nPeriods];
         Run(nPeriods, options.Parallel, p => prepared[p] = Prepare(plan, p));
 
-        var results = new PeriodResult[nPeriods];
-        Run(nPeriods, options.Parallel, p => results[p] = new PeriodScorer(plan, prepared, p, options.Explain, options.Warnings).Score());
+        int first = options.LastPeriods is { } last ? Math.Max(0, nPeriods - Math.Max(1, last)) : 0;
+        var results = new PeriodResult[nPeriods - first];
+        Run(results.Length, options.Parallel, k => results[k] = new PeriodScorer(plan, prepared, first + k, options.Explain, options.Warnings).Score());
 
         if (data.HasPeriods)
         {
-            for (int p = 0; p < nPeriods; p++)
+            for (int k = 0; k < results.Length; k++)
             {
-                FillRankChanges(plan, results, p);
+                FillRankChanges(plan, results, k);
             }
         }
 

@@ -224,7 +224,9 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
         ScoringResult result;
         try
         {
-            result = ScoringEngine.Score(inputs.Scheme, inputs.Dataset, new ScoringOptions { Explain = true });
+            // Only the stored period and the one before it (for its rank change) are scored; earlier
+            // periods still feed `previous` imputation.
+            result = ScoringEngine.Score(inputs.Scheme, inputs.Dataset, new ScoringOptions { Explain = true, LastPeriods = 2 });
         }
         catch (Exception ex) when (ex is ScoringException or SchemeException or Scoring.DataException)
         {
