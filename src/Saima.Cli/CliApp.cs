@@ -83,6 +83,8 @@ public static class CliApp
         root.Add(OpsCommands.BuildDemo(stdout, stderr));
         root.Add(OpsCommands.BuildDb(stdout, stderr));
         root.Add(OpsCommands.BuildImport(stdout, stderr));
+        root.Add(OpsCommands.BuildExport(stdout, stderr));
+        root.Add(OpsCommands.BuildTemplate(stdout, stderr));
         return root;
     }
 

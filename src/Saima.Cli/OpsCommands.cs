@@ -88,14 +88,41 @@ internal static class OpsCommands
         """ + StoreHelp;
 
     private const string ImportDescription = """
-        Bulk-loads figures from a long CSV file into one import batch (PostgreSQL: binary COPY;
-        SQLite: one transaction). Columns (header row, any order): unit, indicator, period, value,
-        and optionally scheme (then it must be the --scheme given). Periods are 2025-06, 2025-Q2 or
-        2025 as the scheme's frequency says; an empty value is a missing figure. Every code is
-        checked against the scheme first; on any error nothing is loaded (exit 2).
+        Imports figures into a scheme from an .xlsx, .xls (WPS, older Excel) or .csv file: a filled
+        template (saima template) or any sheet with the columns unit, indicator, period, value (in
+        Chinese or English headers). Every row is checked (unknown unit or indicator, not a number,
+        outside the indicator's plausible range, a year-to-date figure below last month's, a
+        duplicate, a published period); the whole file is taken or nothing is, and every error is
+        listed with its sheet, row, column and reason in Chinese and English (exit 2). Figures are
+        stored as drafts, or as submitted with --submit.
+
+        With --bulk the CSV (unit, indicator, period, value[, scheme]) is loaded by the bulk path
+        instead (PostgreSQL: binary COPY; SQLite: one transaction): codes are checked first and on
+        any error nothing is loaded, but plausible ranges are not checked; for history and large
+        loads.
+
+        Examples:
+          saima import --db saima.db --scheme LC-COUNTY --file 青山区-2025-12.xlsx
+          saima import --db saima.db --scheme LC-COUNTY --file figures.csv --period 2025-12 --submit
+          saima import --db saima.db --scheme LC-COUNTY --file history.csv --bulk --status approved
+        """ + StoreHelp;
+
+    private const string ExportDescription = """
+        Writes a period's figures (every revision, with status, who and when), results (score,
+        rank, track rank, change) and warnings to an .xlsx workbook.
 
         Example:
-          saima import --db saima.db --scheme LC-COUNTY --file figures-2026-01.csv
+          saima export --db saima.db --scheme LC-COUNTY --period 2025-11 --out 2025-11.xlsx
+        """ + StoreHelp;
+
+    private const string TemplateDescription = """
+        Writes the Excel template a unit fills for a period (its indicators with codes, units of
+        measure, last period's value and the year's target, with validation of the value column),
+        or with --source the template a source department fills for all units.
+
+        Examples:
+          saima template --db saima.db --scheme LC-COUNTY --period 2025-12 --unit LC01 --out LC01.xlsx
+          saima template --db saima.db --scheme LC-COUNTY --period 2025-12 --source D-STAT --out stats.xlsx
         """ + StoreHelp;
 
     public static Command BuildDemo(TextWriter stdout, TextWriter stderr)
@@ -169,21 +196,36 @@ internal static class OpsCommands
     {
         var (db, postgres) = StoreOptions();
         var scheme = new Option<string>("--scheme") { Description = "The scheme's code (e.g. LC-COUNTY).", Required = true, HelpName = "CODE" };
-        var file = new Option<string>("--file") { Description = "The CSV file: unit, indicator, period, value[, scheme].", Required = true, HelpName = "F.csv" };
-        var status = new Option<string>("--status") { Description = "Status of the loaded figures: submitted (default) or approved.", DefaultValueFactory = _ => "submitted", HelpName = "STATUS" };
+        var file = new Option<string>("--file") { Description = "The file: .xlsx, .xls or .csv (with --bulk: .csv).", Required = true, HelpName = "FILE" };
+        var period = new Option<string>("--period") { Description = "The period of rows that name none (e.g. 2025-12).", HelpName = "PERIOD" };
+        var unit = new Option<string>("--unit") { Description = "The unit of rows that name none.", HelpName = "CODE" };
+        var submit = new Option<bool>("--submit") { Description = "Store the figures as submitted (报送) rather than as drafts." };
+        var bulk = new Option<bool>("--bulk") { Description = "Load a large CSV by the bulk path (see above)." };
+        var status = new Option<string>("--status") { Description = "With --bulk: status of the loaded figures, submitted (default) or approved.", DefaultValueFactory = _ => "submitted", HelpName = "STATUS" };
         var user = new Option<string>("--user") { Description = "Who the import is recorded as (default: import).", DefaultValueFactory = _ => "import", HelpName = "NAME" };
-        var command = new Command("import", ImportDescription) { db, postgres, scheme, file, status, user };
+        var command = new Command("import", ImportDescription) { db, postgres, scheme, file, period, unit, submit, bulk, status, user };
         command.SetAction(parse => Guarded(stderr, () =>
         {
             StoreOptions store = Store(parse.GetValue(db), parse.GetValue(postgres));
             RequireSchema(store);
+            string path = parse.GetValue(file)!;
+            if (!parse.GetValue(bulk))
+            {
+                Upload(store, parse.GetValue(scheme)!, path, parse.GetValue(user)!, new Saima.Data.Intake.ImportOptions
+                {
+                    Period = parse.GetValue(period),
+                    UnitCode = parse.GetValue(unit),
+                    Submit = parse.GetValue(submit),
+                }, stdout, stderr);
+                return;
+            }
+
             FigureStatus figureStatus = parse.GetValue(status)!.ToLowerInvariant() switch
             {
                 "submitted" => FigureStatus.Submitted,
                 "approved" => FigureStatus.Approved,
                 string s => throw new CliInputException($"--status: '{s}' is not a status; expected submitted or approved"),
             };
-            string path = parse.GetValue(file)!;
             BulkLoadResult? result = null;
             WithProgress(stderr, "Loading figures", (report) => result = FigureBulkLoader.LoadCsv(store, parse.GetValue(scheme)!, path, new BulkLoadOptions
             {
@@ -200,6 +242,117 @@ internal static class OpsCommands
             }
         }));
         return command;
+    }
+
+    /// <summary>The validated upload: all or nothing, every error listed where the user finds it.</summary>
+    private static void Upload(StoreOptions store, string scheme, string path, string user, Saima.Data.Intake.ImportOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        Saima.Data.Intake.ImportResult result;
+        Stream content;
+        try
+        {
+            content = File.OpenRead(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliInputException($"{path}: cannot read the file: {e.Message}");
+        }
+
+        using (content)
+        using (SaimaDb context = SaimaDb.Open(store))
+        {
+            result = new Saima.Data.Intake.FigureImporter(context, TimeProvider.System).Import(scheme, content, Path.GetFileName(path), user, options);
+        }
+
+        if (!result.Accepted)
+        {
+            foreach (Saima.Data.Intake.ImportError error in result.Errors)
+            {
+                string column = error.Column.Length > 0 ? $", {error.Column}" : string.Empty;
+                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path}: {error.Sheet}, row {error.Row}{column}: {error.ReasonZh} | {error.ReasonEn}"));
+            }
+
+            throw new CliInputException(string.Create(CultureInfo.InvariantCulture,
+                $"{path}: {result.Errors.Count} error(s); nothing was imported (文件有 {result.Errors.Count} 处错误，未导入任何数据)"));
+        }
+
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"imported {result.Inserted} figures ({result.Replaced} replacing drafts, {result.SkippedBlank} blank cells skipped) into scheme {scheme} as import {result.ImportId}"));
+    }
+
+    public static Command BuildExport(TextWriter stdout, TextWriter stderr)
+    {
+        var (db, postgres) = StoreOptions();
+        var scheme = new Option<string>("--scheme") { Description = "The scheme's code.", Required = true, HelpName = "CODE" };
+        var period = new Option<string>("--period") { Description = "The period (e.g. 2025-11).", Required = true, HelpName = "PERIOD" };
+        var output = new Option<string>("--out") { Description = "The .xlsx file to write.", Required = true, HelpName = "FILE" };
+        var current = new Option<bool>("--current-only") { Description = "Only the current revision of each figure (the file then imports back cleanly)." };
+        var user = new Option<string>("--user") { Description = "Who the export is recorded as (default: export).", DefaultValueFactory = _ => "export", HelpName = "NAME" };
+        var command = new Command("export", ExportDescription) { db, postgres, scheme, period, output, current, user };
+        command.SetAction(parse => Guarded(stderr, () =>
+        {
+            StoreOptions store = Store(parse.GetValue(db), parse.GetValue(postgres));
+            RequireSchema(store);
+            string path = parse.GetValue(output)!;
+            Saima.Data.Intake.ExportSummary summary = WriteAtomically(path, stream =>
+            {
+                using SaimaDb context = SaimaDb.Open(store);
+                return new Saima.Data.Intake.PeriodExporter(context, TimeProvider.System).Export(
+                    parse.GetValue(scheme)!, parse.GetValue(period)!, stream, parse.GetValue(user)!,
+                    new Saima.Data.Intake.ExportOptions { CurrentOnly = parse.GetValue(current) });
+            });
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {path}: {summary.Figures} figures, {summary.Results} result rows, {summary.Warnings} warnings"));
+        }));
+        return command;
+    }
+
+    public static Command BuildTemplate(TextWriter stdout, TextWriter stderr)
+    {
+        var (db, postgres) = StoreOptions();
+        var scheme = new Option<string>("--scheme") { Description = "The scheme's code.", Required = true, HelpName = "CODE" };
+        var period = new Option<string>("--period") { Description = "The period (e.g. 2025-12).", Required = true, HelpName = "PERIOD" };
+        var unit = new Option<string>("--unit") { Description = "The unit that fills it.", HelpName = "CODE" };
+        var source = new Option<string>("--source") { Description = "Or: the source department that fills it for all units.", HelpName = "CODE" };
+        var output = new Option<string>("--out") { Description = "The .xlsx file to write.", Required = true, HelpName = "FILE" };
+        var user = new Option<string>("--user") { Description = "Who the template is recorded as made by (default: office).", DefaultValueFactory = _ => "office", HelpName = "NAME" };
+        var command = new Command("template", TemplateDescription) { db, postgres, scheme, period, unit, source, output, user };
+        command.SetAction(parse => Guarded(stderr, () =>
+        {
+            string? unitCode = parse.GetValue(unit), sourceCode = parse.GetValue(source);
+            if ((unitCode is null) == (sourceCode is null))
+            {
+                throw new CliInputException("give --unit CODE or --source CODE (one of them)");
+            }
+
+            StoreOptions store = Store(parse.GetValue(db), parse.GetValue(postgres));
+            RequireSchema(store);
+            string path = parse.GetValue(output)!;
+            Saima.Data.Intake.TemplateSummary summary = WriteAtomically(path, stream =>
+            {
+                using SaimaDb context = SaimaDb.Open(store);
+                var writer = new Saima.Data.Intake.TemplateWriter(context, TimeProvider.System);
+                return unitCode is not null
+                    ? writer.WriteUnitTemplate(parse.GetValue(scheme)!, parse.GetValue(period)!, unitCode, stream, parse.GetValue(user)!)
+                    : writer.WriteSourceTemplate(parse.GetValue(scheme)!, parse.GetValue(period)!, sourceCode!, stream, parse.GetValue(user)!);
+            });
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {path}: {summary.Rows} rows to fill"));
+        }));
+        return command;
+    }
+
+    /// <summary>Writes a file through a temp file renamed into place, so a failure leaves nothing behind.</summary>
+    private static T WriteAtomically<T>(string path, Func<Stream, T> write)
+    {
+        using var outputs = new OutputSet();
+        T result;
+        using (Stream stream = outputs.Create(path, path))
+        {
+            result = write(stream);
+        }
+
+        outputs.Commit();
+        return result;
     }
 
     private static void Demo(StoreOptions store, bool force, ulong seed, bool verbose, TextWriter stdout, TextWriter stderr)
@@ -388,9 +541,16 @@ internal static class OpsCommands
             run();
             return 0;
         }
-        catch (Exception e) when (e is CliInputException or DatabaseOpsException or BulkLoadException or Saima.Scoring.ScoringException)
+        catch (Exception e) when (e is CliInputException or DatabaseOpsException or BulkLoadException or Saima.Scoring.ScoringException
+            or Saima.Data.Store.NotFoundException or Saima.Data.Store.WorkflowException or Saima.Data.Store.AccessDeniedException)
         {
             stderr.WriteLine($"error: {e.Message}");
+            return CliApp.BadInput;
+        }
+        catch (ArgumentException e)
+        {
+            // The intake services name an unknown scheme, period or unit this way.
+            stderr.WriteLine($"error: {e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal)}");
             return CliApp.BadInput;
         }
         catch (Npgsql.NpgsqlException e)
