@@ -45,10 +45,10 @@ public sealed class Workload
     public static Workload Create(int units, int indicators, ulong seed = 1, bool warnings = true)
     {
         var rng = new SplitMix64(seed);
-        IndicatorShape[] shapes = MakeShapes(indicators, ref rng);
+        IndicatorShape[] shapes = MakeShapes(indicators, rng);
         string json = SchemeJsonFor(units, shapes, warnings);
         Scheme scheme = SchemeParser.Parse(json);
-        Dataset dataset = Fill(new DatasetBuilder(scheme), units, shapes, ref rng).Build();
+        Dataset dataset = Fill(new DatasetBuilder(scheme), units, shapes, rng).Build();
         return new Workload(units, indicators, json, scheme, dataset);
     }
 
@@ -56,13 +56,13 @@ public sealed class Workload
     public DatasetBuilder Refill(ulong seed = 1)
     {
         var rng = new SplitMix64(seed);
-        IndicatorShape[] shapes = MakeShapes(Indicators, ref rng);
-        return Fill(new DatasetBuilder(Scheme), Units, shapes, ref rng);
+        IndicatorShape[] shapes = MakeShapes(Indicators, rng);
+        return Fill(new DatasetBuilder(Scheme), Units, shapes, rng);
     }
 
     private readonly record struct IndicatorShape(string Code, string Group, double Weight, int Direction, double Mu, double Sigma);
 
-    private static IndicatorShape[] MakeShapes(int indicators, ref SplitMix64 rng)
+    private static IndicatorShape[] MakeShapes(int indicators, SplitMix64 rng)
     {
         int groups = Math.Max(1, (int)Math.Round(indicators / (double)GroupSize, MidpointRounding.AwayFromZero));
         var shapes = new IndicatorShape[indicators];
@@ -114,7 +114,7 @@ public sealed class Workload
         return sb.ToString();
     }
 
-    private static DatasetBuilder Fill(DatasetBuilder builder, int units, IndicatorShape[] shapes, ref SplitMix64 rng)
+    private static DatasetBuilder Fill(DatasetBuilder builder, int units, IndicatorShape[] shapes, SplitMix64 rng)
     {
         int source = 1;
         for (int u = 0; u < units; u++)
@@ -139,30 +139,5 @@ public sealed class Workload
         }
 
         return builder;
-    }
-
-    /// <summary>A small deterministic generator (SplitMix64): the same seed gives the same numbers on every runtime.</summary>
-    private struct SplitMix64(ulong seed)
-    {
-        private ulong _state = seed;
-
-        public ulong Next()
-        {
-            ulong z = _state += 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
-
-        /// <summary>Uniform in [0, 1).</summary>
-        public double NextDouble() => (Next() >> 11) * (1.0 / (1UL << 53));
-
-        /// <summary>Standard normal (Box–Muller).</summary>
-        public double NextGaussian()
-        {
-            double u1 = 1.0 - NextDouble();
-            double u2 = NextDouble();
-            return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
-        }
     }
 }

@@ -7,14 +7,14 @@ namespace Saima.Data.Demo;
 /// </summary>
 internal sealed class DemoRandom(ulong seed)
 {
-    private ulong _state = seed;
+    private readonly Saima.Scoring.SplitMix64 _core = new(seed);
+    private readonly ulong _seed = seed;
+    private ulong _drawn;
 
     public ulong NextULong()
     {
-        ulong z = _state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
+        _drawn++;
+        return _core.Next();
     }
 
     /// <summary>Uniform in [0, 1), 53 bits.</summary>
@@ -44,6 +44,7 @@ internal sealed class DemoRandom(ulong seed)
             h = (h ^ c) * 1099511628211UL;
         }
 
-        return new DemoRandom(_state ^ h);
+        // The state after the draws so far, as SplitMix64 advances it: seed + draws·γ.
+        return new DemoRandom(unchecked(_seed + (_drawn * 0x9E3779B97F4A7C15UL)) ^ h);
     }
 }
