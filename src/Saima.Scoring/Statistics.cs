@@ -2,7 +2,9 @@ namespace Saima.Scoring;
 
 /// <summary>
 /// Reductions over a set of values, always in the order given (units in code order), so that the
-/// same input gives bit-identical output.
+/// same input gives bit-identical output. Written here rather than taken from MathNet.Numerics:
+/// the contract fixes the exact estimators and the order of evaluation (spreadsheet SKEW/KURT),
+/// and the engine stays free of packages.
 /// </summary>
 internal static class Statistics
 {
