@@ -863,16 +863,22 @@ public static partial class ScoringEngine
         private WarningList Warnings()
         {
             int nInd = _plan.IndicatorCount;
-            var positions = new List<int>();
-            for (int u = 0; u < _n; u++)
+            var unitStart = new int[_n + 1];
+            for (int i = 0; i < nInd; i++)
             {
-                for (int i = 0; i < nInd; i++)
+                double[] targets = _pd.Targets[i];
+                for (int u = 0; u < _n; u++)
                 {
-                    if (!double.IsNaN(_pd.Targets[i][u]))
+                    if (!double.IsNaN(targets[u]))
                     {
-                        positions.Add((u * nInd) + i);
+                        unitStart[u + 1]++;
                     }
                 }
+            }
+
+            for (int u = 0; u < _n; u++)
+            {
+                unitStart[u + 1] += unitStart[u];
             }
 
             var expected = new double[nInd];
@@ -884,7 +890,7 @@ public static partial class ScoringEngine
                 direction[i] = def.Direction;
             }
 
-            return new WarningList(positions.ToArray(), nInd, _prep.Denominated, _pd.Targets, expected, direction, _plan.Scheme.WarningRules?.ToArray() ?? []);
+            return new WarningList(unitStart, nInd, _prep.Denominated, _pd.Targets, expected, direction, _plan.Scheme.WarningRules?.ToArray() ?? []);
         }
 
         // ---- explanations -------------------------------------------------------------------

@@ -55,7 +55,10 @@ public sealed class PeriodResult
 /// </summary>
 public sealed class WarningList : IReadOnlyList<WarningRow>
 {
-    private readonly int[] _positions;
+    // Rows are not stored: unit u's rows are its indicators with a target, and _unitStart[u] is the
+    // number of rows before unit u. Reading in order costs nothing extra; a random index finds its
+    // unit by binary search.
+    private readonly int[] _unitStart;
     private readonly int _indicators;
     private readonly double[][] _values;
     private readonly double[][] _targets;
@@ -63,9 +66,9 @@ public sealed class WarningList : IReadOnlyList<WarningRow>
     private readonly int[] _direction;
     private readonly WarningRule[] _rules;
 
-    internal WarningList(int[] positions, int indicators, double[][] values, double[][] targets, double[] expected, int[] direction, WarningRule[] rules)
+    internal WarningList(int[] unitStart, int indicators, double[][] values, double[][] targets, double[] expected, int[] direction, WarningRule[] rules)
     {
-        _positions = positions;
+        _unitStart = unitStart;
         _indicators = indicators;
         _values = values;
         _targets = targets;
@@ -74,42 +77,76 @@ public sealed class WarningList : IReadOnlyList<WarningRow>
         _rules = rules;
     }
 
-    public static readonly WarningList Empty = new([], 1, [], [], [], [], []);
+    public static readonly WarningList Empty = new([0], 0, [], [], [], [], []);
 
-    public int Count => _positions.Length;
+    public int Count => _unitStart[^1];
 
     public WarningRow this[int index]
     {
         get
         {
-            int position = _positions[index];
-            int u = position / _indicators, i = position % _indicators;
-            double value = _values[i][u], target = _targets[i][u], expected = _expected[i];
-            double completion = double.NaN, gap = double.NaN;
-            string? level = null;
-            if (!double.IsNaN(value) && target != 0)
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+            int lo = 0, hi = _unitStart.Length - 1;
+            while (hi - lo > 1)
             {
-                completion = _direction[i] == 1 ? 100 * value / target : 100 * (2 - (value / target));
-                gap = completion - expected;
-                foreach (WarningRule rule in _rules)
+                int mid = (lo + hi) >>> 1;
+                if (_unitStart[mid] <= index)
                 {
-                    if (rule.MinGap is not { } min || min <= gap)
-                    {
-                        level = rule.Level;
-                        break;
-                    }
+                    lo = mid;
+                }
+                else
+                {
+                    hi = mid;
                 }
             }
 
-            return new WarningRow(u, i, value, target, completion, expected, gap, level);
+            int u = lo, k = index - _unitStart[lo];
+            for (int i = 0; i < _indicators; i++)
+            {
+                if (!double.IsNaN(_targets[i][u]) && k-- == 0)
+                {
+                    return Row(u, i);
+                }
+            }
+
+            throw new InvalidOperationException("warning rows out of step with their targets");
         }
+    }
+
+    private WarningRow Row(int u, int i)
+    {
+        double value = _values[i][u], target = _targets[i][u], expected = _expected[i];
+        double completion = double.NaN, gap = double.NaN;
+        string? level = null;
+        if (!double.IsNaN(value) && target != 0)
+        {
+            completion = _direction[i] == 1 ? 100 * value / target : 100 * (2 - (value / target));
+            gap = completion - expected;
+            foreach (WarningRule rule in _rules)
+            {
+                if (rule.MinGap is not { } min || min <= gap)
+                {
+                    level = rule.Level;
+                    break;
+                }
+            }
+        }
+
+        return new WarningRow(u, i, value, target, completion, expected, gap, level);
     }
 
     public IEnumerator<WarningRow> GetEnumerator()
     {
-        for (int k = 0; k < _positions.Length; k++)
+        for (int u = 0; u < _unitStart.Length - 1; u++)
         {
-            yield return this[k];
+            for (int i = 0; i < _indicators; i++)
+            {
+                if (!double.IsNaN(_targets[i][u]))
+                {
+                    yield return Row(u, i);
+                }
+            }
         }
     }
 
