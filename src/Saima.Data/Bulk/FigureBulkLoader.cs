@@ -47,6 +47,7 @@ public sealed record BulkLoadResult(long ImportId, int Rows, IReadOnlyList<strin
 /// is written, and the whole load is one transaction: on any error nothing stays.
 /// </summary>
 /// <remarks>
+/// <para>
 /// The CSV format (UTF-8, a BOM accepted, comma-separated, one header row, RFC 4180 quotes within a
 /// line): columns <c>unit</c>, <c>indicator</c>, <c>period</c>, <c>value</c> (required, any order,
 /// names case-insensitive) and <c>scheme</c> (optional: when present every row must name the
@@ -57,10 +58,28 @@ public sealed record BulkLoadResult(long ImportId, int Rows, IReadOnlyList<strin
 /// period may appear once, and must not already have a figure. Periods not yet known are created
 /// open; a published period is refused. Figures are stored as revision 1, current, with the status
 /// given (default submitted), one import batch and one audit entry.
+/// </para>
+/// <para>
+/// A large PostgreSQL load (at least <see cref="LargeLoadRows"/> figures and at least a quarter of
+/// the figures already stored) locks <c>figures</c> (ACCESS EXCLUSIVE: readers wait for the load's
+/// few seconds) and, in its one transaction, drops the table's foreign keys, its unique key and its
+/// plain indexes (names and definitions read from pg_constraint and pg_index), takes a block of
+/// ids from the table's sequence, COPYs, then rebuilds the indexes and re-adds the unique key and
+/// the foreign keys exactly as they were. Re-adding them checks every row; a violation rolls the
+/// whole transaction back, the dropped constraints and indexes with it.
+/// </para>
 /// </remarks>
 public static class FigureBulkLoader
 {
     private const int MaxErrors = 10;
+
+    /// <summary>
+    /// From this many figures on, a PostgreSQL load (into a table holding no more than four times
+    /// as many) drops the foreign keys and secondary indexes of <c>figures</c> for the COPY and
+    /// rebuilds them after, in the same transaction: a per-row foreign-key look-up and index insert
+    /// costs far more than one sort and one join over the table.
+    /// </summary>
+    public const int LargeLoadRows = 50_000;
 
     /// <summary>Loads a long CSV file (see the remarks of <see cref="FigureBulkLoader"/>).</summary>
     /// <exception cref="BulkLoadException">Bad input; nothing was written.</exception>
@@ -93,8 +112,7 @@ public static class FigureBulkLoader
         foreach (BulkFigure f in figures)
         {
             n++;
-            string where = $"figure {n.ToString(CultureInfo.InvariantCulture)}";
-            batch.Add(where, f.Unit, f.Indicator, f.Period, f.Value.HasValue, f.Value ?? 0, f.Status, f.Comment, f.EnteredAt);
+            batch.Add(new Where("figure ", n), f.Unit, f.Indicator, f.Period, f.Value.HasValue, f.Value ?? 0, f.Status, f.Comment, f.EnteredAt);
         }
 
         batch.ThrowIfErrors("figures");
@@ -108,8 +126,8 @@ public static class FigureBulkLoader
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
         long total = stream.Length;
-        string? header = reader.ReadLine();
-        if (header is null)
+        var lines = new LineReader(reader);
+        if (!lines.TryRead(out ReadOnlySpan<char> header))
         {
             throw new BulkLoadException($"{file}: empty file; expected a header row with unit, indicator, period, value");
         }
@@ -153,10 +171,10 @@ public static class FigureBulkLoader
 
         int columns = names.Count;
         int line = 1;
+        string prefix = file + ":";
         var fields = new List<string>();
         Span<Range> ranges = stackalloc Range[columns + 1];
-        string? text;
-        while ((text = reader.ReadLine()) is not null)
+        while (lines.TryRead(out ReadOnlySpan<char> text))
         {
             line++;
             if (text.Length == 0)
@@ -169,7 +187,7 @@ public static class FigureBulkLoader
                 options.Progress?.Invoke("read", stream.Position, total);
             }
 
-            string where = $"{file}:{line.ToString(CultureInfo.InvariantCulture)}";
+            var where = new Where(prefix, line); // formatted only for an error message
             ReadOnlySpan<char> unit, indicator, period, value, scheme = default;
             if (text.Contains('"'))
             {
@@ -243,7 +261,7 @@ public static class FigureBulkLoader
     }
 
     /// <summary>Splits one CSV line with RFC 4180 quotes; false when a quote is left open.</summary>
-    private static bool SplitLine(string line, List<string> fields)
+    private static bool SplitLine(ReadOnlySpan<char> line, List<string> fields)
     {
         fields.Clear();
         var sb = new System.Text.StringBuilder();
@@ -313,12 +331,26 @@ public static class FigureBulkLoader
 
         try
         {
+            bool large = provider == StoreProvider.Postgres && IsLargePostgresLoad((NpgsqlConnection)connection, batch.Count);
             using DbTransaction tx = connection.BeginTransaction();
+            if (large)
+            {
+                LockForRebuild((NpgsqlConnection)connection);
+            }
+
             long importId = InsertImport(connection, tx, codes.SchemeId, options, batch.Count, now);
             List<string> created = batch.InsertNewPeriods(connection, tx, provider, now);
             if (provider == StoreProvider.Postgres)
             {
-                CopyPostgres((NpgsqlConnection)connection, codes.SchemeId, batch, importId, options, now);
+                var pg = (NpgsqlConnection)connection;
+                IReadOnlyList<string>? rebuild = large ? DropFigureKeysAndIndexes(pg) : null;
+                long firstId = large ? ReserveIds(pg, batch.Count) : 0;
+                CopyPostgres(pg, codes.SchemeId, batch, importId, firstId, options, now);
+                foreach (string sql in rebuild ?? [])
+                {
+                    using var cmd = new NpgsqlCommand(sql, pg) { CommandTimeout = 0 }; // grows with the table
+                    cmd.ExecuteNonQuery();
+                }
             }
             else
             {
@@ -343,7 +375,11 @@ public static class FigureBulkLoader
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            throw new BulkLoadException($"{options.FileName}: a figure is already stored for the same unit, indicator and period ({e.Detail ?? e.MessageText}); nothing was loaded");
+            throw new BulkLoadException($"{options.FileName}: a figure is already stored for the same unit, indicator and period ({e.MessageText}); nothing was loaded");
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            throw new BulkLoadException($"{options.FileName}: a figure refers to a scheme, unit, indicator or import that is not stored ({e.MessageText}); nothing was loaded");
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19)
         {
@@ -359,6 +395,110 @@ public static class FigureBulkLoader
         }
     }
 
+    /// <summary>
+    /// Whether a PostgreSQL load is large enough to load <c>figures</c> without its foreign keys and
+    /// secondary indexes and rebuild them after: at least <see cref="LargeLoadRows"/> figures, and at
+    /// least a quarter of the figures already stored (the rebuild sorts and checks the whole table, so
+    /// a small load into a big table is faster row by row).
+    /// </summary>
+    private static bool IsLargePostgresLoad(NpgsqlConnection connection, int rows)
+    {
+        if (rows < LargeLoadRows)
+        {
+            return false;
+        }
+
+        // reltuples is -1 (never analysed) or stale right after a load; the size on disk (about
+        // 120 bytes a figure, indexes apart) keeps the estimate honest in between.
+        long stored = Convert.ToInt64(SchemaMigrator.Scalar(connection, null,
+            "SELECT greatest(c.reltuples::bigint, pg_relation_size(c.oid) / 120) FROM pg_class c WHERE c.oid = 'figures'::regclass"), CultureInfo.InvariantCulture);
+        return rows >= stored / 4;
+    }
+
+    /// <summary>
+    /// First thing in a large load's transaction, before it writes anything: the tables the foreign
+    /// keys of <c>figures</c> refer to (SHARE ROW EXCLUSIVE, as re-adding the keys will take: their
+    /// readers go on, their writers wait), then <c>figures</c> itself (ACCESS EXCLUSIVE: everyone
+    /// waits). Taking them all at the start, referred tables first, means a session that wrote an
+    /// import row and then waits for <c>figures</c> is waited for here instead of deadlocking with
+    /// the re-added foreign keys at the end. Also gives the index builds room to sort in memory.
+    /// </summary>
+    private static void LockForRebuild(NpgsqlConnection connection)
+    {
+        var referred = new List<string>();
+        using (var cmd = new NpgsqlCommand(
+            "SELECT DISTINCT confrelid::regclass::text FROM pg_constraint WHERE conrelid = 'figures'::regclass AND contype = 'f' AND confrelid <> conrelid ORDER BY 1", connection))
+        using (NpgsqlDataReader r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                referred.Add(r.GetString(0));
+            }
+        }
+
+        string sql = "SET LOCAL maintenance_work_mem = '256MB'; "
+            + (referred.Count > 0 ? $"LOCK TABLE {string.Join(", ", referred)} IN SHARE ROW EXCLUSIVE MODE; " : string.Empty)
+            + "LOCK TABLE figures IN ACCESS EXCLUSIVE MODE";
+        SchemaMigrator.Execute(connection, null, sql);
+    }
+
+    /// <summary>
+    /// Inside the load's transaction, under <see cref="LockForRebuild"/>: drops the foreign keys of <c>figures</c>, its unique
+    /// constraints and its plain indexes (all read from the catalogue: names and definitions as the
+    /// schema made them), and returns the statements that recreate them, indexes first. The primary
+    /// key stays (ids only grow: appending to it is cheap), and so does any index another table's
+    /// foreign key depends on. Re-adding a foreign key checks every row in one join; a violation
+    /// fails the statement and the whole transaction rolls back, restoring what was dropped.
+    /// </summary>
+    private static List<string> DropFigureKeysAndIndexes(NpgsqlConnection connection)
+    {
+        var foreignKeys = new List<(string Name, string Definition)>();
+        var uniques = new List<(string Name, string Definition)>();
+        var indexes = new List<(string Name, string Definition)>();
+        using (NpgsqlCommand cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = """
+                SELECT 'f', quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint
+                 WHERE conrelid = 'figures'::regclass AND contype = 'f'
+                UNION ALL
+                SELECT 'u', quote_ident(c.conname), pg_get_constraintdef(c.oid) FROM pg_constraint c
+                 WHERE c.conrelid = 'figures'::regclass AND c.contype = 'u'
+                   AND NOT EXISTS (SELECT 1 FROM pg_constraint r WHERE r.contype = 'f' AND r.conindid = c.conindid)
+                UNION ALL
+                SELECT 'i', i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
+                 WHERE i.indrelid = 'figures'::regclass
+                   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+                ORDER BY 1, 2
+                """;
+            using NpgsqlDataReader r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                (r.GetString(0) switch { "f" => foreignKeys, "u" => uniques, _ => indexes }).Add((r.GetString(1), r.GetString(2)));
+            }
+        }
+
+        var drop = new List<string>();
+        if (foreignKeys.Count + uniques.Count > 0)
+        {
+            drop.Add("ALTER TABLE figures " + string.Join(", ", foreignKeys.Concat(uniques).Select(c => "DROP CONSTRAINT " + c.Name)));
+        }
+
+        if (indexes.Count > 0)
+        {
+            drop.Add("DROP INDEX " + string.Join(", ", indexes.Select(i => i.Name)));
+        }
+
+        foreach (string sql in drop)
+        {
+            SchemaMigrator.Execute(connection, null, sql);
+        }
+
+        var rebuild = indexes.Select(i => i.Definition).ToList();
+        rebuild.AddRange(uniques.Select(c => $"ALTER TABLE figures ADD CONSTRAINT {c.Name} {c.Definition}"));
+        rebuild.AddRange(foreignKeys.Select(c => $"ALTER TABLE figures ADD CONSTRAINT {c.Name} {c.Definition}"));
+        return rebuild;
+    }
+
     private static long InsertImport(DbConnection connection, DbTransaction tx, long schemeId, BulkLoadOptions options, int rows, DateTimeOffset now)
     {
         using DbCommand cmd = connection.CreateCommand();
@@ -372,16 +512,47 @@ public static class FigureBulkLoader
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    private static void CopyPostgres(NpgsqlConnection connection, long schemeId, Batch batch, long importId, BulkLoadOptions options, DateTimeOffset now)
+    /// <summary>
+    /// Takes <paramref name="count"/> consecutive ids from the sequence of <c>figures.id</c> and returns
+    /// the first, or 0 (the column's default then numbers the rows) when the sequence does not count
+    /// by one. ALTER SEQUENCE holds a lock that blocks every other session's nextval until the load
+    /// commits or rolls back, so no one else can be handed an id of the range; a rollback restores
+    /// the sequence too. Saves the server a nextval per row.
+    /// </summary>
+    private static long ReserveIds(NpgsqlConnection connection, int count)
+    {
+        object? sequence = SchemaMigrator.Scalar(connection, null,
+            "SELECT s.seqrelid::regclass::text FROM pg_sequence s WHERE s.seqrelid = pg_get_serial_sequence('figures', 'id')::regclass AND s.seqincrement = 1");
+        if (sequence is not string seq)
+        {
+            return 0;
+        }
+
+        using var cmd = new NpgsqlCommand($"ALTER SEQUENCE {seq} INCREMENT BY 1; SELECT nextval(@s::regclass)", connection);
+        cmd.Parameters.AddWithValue("s", seq);
+        long first = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+        using var set = new NpgsqlCommand("SELECT setval(@s::regclass, @last)", connection);
+        set.Parameters.AddWithValue("s", seq);
+        set.Parameters.AddWithValue("last", first + count - 1);
+        set.ExecuteNonQuery();
+        return first;
+    }
+
+    private static void CopyPostgres(NpgsqlConnection connection, long schemeId, Batch batch, long importId, long firstId, BulkLoadOptions options, DateTimeOffset now)
     {
         DateTime at = now.UtcDateTime;
         using NpgsqlBinaryImporter writer = connection.BeginBinaryImport(
-            "COPY figures (scheme_id, unit_id, indicator_id, period, value, status, revision, is_current, comment, entered_by, entered_at, import_id) FROM STDIN (FORMAT BINARY)");
+            $"COPY figures ({(firstId > 0 ? "id, " : string.Empty)}scheme_id, unit_id, indicator_id, period, value, status, revision, is_current, comment, entered_by, entered_at, import_id) FROM STDIN (FORMAT BINARY)");
         Row[] rows = batch.Rows;
         for (int i = 0; i < batch.Count; i++)
         {
             ref readonly Row r = ref rows[i];
             writer.StartRow();
+            if (firstId > 0)
+            {
+                writer.Write(firstId + i, NpgsqlDbType.Bigint);
+            }
+
             writer.Write(schemeId, NpgsqlDbType.Bigint);
             writer.Write(r.UnitId, NpgsqlDbType.Bigint);
             writer.Write(r.IndicatorId, NpgsqlDbType.Bigint);
@@ -491,6 +662,74 @@ public static class FigureBulkLoader
         command.Parameters.Add(p);
     }
 
+    /// <summary>
+    /// Reads lines (ended by \n, \r\n or \r) as spans over one buffer: no string for each line. A
+    /// line is valid until the next call.
+    /// </summary>
+    private sealed class LineReader(TextReader reader)
+    {
+        private char[] _buffer = new char[1 << 16];
+        private int _start;
+        private int _end;
+        private bool _eof;
+        private bool _afterCr; // the last line ended with '\r': a '\n' right after it belongs to it
+
+        public bool TryRead(out ReadOnlySpan<char> line)
+        {
+            while (true)
+            {
+                if (_afterCr && _start < _end)
+                {
+                    if (_buffer[_start] == '\n')
+                    {
+                        _start++;
+                    }
+
+                    _afterCr = false;
+                }
+
+                ReadOnlySpan<char> pending = _buffer.AsSpan(_start, _end - _start);
+                int i = _afterCr ? -1 : pending.IndexOfAny('\r', '\n');
+                if (i >= 0)
+                {
+                    line = pending[..i];
+                    _afterCr = pending[i] == '\r';
+                    _start += i + 1;
+                    return true;
+                }
+
+                if (_eof)
+                {
+                    line = pending;
+                    _start = _end;
+                    return !pending.IsEmpty;
+                }
+
+                if (_start > 0)
+                {
+                    Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
+                    _end -= _start;
+                    _start = 0;
+                }
+
+                if (_end == _buffer.Length)
+                {
+                    Array.Resize(ref _buffer, _buffer.Length * 2); // a line longer than the buffer
+                }
+
+                int n = reader.Read(_buffer, _end, _buffer.Length - _end);
+                _eof = n == 0;
+                _end += n;
+            }
+        }
+    }
+
+    /// <summary>Where a figure came from ("f.csv:12", "figure 3"), kept as parts so a good row allocates nothing.</summary>
+    private readonly record struct Where(string Prefix, int Number)
+    {
+        public override string ToString() => Prefix + Number.ToString(CultureInfo.InvariantCulture);
+    }
+
     private struct Row
     {
         public long UnitId;
@@ -582,13 +821,18 @@ public static class FigureBulkLoader
     /// <summary>The rows of one load, with codes resolved, and the errors found so far.</summary>
     private sealed class Batch(SchemeCodes codes)
     {
-        private readonly Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> _units = codes.Units.GetAlternateLookup<ReadOnlySpan<char>>();
-        private readonly Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> _indicators = codes.Indicators.GetAlternateLookup<ReadOnlySpan<char>>();
+        // Units and indicators by code, as dense indexes (same order as _unitIndex/_indicatorIndex) into their ids.
+        private readonly long[] _unitIds = [.. codes.Units.Values];
+        private readonly long[] _indicatorIds = [.. codes.Indicators.Values];
+        private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _units = Dense(codes.Units).GetAlternateLookup<ReadOnlySpan<char>>();
+        private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _indicators = Dense(codes.Indicators).GetAlternateLookup<ReadOnlySpan<char>>();
+
+        // The figures seen so far: per period, one bit for each indicator and unit (a set of keys without hashing).
+        private readonly List<ulong[]> _seen = [];
         private readonly Dictionary<string, int> _periodIndex = new(StringComparer.Ordinal);
         private readonly Dictionary<long, int> _unitIndex = codes.Units.Values.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
         private readonly Dictionary<long, int> _indicatorIndex = codes.Indicators.Values.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
         private readonly Dictionary<long, object> _boxed = [];
-        private readonly HashSet<long> _keys = [];
         private readonly List<string> _errors = [];
         private int _errorCount;
 
@@ -606,15 +850,15 @@ public static class FigureBulkLoader
             }
         }
 
-        public void Add(string where, ReadOnlySpan<char> unit, ReadOnlySpan<char> indicator, ReadOnlySpan<char> period, bool hasValue, double value, FigureStatus status, string? comment, DateTimeOffset? enteredAt = null)
+        public void Add(Where where, ReadOnlySpan<char> unit, ReadOnlySpan<char> indicator, ReadOnlySpan<char> period, bool hasValue, double value, FigureStatus status, string? comment, DateTimeOffset? enteredAt = null)
         {
-            if (!_units.TryGetValue(unit, out long unitId))
+            if (!_units.TryGetValue(unit, out int u))
             {
                 Error($"{where}: unit: '{unit.ToString()}' is not a unit of scheme {codes.SchemeCode}");
                 return;
             }
 
-            if (!_indicators.TryGetValue(indicator, out long indicatorId))
+            if (!_indicators.TryGetValue(indicator, out int ind))
             {
                 string name = indicator.ToString();
                 Error(codes.Derived.Contains(name)
@@ -635,8 +879,7 @@ public static class FigureBulkLoader
                 return;
             }
 
-            long key = ((long)p * _indicatorIndex.Count + _indicatorIndex[indicatorId]) * _unitIndex.Count + _unitIndex[unitId];
-            if (!_keys.Add(key))
+            if (!Mark(p, ind, u, set: true))
             {
                 Error($"{where}: duplicate figure: unit '{unit.ToString()}', indicator '{indicator.ToString()}' in period {Periods[p]} appears twice");
                 return;
@@ -656,10 +899,10 @@ public static class FigureBulkLoader
                 Comments.Add(comment);
             }
 
-            Rows[Count++] = new Row { UnitId = unitId, IndicatorId = indicatorId, Period = p, HasValue = hasValue, Value = value, Status = status, Comment = c, EnteredAtTicks = enteredAt?.UtcTicks ?? 0 };
+            Rows[Count++] = new Row { UnitId = _unitIds[u], IndicatorId = _indicatorIds[ind], Period = p, HasValue = hasValue, Value = value, Status = status, Comment = c, EnteredAtTicks = enteredAt?.UtcTicks ?? 0 };
         }
 
-        private int PeriodIndex(string where, ReadOnlySpan<char> period)
+        private int PeriodIndex(Where where, ReadOnlySpan<char> period)
         {
             var lookup = _periodIndex.GetAlternateLookup<ReadOnlySpan<char>>();
             if (lookup.TryGetValue(period, out int p))
@@ -677,8 +920,39 @@ public static class FigureBulkLoader
 
             p = Periods.Count;
             Periods.Add(text);
+            _seen.Add(new ulong[(((long)_unitIds.Length * _indicatorIds.Length) + 63) / 64]);
             _periodIndex[text] = p;
             return p;
+        }
+
+        private static Dictionary<string, int> Dense(Dictionary<string, long> ids)
+        {
+            var index = new Dictionary<string, int>(ids.Count, StringComparer.Ordinal);
+            foreach (string code in ids.Keys)
+            {
+                index[code] = index.Count;
+            }
+
+            return index;
+        }
+
+        /// <summary>Sets (or with <paramref name="set"/> false, only tests) the bit of a period, indicator and unit; false when it was set already.</summary>
+        private bool Mark(int period, int indicator, int unit, bool set)
+        {
+            long bit = ((long)indicator * _unitIds.Length) + unit;
+            ref ulong word = ref _seen[period][bit >> 6];
+            ulong mask = 1UL << (int)(bit & 63);
+            if ((word & mask) != 0)
+            {
+                return false;
+            }
+
+            if (set)
+            {
+                word |= mask;
+            }
+
+            return true;
         }
 
         public object BoxedUnit(long id) => Boxed(id);
@@ -735,8 +1009,7 @@ public static class FigureBulkLoader
                     continue;
                 }
 
-                long key = ((long)_periodIndex[r.GetString(2)] * _indicatorIndex.Count + ind) * _unitIndex.Count + u;
-                if (_keys.Contains(key))
+                if (!Mark(_periodIndex[r.GetString(2)], ind, u, set: false))
                 {
                     Error($"unit '{r.GetString(0)}', indicator '{r.GetString(1)}' already has a figure in period {r.GetString(2)}; a bulk load only adds new figures");
                 }

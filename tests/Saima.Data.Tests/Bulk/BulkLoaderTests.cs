@@ -12,7 +12,7 @@ public sealed class BulkLoaderTests(Stores stores)
     private static readonly DateTimeOffset At = new(2025, 7, 1, 8, 0, 0, TimeSpan.Zero);
 
     /// <summary>A scheme "S" with units U000.. and indicators I00.., monthly.</summary>
-    private static void Seed(StoreOptions store, int units, int indicators)
+    internal static void Seed(StoreOptions store, int units, int indicators)
     {
         using var db = SaimaDb.Open(store);
         var scheme = new AssessmentScheme { Code = "S", Name = "测试", CreatedAt = At, CreatedBy = "office" };
@@ -25,7 +25,7 @@ public sealed class BulkLoaderTests(Stores stores)
         db.SaveChanges();
     }
 
-    private static string Csv(string dir, string name, IEnumerable<string> lines)
+    internal static string Csv(string dir, string name, IEnumerable<string> lines)
     {
         string path = Path.Combine(dir, name);
         File.WriteAllText(path, string.Join("\n", lines) + "\n", new UTF8Encoding(false));
@@ -142,7 +142,29 @@ public sealed class BulkLoaderTests(Stores stores)
         Should.Throw<BulkLoadException>(() => FigureBulkLoader.LoadCsv(store, "S", path)).Message.ShouldContain(message);
     }
 
-    private sealed class FixedTime(DateTimeOffset at) : TimeProvider
+    [Theory]
+    [InlineData("\n", false, true)]
+    [InlineData("\r\n", false, true)]
+    [InlineData("\r", false, true)]
+    [InlineData("\r\n", true, false)]
+    [InlineData("\n", true, false)]
+    public void LoadCsv_AnyLineEnding_BomAndNoFinalNewline_ReadTheSame(string newline, bool bom, bool finalNewline)
+    {
+        StoreOptions store = stores.NewMigrated(StoreProvider.Sqlite);
+        Seed(store, units: 3, indicators: 1);
+        string text = string.Join(newline, "unit,indicator,period,value", "U000,I00,2025-06,1.5", string.Empty, "\"U001\",I00,2025-06,", "U002,I00,2025-06," + new string('0', 70_000) + "2.25")
+            + (finalNewline ? newline : string.Empty);
+        string dir = Directory.CreateTempSubdirectory("saima-bulk").FullName;
+        string path = Path.Combine(dir, "eol.csv");
+        File.WriteAllText(path, text, new UTF8Encoding(bom));
+
+        FigureBulkLoader.LoadCsv(store, "S", path).Rows.ShouldBe(3);
+
+        using var db = SaimaDb.Open(store);
+        db.Figures.OrderBy(f => f.UnitId).Select(f => f.Value).ToList().ShouldBe(new double?[] { 1.5, null, 2.25 });
+    }
+
+    internal sealed class FixedTime(DateTimeOffset at) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => at;
     }
