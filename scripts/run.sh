@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the `saima` command line (Release) and runs it.
 #
-#   bash scripts/run.sh              scores the bundled example (examples/county): results on
+#   bash scripts/run.sh              starts the web application (saima serve) on
+#                                    http://127.0.0.1:5000 with ./saima.db, the demo city on first start
+#   bash scripts/run.sh example      scores the bundled example (examples/county): results on
 #                                    standard output, warnings (预警) on standard error
 #   bash scripts/run.sh ARGS...      runs `saima ARGS...`, e.g.
 #                                    bash scripts/run.sh generate --units 100 --indicators 60 --out /tmp/g
@@ -20,7 +22,11 @@ if ! dotnet build src/Saima.Cli -c Release -nologo >"$tmp/build.log" 2>&1; then
 fi
 saima=(dotnet src/Saima.Cli/bin/Release/net10.0/saima.dll)
 
-if (($# > 0)); then
+if (($# == 0)); then
+    exec "${saima[@]}" serve
+fi
+
+if [[ $1 != example ]]; then
     exec "${saima[@]}" "$@"
 fi
 

@@ -398,17 +398,8 @@ internal static class OpsCommands
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {s.Figures} figures; {s.PublishedPeriods} of {s.Periods} periods published, {s.ResultSets} scored; open periods: {s.LateFigures} figures late, {s.ReturnedFigures} returned"));
 
-        // The first administrator. Identity comes with the web application; until then nothing
-        // password-related is stored, and the password is shown here once.
-        string? given = Environment.GetEnvironmentVariable("SAIMA_ADMIN_PASSWORD");
-        if (!string.IsNullOrEmpty(given))
-        {
-            stdout.WriteLine("administrator: admin (password from SAIMA_ADMIN_PASSWORD)");
-        }
-        else
-        {
-            stdout.WriteLine($"administrator: admin, one-time password: {OneTimePassword()} (shown once; change it at first login)");
-        }
+        // The first administrator (contracts/ops-cli.md), stored with the users of the web application.
+        Saima.Web.Identity.FirstAdmin.Ensure(store, Environment.GetEnvironmentVariable(Saima.Web.Identity.FirstAdmin.PasswordVariable), stdout);
     }
 
     private static void Init(StoreOptions store, TextWriter stdout)
@@ -463,11 +454,11 @@ internal static class OpsCommands
         }
     }
 
-    private static (Option<string> Db, Option<string> Postgres) StoreOptions() =>
+    internal static (Option<string> Db, Option<string> Postgres) StoreOptions() =>
         (new Option<string>("--db") { Description = "A SQLite database file (default: saima.db in the working folder).", HelpName = "FILE" },
          new Option<string>("--postgres") { Description = "A PostgreSQL connection string instead of a SQLite file.", HelpName = "CONNSTRING" });
 
-    private static StoreOptions Store(string? db, string? postgres)
+    internal static StoreOptions Store(string? db, string? postgres)
     {
         if (db is not null && postgres is not null)
         {
@@ -518,13 +509,6 @@ internal static class OpsCommands
 
     private static void Timed(TextWriter stderr, string title, Action work) => WithProgress(stderr, title, report => work());
 
-    private static string OneTimePassword()
-    {
-        // No 0/O, 1/l/I: it is read off a screen and typed once.
-        const string alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        return RandomNumberGenerator.GetString(alphabet, 16);
-    }
-
     private static string Size(string file)
     {
         long bytes = new FileInfo(file).Length;
@@ -534,7 +518,7 @@ internal static class OpsCommands
     }
 
     /// <summary>Runs an operations command: bad input exits 2 with one clear line, anything else 1.</summary>
-    private static int Guarded(TextWriter stderr, Action run)
+    internal static int Guarded(TextWriter stderr, Action run)
     {
         try
         {

@@ -1,0 +1,14 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Saima.Data;
+
+namespace Saima.Web.Pages;
+
+/// <summary>The public page (no login): published totals only. Public indicators come with the league tables.</summary>
+[AllowAnonymous]
+public sealed class PublicModel(SaimaDb db) : PageModel
+{
+    public IReadOnlyList<SchemeLeaders> Schemes { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancel) => Schemes = await Leaders.LoadAsync(db, cancel);
+}

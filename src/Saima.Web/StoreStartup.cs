@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Saima.Data;
+using Saima.Data.Backup;
+using Saima.Data.Demo;
+using Saima.Web.Identity;
+
+namespace Saima.Web;
+
+/// <summary>The store in the web application: one <see cref="SaimaDb"/> per request, on SQLite or PostgreSQL.</summary>
+public static class StoreExtensions
+{
+    public static IServiceCollection AddSaimaStore(this IServiceCollection services, StoreOptions store)
+    {
+        services.AddSingleton(store);
+        services.AddScoped(_ => SaimaDb.Open(store));
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        return services;
+    }
+}
+
+/// <summary>/healthz: ready when the store answers (the schema was brought up to date before listening).</summary>
+internal sealed class StoreHealthCheck(SaimaDb db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await db.Database.CanConnectAsync(cancellationToken).ConfigureAwait(false)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("the store does not answer");
+}
+
+/// <summary>What happens once, before the application listens.</summary>
+internal static class StoreStartup
+{
+    public static void Prepare(IServiceProvider services, StoreOptions store, WebOptions options)
+    {
+        DatabaseOps.EnsureDatabase(store);
+        SchemaMigrator.Migrate(store);
+        TextWriter output = options.Output ?? Console.Out;
+        if (options.DemoIfEmpty)
+        {
+            bool empty;
+            using (SaimaDb db = SaimaDb.Open(store))
+            {
+                empty = !db.Units.Any();
+            }
+
+            if (empty)
+            {
+                output.WriteLine($"building the demo city into {store} (first start) ...");
+                output.Flush();
+                DemoCity.Build(store);
+            }
+        }
+
+        using IServiceScope scope = services.CreateScope();
+        FirstAdmin.EnsureAsync(scope.ServiceProvider, options.AdminPassword, output).GetAwaiter().GetResult();
+        output.Flush();
+    }
+}
