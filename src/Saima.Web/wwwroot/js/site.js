@@ -6,3 +6,11 @@ document.addEventListener("htmx:configRequest", function (e) {
         e.detail.headers["X-CSRF-TOKEN"] = token.value;
     }
 });
+
+// Filters of a GET form (the league table's) apply as soon as a select changes; without script
+// the form's button does the same.
+document.addEventListener("change", function (e) {
+    if (e.target.matches && e.target.matches("select.auto-submit") && e.target.form) {
+        e.target.form.submit();
+    }
+});

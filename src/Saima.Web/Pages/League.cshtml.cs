@@ -1,0 +1,190 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Saima.Data;
+using Saima.Scoring;
+
+namespace Saima.Web.Pages;
+
+/// <summary>One unit's line of the league table.</summary>
+public sealed record LeagueRow(string Code, string Name, string? Track, double? Value, double? Score, int? Rank, int? TrackRank, int? RankChange, string? Warning);
+
+/// <summary>
+/// The league table (排名): a published period of a scheme at one node (the total, a dimension or
+/// an indicator), for all units or one track, sorted on the server (the `sort` parameter) so that
+/// it works without script; `/league/export` gives the same rows as an .xlsx workbook.
+/// </summary>
+public sealed class LeagueModel(SaimaDb db, IStringLocalizer<Texts> texts) : PageModel
+{
+    /// <summary>The columns one may sort by; a leading '-' sorts descending.</summary>
+    public static readonly string[] SortKeys = ["rank", "unit", "score", "change", "trackrank", "value"];
+
+    [BindProperty(SupportsGet = true, Name = "scheme")]
+    public string? SchemeCode { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "period")]
+    public string? Period { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "track")]
+    public string? Track { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "node")]
+    public string? Node { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "sort")]
+    public string? Sort { get; set; }
+
+    public IReadOnlyList<AssessmentScheme> Schemes { get; private set; } = [];
+    public AssessmentScheme? Scheme { get; private set; }
+    public IReadOnlyList<string> Periods { get; private set; } = [];
+    public IReadOnlyList<string> Tracks { get; private set; } = [];
+    public IReadOnlyList<NodeOption> Nodes { get; private set; } = [];
+    public NodeOption? Current { get; private set; }
+    public IReadOnlyList<LeagueRow> Rows { get; private set; } = [];
+    public bool English { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancel) =>
+        await LoadAsync(cancel) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnGetExportAsync(CancellationToken cancel)
+    {
+        if (!await LoadAsync(cancel) || Scheme is null || Current is null)
+        {
+            return NotFound();
+        }
+
+        byte[] book = LeagueWorkbook.Write(this, texts);
+        string name = string.Create(CultureInfo.InvariantCulture, $"league-{Scheme.Code}-{Period}-{Current.Code}.xlsx");
+        return File(book, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+    }
+
+    /// <summary>The query string of this table with some parameters changed (null removes one).</summary>
+    public string Link(string? sort = null, string? node = null, bool keepSort = true, string path = "/league")
+    {
+        var q = new List<string>();
+        void Add(string key, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                q.Add(key + "=" + Uri.EscapeDataString(value));
+            }
+        }
+
+        Add("scheme", Scheme?.Code);
+        Add("period", Period);
+        Add("track", Track);
+        Add("node", node ?? Current?.Code);
+        Add("sort", sort ?? (keepSort ? Sort : null));
+        return q.Count == 0 ? path : path + "?" + string.Join('&', q);
+    }
+
+    /// <summary>The sort a column header links to: its own key, reversed when it is the current sort.</summary>
+    public string SortLinkFor(string key) => Sort == key ? "-" + key : key;
+
+    /// <summary>"asc", "desc" or null: how the table is sorted by this column.</summary>
+    public string? SortedBy(string key) => Sort == key ? "asc" : Sort == "-" + key ? "desc" : null;
+
+    private async Task<bool> LoadAsync(CancellationToken cancel)
+    {
+        English = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+        Schemes = await db.Schemes.AsNoTracking().OrderBy(s => s.Code).ToListAsync(cancel);
+        if (Schemes.Count == 0)
+        {
+            return SchemeCode is null;
+        }
+
+        Scheme = SchemeCode is null ? Schemes[0] : Schemes.FirstOrDefault(s => s.Code == SchemeCode);
+        if (Scheme is null)
+        {
+            return false;
+        }
+
+        var periods = await Published.PeriodsAsync(db, Scheme.Id, cancel);
+        Periods = periods.Select(p => p.Period).ToList();
+        if (periods.Count == 0)
+        {
+            // Nothing published yet: the page says so; a period asked for cannot be shown.
+            return Period is null;
+        }
+
+        // An open period, or one without results, is not offered and not shown.
+        Period ??= periods[0].Period;
+        int at = Periods.ToList().IndexOf(Period);
+        if (at < 0)
+        {
+            return false;
+        }
+
+        ResultSet set = periods[at].Set;
+        Saima.Scoring.Scheme parsed = await Published.SchemeOfAsync(db, set.SchemeVersionId, cancel);
+        var english = await Published.EnglishIndicatorNamesAsync(db, Scheme.Id, cancel);
+        Nodes = Published.Nodes(parsed, english, English);
+        Current = Node is null ? Nodes[0] : Nodes.FirstOrDefault(n => n.Code == Node);
+        if (Current is null)
+        {
+            return false;
+        }
+
+        long schemeId = Scheme.Id;
+        var tracks = await db.SchemeUnits.AsNoTracking().Where(s => s.SchemeId == schemeId).ToListAsync(cancel);
+        var trackOf = tracks.ToDictionary(t => t.UnitId, t => t.Track);
+        Tracks = tracks.Select(t => t.Track).OfType<string>().Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (string.IsNullOrEmpty(Track))
+        {
+            Track = null;
+        }
+        else if (!Tracks.Contains(Track, StringComparer.Ordinal))
+        {
+            return false;
+        }
+
+        string node = Current.Code;
+        var rows = await (from r in db.ResultRows.AsNoTracking()
+                          join u in db.Units.AsNoTracking() on r.UnitId equals u.Id
+                          where r.ResultSetId == set.Id && r.Node == node
+                          select new { u.Id, u.Code, u.Name, u.NameEn, r.Value, r.Score, r.Rank, r.TrackRank, r.RankChange }).ToListAsync(cancel);
+        var warnings = Current.Kind == NodeKind.Indicator
+            ? (await db.WarningResults.AsNoTracking().Where(w => w.ResultSetId == set.Id && w.Indicator == node)
+                .Select(w => new { w.UnitId, w.Level }).ToListAsync(cancel)).ToDictionary(w => w.UnitId, w => w.Level)
+            : [];
+        var list = rows
+            .Select(r => new LeagueRow(r.Code, Published.Name(r.Name, r.NameEn, English), trackOf.GetValueOrDefault(r.Id),
+                Current.Kind == NodeKind.Indicator ? r.Value : null, r.Score, r.Rank, r.TrackRank, r.RankChange, warnings.GetValueOrDefault(r.Id)))
+            .Where(r => Track is null || r.Track == Track)
+            .ToList();
+        Rows = Sorted(list);
+        return true;
+    }
+
+    private List<LeagueRow> Sorted(List<LeagueRow> rows)
+    {
+        bool descending = Sort is not null && Sort.StartsWith('-');
+        string key = Sort?.TrimStart('-') ?? "rank";
+        if (!SortKeys.Contains(key, StringComparer.Ordinal))
+        {
+            Sort = null;
+            key = "rank";
+            descending = false;
+        }
+
+        // Units without a value go last whichever way the column is sorted, as a blank is no rank.
+        IOrderedEnumerable<LeagueRow> sorted = key switch
+        {
+            "unit" => descending ? rows.OrderByDescending(r => r.Name, StringComparer.CurrentCulture) : rows.OrderBy(r => r.Name, StringComparer.CurrentCulture),
+            "score" => ByNumber(rows, r => r.Score, descending),
+            "value" => ByNumber(rows, r => r.Value, descending),
+            "change" => ByNumber(rows, r => r.RankChange, descending),
+            "trackrank" => ByNumber(rows, r => r.TrackRank, descending),
+            _ => ByNumber(rows, r => r.Rank, descending),
+        };
+        return sorted.ThenBy(r => r.Code, StringComparer.Ordinal).ToList();
+    }
+
+    private static IOrderedEnumerable<LeagueRow> ByNumber(List<LeagueRow> rows, Func<LeagueRow, double?> by, bool descending)
+    {
+        var withValue = rows.OrderBy(r => by(r) is null ? 1 : 0);
+        return descending ? withValue.ThenByDescending(r => by(r)) : withValue.ThenBy(r => by(r));
+    }
+}

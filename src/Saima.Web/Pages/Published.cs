@@ -1,0 +1,95 @@
+using Microsoft.EntityFrameworkCore;
+using Saima.Data;
+using Saima.Scoring;
+
+namespace Saima.Web.Pages;
+
+/// <summary>A node of a scheme as the pages offer it: the total, a dimension or an indicator.</summary>
+public enum NodeKind
+{
+    Total,
+    Dimension,
+    Indicator,
+}
+
+public sealed record NodeOption(string Code, string Name, NodeKind Kind);
+
+/// <summary>
+/// What the league table and the unit page may show: only periods that are published and have
+/// stored results (an open period's figures are nobody's business on these pages), each with
+/// its result set in force (the latest: a correction adds a newer set, it does not replace the old).
+/// </summary>
+public static class Published
+{
+    /// <summary>The published periods of a scheme that have results, newest first, with the result set in force.</summary>
+    public static async Task<IReadOnlyList<(string Period, ResultSet Set)>> PeriodsAsync(SaimaDb db, long schemeId, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var periods = await db.Periods.AsNoTracking()
+            .Where(p => p.SchemeId == schemeId && p.Status == PeriodStatus.Published)
+            .Select(p => p.Code).ToListAsync(cancel);
+        var sets = await db.ResultSets.AsNoTracking()
+            .Where(r => r.SchemeId == schemeId && periods.Contains(r.Period))
+            .ToListAsync(cancel);
+        return sets.GroupBy(s => s.Period, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.MaxBy(s => s.Id)!))
+            .OrderByDescending(p => p.Key, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>The nodes of a scheme version: the total first, then the dimensions, then the indicators, in scheme order.</summary>
+    public static IReadOnlyList<NodeOption> Nodes(Scheme scheme, IReadOnlyDictionary<string, string> englishNames, bool english)
+    {
+        ArgumentNullException.ThrowIfNull(scheme);
+        ArgumentNullException.ThrowIfNull(englishNames);
+        var list = new List<NodeOption>();
+        GroupDef root = scheme.Groups[scheme.RootGroup];
+        list.Add(new NodeOption(root.Code, root.Name ?? root.Code, NodeKind.Total));
+        list.AddRange(scheme.Groups.Where(g => g.Parent is not null).Select(g => new NodeOption(g.Code, g.Name ?? g.Code, NodeKind.Dimension)));
+        list.AddRange(scheme.Indicators.Select(i => new NodeOption(i.Code,
+            english && englishNames.TryGetValue(i.Code, out string? en) ? en : i.Name ?? i.Code, NodeKind.Indicator)));
+        return list;
+    }
+
+    /// <summary>English names of a scheme's indicators (the store's name_en), by code.</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> EnglishIndicatorNamesAsync(SaimaDb db, long schemeId, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var list = await db.Indicators.AsNoTracking().Where(i => i.SchemeId == schemeId && i.NameEn != null)
+            .Select(i => new { i.Code, i.NameEn }).ToListAsync(cancel);
+        return list.ToDictionary(i => i.Code, i => i.NameEn!, StringComparer.Ordinal);
+    }
+
+    public static async Task<Scheme> SchemeOfAsync(SaimaDb db, long schemeVersionId, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        string json = await db.SchemeVersions.AsNoTracking().Where(v => v.Id == schemeVersionId).Select(v => v.Json).SingleAsync(cancel);
+        return SchemeParser.Parse(json);
+    }
+
+    public static string Name(string name, string? nameEn, bool english) =>
+        english && !string.IsNullOrWhiteSpace(nameEn) ? nameEn : name;
+}
+
+/// <summary>
+/// Warning levels are the scheme's own labels (red/yellow/blue in one city, red/yellow/green in
+/// another): the badge's colour follows the name, and a name we do not know stays neutral
+/// rather than borrowing a colour that could mislead.
+/// </summary>
+public static class WarningLevels
+{
+    public static string Colour(string? level) => (level ?? string.Empty).Trim().ToUpperInvariant() switch
+    {
+        "RED" or "红" or "红色" => "red",
+        "YELLOW" or "黄" or "黄色" => "yellow",
+        "BLUE" or "蓝" or "蓝色" => "blue",
+        "GREEN" or "绿" or "绿色" => "green",
+        "ORANGE" or "橙" or "橙色" => "orange",
+        _ => "neutral",
+    };
+
+    /// <summary>The resource key of a known colour's label; unknown levels show as the scheme wrote them.</summary>
+    public static string? LabelKey(string? level) => Colour(level) is var c && c != "neutral"
+        ? "Warning_" + char.ToUpperInvariant(c[0]) + c[1..]
+        : null;
+}
