@@ -3,6 +3,7 @@ using System.Text.Unicode;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.WebEncoders;
 using Saima.Data;
+using Saima.Web.Access;
 using Saima.Web.Identity;
 using Saima.Web.Localization;
 using Saima.Web.Security;
@@ -77,6 +78,7 @@ public static class SaimaWeb
         builder.Services.AddSaimaStore(store);
         builder.Services.AddSaimaIdentity(store);
         builder.Services.AddSaimaSecurity();
+        builder.Services.AddSaimaAccess();
         builder.Services.AddSaimaLocalization();
         builder.Services.AddRazorPages();
         options.ConfigureBuilder?.Invoke(builder);

@@ -1,0 +1,56 @@
+using Saima.Data;
+using Saima.Scoring;
+
+namespace Saima.Web.Pages.Entry;
+
+/// <summary>One line of the entry form: a unit's figure of an indicator in the open period, with what helps to fill it in.</summary>
+public sealed record EntryRow(
+    long UnitId, string UnitCode, string UnitName,
+    long IndicatorId, string Code, string Name, string? UnitOfMeasure,
+    double? LastValue, double? Target, double? Value, FigureStatus? Status, string? Comment, long? FigureId)
+{
+    /// <summary>A new figure, a draft or a returned one can be changed; submitted, approved and published ones cannot.</summary>
+    public bool Editable => Status is null or FigureStatus.Draft or FigureStatus.Returned;
+
+    public string Key => EntryForm.Key(UnitId, IndicatorId);
+}
+
+/// <summary>A posted value of the form (text, as typed; empty is "no value").</summary>
+public sealed class EntryInput
+{
+    public long Unit { get; set; }
+
+    public long Indicator { get; set; }
+
+    public string? Value { get; set; }
+}
+
+public static class EntryForm
+{
+    public static string Key(long unit, long indicator) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{unit}_{indicator}");
+
+    /// <summary>Whether an indicator reported at <paramref name="frequency"/> is due in the period (as the template has it).</summary>
+    public static bool IsDue(string frequency, string period)
+    {
+        if (!Period.TryParse(period, out Period p))
+        {
+            return true;
+        }
+
+        return (frequency.ToLowerInvariant(), p.Kind) switch
+        {
+            ("month", PeriodKind.Month) => true,
+            ("quarter", PeriodKind.Month) => p.Sub % 3 == 0,
+            ("quarter", PeriodKind.Quarter) => true,
+            ("year", PeriodKind.Month) => p.Sub == 12,
+            ("year", PeriodKind.Quarter) => p.Sub == 4,
+            ("year", PeriodKind.Year) => true,
+            _ => false,
+        };
+    }
+
+    public static string Number(double? v) => v?.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+
+    public static string StatusKey(FigureStatus? s) => "Status_" + (s?.ToString() ?? "None");
+}

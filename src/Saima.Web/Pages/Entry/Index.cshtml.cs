@@ -1,0 +1,334 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Saima.Data;
+using Saima.Data.Intake;
+using Saima.Data.Store;
+using Saima.Web.Access;
+
+namespace Saima.Web.Pages.Entry;
+
+/// <summary>
+/// The entry form (填报) of an open period: the units and indicators the user enters (a reporter:
+/// its unit's own indicators; a source department: its indicators for every unit; the office:
+/// everything, one unit at a time by `unit`), save as draft, submit, and the Excel template's
+/// download and upload. Rows come from the user's scope; every change goes through
+/// <see cref="FigureWorkflow"/> (or <see cref="FigureImporter"/> for an upload) as the user's actor.
+/// </summary>
+[Authorize(Policy = AccessPolicies.Enter)]
+[RequestFormLimits(MultipartBodyLengthLimit = MaxUpload)]
+[RequestSizeLimit(MaxUpload)]
+public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider clock, IStringLocalizer<EntryTexts> texts) : PageModel
+{
+    public const int MaxUpload = 10 * 1024 * 1024;
+
+    [BindProperty(SupportsGet = true, Name = "scheme")]
+    public string? SchemeCode { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "period")]
+    public string? Period { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "unit")]
+    public string? UnitCode { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "done")]
+    public string? Done { get; set; }
+
+    [BindProperty]
+    public List<EntryInput> Entries { get; set; } = [];
+
+    [BindProperty]
+    public IFormFile? Upload { get; set; }
+
+    public Actor Actor { get; private set; } = null!;
+    public IReadOnlyList<AssessmentScheme> Schemes { get; private set; } = [];
+    public AssessmentScheme? Scheme { get; private set; }
+    public IReadOnlyList<string> Periods { get; private set; } = [];
+    public IReadOnlyList<Unit> Units { get; private set; } = [];
+    public string? LastPeriod { get; private set; }
+    public IReadOnlyList<EntryRow> Rows { get; private set; } = [];
+    public bool English { get; } = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+
+    /// <summary>Values as posted, shown again when the form is refused.</summary>
+    public Dictionary<string, string?> Posted { get; } = [];
+
+    /// <summary>Errors of single rows (a value that is not a number), by row key.</summary>
+    public Dictionary<string, string> RowErrors { get; } = [];
+
+    /// <summary>An error of the whole action (the workflow refused it).</summary>
+    public string? Error { get; private set; }
+
+    public ImportResult? Imported { get; private set; }
+
+    public bool CanUseTemplate => Actor.Role is ActorRole.Reporter or ActorRole.DepartmentReporter;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancel) =>
+        await LoadAsync(cancel) ? Page() : NotFound();
+
+    public Task<IActionResult> OnPostSaveAsync(CancellationToken cancel) => ChangeAsync(submit: false, cancel);
+
+    public Task<IActionResult> OnPostSubmitAsync(CancellationToken cancel) => ChangeAsync(submit: true, cancel);
+
+    /// <summary>The Excel template of the form (a reporter's unit, or a department's indicators for every unit).</summary>
+    public async Task<IActionResult> OnGetTemplateAsync(CancellationToken cancel)
+    {
+        if (!await LoadAsync(cancel) || Scheme is null || Period is null || !CanUseTemplate || Actor.UnitId is not long unitId)
+        {
+            return NotFound();
+        }
+
+        string code = await db.Units.Where(u => u.Id == unitId).Select(u => u.Code).SingleAsync(cancel);
+        var output = new MemoryStream();
+        var writer = new TemplateWriter(db, clock);
+        TemplateSummary summary = Actor.Role == ActorRole.Reporter
+            ? writer.WriteUnitTemplate(Scheme.Code, Period, code, output, Actor.Name)
+            : writer.WriteSourceTemplate(Scheme.Code, Period, code, output, Actor.Name);
+        return File(output.ToArray(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", summary.FileName);
+    }
+
+    /// <summary>An upload of the filled template: all figures stored as drafts, or none and every error listed.</summary>
+    public async Task<IActionResult> OnPostUploadAsync(CancellationToken cancel)
+    {
+        if (!await LoadAsync(cancel) || Scheme is null || Period is null)
+        {
+            return NotFound();
+        }
+
+        if (Upload is null || Upload.Length == 0)
+        {
+            Error = texts["Upload_NoFile"];
+            return Page();
+        }
+
+        // What the uploader may report is the scope of the form, nothing more.
+        var options = new ImportOptions
+        {
+            Period = Period,
+            UnitCode = Actor.Role == ActorRole.Reporter ? Units.Single().Code : null,
+            AllowedUnitCodes = Actor.Role == ActorRole.Office ? null : Units.Select(u => u.Code).ToHashSet(StringComparer.OrdinalIgnoreCase),
+            AllowedIndicatorCodes = Actor.Role == ActorRole.Office ? null : Rows.Select(r => r.Code).ToHashSet(StringComparer.OrdinalIgnoreCase),
+        };
+        try
+        {
+            await using Stream stream = Upload.OpenReadStream();
+            Imported = new FigureImporter(db, clock).Import(Scheme.Code, stream, Path.GetFileName(Upload.FileName), Actor.Name, options);
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or ArgumentException or IOException
+                                      or ExcelDataReader.Exceptions.ExcelReaderException)
+        {
+            Error = texts["Upload_Unreadable", e.Message];
+            return Page();
+        }
+
+        if (Imported.Accepted)
+        {
+            return Redirect(Link("uploaded"));
+        }
+
+        return Page();
+    }
+
+    /// <summary>Saves the posted values as drafts and, when asked, submits the form's drafts; all or nothing.</summary>
+    private async Task<IActionResult> ChangeAsync(bool submit, CancellationToken cancel)
+    {
+        if (!await LoadAsync(cancel) || Scheme is null || Period is null)
+        {
+            return NotFound();
+        }
+
+        // Only the rows of the user's own form: anything else is another unit's or indicator's figure.
+        var rows = Rows.ToDictionary(r => r.Key);
+        var values = new List<(EntryRow Row, double? Value)>();
+        foreach (EntryInput input in Entries)
+        {
+            string key = EntryForm.Key(input.Unit, input.Indicator);
+            if (!rows.TryGetValue(key, out EntryRow? row))
+            {
+                return Forbid();
+            }
+
+            Posted[key] = input.Value;
+            string text = (input.Value ?? string.Empty).Trim();
+            if (text.Length == 0)
+            {
+                values.Add((row, null));
+            }
+            else if (double.TryParse(text, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v))
+            {
+                values.Add((row, v));
+            }
+            else
+            {
+                RowErrors[key] = texts["Entry_NotANumber", text];
+            }
+        }
+
+        if (RowErrors.Count > 0)
+        {
+            Error = texts["Entry_FixErrors"];
+            return Page();
+        }
+
+        var workflow = new FigureWorkflow(db, clock);
+        await using (var tx = await db.Database.BeginTransactionAsync(cancel))
+        {
+            try
+            {
+                foreach ((EntryRow row, double? value) in values)
+                {
+                    bool changes = row.FigureId is null ? value is not null : !Same(row.Value, value);
+                    if (row.Editable && changes)
+                    {
+                        workflow.SaveDraft(Actor, Scheme.Id, row.UnitId, row.IndicatorId, Period, value);
+                    }
+                }
+
+                if (submit)
+                {
+                    var keys = rows.Keys.ToHashSet();
+                    var drafts = await db.Figures.Unpublished(db, access.ScopeOf(Actor))
+                        .Where(f => f.SchemeId == Scheme.Id && f.Period == Period && f.IsCurrent
+                                    && (f.Status == FigureStatus.Draft || f.Status == FigureStatus.Returned) && f.Value != null)
+                        .Select(f => new { f.Id, f.UnitId, f.IndicatorId })
+                        .ToListAsync(cancel);
+                    foreach (var f in drafts.Where(f => keys.Contains(EntryForm.Key(f.UnitId, f.IndicatorId))))
+                    {
+                        workflow.Submit(Actor, f.Id);
+                    }
+                }
+
+                await tx.CommitAsync(cancel);
+            }
+            catch (AccessDeniedException)
+            {
+                await tx.RollbackAsync(cancel);
+                return Forbid();
+            }
+            catch (WorkflowException e)
+            {
+                await tx.RollbackAsync(cancel);
+                db.ChangeTracker.Clear();
+                Error = e.Message;
+                await LoadAsync(cancel);
+                return Page();
+            }
+        }
+
+        return Redirect(Link(submit ? "submitted" : "saved"));
+    }
+
+    private static bool Same(double? a, double? b) => a.HasValue == b.HasValue && (!a.HasValue || a.Value.Equals(b!.Value));
+
+    /// <summary>This form's address, with a note of what was done.</summary>
+    public string Link(string? done = null)
+    {
+        var q = new List<string>();
+        void Add(string key, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                q.Add(key + "=" + Uri.EscapeDataString(value));
+            }
+        }
+
+        Add("scheme", Scheme?.Code ?? SchemeCode);
+        Add("period", Period);
+        Add("unit", UnitCode);
+        Add("done", done);
+        return q.Count == 0 ? "/entry" : "/entry?" + string.Join('&', q);
+    }
+
+    /// <summary>Reads the form: schemes, open periods, units and indicators in the user's scope, and their figures. False: asked for something that is not there.</summary>
+    private async Task<bool> LoadAsync(CancellationToken cancel)
+    {
+        Actor = access.AsFirstOf(ActorRole.Reporter, ActorRole.DepartmentReporter, ActorRole.Office);
+        UnitScope scope = access.ScopeOf(Actor);
+        IQueryable<Unit> units = db.Units.AsNoTracking().InScope(scope);
+        Schemes = await db.Schemes.AsNoTracking()
+            .Where(s => db.SchemeUnits.Any(su => su.SchemeId == s.Id && units.Any(u => u.Id == su.UnitId)))
+            .OrderBy(s => s.Code).ToListAsync(cancel);
+        Scheme = SchemeCode is null ? Schemes.FirstOrDefault() : Schemes.FirstOrDefault(s => s.Code == SchemeCode);
+        if (Scheme is null)
+        {
+            return SchemeCode is null;
+        }
+
+        long schemeId = Scheme.Id;
+        Periods = await db.Periods.AsNoTracking().Where(p => p.SchemeId == schemeId && p.Status == PeriodStatus.Open)
+            .OrderByDescending(p => p.Code).Select(p => p.Code).ToListAsync(cancel);
+        Period ??= Periods.FirstOrDefault();
+        if (Period is null)
+        {
+            return true;
+        }
+
+        if (!Periods.Contains(Period))
+        {
+            return false;
+        }
+
+        string period = Period;
+        Units = await units.Where(u => db.SchemeUnits.Any(su => su.SchemeId == schemeId && su.UnitId == u.Id)).OrderBy(u => u.Code).ToListAsync(cancel);
+        if (UnitCode is not null)
+        {
+            Units = Units.Where(u => string.Equals(u.Code, UnitCode, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (Units.Count == 0)
+            {
+                return false;
+            }
+        }
+        else if (Actor.Role == ActorRole.Office && Units.Count > 0)
+        {
+            // The office enters one unit at a time: its form would otherwise be the whole city.
+            Units = [Units[0]];
+        }
+
+        IQueryable<Indicator> indicatorQuery = db.Indicators.AsNoTracking().InScope(scope).Where(i => i.SchemeId == schemeId && i.GrowthOfId == null);
+        if (Actor.Role == ActorRole.Reporter)
+        {
+            // A unit's reporter enters its own indicators; a source department supplies the others.
+            indicatorQuery = indicatorQuery.Where(i => i.SourceUnitId == null);
+        }
+
+        List<Indicator> indicators = (await indicatorQuery.OrderBy(i => i.SortOrder).ThenBy(i => i.Code).ToListAsync(cancel))
+            .Where(i => EntryForm.IsDue(i.Frequency, period)).ToList();
+        long[] unitIds = [.. Units.Select(u => u.Id)];
+        var current = (await db.Figures.AsNoTracking().Unpublished(db, scope)
+                .Where(f => f.SchemeId == schemeId && f.Period == period && f.IsCurrent && unitIds.Contains(f.UnitId))
+                .ToListAsync(cancel))
+            .ToDictionary(f => EntryForm.Key(f.UnitId, f.IndicatorId));
+        LastPeriod = await db.Periods.AsNoTracking().Where(p => p.SchemeId == schemeId && string.Compare(p.Code, period) < 0)
+            .OrderByDescending(p => p.Code).Select(p => p.Code).FirstOrDefaultAsync(cancel);
+        string? last = LastPeriod;
+        var lastValues = last is null
+            ? []
+            : (await db.Figures.AsNoTracking().Visible(db, scope)
+                .Where(f => f.SchemeId == schemeId && f.Period == last && f.IsCurrent && unitIds.Contains(f.UnitId))
+                .Select(f => new { f.UnitId, f.IndicatorId, f.Value }).ToListAsync(cancel))
+            .ToDictionary(f => EntryForm.Key(f.UnitId, f.IndicatorId), f => f.Value);
+        int year = int.TryParse(period.AsSpan(0, Math.Min(4, period.Length)), NumberStyles.None, CultureInfo.InvariantCulture, out int y) ? y : 0;
+        var targets = (await db.Targets.AsNoTracking().Where(t => t.SchemeId == schemeId && t.Year == year && unitIds.Contains(t.UnitId))
+                .Select(t => new { t.UnitId, t.IndicatorId, t.Value }).ToListAsync(cancel))
+            .ToDictionary(t => EntryForm.Key(t.UnitId, t.IndicatorId), t => t.Value);
+        var rows = new List<EntryRow>();
+        foreach (Unit u in Units)
+        {
+            foreach (Indicator i in indicators)
+            {
+                string key = EntryForm.Key(u.Id, i.Id);
+                current.TryGetValue(key, out Figure? f);
+                rows.Add(new EntryRow(
+                    u.Id, u.Code, English && u.NameEn is not null ? u.NameEn : u.Name,
+                    i.Id, i.Code, English && i.NameEn is not null ? i.NameEn : i.Name, i.UnitOfMeasure,
+                    lastValues.GetValueOrDefault(key), targets.TryGetValue(key, out double t) ? t : null,
+                    f?.Value, f?.Status, f?.Comment, f?.Id));
+            }
+        }
+
+        Rows = rows;
+        return true;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Saima.Data;
+using Saima.Data.Store;
+using Saima.Web.Access;
+
+namespace Saima.Web.Pages.Entry;
+
+/// <summary>One unit's progress in the period: figures expected, not yet entered, and outstanding by status.</summary>
+public sealed record UnitProgress(string Code, string Name, int Expected, int Missing, int Draft, int Returned, int Submitted, int Approved)
+{
+    public bool Late => Missing + Draft + Returned + Submitted > 0;
+}
+
+/// <summary>
+/// The office's view of an open period (报送进度): who is late (figures not entered, and the
+/// outstanding ones from <see cref="FigureWorkflow.Outstanding"/>), and publication, which
+/// computes and freezes the results; when figures are outstanding, they are listed.
+/// </summary>
+[Authorize(Policy = AccessPolicies.Office)]
+public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clock) : PageModel
+{
+    [BindProperty(SupportsGet = true, Name = "scheme")]
+    public string? SchemeCode { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "period")]
+    public string? Period { get; set; }
+
+    public IReadOnlyList<AssessmentScheme> Schemes { get; private set; } = [];
+    public AssessmentScheme? Scheme { get; private set; }
+    public IReadOnlyList<string> Periods { get; private set; } = [];
+    public DateTimeOffset? Deadline { get; private set; }
+    public bool PastDeadline { get; private set; }
+    public IReadOnlyList<UnitProgress> Units { get; private set; } = [];
+    public IReadOnlyList<OutstandingFigure> Outstanding { get; private set; } = [];
+    public string? Error { get; private set; }
+    public bool English { get; } = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancel) =>
+        await LoadAsync(cancel) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostPublishAsync(CancellationToken cancel)
+    {
+        if (!await LoadAsync(cancel) || Scheme is null || Period is null)
+        {
+            return NotFound();
+        }
+
+        try
+        {
+            new FigureWorkflow(db, clock).Publish(access.As(ActorRole.Office), Scheme.Id, Period);
+        }
+        catch (OutstandingFiguresException e)
+        {
+            Outstanding = e.Outstanding;
+            Error = e.Message;
+            return Page();
+        }
+        catch (WorkflowException e)
+        {
+            Error = e.Message;
+            return Page();
+        }
+
+        return Redirect("/league?scheme=" + Uri.EscapeDataString(Scheme.Code) + "&period=" + Uri.EscapeDataString(Period));
+    }
+
+    private async Task<bool> LoadAsync(CancellationToken cancel)
+    {
+        UnitScope scope = access.ScopeOf(access.As(ActorRole.Office));
+        Schemes = await db.Schemes.AsNoTracking().OrderBy(s => s.Code).ToListAsync(cancel);
+        Scheme = SchemeCode is null ? Schemes.FirstOrDefault() : Schemes.FirstOrDefault(s => s.Code == SchemeCode);
+        if (Scheme is null)
+        {
+            return SchemeCode is null;
+        }
+
+        long schemeId = Scheme.Id;
+        var open = await db.Periods.AsNoTracking().Where(p => p.SchemeId == schemeId && p.Status == PeriodStatus.Open)
+            .OrderByDescending(p => p.Code).ToListAsync(cancel);
+        Periods = open.Select(p => p.Code).ToList();
+        Period ??= Periods.FirstOrDefault();
+        if (Period is null)
+        {
+            return true;
+        }
+
+        ReportingPeriod? rp = open.FirstOrDefault(p => p.Code == Period);
+        if (rp is null)
+        {
+            return false;
+        }
+
+        string period = Period;
+        Deadline = rp.Deadline;
+        PastDeadline = rp.Deadline is { } d && clock.GetUtcNow() > d;
+        int due = (await db.Indicators.AsNoTracking().Where(i => i.SchemeId == schemeId && i.GrowthOfId == null).Select(i => i.Frequency).ToListAsync(cancel))
+            .Count(f => EntryForm.IsDue(f, period));
+        var units = await db.Units.AsNoTracking().InScope(scope)
+            .Where(u => db.SchemeUnits.Any(su => su.SchemeId == schemeId && su.UnitId == u.Id))
+            .OrderBy(u => u.Code).Select(u => new { u.Id, u.Code, u.Name, u.NameEn }).ToListAsync(cancel);
+        var counts = (await db.Figures.AsNoTracking().Unpublished(db, scope)
+                .Where(f => f.SchemeId == schemeId && f.Period == period && f.IsCurrent)
+                .GroupBy(f => new { f.UnitId, f.Status }).Select(g => new { g.Key.UnitId, g.Key.Status, N = g.Count() })
+                .ToListAsync(cancel))
+            .ToLookup(c => c.UnitId);
+        var outstanding = new FigureWorkflow(db, clock).Outstanding(schemeId, period).ToLookup(o => o.UnitCode);
+        Units = units.Select(u =>
+        {
+            int Count(FigureStatus s) => s is FigureStatus.Approved
+                ? counts[u.Id].Where(c => c.Status == s).Sum(c => c.N)
+                : outstanding[u.Code].Count(o => o.Status == s);
+            int entered = counts[u.Id].Sum(c => c.N);
+            return new UnitProgress(u.Code, English && u.NameEn is not null ? u.NameEn : u.Name, due, Math.Max(0, due - entered),
+                Count(FigureStatus.Draft), Count(FigureStatus.Returned), Count(FigureStatus.Submitted), Count(FigureStatus.Approved));
+        }).OrderByDescending(u => u.Late).ThenBy(u => u.Code, StringComparer.Ordinal).ToList();
+        return true;
+    }
+}

@@ -1,0 +1,244 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Saima.Data;
+using Saima.Scoring;
+
+namespace Saima.Web.Pages;
+
+/// <summary>How a matrix cell is coloured: by the scheme's warning level, or against the average of the compared units.</summary>
+public enum CellBasis
+{
+    None,
+    Warning,
+    Average,
+}
+
+/// <summary>One cell of the matrix: the indicator's score and value for a unit, and its colour.</summary>
+/// <param name="Css">The CSS class of the colour: warn-{colour} for a warning, cell-above/-below/-even against the average, cell-none without a score.</param>
+public sealed record MatrixCell(string Indicator, double? Score, double? Value, CellBasis Basis, string Css, string? Warning);
+
+public sealed record MatrixRow(string Code, string Name, string? Track, double? Total, int? Rank, IReadOnlyList<MatrixCell> Cells);
+
+/// <summary>A dimension of the scheme and its indicators, in scheme order: the column groups.</summary>
+public sealed record MatrixGroup(string Code, string Name, IReadOnlyList<NodeOption> Indicators);
+
+/// <summary>
+/// The red/green matrix (红绿双色分析, 指标一张图): the units of a published period (all, or one
+/// track) against every indicator, grouped by dimension. A cell takes the colour of the scheme's
+/// warning level for that unit and indicator when the scheme has warning rules and the period
+/// has a warning with a level for it; otherwise it is green above the average score of the units
+/// compared (those shown), red below it (scores: higher is always better).
+/// </summary>
+public sealed class MatrixModel(SaimaDb db) : PageModel
+{
+    /// <summary>Two scores closer than this are the same (stored scores are rounded far coarser).</summary>
+    private const double Tolerance = 1e-9;
+
+    [BindProperty(SupportsGet = true, Name = "scheme")]
+    public string? SchemeCode { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "period")]
+    public string? Period { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "track")]
+    public string? Track { get; set; }
+
+    /// <summary>"score" (the default) or "value": what the cells show; the colour is the same.</summary>
+    [BindProperty(SupportsGet = true, Name = "show")]
+    public string? Show { get; set; }
+
+    public IReadOnlyList<AssessmentScheme> Schemes { get; private set; } = [];
+    public AssessmentScheme? Scheme { get; private set; }
+    public IReadOnlyList<string> Periods { get; private set; } = [];
+    public IReadOnlyList<string> Tracks { get; private set; } = [];
+    public IReadOnlyList<MatrixGroup> Groups { get; private set; } = [];
+    public IReadOnlyList<MatrixRow> Rows { get; private set; } = [];
+
+    /// <summary>The scheme's warning levels in its own order (worst last as the rules are written), when it has rules.</summary>
+    public IReadOnlyList<string> Levels { get; private set; } = [];
+
+    /// <summary>The average score of the compared units per indicator.</summary>
+    public IReadOnlyDictionary<string, double?> Averages { get; private set; } = new Dictionary<string, double?>();
+
+    public bool AnyWarning { get; private set; }
+    public bool AnyAverage { get; private set; }
+    public bool ShowValue => Show == "value";
+    public bool English { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancel) =>
+        await LoadAsync(cancel) ? Page() : NotFound();
+
+    public string Link(string? track = null, string? show = null, bool keepTrack = true)
+    {
+        var q = new List<string>();
+        void Add(string key, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                q.Add(key + "=" + Uri.EscapeDataString(value));
+            }
+        }
+
+        Add("scheme", Scheme?.Code);
+        Add("period", Period);
+        Add("track", track ?? (keepTrack ? Track : null));
+        Add("show", show ?? Show);
+        return q.Count == 0 ? "/matrix" : "/matrix?" + string.Join('&', q);
+    }
+
+    private async Task<bool> LoadAsync(CancellationToken cancel)
+    {
+        English = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+        if (Show is not null && Show != "score" && Show != "value")
+        {
+            Show = null;
+        }
+
+        Schemes = await db.Schemes.AsNoTracking().OrderBy(s => s.Code).ToListAsync(cancel);
+        if (Schemes.Count == 0)
+        {
+            return SchemeCode is null;
+        }
+
+        Scheme = SchemeCode is null ? Schemes[0] : Schemes.FirstOrDefault(s => s.Code == SchemeCode);
+        if (Scheme is null)
+        {
+            return false;
+        }
+
+        var periods = await Published.PeriodsAsync(db, Scheme.Id, cancel);
+        Periods = periods.Select(p => p.Period).ToList();
+        if (periods.Count == 0)
+        {
+            return Period is null;
+        }
+
+        Period ??= periods[0].Period;
+        int at = Periods.ToList().IndexOf(Period);
+        if (at < 0)
+        {
+            return false;
+        }
+
+        ResultSet set = periods[at].Set;
+        Saima.Scoring.Scheme parsed = await Published.SchemeOfAsync(db, set.SchemeVersionId, cancel);
+        var english = await Published.EnglishIndicatorNamesAsync(db, Scheme.Id, cancel);
+        Groups = GroupsOf(parsed, english, English);
+        Levels = parsed.WarningRules?.Select(r => r.Level).Distinct(StringComparer.Ordinal).ToList() ?? [];
+
+        long schemeId = Scheme.Id;
+        var members = await (from s in db.SchemeUnits.AsNoTracking()
+                             join u in db.Units.AsNoTracking() on s.UnitId equals u.Id
+                             where s.SchemeId == schemeId
+                             select new { u.Id, u.Code, u.Name, u.NameEn, s.Track }).ToListAsync(cancel);
+        Tracks = members.Select(m => m.Track).OfType<string>().Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (string.IsNullOrEmpty(Track))
+        {
+            Track = null;
+        }
+        else if (!Tracks.Contains(Track, StringComparer.Ordinal))
+        {
+            return false;
+        }
+
+        var shown = members.Where(m => Track is null || m.Track == Track).ToList();
+        var ids = shown.Select(m => m.Id).ToList();
+        string root = parsed.Groups.Single(g => g.Parent is null).Code;
+        var rows = (await db.ResultRows.AsNoTracking()
+                .Where(r => r.ResultSetId == set.Id && ids.Contains(r.UnitId))
+                .Select(r => new { r.UnitId, r.Node, r.Score, r.Value, r.Rank })
+                .ToListAsync(cancel))
+            .ToDictionary(r => (r.UnitId, r.Node));
+        var warnings = parsed.WarningRules is { Count: > 0 }
+            ? (await db.WarningResults.AsNoTracking()
+                    .Where(w => w.ResultSetId == set.Id && w.Level != null && ids.Contains(w.UnitId))
+                    .Select(w => new { w.UnitId, w.Indicator, w.Level }).ToListAsync(cancel))
+                .ToDictionary(w => (w.UnitId, w.Indicator), w => w.Level!)
+            : [];
+
+        var indicators = Groups.SelectMany(g => g.Indicators).Select(i => i.Code).ToList();
+        var averages = new Dictionary<string, double?>(StringComparer.Ordinal);
+        foreach (string code in indicators)
+        {
+            var scores = shown.Select(m => rows.GetValueOrDefault((m.Id, code))?.Score).OfType<double>().ToList();
+            averages[code] = scores.Count == 0 ? null : scores.Average();
+        }
+
+        Averages = averages;
+        var list = new List<MatrixRow>();
+        foreach (var m in shown)
+        {
+            var cells = new List<MatrixCell>();
+            foreach (string code in indicators)
+            {
+                var r = rows.GetValueOrDefault((m.Id, code));
+                MatrixCell cell;
+                if (warnings.TryGetValue((m.Id, code), out string? level))
+                {
+                    cell = new MatrixCell(code, r?.Score, r?.Value, CellBasis.Warning, "warn-" + WarningLevels.Colour(level), level);
+                    AnyWarning = true;
+                }
+                else if (r?.Score is double score && averages[code] is double average)
+                {
+                    string css = score > average + Tolerance ? "cell-above" : score < average - Tolerance ? "cell-below" : "cell-even";
+                    cell = new MatrixCell(code, score, r.Value, CellBasis.Average, css, null);
+                    AnyAverage = true;
+                }
+                else
+                {
+                    cell = new MatrixCell(code, r?.Score, r?.Value, CellBasis.None, "cell-none", null);
+                }
+
+                cells.Add(cell);
+            }
+
+            var total = rows.GetValueOrDefault((m.Id, root));
+            list.Add(new MatrixRow(m.Code, Published.Name(m.Name, m.NameEn, English), m.Track, total?.Score, total?.Rank, cells));
+        }
+
+        // The table reads best in the order of the total rank; units without one go last.
+        Rows = list.OrderBy(r => r.Rank is null ? 1 : 0).ThenBy(r => r.Rank).ThenBy(r => r.Code, StringComparer.Ordinal).ToList();
+        return true;
+    }
+
+    /// <summary>
+    /// The indicators under each dimension (a group whose parent is the root), dimensions and
+    /// indicators in scheme order; indicators directly under the root form a group of their own.
+    /// </summary>
+    internal static IReadOnlyList<MatrixGroup> GroupsOf(Saima.Scoring.Scheme scheme, IReadOnlyDictionary<string, string> englishNames, bool english)
+    {
+        var parentOf = scheme.Groups.ToDictionary(g => g.Code, g => g.Parent, StringComparer.Ordinal);
+        GroupDef root = scheme.Groups.Single(g => g.Parent is null);
+        string DimensionOf(string parent)
+        {
+            string at = parent;
+            while (parentOf.GetValueOrDefault(at) is string up && up != root.Code)
+            {
+                at = up;
+            }
+
+            return at;
+        }
+
+        var byDimension = scheme.Indicators
+            .GroupBy(i => DimensionOf(i.Parent), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var order = scheme.Groups.Where(g => g.Parent == root.Code).Select(g => g.Code).Prepend(root.Code).ToList();
+        var groups = new List<MatrixGroup>();
+        foreach (string code in order)
+        {
+            if (!byDimension.TryGetValue(code, out var members))
+            {
+                continue;
+            }
+
+            GroupDef g = scheme.Groups.Single(x => x.Code == code);
+            groups.Add(new MatrixGroup(code, g.Name ?? g.Code, members.Select(i => new NodeOption(i.Code,
+                english && englishNames.TryGetValue(i.Code, out string? en) ? en : i.Name ?? i.Code, NodeKind.Indicator)).ToList()));
+        }
+
+        return groups;
+    }
+}
