@@ -5,10 +5,10 @@ using System.Net.Sockets;
 using Npgsql;
 using Saima.Data;
 
-namespace Saima.Data.Tests;
+namespace Saima.Testing;
 
 /// <summary>
-/// The two stores every data test runs on: a SQLite file and a real PostgreSQL server. The server
+/// Shared by the test projects (linked into each, see their .csproj). The two stores every data test runs on: a SQLite file and a real PostgreSQL server. The server
 /// is the one named by SAIMA_TEST_PG (a connection string; scripts/test.sh starts one), or else a
 /// private cluster this fixture starts itself from Debian's postgresql binaries (as root it runs
 /// them as the postgres user) and stops at the end. No mock: if neither is possible the tests fail
