@@ -89,37 +89,16 @@ public sealed class LeagueModel(SaimaDb db, IStringLocalizer<Texts> texts) : Pag
     private async Task<bool> LoadAsync(CancellationToken cancel)
     {
         English = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
-        Schemes = await db.Schemes.AsNoTracking().OrderBy(s => s.Code).ToListAsync(cancel);
-        if (Schemes.Count == 0)
+        Published.Selection selection = await Published.SelectAsync(db, SchemeCode, Period, cancel);
+        (Schemes, Scheme, Periods, Period) = (selection.Schemes, selection.Scheme, selection.Periods, selection.Period);
+        if (!selection.Found || selection.Set is null)
         {
-            return SchemeCode is null;
+            return selection.Found;
         }
 
-        Scheme = SchemeCode is null ? Schemes[0] : Schemes.FirstOrDefault(s => s.Code == SchemeCode);
-        if (Scheme is null)
-        {
-            return false;
-        }
-
-        var periods = await Published.PeriodsAsync(db, Scheme.Id, cancel);
-        Periods = periods.Select(p => p.Period).ToList();
-        if (periods.Count == 0)
-        {
-            // Nothing published yet: the page says so; a period asked for cannot be shown.
-            return Period is null;
-        }
-
-        // An open period, or one without results, is not offered and not shown.
-        Period ??= periods[0].Period;
-        int at = Periods.ToList().IndexOf(Period);
-        if (at < 0)
-        {
-            return false;
-        }
-
-        ResultSet set = periods[at].Set;
-        Saima.Scoring.Scheme parsed = await Published.SchemeOfAsync(db, set.SchemeVersionId, cancel);
-        var english = await Published.EnglishIndicatorNamesAsync(db, Scheme.Id, cancel);
+        ResultSet set = selection.Set;
+        Saima.Scoring.Scheme parsed = selection.Parsed!;
+        var english = selection.EnglishNames;
         Nodes = Published.Nodes(parsed, english, English);
         Current = Node is null ? Nodes[0] : Nodes.FirstOrDefault(n => n.Code == Node);
         if (Current is null)
@@ -127,7 +106,7 @@ public sealed class LeagueModel(SaimaDb db, IStringLocalizer<Texts> texts) : Pag
             return false;
         }
 
-        long schemeId = Scheme.Id;
+        long schemeId = selection.Scheme!.Id;
         var tracks = await db.SchemeUnits.AsNoTracking().Where(s => s.SchemeId == schemeId).ToListAsync(cancel);
         var trackOf = tracks.ToDictionary(t => t.UnitId, t => t.Track);
         Tracks = tracks.Select(t => t.Track).OfType<string>().Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();

@@ -134,35 +134,16 @@ public sealed class MapModel(SaimaDb db, IStringLocalizer<MatrixTexts> texts, IS
             return false;
         }
 
-        Schemes = await db.Schemes.AsNoTracking().OrderBy(s => s.Code).ToListAsync(cancel);
-        if (Schemes.Count == 0)
+        Published.Selection selection = await Published.SelectAsync(db, SchemeCode, Period, cancel);
+        (Schemes, Scheme, Periods, Period) = (selection.Schemes, selection.Scheme, selection.Periods, selection.Period);
+        if (!selection.Found || selection.Set is null)
         {
-            return SchemeCode is null;
+            return selection.Found;
         }
 
-        Scheme = SchemeCode is null ? Schemes[0] : Schemes.FirstOrDefault(s => s.Code == SchemeCode);
-        if (Scheme is null)
-        {
-            return false;
-        }
-
-        var periods = await Published.PeriodsAsync(db, Scheme.Id, cancel);
-        Periods = periods.Select(p => p.Period).ToList();
-        if (periods.Count == 0)
-        {
-            return Period is null;
-        }
-
-        Period ??= periods[0].Period;
-        int at = Periods.ToList().IndexOf(Period);
-        if (at < 0)
-        {
-            return false;
-        }
-
-        ResultSet set = periods[at].Set;
-        Saima.Scoring.Scheme parsed = await Published.SchemeOfAsync(db, set.SchemeVersionId, cancel);
-        var english = await Published.EnglishIndicatorNamesAsync(db, Scheme.Id, cancel);
+        ResultSet set = selection.Set;
+        Saima.Scoring.Scheme parsed = selection.Parsed!;
+        var english = selection.EnglishNames;
         Nodes = Published.Nodes(parsed, english, English);
         WarnedIndicators = (await db.WarningResults.AsNoTracking()
                 .Where(w => w.ResultSetId == set.Id && w.Level != null)
@@ -180,7 +161,7 @@ public sealed class MapModel(SaimaDb db, IStringLocalizer<MatrixTexts> texts, IS
             return false;
         }
 
-        long schemeId = Scheme.Id;
+        long schemeId = selection.Scheme!.Id;
         var members = await (from s in db.SchemeUnits.AsNoTracking()
                              join u in db.Units.AsNoTracking() on s.UnitId equals u.Id
                              where s.SchemeId == schemeId

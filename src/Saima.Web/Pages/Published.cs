@@ -21,6 +21,60 @@ public sealed record NodeOption(string Code, string Name, NodeKind Kind);
 /// </summary>
 public static class Published
 {
+    /// <summary>
+    /// The scheme and published period a results page shows, from its query (defaults: the first
+    /// scheme by code, its latest published period). <see cref="Found"/> is false when the query
+    /// names a scheme or period that is not there to show (the page answers 404); <see cref="Set"/>
+    /// is null when nothing is published yet (the page says so).
+    /// </summary>
+    public sealed record Selection(
+        bool Found,
+        IReadOnlyList<AssessmentScheme> Schemes,
+        AssessmentScheme? Scheme,
+        IReadOnlyList<string> Periods,
+        string? Period,
+        ResultSet? Set,
+        Scheme? Parsed,
+        IReadOnlyDictionary<string, string> EnglishNames);
+
+    public static async Task<Selection> SelectAsync(SaimaDb db, string? schemeCode, string? period, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var none = new Dictionary<string, string>(StringComparer.Ordinal);
+        var schemes = await db.Schemes.AsNoTracking().OrderBy(s => s.Code).ToListAsync(cancel);
+        if (schemes.Count == 0)
+        {
+            return new Selection(schemeCode is null, schemes, null, [], period, null, null, none);
+        }
+
+        AssessmentScheme? scheme = schemeCode is null ? schemes[0] : schemes.FirstOrDefault(s => s.Code == schemeCode);
+        if (scheme is null)
+        {
+            return new Selection(false, schemes, null, [], period, null, null, none);
+        }
+
+        var periods = await PeriodsAsync(db, scheme.Id, cancel);
+        var codes = periods.Select(p => p.Period).ToList();
+        if (periods.Count == 0)
+        {
+            // Nothing published yet: the page says so; a period asked for cannot be shown.
+            return new Selection(period is null, schemes, scheme, codes, period, null, null, none);
+        }
+
+        // An open period, or one without results, is not offered and not shown.
+        period ??= periods[0].Period;
+        int at = codes.IndexOf(period);
+        if (at < 0)
+        {
+            return new Selection(false, schemes, scheme, codes, period, null, null, none);
+        }
+
+        ResultSet set = periods[at].Set;
+        Scheme parsed = await SchemeOfAsync(db, set.SchemeVersionId, cancel);
+        var english = await EnglishIndicatorNamesAsync(db, scheme.Id, cancel);
+        return new Selection(true, schemes, scheme, codes, period, set, parsed, english);
+    }
+
     /// <summary>The published periods of a scheme that have results, newest first, with the result set in force.</summary>
     public static async Task<IReadOnlyList<(string Period, ResultSet Set)>> PeriodsAsync(SaimaDb db, long schemeId, CancellationToken cancel)
     {
