@@ -267,3 +267,34 @@ public sealed class AdjustmentItem
     public required string CreatedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
+
+/// <summary>
+/// A reminder (催报) the office sent about a late unit's figures of an open period, to one
+/// recipient: the unit itself, or a source department whose indicators of that unit are outstanding.
+/// </summary>
+public sealed class Reminder
+{
+    public long Id { get; set; }
+    public long SchemeId { get; set; }
+    public required string Period { get; set; }
+
+    /// <summary>The late unit.</summary>
+    public long UnitId { get; set; }
+
+    /// <summary>Whose reporters see it: the late unit, or a source department.</summary>
+    public long RecipientUnitId { get; set; }
+
+    /// <summary>The recipient's figures of the unit not yet submitted when the reminder was sent.</summary>
+    public int Outstanding { get; set; }
+    public string? Message { get; set; }
+    public DateTimeOffset SentAt { get; set; }
+    public required string SentBy { get; set; }
+}
+
+/// <summary>A user marked a reminder as read.</summary>
+public sealed class ReminderRead
+{
+    public long ReminderId { get; set; }
+    public required string UserName { get; set; }
+    public DateTimeOffset ReadAt { get; set; }
+}

@@ -6,6 +6,7 @@ using Saima.Data;
 using Saima.Web.Access;
 using Saima.Web.Identity;
 using Saima.Web.Localization;
+using Saima.Web.Pages;
 using Saima.Web.Security;
 
 namespace Saima.Web;
@@ -87,6 +88,7 @@ public static class SaimaWeb
         StoreStartup.Prepare(app.Services, store, options);
 
         app.UseSaimaSecurityHeaders();
+        app.UseSaimaErrorPages();
         app.UseStaticFiles();
         app.UseSaimaLocalization();
         app.UseRouting();

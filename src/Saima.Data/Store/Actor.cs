@@ -54,12 +54,12 @@ public sealed record Actor(string Name, ActorRole Role, long? UnitId = null)
     {
         if (string.IsNullOrWhiteSpace(Name))
         {
-            throw new AccessDeniedException("the acting user has no name; every change is recorded with who made it");
+            throw new AccessDeniedException(WorkflowCodes.NoActorName, "the acting user has no name; every change is recorded with who made it");
         }
 
         if (Role is ActorRole.Reporter or ActorRole.DepartmentReporter && UnitId is null)
         {
-            throw new AccessDeniedException($"{RoleText(Role)} '{Name}' acts for no unit; a {RoleText(Role)} must act for a unit");
+            throw new AccessDeniedException(WorkflowCodes.NoActorUnit, $"{RoleText(Role)} '{Name}' acts for no unit; a {RoleText(Role)} must act for a unit", Name);
         }
     }
 
@@ -69,38 +69,225 @@ public sealed record Actor(string Name, ActorRole Role, long? UnitId = null)
         Validate();
         if (Role != ActorRole.Office)
         {
-            throw new AccessDeniedException($"{this} may not {what}: only the assessment office may");
+            throw new AccessDeniedException(WorkflowCodes.OfficeOnly, $"{this} may not {what}: only the assessment office may", Name);
         }
     }
 }
 
+/// <summary>
+/// A refusal of the store with a stable code and its arguments, beside the English message the
+/// CLI prints: a user interface says it in its own language from the code (see
+/// <see cref="WorkflowCodes"/>); arguments are codes, numbers and status words in the invariant culture.
+/// </summary>
+public interface IStoreRefusal
+{
+    /// <summary>One of <see cref="WorkflowCodes"/>; <see cref="WorkflowCodes.Other"/> when the refusal has no code of its own.</summary>
+    string Code { get; }
+
+    IReadOnlyList<string> Args { get; }
+}
+
 /// <summary>The actor's role or unit does not allow the action. The message names who, what and why.</summary>
-public sealed class AccessDeniedException(string message) : Exception(message);
+public sealed class AccessDeniedException : Exception, IStoreRefusal
+{
+    public AccessDeniedException(string message)
+        : this(WorkflowCodes.Other, message)
+    {
+    }
+
+    public AccessDeniedException(string code, string message, params string[] args)
+        : base(message)
+    {
+        Code = code;
+        Args = args;
+    }
+
+    public string Code { get; }
+
+    public IReadOnlyList<string> Args { get; }
+}
 
 /// <summary>
 /// The action is not allowed in the current state of the data (approving a draft, editing a
 /// published figure, publishing with outstanding figures, correcting without a reason). The
 /// message says what is wrong and what to do instead.
 /// </summary>
-public class WorkflowException : Exception
+public class WorkflowException : Exception, IStoreRefusal
 {
     public WorkflowException(string message)
-        : base(message)
+        : this(WorkflowCodes.Other, message)
     {
     }
 
     public WorkflowException(string message, Exception inner)
         : base(message, inner)
     {
+        Code = WorkflowCodes.Other;
+        Args = [];
     }
+
+    public WorkflowException(string code, string message, params string[] args)
+        : base(message)
+    {
+        Code = code;
+        Args = args;
+    }
+
+    public string Code { get; }
+
+    public IReadOnlyList<string> Args { get; }
 }
 
 /// <summary>A requested row (scheme, unit, indicator, period, figure, result set) does not exist.</summary>
-public sealed class NotFoundException(string message) : Exception(message);
+public sealed class NotFoundException : Exception, IStoreRefusal
+{
+    public NotFoundException(string message)
+        : this(WorkflowCodes.Other, message)
+    {
+    }
+
+    public NotFoundException(string code, string message, params string[] args)
+        : base(message)
+    {
+        Code = code;
+        Args = args;
+    }
+
+    public string Code { get; }
+
+    public IReadOnlyList<string> Args { get; }
+}
+
+/// <summary>
+/// The stable codes of the store's refusals (<see cref="IStoreRefusal.Code"/>), with the meaning
+/// of their arguments. A code never changes its meaning; new refusals get new codes.
+/// </summary>
+public static class WorkflowCodes
+{
+    /// <summary>No code of its own: show the English message.</summary>
+    public const string Other = "Other";
+
+    /// <summary>A value that is not a finite number.</summary>
+    public const string NotFinite = "NotFinite";
+
+    /// <summary>{0} indicator code: a derived growth indicator, never entered.</summary>
+    public const string DerivedNotEntered = "DerivedNotEntered";
+
+    /// <summary>{0} figure key: submitted, waits for review; cannot be edited.</summary>
+    public const string EditSubmitted = "EditSubmitted";
+
+    /// <summary>{0} figure key: approved; must be returned before editing.</summary>
+    public const string EditApproved = "EditApproved";
+
+    /// <summary>{0} figure key: published; only corrected.</summary>
+    public const string EditPublished = "EditPublished";
+
+    /// <summary>{0} figure key, {1} status: only drafts and returned figures are submitted.</summary>
+    public const string SubmitStatus = "SubmitStatus";
+
+    /// <summary>{0} figure key: no value to submit.</summary>
+    public const string SubmitEmpty = "SubmitEmpty";
+
+    /// <summary>{0} figure key, {1} status: only submitted figures are approved.</summary>
+    public const string ApproveStatus = "ApproveStatus";
+
+    /// <summary>{0} figure key: returning needs a comment.</summary>
+    public const string ReturnComment = "ReturnComment";
+
+    /// <summary>{0} figure key, {1} status: only submitted or approved figures are returned.</summary>
+    public const string ReturnStatus = "ReturnStatus";
+
+    /// <summary>{0} period, {1} scheme code: published already.</summary>
+    public const string PeriodPublished = "PeriodPublished";
+
+    /// <summary>{0} period, {1} number of figures not approved.</summary>
+    public const string Outstanding = "Outstanding";
+
+    /// <summary>{0} period, {1} scheme code: no approved figures.</summary>
+    public const string NothingToPublish = "NothingToPublish";
+
+    /// <summary>{0} period: figures changed while publishing.</summary>
+    public const string PublishRace = "PublishRace";
+
+    /// <summary>{0} figure key: a correction needs a reason.</summary>
+    public const string CorrectReason = "CorrectReason";
+
+    /// <summary>{0} figure key, {1} status: only published figures are corrected.</summary>
+    public const string CorrectStatus = "CorrectStatus";
+
+    /// <summary>{0} figure key, {1} revision: not the current revision.</summary>
+    public const string CorrectRevision = "CorrectRevision";
+
+    /// <summary>{0} figure key, {1} value: a correction must change the value.</summary>
+    public const string CorrectSame = "CorrectSame";
+
+    /// <summary>{0} period: no published results to correct.</summary>
+    public const string CorrectNoResults = "CorrectNoResults";
+
+    /// <summary>{0} unit code, {1} scheme code: the unit is not assessed in the scheme.</summary>
+    public const string UnitNotInScheme = "UnitNotInScheme";
+
+    /// <summary>{0} period, {1} scheme code: the period is published, its figures closed.</summary>
+    public const string PeriodClosed = "PeriodClosed";
+
+    /// <summary>{0} id or code: no such scheme.</summary>
+    public const string NoScheme = "NoScheme";
+
+    /// <summary>{0} id or code: no such unit.</summary>
+    public const string NoUnit = "NoUnit";
+
+    /// <summary>{0} id, {1} scheme code: no such indicator in the scheme.</summary>
+    public const string NoIndicator = "NoIndicator";
+
+    /// <summary>{0} period, {1} scheme code: no such period.</summary>
+    public const string NoPeriod = "NoPeriod";
+
+    /// <summary>{0} id: no such figure.</summary>
+    public const string NoFigure = "NoFigure";
+
+    /// <summary>{0} id: no such reminder.</summary>
+    public const string NoReminder = "NoReminder";
+
+    /// <summary>The acting user has no name.</summary>
+    public const string NoActorName = "NoActorName";
+
+    /// <summary>{0} user: a reporter or department reporter acting for no unit.</summary>
+    public const string NoActorUnit = "NoActorUnit";
+
+    /// <summary>{0} user: only the assessment office may do this.</summary>
+    public const string OfficeOnly = "OfficeOnly";
+
+    /// <summary>{0} user, {1} unit code: a reporter acts for its own unit only.</summary>
+    public const string OtherUnit = "OtherUnit";
+
+    /// <summary>{0} user, {1} indicator code: supplied by a source department.</summary>
+    public const string SourceSupplied = "SourceSupplied";
+
+    /// <summary>{0} user, {1} indicator code: the department supplies only its own indicators.</summary>
+    public const string NotSource = "NotSource";
+
+    /// <summary>{0} user: the role does not enter figures.</summary>
+    public const string CannotEnter = "CannotEnter";
+
+    /// <summary>{0} user: the role does not review figures.</summary>
+    public const string CannotReview = "CannotReview";
+
+    /// <summary>{0} user, {1} figure key: nobody reviews a figure they entered.</summary>
+    public const string FourEyes = "FourEyes";
+
+    /// <summary>{0} user, {1} unit code: outside the reviewer's units.</summary>
+    public const string ReviewerScope = "ReviewerScope";
+
+    /// <summary>{0} unit code, {1} period: the unit has nothing outstanding to be reminded of.</summary>
+    public const string NotLate = "NotLate";
+
+    /// <summary>{0} user: the reminder is not addressed to the user's unit.</summary>
+    public const string NotRecipient = "NotRecipient";
+}
 
 /// <summary>Publication refused: some current figures of the period are not approved yet.</summary>
 public sealed class OutstandingFiguresException(string period, IReadOnlyList<OutstandingFigure> outstanding)
-    : WorkflowException(Describe(period, outstanding))
+    : WorkflowException(WorkflowCodes.Outstanding, Describe(period, outstanding), period, outstanding.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))
 {
     public IReadOnlyList<OutstandingFigure> Outstanding { get; } = outstanding;
 

@@ -27,14 +27,14 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
         actor.Validate();
         if (value is { } v && !double.IsFinite(v))
         {
-            throw new WorkflowException("a figure must be a finite number (or empty for missing)");
+            throw new WorkflowException(WorkflowCodes.NotFinite, "a figure must be a finite number (or empty for missing)");
         }
 
         Context c = Load(schemeId, unitId, indicatorId, period);
         RequireOpen(c);
         if (c.Indicator.GrowthOfId is not null)
         {
-            throw new WorkflowException($"indicator '{c.Indicator.Code}' is a derived year-on-year growth: it is computed from the stored levels, never entered");
+            throw new WorkflowException(WorkflowCodes.DerivedNotEntered, $"indicator '{c.Indicator.Code}' is a derived year-on-year growth: it is computed from the stored levels, never entered", c.Indicator.Code);
         }
 
         CanEnter(actor, c);
@@ -69,11 +69,11 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
             case FigureStatus.Returned:
                 break;
             case FigureStatus.Submitted:
-                throw new WorkflowException($"figure {key} is submitted and waits for review; a reviewer must return it before it can be edited");
+                throw new WorkflowException(WorkflowCodes.EditSubmitted, $"figure {key} is submitted and waits for review; a reviewer must return it before it can be edited", key);
             case FigureStatus.Approved:
-                throw new WorkflowException($"figure {key} is approved; a reviewer must return it before it can be edited");
+                throw new WorkflowException(WorkflowCodes.EditApproved, $"figure {key} is approved; a reviewer must return it before it can be edited", key);
             default:
-                throw new WorkflowException($"figure {key} is published and is never overwritten; the office corrects it with a reason (a new revision)");
+                throw new WorkflowException(WorkflowCodes.EditPublished, $"figure {key} is published and is never overwritten; the office corrects it with a reason (a new revision)", key);
         }
 
         if (!ResultService.SameBits(figure.Value, value))
@@ -103,12 +103,12 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
         CanEnter(actor, c);
         if (figure.Status is not (FigureStatus.Draft or FigureStatus.Returned))
         {
-            throw new WorkflowException($"figure {Key(c)} is {AuditLog.Text(figure.Status)}; only a draft or a returned figure can be submitted");
+            throw new WorkflowException(WorkflowCodes.SubmitStatus, $"figure {Key(c)} is {AuditLog.Text(figure.Status)}; only a draft or a returned figure can be submitted", Key(c), AuditLog.Text(figure.Status));
         }
 
         if (figure.Value is null)
         {
-            throw new WorkflowException($"figure {Key(c)} has no value; enter one before submitting");
+            throw new WorkflowException(WorkflowCodes.SubmitEmpty, $"figure {Key(c)} has no value; enter one before submitting", Key(c));
         }
 
         return Move(actor, figure, c, "submit", FigureStatus.Submitted, null);
@@ -123,7 +123,7 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
         CanReview(actor, figure, c);
         if (figure.Status != FigureStatus.Submitted)
         {
-            throw new WorkflowException($"figure {Key(c)} is {AuditLog.Text(figure.Status)}; only a submitted figure can be approved");
+            throw new WorkflowException(WorkflowCodes.ApproveStatus, $"figure {Key(c)} is {AuditLog.Text(figure.Status)}; only a submitted figure can be approved", Key(c), AuditLog.Text(figure.Status));
         }
 
         return Move(actor, figure, c, "approve", FigureStatus.Approved, null);
@@ -138,12 +138,12 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
         CanReview(actor, figure, c);
         if (string.IsNullOrWhiteSpace(comment))
         {
-            throw new WorkflowException($"returning figure {Key(c)} needs a comment saying what to fix");
+            throw new WorkflowException(WorkflowCodes.ReturnComment, $"returning figure {Key(c)} needs a comment saying what to fix", Key(c));
         }
 
         if (figure.Status is not (FigureStatus.Submitted or FigureStatus.Approved))
         {
-            throw new WorkflowException($"figure {Key(c)} is {AuditLog.Text(figure.Status)}; only a submitted or approved figure can be returned");
+            throw new WorkflowException(WorkflowCodes.ReturnStatus, $"figure {Key(c)} is {AuditLog.Text(figure.Status)}; only a submitted or approved figure can be returned", Key(c), AuditLog.Text(figure.Status));
         }
 
         DateTimeOffset now = StoreTime.Now(clock);
@@ -171,12 +171,12 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
     {
         actor.RequireOffice("publish periods");
         AssessmentScheme scheme = db.Schemes.AsNoTracking().SingleOrDefault(s => s.Id == schemeId)
-            ?? throw new NotFoundException($"scheme {schemeId.ToString(CultureInfo.InvariantCulture)} does not exist");
+            ?? throw new NotFoundException(WorkflowCodes.NoScheme, $"scheme {schemeId.ToString(CultureInfo.InvariantCulture)} does not exist", schemeId.ToString(CultureInfo.InvariantCulture));
         ReportingPeriod rp = db.Periods.SingleOrDefault(p => p.SchemeId == schemeId && p.Code == period)
-            ?? throw new NotFoundException($"period {period} of scheme '{scheme.Code}' does not exist");
+            ?? throw new NotFoundException(WorkflowCodes.NoPeriod, $"period {period} of scheme '{scheme.Code}' does not exist", period, scheme.Code);
         if (rp.Status == PeriodStatus.Published)
         {
-            throw new WorkflowException($"period {period} of scheme '{scheme.Code}' is published already; correct figures instead");
+            throw new WorkflowException(WorkflowCodes.PeriodPublished, $"period {period} of scheme '{scheme.Code}' is published already; correct figures instead", period, scheme.Code);
         }
 
         IReadOnlyList<OutstandingFigure> outstanding = Outstanding(schemeId, period);
@@ -191,7 +191,7 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
             .ToList();
         if (approved.Count == 0)
         {
-            throw new WorkflowException($"period {period} of scheme '{scheme.Code}' has no approved figures; nothing to publish");
+            throw new WorkflowException(WorkflowCodes.NothingToPublish, $"period {period} of scheme '{scheme.Code}' has no approved figures; nothing to publish", period, scheme.Code);
         }
 
         SchemeVersion version = new SchemeService(db, clock).CurrentVersion(schemeId);
@@ -206,7 +206,7 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
             .ExecuteUpdate(s => s.SetProperty(f => f.Status, FigureStatus.Published));
         if (published != approved.Count)
         {
-            throw new WorkflowException($"figures of period {period} changed while it was being published; try again");
+            throw new WorkflowException(WorkflowCodes.PublishRace, $"figures of period {period} changed while it was being published; try again", period);
         }
 
         // Figures this context already tracks must not keep the old status.
@@ -248,34 +248,34 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
         (Figure old, Context c) = LoadFigure(figureId);
         if (string.IsNullOrWhiteSpace(reason))
         {
-            throw new WorkflowException($"correcting published figure {Key(c)} needs a reason");
+            throw new WorkflowException(WorkflowCodes.CorrectReason, $"correcting published figure {Key(c)} needs a reason", Key(c));
         }
 
         if (old.Status != FigureStatus.Published)
         {
-            throw new WorkflowException($"figure {Key(c)} is {AuditLog.Text(old.Status)}, not published; only published figures are corrected (change a draft or a returned figure instead)");
+            throw new WorkflowException(WorkflowCodes.CorrectStatus, $"figure {Key(c)} is {AuditLog.Text(old.Status)}, not published; only published figures are corrected (change a draft or a returned figure instead)", Key(c), AuditLog.Text(old.Status));
         }
 
         if (!old.IsCurrent)
         {
-            throw new WorkflowException($"figure {Key(c)} revision {AuditLog.Text(old.Revision)} is no longer current; correct the current revision");
+            throw new WorkflowException(WorkflowCodes.CorrectRevision, $"figure {Key(c)} revision {AuditLog.Text(old.Revision)} is no longer current; correct the current revision", Key(c), AuditLog.Text(old.Revision));
         }
 
         if (newValue is { } v && !double.IsFinite(v))
         {
-            throw new WorkflowException("a figure must be a finite number (or empty for missing)");
+            throw new WorkflowException(WorkflowCodes.NotFinite, "a figure must be a finite number (or empty for missing)");
         }
 
         if (ResultService.SameBits(old.Value, newValue))
         {
-            throw new WorkflowException($"figure {Key(c)} is {AuditLog.Text(old.Value) ?? "empty"} already; a correction must change it");
+            throw new WorkflowException(WorkflowCodes.CorrectSame, $"figure {Key(c)} is {AuditLog.Text(old.Value) ?? "empty"} already; a correction must change it", Key(c), AuditLog.Text(old.Value) ?? "–");
         }
 
         // Compared with the latest results of the version the period was published with, not with a "what if" under another version.
         ResultSet? before = c.Period.SchemeVersionId is { } published ? new ResultService(db, clock).Latest(c.Period.SchemeId, c.Period.Code, published) : null;
         if (c.Period.Status != PeriodStatus.Published || c.Period.SchemeVersionId is not { } versionId || before is null)
         {
-            throw new WorkflowException($"period {c.Period.Code} has no published results to correct");
+            throw new WorkflowException(WorkflowCodes.CorrectNoResults, $"period {c.Period.Code} has no published results to correct", c.Period.Code);
         }
 
         DateTimeOffset now = StoreTime.Now(clock);
@@ -326,25 +326,25 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
     private Context Load(long schemeId, long unitId, long indicatorId, string period)
     {
         AssessmentScheme scheme = db.Schemes.AsNoTracking().SingleOrDefault(s => s.Id == schemeId)
-            ?? throw new NotFoundException($"scheme {schemeId.ToString(CultureInfo.InvariantCulture)} does not exist");
+            ?? throw new NotFoundException(WorkflowCodes.NoScheme, $"scheme {schemeId.ToString(CultureInfo.InvariantCulture)} does not exist", schemeId.ToString(CultureInfo.InvariantCulture));
         Unit unit = db.Units.AsNoTracking().SingleOrDefault(u => u.Id == unitId)
-            ?? throw new NotFoundException($"unit {unitId.ToString(CultureInfo.InvariantCulture)} does not exist");
+            ?? throw new NotFoundException(WorkflowCodes.NoUnit, $"unit {unitId.ToString(CultureInfo.InvariantCulture)} does not exist", unitId.ToString(CultureInfo.InvariantCulture));
         if (!db.SchemeUnits.Any(s => s.SchemeId == schemeId && s.UnitId == unitId))
         {
-            throw new WorkflowException($"unit '{unit.Code}' does not take part in scheme '{scheme.Code}'");
+            throw new WorkflowException(WorkflowCodes.UnitNotInScheme, $"unit '{unit.Code}' does not take part in scheme '{scheme.Code}'", unit.Code, scheme.Code);
         }
 
         Indicator indicator = db.Indicators.AsNoTracking().SingleOrDefault(i => i.Id == indicatorId && i.SchemeId == schemeId)
-            ?? throw new NotFoundException($"indicator {indicatorId.ToString(CultureInfo.InvariantCulture)} is not an indicator of scheme '{scheme.Code}'");
+            ?? throw new NotFoundException(WorkflowCodes.NoIndicator, $"indicator {indicatorId.ToString(CultureInfo.InvariantCulture)} is not an indicator of scheme '{scheme.Code}'", indicatorId.ToString(CultureInfo.InvariantCulture), scheme.Code);
         ReportingPeriod rp = db.Periods.SingleOrDefault(p => p.SchemeId == schemeId && p.Code == period)
-            ?? throw new NotFoundException($"period {period} of scheme '{scheme.Code}' is not open for reporting (it does not exist)");
+            ?? throw new NotFoundException(WorkflowCodes.NoPeriod, $"period {period} of scheme '{scheme.Code}' is not open for reporting (it does not exist)", period, scheme.Code);
         return new Context(scheme, unit, indicator, rp);
     }
 
     private (Figure, Context) LoadFigure(long figureId)
     {
         Figure figure = db.Figures.SingleOrDefault(f => f.Id == figureId)
-            ?? throw new NotFoundException($"figure {figureId.ToString(CultureInfo.InvariantCulture)} does not exist");
+            ?? throw new NotFoundException(WorkflowCodes.NoFigure, $"figure {figureId.ToString(CultureInfo.InvariantCulture)} does not exist", figureId.ToString(CultureInfo.InvariantCulture));
         return (figure, Load(figure.SchemeId, figure.UnitId, figure.IndicatorId, figure.Period));
     }
 
@@ -355,7 +355,7 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
     {
         if (c.Period.Status != PeriodStatus.Open)
         {
-            throw new WorkflowException($"period {c.Period.Code} of scheme '{c.Scheme.Code}' is published; its figures are never overwritten (the office corrects them with a reason)");
+            throw new WorkflowException(WorkflowCodes.PeriodClosed, $"period {c.Period.Code} of scheme '{c.Scheme.Code}' is published; its figures are never overwritten (the office corrects them with a reason)", c.Period.Code, c.Scheme.Code);
         }
     }
 
@@ -370,17 +370,17 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
             case ActorRole.Office:
                 return;
             case ActorRole.Reporter when actor.UnitId != c.Unit.Id:
-                throw new AccessDeniedException($"{actor} may not enter figures of unit '{c.Unit.Code}': a reporter acts for its own unit only");
+                throw new AccessDeniedException(WorkflowCodes.OtherUnit, $"{actor} may not enter figures of unit '{c.Unit.Code}': a reporter acts for its own unit only", actor.Name, c.Unit.Code);
             case ActorRole.Reporter when c.Indicator.SourceUnitId is not null:
-                throw new AccessDeniedException($"{actor} may not enter '{c.Indicator.Code}': it is supplied by a source department");
+                throw new AccessDeniedException(WorkflowCodes.SourceSupplied, $"{actor} may not enter '{c.Indicator.Code}': it is supplied by a source department", actor.Name, c.Indicator.Code);
             case ActorRole.Reporter:
                 return;
             case ActorRole.DepartmentReporter when c.Indicator.SourceUnitId == actor.UnitId:
                 return;
             case ActorRole.DepartmentReporter:
-                throw new AccessDeniedException($"{actor} may not enter '{c.Indicator.Code}': the department supplies only the indicators it is the source of");
+                throw new AccessDeniedException(WorkflowCodes.NotSource, $"{actor} may not enter '{c.Indicator.Code}': the department supplies only the indicators it is the source of", actor.Name, c.Indicator.Code);
             default:
-                throw new AccessDeniedException($"{actor} may not enter figures: only reporters, source departments and the office do");
+                throw new AccessDeniedException(WorkflowCodes.CannotEnter, $"{actor} may not enter figures: only reporters, source departments and the office do", actor.Name);
         }
     }
 
@@ -392,17 +392,17 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
     {
         if (actor.Role is not (ActorRole.Reviewer or ActorRole.Office))
         {
-            throw new AccessDeniedException($"{actor} may not review figures: only reviewers and the office do");
+            throw new AccessDeniedException(WorkflowCodes.CannotReview, $"{actor} may not review figures: only reviewers and the office do", actor.Name);
         }
 
         if (string.Equals(figure.EnteredBy, actor.Name, StringComparison.Ordinal))
         {
-            throw new AccessDeniedException($"{actor} entered figure {Key(c)} and may not review it; another person must");
+            throw new AccessDeniedException(WorkflowCodes.FourEyes, $"{actor} entered figure {Key(c)} and may not review it; another person must", actor.Name, Key(c));
         }
 
         if (actor.Role == ActorRole.Reviewer && actor.UnitId is { } scope && !IsWithin(c.Unit, scope))
         {
-            throw new AccessDeniedException($"{actor} may not review figures of unit '{c.Unit.Code}': it is outside the reviewer's unit");
+            throw new AccessDeniedException(WorkflowCodes.ReviewerScope, $"{actor} may not review figures of unit '{c.Unit.Code}': it is outside the reviewer's unit", actor.Name, c.Unit.Code);
         }
     }
 

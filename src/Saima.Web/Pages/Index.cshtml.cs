@@ -1,12 +1,63 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Saima.Data;
+using Saima.Data.Store;
+using Saima.Web.Access;
 
 namespace Saima.Web.Pages;
 
-/// <summary>Home: the current published period of each scheme at a glance (leaders and laggards).</summary>
-public sealed class IndexModel(SaimaDb db) : PageModel
+/// <summary>
+/// Home: each scheme at a glance: the current published period's leaders and laggards and biggest
+/// movers, its warnings at the scheme's most severe level, and the open period's submissions
+/// outstanding as far as the user may see them; and the user's unread reminders (催报), which
+/// <see cref="OnPostReadAsync"/> marks read.
+/// </summary>
+public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider clock) : PageModel
 {
     public IReadOnlyList<SchemeLeaders> Schemes { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken cancel) => Schemes = await Leaders.LoadAsync(db, cancel);
+    public IReadOnlyList<SchemeGlance> Glances { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancel)
+    {
+        Schemes = await Leaders.LoadAsync(db, cancel);
+        Glances = await Glance.LoadAsync(db, access, cancel);
+    }
+
+    /// <summary>Marks one of the user's reminders read, then goes back to the page it was shown on.</summary>
+    public IActionResult OnPostRead(long id, string? returnUrl)
+    {
+        if (ReminderBanner.Recipient(access) is not { } actor)
+        {
+            return Forbid();
+        }
+
+        try
+        {
+            new Reminders(db, clock).MarkRead(actor, id);
+        }
+        catch (NotFoundException)
+        {
+            return NotFound();
+        }
+        catch (AccessDeniedException)
+        {
+            return Forbid();
+        }
+
+        return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl : "/");
+    }
+}
+
+/// <summary>Who receives reminders: a unit's reporter or a department's (the first of the two roles the user holds).</summary>
+public static class ReminderBanner
+{
+    public static Actor? Recipient(SaimaAccess access)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        return access.FirstOf(ActorRole.Reporter, ActorRole.DepartmentReporter) is { } role ? access.As(role) : null;
+    }
+
+    public static IReadOnlyList<ReminderNote> Unread(SaimaDb db, SaimaAccess access, TimeProvider clock) =>
+        Recipient(access) is { } actor ? new Reminders(db, clock).Unread(actor) : [];
 }

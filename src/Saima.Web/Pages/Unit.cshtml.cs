@@ -46,6 +46,9 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts) : PageM
     public IReadOnlyList<UnitIndicatorRow> Strengths { get; private set; } = [];
     public IReadOnlyList<UnitIndicatorRow> Weaknesses { get; private set; } = [];
 
+    /// <summary>How the latest published total was computed (<see cref="UnitExplain"/>).</summary>
+    public UnitExplanation? Explanation { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancel)
     {
         if (!await LoadAsync(cancel))
@@ -173,5 +176,7 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts) : PageM
         var placed = Indicators.Where(i => i.Standing is not null).ToList();
         Strengths = placed.OrderBy(i => i.Standing).ThenBy(i => i.Code, StringComparer.Ordinal).Take(Highlights).ToList();
         Weaknesses = placed.Except(Strengths).OrderByDescending(i => i.Standing).ThenBy(i => i.Code, StringComparer.Ordinal).Take(Highlights).ToList();
+        var english = stored.Values.Where(i => !string.IsNullOrWhiteSpace(i.NameEn)).ToDictionary(i => i.Code, i => i.NameEn!, StringComparer.Ordinal);
+        Explanation = await UnitExplain.LoadAsync(db, set, unitId, english, English, cancel);
     }
 }

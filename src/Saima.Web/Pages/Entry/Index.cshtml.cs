@@ -211,7 +211,7 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
             {
                 await tx.RollbackAsync(cancel);
                 db.ChangeTracker.Clear();
-                Error = e.Message;
+                Error = WorkflowMessages.Text(HttpContext, e);
                 await LoadAsync(cancel);
                 return Page();
             }

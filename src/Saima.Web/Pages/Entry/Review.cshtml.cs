@@ -67,11 +67,11 @@ public sealed class ReviewModel(SaimaDb db, SaimaAccess access, TimeProvider clo
         catch (AccessDeniedException e)
         {
             Response.StatusCode = StatusCodes.Status403Forbidden;
-            return await ShowAsync(texts["Review_Refused", e.Message], cancel);
+            return await ShowAsync(texts["Review_Refused", WorkflowMessages.Text(HttpContext, e)], cancel);
         }
         catch (WorkflowException e)
         {
-            return await ShowAsync(e.Message, cancel);
+            return await ShowAsync(WorkflowMessages.Text(HttpContext, e), cancel);
         }
 
         return Redirect("/entry/review?done=" + done);

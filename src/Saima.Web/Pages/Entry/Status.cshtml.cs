@@ -12,6 +12,12 @@ namespace Saima.Web.Pages.Entry;
 /// <summary>One unit's progress in the period: figures expected, not yet entered, and outstanding by status.</summary>
 public sealed record UnitProgress(string Code, string Name, int Expected, int Missing, int Draft, int Returned, int Submitted, int Approved)
 {
+    /// <summary>When the unit was last reminded in this period, and by whom.</summary>
+    public (DateTimeOffset At, string By)? Reminded { get; init; }
+
+    /// <summary>Figures not yet submitted (by the unit or a source department): what a reminder is about.</summary>
+    public bool Remindable { get; init; }
+
     public bool Late => Missing + Draft + Returned + Submitted > 0;
 }
 
@@ -37,6 +43,19 @@ public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clo
     public IReadOnlyList<UnitProgress> Units { get; private set; } = [];
     public IReadOnlyList<OutstandingFigure> Outstanding { get; private set; } = [];
     public string? Error { get; private set; }
+
+    /// <summary>What the reminders sent: units and reminders, or none late.</summary>
+    public (int Units, int Reminders)? Reminded { get; private set; }
+
+    /// <summary>A reminder the store refused, in the user's language.</summary>
+    public string? RemindError { get; private set; }
+
+    [BindProperty]
+    public string? RemindUnit { get; set; }
+
+    [BindProperty]
+    public string? RemindMessage { get; set; }
+
     public bool English { get; } = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancel) =>
@@ -56,16 +75,57 @@ public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clo
         catch (OutstandingFiguresException e)
         {
             Outstanding = e.Outstanding;
-            Error = e.Message;
+            Error = WorkflowMessages.Text(HttpContext, e);
             return Page();
         }
         catch (WorkflowException e)
         {
-            Error = e.Message;
+            Error = WorkflowMessages.Text(HttpContext, e);
             return Page();
         }
 
         return Redirect("/league?scheme=" + Uri.EscapeDataString(Scheme.Code) + "&period=" + Uri.EscapeDataString(Period));
+    }
+
+    /// <summary>
+    /// Reminds one late unit (<see cref="RemindUnit"/>, a unit code) or, without one, every late
+    /// unit of the period, with an optional message; the reminders show to the units' reporters.
+    /// </summary>
+    public async Task<IActionResult> OnPostRemindAsync(CancellationToken cancel)
+    {
+        if (!await LoadAsync(cancel) || Scheme is null || Period is null)
+        {
+            return NotFound();
+        }
+
+        long[]? units = null;
+        if (!string.IsNullOrWhiteSpace(RemindUnit))
+        {
+            string code = RemindUnit.Trim();
+            long? id = await db.Units.AsNoTracking().InScope(access.ScopeOf(access.As(ActorRole.Office)))
+                .Where(u => u.Code == code).Select(u => (long?)u.Id).SingleOrDefaultAsync(cancel);
+            if (id is null)
+            {
+                return NotFound();
+            }
+
+            units = [id.Value];
+        }
+
+        IReadOnlyList<Reminder> sent;
+        try
+        {
+            sent = new Reminders(db, clock).Send(access.As(ActorRole.Office), Scheme.Id, Period, units, RemindMessage);
+        }
+        catch (WorkflowException e)
+        {
+            RemindError = WorkflowMessages.Text(HttpContext, e);
+            return Page();
+        }
+
+        return Redirect("/entry/status?scheme=" + Uri.EscapeDataString(Scheme.Code) + "&period=" + Uri.EscapeDataString(Period)
+            + "&reminded=" + sent.Select(r => r.UnitId).Distinct().Count().ToString(CultureInfo.InvariantCulture)
+            + "&reminders=" + sent.Count.ToString(CultureInfo.InvariantCulture));
     }
 
     private async Task<bool> LoadAsync(CancellationToken cancel)
@@ -108,6 +168,15 @@ public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clo
                 .ToListAsync(cancel))
             .ToLookup(c => c.UnitId);
         var outstanding = new FigureWorkflow(db, clock).Outstanding(schemeId, period).ToLookup(o => o.UnitCode);
+        if (int.TryParse(Request.Query["reminded"], NumberStyles.None, CultureInfo.InvariantCulture, out int remindedUnits)
+            && int.TryParse(Request.Query["reminders"], NumberStyles.None, CultureInfo.InvariantCulture, out int reminders))
+        {
+            Reminded = (remindedUnits, reminders);
+        }
+
+        var reminding = new Reminders(db, clock);
+        var last = reminding.LastReminded(schemeId, period);
+        var remindable = reminding.Late(schemeId, period).Select(l => l.UnitId).ToHashSet();
         Units = units.Select(u =>
         {
             int Count(FigureStatus s) => s is FigureStatus.Approved
@@ -115,7 +184,11 @@ public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clo
                 : outstanding[u.Code].Count(o => o.Status == s);
             int entered = counts[u.Id].Sum(c => c.N);
             return new UnitProgress(u.Code, English && u.NameEn is not null ? u.NameEn : u.Name, due, Math.Max(0, due - entered),
-                Count(FigureStatus.Draft), Count(FigureStatus.Returned), Count(FigureStatus.Submitted), Count(FigureStatus.Approved));
+                Count(FigureStatus.Draft), Count(FigureStatus.Returned), Count(FigureStatus.Submitted), Count(FigureStatus.Approved))
+            {
+                Reminded = last.TryGetValue(u.Id, out var r) ? r : null,
+                Remindable = remindable.Contains(u.Id),
+            };
         }).OrderByDescending(u => u.Late).ThenBy(u => u.Code, StringComparer.Ordinal).ToList();
         return true;
     }
