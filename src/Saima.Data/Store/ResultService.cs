@@ -216,10 +216,10 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
     internal static bool SameBits(double? a, double? b) =>
         a is null ? b is null : b is not null && BitConverter.DoubleToInt64Bits(a.Value) == BitConverter.DoubleToInt64Bits(b.Value);
 
-    private sealed record Computed(List<ResultRow> Rows, List<WarningResult> Warnings, string ExplainJson);
+    internal sealed record Computed(List<ResultRow> Rows, List<WarningResult> Warnings, string ExplainJson);
 
     /// <summary>Runs the engine and lays the scored period out as rows, in the store's canonical form.</summary>
-    private static Computed Run(ScoringInputs inputs)
+    internal static Computed Run(ScoringInputs inputs)
     {
         ScoringResult result;
         try

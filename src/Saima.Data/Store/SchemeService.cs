@@ -233,7 +233,7 @@ public sealed class SchemeService(SaimaDb db, TimeProvider clock)
         return version;
     }
 
-    private SchemeVersion AddVersionCore(Actor actor, AssessmentScheme scheme, string json, string? note, DateTimeOffset now)
+    internal SchemeVersion AddVersionCore(Actor actor, AssessmentScheme scheme, string json, string? note, DateTimeOffset now)
     {
         Scheme parsed = SchemeParser.Parse(json);
         List<Indicator> indicators = db.Indicators.AsNoTracking().Where(i => i.SchemeId == scheme.Id).ToList();

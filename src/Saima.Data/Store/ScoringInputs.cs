@@ -45,6 +45,14 @@ public sealed class ScoringInputs
     {
         SchemeVersion version = db.SchemeVersions.AsNoTracking().SingleOrDefault(v => v.Id == schemeVersionId)
             ?? throw new NotFoundException($"scheme version {schemeVersionId.ToString(CultureInfo.InvariantCulture)} does not exist");
+        return Load(db, version, period, asOf);
+    }
+
+    /// <summary>The same for a version that need not be stored: a proposed scheme's preview (<see cref="SchemeAdmin.Preview"/>).</summary>
+    public static ScoringInputs Load(SaimaDb db, SchemeVersion version, string period, DateTimeOffset asOf)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(version);
         AssessmentScheme schemeRow = db.Schemes.AsNoTracking().Single(s => s.Id == version.SchemeId);
         PeriodKind kind = SchemeService.KindOf(schemeRow.Frequency);
         if (!Scoring.Period.TryParse(period, out Period target) || target.Kind != kind || target.ToString() != period)

@@ -136,6 +136,9 @@ public static class AccessPolicies
             .AddPolicy(Enter, p => p.RequireAuthenticatedUser().RequireRole(SaimaRoles.Reporter, SaimaRoles.Department, SaimaRoles.Office))
             .AddPolicy(Review, p => p.RequireAuthenticatedUser().RequireRole(SaimaRoles.Reviewer, SaimaRoles.Office))
             .AddPolicy(Office, p => p.RequireAuthenticatedUser().RequireRole(SaimaRoles.Office));
+
+        // Every page under Pages/Admin is the office's, whatever its own attributes say.
+        services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o => o.Conventions.AuthorizeFolder("/Admin", Office));
         services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o =>
         {
             o.Events.OnRedirectToAccessDenied = context =>
