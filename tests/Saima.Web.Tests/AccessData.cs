@@ -10,7 +10,10 @@ namespace Saima.Web.Tests;
 /// Scheme T: 2025-05 published, 2025-07 open with unpublished figures whose values (7xxx.5) and
 /// preview results (score 12.34) no page may show outside the scope, 2025-08 open and empty
 /// (where the matrix's entry posts go). Scheme P: 2025-05 fully approved, ready for the
-/// office's publish cell.
+/// office's publish cell. Scheme Z: the administration's own (CA in track t1, CB in t2,
+/// indicators X and Y, Y supplied by DS), with an open empty period 2025-06 whose reminders went
+/// to CA, CB and DS: what the /admin/schemes/Z, remind and read cells change, so that no other
+/// line reads it. The user <see cref="AdminTarget"/> is the one the /admin/users/{name} cells edit.
 /// </summary>
 internal static class AccessData
 {
@@ -32,6 +35,24 @@ internal static class AccessData
          "indicators": [{"code": "X", "name": "待发布指标", "parent": "Total", "weight": 1, "direction": 1}],
          "groups": [{"code": "Total", "name": "综合得分"}]}
         """;
+
+    /// <summary>The rules of <see cref="AdminScheme"/> as seeded (valid to apply again).</summary>
+    public const string AdminRules = """
+        {"name": "管理测试方案",
+         "indicators": [
+           {"code": "X", "name": "管理指标甲", "parent": "Total", "weight": 1, "direction": 1},
+           {"code": "Y", "name": "管理指标乙", "parent": "Total", "weight": 1, "direction": 1}],
+         "groups": [{"code": "Total", "name": "综合得分"}]}
+        """;
+
+    /// <summary>The scheme the /admin/schemes/{code} cells change (its rules, tracks, indicators and targets).</summary>
+    public const string AdminScheme = "Z";
+
+    /// <summary>The open period of <see cref="AdminScheme"/>, with reminders to CA, CB and DS.</summary>
+    public const string AdminPeriod = "2025-06";
+
+    /// <summary>The user the /admin/users/{name} cells lock, unlock, reset and save (a leader nobody signs in as).</summary>
+    public const string AdminTarget = "m.admin.target";
 
     /// <summary>The units of scheme T, in code order.</summary>
     public static readonly string[] Units = ["CA", "CB", "TA1", "TB1"];
@@ -147,6 +168,13 @@ internal static class AccessData
             figures.Approve(reviewer, f.Id);
         }
 
+        // Scheme Z, for the administration cells: tracks to move between, and reminders to read.
+        AssessmentScheme z = schemes.CreateScheme(office, new NewScheme(AdminScheme, "管理测试方案", "month",
+            [new SchemeUnitSpec("CA", "t1"), new SchemeUnitSpec("CB", "t2")],
+            [new("X", "管理指标甲"), new("Y", "管理指标乙") { SourceUnitCode = "DS" }], AdminRules));
+        schemes.OpenPeriod(office, z.Id, AdminPeriod);
+        new Reminders(db, clock).Send(office, z.Id, AdminPeriod, null, "请尽快报送");
+
         Actor EnteredBy(string unit, string indicator) => indicator is "AIR" or "EMP"
             ? Actor.Department(DepartmentSeeder, ds.Id)
             : Actor.Reporter(ReporterOf(unit), ids[unit]);
@@ -160,6 +188,15 @@ internal static class AccessData
             && db.Schemes.Any(s => s.Id == f.SchemeId && s.Code == scheme)
             && db.Units.Any(u => u.Id == f.UnitId && u.Code == unit)
             && db.Indicators.Any(i => i.Id == f.IndicatorId && i.Code == indicator && i.SchemeId == f.SchemeId));
+    }
+
+    /// <summary>The first seeded reminder addressed to a unit (CA, CB or DS) in scheme Z.</summary>
+    public static long ReminderId(StoreOptions store, string recipient)
+    {
+        using SaimaDb db = SaimaDb.Open(store);
+        long unit = db.Units.Single(u => u.Code == recipient).Id;
+        long scheme = db.Schemes.Single(s => s.Code == AdminScheme).Id;
+        return db.Reminders.Where(r => r.SchemeId == scheme && r.RecipientUnitId == unit).OrderBy(r => r.Id).Select(r => r.Id).First();
     }
 
     public static long UnitId(StoreOptions store, string unit)

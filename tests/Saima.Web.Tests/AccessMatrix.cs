@@ -48,11 +48,17 @@ public enum Expect
 /// </summary>
 public sealed record AccessLine(string Key, string Request, Expect[] Expected)
 {
-    /// <summary>POST body (<c>a=1&amp;b=2</c>, unescaped), sent with a valid anti-forgery token. <c>{approve}</c> and <c>{return}</c> become the figure the role reviews.</summary>
+    /// <summary>
+    /// POST body (<c>a=1&amp;b=2</c>, unescaped), sent with a valid anti-forgery token. <c>{approve}</c> and <c>{return}</c> become the figure the role reviews,
+    /// <c>{reminder}</c> a reminder addressed to the role's unit (<see cref="AccessData.ReminderId"/>).
+    /// </summary>
     public string? Form { get; init; }
 
     /// <summary>Send the form as multipart with the role's upload file (<see cref="AccessMatrixTests"/>) as <c>Upload</c>.</summary>
     public bool Upload { get; init; }
+
+    /// <summary>Send the form as multipart with this file (form field, file name, text) instead of the role's upload file.</summary>
+    public (string Field, string Name, string Text)? File { get; init; }
 
     /// <summary>Where an allowed request may be redirected to (the start of the Location); null: only 2xx is allowed.</summary>
     public string? Success { get; init; }
@@ -80,7 +86,8 @@ public sealed record AccessLine(string Key, string Request, Expect[] Expected)
 /// forbidden (403), <c>Login</c> redirected to the login page, <c>None</c> 404 past authorization.
 /// The request must be one that succeeds for the roles marked <c>Ok</c> (valid form fields; a
 /// redirect that is the success goes in <c>Success</c>), and must leave the store usable for
-/// every other line (post to scheme T's empty period 2025-08, or to data no other line uses).
+/// every other line (post to scheme T's empty period 2025-08, or to data no other line uses:
+/// the administration's scheme Z and user m.admin.target, see <see cref="AccessData"/>).
 /// Each cell is one xunit case, named "Cell(endpoint: ..., role: ..., expected: ...)".
 /// </remarks>
 public static class AccessMatrix
@@ -94,9 +101,44 @@ public static class AccessMatrix
     [
         //  key                                   request                                          anon   office rep  rev  dept leader
         L("GET /",                               "/",                                              Login, Ok,    Ok,  Ok,  Ok,  Ok),
+        L("POST /?handler=Read",                 "/?handler=Read",                                 Login, No,    Ok,  No,  Ok,  No) with
+            { Form = "id={reminder}&returnUrl=/public", Success = "/public" },
         L("GET /account/password",               "/account/password",                              Login, Ok,    Ok,  Ok,  Ok,  Ok),
         L("POST /account/password",              "/account/password",                              Login, Ok,    Ok,  Ok,  Ok,  Ok) with
             { Form = "CurrentPassword=Not-The-Pw-2025&NewPassword=New-Pass-Word-99&ConfirmPassword=New-Pass-Word-99" },
+        L("GET /admin",                          "/admin",                                         Login, Ok,    No,  No,  No,  No),
+        L("GET /admin/audit",                    "/admin/audit?entity=figure",                     Login, Ok,    No,  No,  No,  No),
+        L("GET /admin/maps",                     "/admin/maps",                                    Login, Ok,    No,  No,  No,  No),
+        L("POST /admin/maps",                    "/admin/maps",                                    Login, Ok,    No,  No,  No,  No) with
+            { Form = "Code=access-admin&Name=管理测试地图", File = ("GeoFile", "map.geojson", AdminMap) },
+        L("GET /admin/schemes",                  "/admin/schemes",                                 Login, Ok,    No,  No,  No,  No),
+        L("GET /admin/schemes/{code}",           "/admin/schemes/Z",                               Login, Ok,    No,  No,  No,  No),
+        L("POST /admin/schemes/{code}?handler=Apply", "/admin/schemes/Z?handler=Apply", Login, Ok,    No,  No,  No,  No) with
+            { Form = "Json=" + AccessData.AdminRules + "&Note=访问测试", Success = "/admin/schemes/Z?done=applied-" },
+        L("POST /admin/schemes/{code}?handler=ImportTargets", "/admin/schemes/Z?handler=ImportTargets", Login, Ok,    No,  No,  No,  No) with
+            { Form = "Reason=访问测试", File = ("TargetFile", "targets.csv", "unit,indicator,year,target\nCB,X,2025,7\n"), Success = "/admin/schemes/Z?done=targets-" },
+        L("POST /admin/schemes/{code}?handler=Indicator", "/admin/schemes/Z?handler=Indicator", Login, Ok,    No,  No,  No,  No) with
+            { Form = "IndicatorCode=X&Ind.Name=管理指标甲&Ind.NameEn=Admin indicator X&Ind.Direction=1", Success = "/admin/schemes/Z?done=indicator" },
+        L("POST /admin/schemes/{code}?handler=Move", "/admin/schemes/Z?handler=Move", Login, Ok,    No,  No,  No,  No) with
+            { Form = "UnitCode=CA&Track=t2", Success = "/admin/schemes/Z?done=moved" },
+        L("POST /admin/schemes/{code}?handler=PreviewJson", "/admin/schemes/Z?handler=PreviewJson", Login, Ok,    No,  No,  No,  No) with
+            { Form = "Json=" + AccessData.AdminRules },
+        L("POST /admin/schemes/{code}?handler=PreviewWeights", "/admin/schemes/Z?handler=PreviewWeights", Login, Ok,    No,  No,  No,  No) with
+            { Form = "Weights[X]=2&Weights[Y]=1" },
+        L("POST /admin/schemes/{code}?handler=Targets", "/admin/schemes/Z?handler=Targets", Login, Ok,    No,  No,  No,  No) with
+            { Form = "Year=2025&Targets[CA|X]=5&Reason=访问测试", Success = "/admin/schemes/Z?done=targets-" },
+        L("GET /admin/users",                    "/admin/users",                                   Login, Ok,    No,  No,  No,  No),
+        L("POST /admin/users?handler=Create",    "/admin/users?handler=Create",                    Login, Ok,    No,  No,  No,  No) with
+            { Form = "NewUserName=m.admin.created&DisplayName=新建用户&Roles=leader" },
+        L("GET /admin/users/{name}",             "/admin/users/m.admin.target",                    Login, Ok,    No,  No,  No,  No),
+        L("POST /admin/users/{name}?handler=Lock", "/admin/users/m.admin.target?handler=Lock", Login, Ok,    No,  No,  No,  No) with
+            { Form = "", Success = "/admin/users/m.admin.target?done=locked" },
+        L("POST /admin/users/{name}?handler=Reset", "/admin/users/m.admin.target?handler=Reset", Login, Ok,    No,  No,  No,  No) with
+            { Form = "" },
+        L("POST /admin/users/{name}?handler=Save", "/admin/users/m.admin.target?handler=Save", Login, Ok,    No,  No,  No,  No) with
+            { Form = "DisplayName=管理对象&Roles=leader", Success = "/admin/users/m.admin.target?done=saved" },
+        L("POST /admin/users/{name}?handler=Unlock", "/admin/users/m.admin.target?handler=Unlock", Login, Ok,    No,  No,  No,  No) with
+            { Form = "", Success = "/admin/users/m.admin.target?done=unlocked" },
         L("GET /culture",                        "/culture",                                       Ok,    Ok,    Ok,  Ok,  Ok,  Ok) with { Success = "/" },
         L("POST /culture",                       "/culture",                                       Ok,    Ok,    Ok,  Ok,  Ok,  Ok) with
             { Form = "culture=zh-CN&returnUrl=/public", Success = "/public" },
@@ -116,6 +158,12 @@ public static class AccessMatrix
         L("GET /entry/status",                   "/entry/status?scheme=T&period=2025-07",          Login, Ok,    No,  No,  No,  No),
         L("POST /entry/status?handler=Publish",  "/entry/status?handler=Publish",                  Login, Ok,    No,  No,  No,  No) with
             { Form = "scheme=P&period=2025-05", Success = "/league?scheme=P&period=2025-05" },
+        L("POST /entry/status?handler=Remind",   "/entry/status?handler=Remind",                   Login, Ok,    No,  No,  No,  No) with
+            { Form = "scheme=Z&period=2025-06&RemindUnit=CB&RemindMessage=请尽快报送",
+              Success = "/entry/status?scheme=Z&period=2025-06&reminded=1" },
+        L("GET /error/{code:int?}",              "/error/404",                                     None,  None,  None, None, None, None),
+        L("POST /error/{code:int?}",             "/error/404",                                     None,  None,  None, None, None, None) with
+            { Form = "" },
         L("GET /healthz",                        "/healthz",                                       Ok,    Ok,    Ok,  Ok,  Ok,  Ok),
         L("GET /league",                         "/league?scheme=T",                               Login, Ok,    Ok,  Ok,  Ok,  Ok),
         L("GET /league?handler=Export",          "/league/export?scheme=T",                        Login, Ok,    Ok,  Ok,  Ok,  Ok),
@@ -132,6 +180,9 @@ public static class AccessMatrix
         L("GET /unit/{code}",                    "/unit/CB?scheme=T",                              Login, Ok,    Ok,  Ok,  Ok,  Ok),
         L("GET /unit/{code}?handler=Chart",      "/unit/CB/chart?scheme=T",                        Login, Ok,    Ok,  Ok,  Ok,  Ok),
     ];
+
+    /// <summary>The map the office uploads in the maps cell: one feature, of DS, so that it fits no scheme's map page.</summary>
+    private const string AdminMap = """{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "DS", "name": "DS"}, "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}}]}""";
 
     private static AccessLine L(string key, string request, Expect anonymous, Expect office, Expect reporter, Expect reviewer, Expect department, Expect leader) =>
         new(key, request, [anonymous, office, reporter, reviewer, department, leader]);

@@ -13,7 +13,8 @@ namespace Saima.Web.Tests;
 /// <summary>
 /// One application on <see cref="AccessData"/> for every cell of the matrix, with a signed-in
 /// browser per role. The posts that succeed touch only what no other line reads (scheme T's
-/// empty period 2025-08, a figure of their own to review, scheme P to publish), so the cells do
+/// empty period 2025-08, a figure of their own to review, scheme P to publish, scheme Z and
+/// the user m.admin.target for the administration), so the cells do
 /// not depend on their order.
 /// </summary>
 public sealed class AccessFixture : IAsyncLifetime
@@ -39,11 +40,19 @@ public sealed class AccessFixture : IAsyncLifetime
         _figures[(AccessRole.Reviewer, "{return}")] = FigureId("TA1", "REV");
         _figures[(AccessRole.Office, "{approve}")] = FigureId("TB1", "GDP");
         _figures[(AccessRole.Office, "{return}")] = FigureId("TB1", "REV");
+
+        // The reporter of CA and the department DS each read a reminder addressed to them (scheme Z).
+        _figures[(AccessRole.Reporter, "{reminder}")] = AccessData.ReminderId(Web.Store, "CA").ToString(CultureInfo.InvariantCulture);
+        _figures[(AccessRole.Department, "{reminder}")] = AccessData.ReminderId(Web.Store, "DS").ToString(CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The figure a role reviews in the cell ({approve}, {return}); roles that may not review ask for the reviewer's.</summary>
+    /// <summary>
+    /// The figure a role reviews in the cell ({approve}, {return}), or the reminder it reads ({reminder});
+    /// roles that may not review ask for the reviewer's figure, roles that receive no reminders for the reporter's reminder.
+    /// </summary>
     public string Figure(AccessRole role, string placeholder) =>
-        _figures.TryGetValue((role, placeholder), out string? id) ? id : _figures[(AccessRole.Reviewer, placeholder)];
+        _figures.TryGetValue((role, placeholder), out string? id) ? id
+        : _figures[(placeholder == "{reminder}" ? AccessRole.Reporter : AccessRole.Reviewer, placeholder)];
 
     /// <summary>The file a role uploads in the upload cell: a figure of 2025-08 that it may enter and no other cell touches.</summary>
     public static string UploadFile(AccessRole role) => "unit,indicator,period,value\n" + role switch
@@ -195,11 +204,11 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
             int eq = pair.IndexOf('=', StringComparison.Ordinal);
             string name = pair[..eq];
             string value = pair[(eq + 1)..];
-            fields.Add(new(name, value is "{approve}" or "{return}" ? fixture.Figure(session.Role, value) : value));
+            fields.Add(new(name, value is "{approve}" or "{return}" or "{reminder}" ? fixture.Figure(session.Role, value) : value));
         }
 
         fields.Add(new("__RequestVerificationToken", session.Token));
-        if (!line.Upload)
+        if (!line.Upload && line.File is null)
         {
             return await session.Browser.PostAsync(line.Request, new FormUrlEncodedContent(fields));
         }
@@ -210,7 +219,8 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
             content.Add(new StringContent(value), name);
         }
 
-        content.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(AccessFixture.UploadFile(session.Role))), "Upload", "figures.csv");
+        (string field, string file, string text) = line.File ?? ("Upload", "figures.csv", AccessFixture.UploadFile(session.Role));
+        content.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(text)), field, file);
         return await session.Browser.PostAsync(line.Request, content);
     }
 

@@ -28,7 +28,7 @@ public static partial class AccessSessions
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "nobody signs in as anonymous"),
     };
 
-    /// <summary>Creates the five users (office and leader without a unit; reporter and reviewer of CA; department of DS).</summary>
+    /// <summary>Creates the five users (office and leader without a unit; reporter and reviewer of CA; department of DS), and the user the admin cells edit.</summary>
     public static async Task CreateUsersAsync(WebApp web)
     {
         ArgumentNullException.ThrowIfNull(web);
@@ -37,6 +37,9 @@ public static partial class AccessSessions
         await web.CreateUserAsync(UserName(AccessRole.Reviewer), SaimaRoles.Reviewer, "CA");
         await web.CreateUserAsync(UserName(AccessRole.Department), SaimaRoles.Department, "DS");
         await web.CreateUserAsync(UserName(AccessRole.Leader), SaimaRoles.Leader);
+
+        // Nobody signs in as it: the /admin/users/{name} cells change it.
+        await web.CreateUserAsync(AccessData.AdminTarget, SaimaRoles.Leader);
     }
 
     /// <summary>A new browser, signed in as the role's user (anonymous: not signed in), holding its anti-forgery token.</summary>
