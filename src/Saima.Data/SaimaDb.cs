@@ -45,6 +45,7 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options, StoreProvider pro
     public DbSet<ResultRow> ResultRows => Set<ResultRow>();
     public DbSet<WarningResult> WarningResults => Set<WarningResult>();
     public DbSet<AdjustmentItem> Adjustments => Set<AdjustmentItem>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     /// <summary>Opens a context on the store (the schema must exist: see <see cref="SchemaMigrator"/>).</summary>
     public static SaimaDb Open(StoreOptions store)
@@ -120,6 +121,11 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options, StoreProvider pro
             e.HasKey(x => new { x.ResultSetId, x.UnitId, x.Indicator });
         });
         b.Entity<AdjustmentItem>(e => e.ToTable("adjustments"));
+        b.Entity<ApiToken>(e =>
+        {
+            e.ToTable("api_tokens");
+            e.HasIndex(x => x.TokenHash).IsUnique();
+        });
 
         // snake_case columns on both providers, so that raw SQL (COPY, scripts) reads the same everywhere.
         foreach (var entity in b.Model.GetEntityTypes())

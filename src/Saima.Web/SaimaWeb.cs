@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.WebEncoders;
 using Saima.Data;
 using Saima.Web.Access;
+using Saima.Web.Api;
 using Saima.Web.Identity;
 using Saima.Web.Localization;
 using Saima.Web.Security;
@@ -79,6 +80,7 @@ public static class SaimaWeb
         builder.Services.AddSaimaIdentity(store);
         builder.Services.AddSaimaSecurity();
         builder.Services.AddSaimaAccess();
+        builder.Services.AddSaimaApi();
         builder.Services.AddSaimaLocalization();
         builder.Services.AddRazorPages();
         options.ConfigureBuilder?.Invoke(builder);
@@ -96,6 +98,7 @@ public static class SaimaWeb
         app.UseAntiforgery();
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapRazorPages();
+        app.MapSaimaApi();
         return app;
     }
 
