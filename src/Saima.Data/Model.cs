@@ -298,3 +298,25 @@ public sealed class ReminderRead
     public required string UserName { get; set; }
     public DateTimeOffset ReadAt { get; set; }
 }
+
+/// <summary>
+/// A personal API token of a web user (issue 4: the HTTP API). Only the SHA-256 of the token is
+/// stored; <see cref="Prefix"/> is its first characters, to recognise it in a list. A token acts
+/// as its user, with the user's roles and unit, until it expires or is revoked.
+/// </summary>
+public sealed class ApiToken
+{
+    public long Id { get; set; }
+
+    /// <summary>The user (identity_users.id) the token acts as.</summary>
+    public required string UserId { get; set; }
+    public required string Name { get; set; }
+
+    /// <summary>SHA-256 of the whole token, lower-case hex.</summary>
+    public required string TokenHash { get; set; }
+    public required string Prefix { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public DateTimeOffset? LastUsedAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+}

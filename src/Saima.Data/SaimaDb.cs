@@ -47,6 +47,7 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options, StoreProvider pro
     public DbSet<AdjustmentItem> Adjustments => Set<AdjustmentItem>();
     public DbSet<Reminder> Reminders => Set<Reminder>();
     public DbSet<ReminderRead> ReminderReads => Set<ReminderRead>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     /// <summary>Opens a context on the store (the schema must exist: see <see cref="SchemaMigrator"/>).</summary>
     public static SaimaDb Open(StoreOptions store)
@@ -127,6 +128,11 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options, StoreProvider pro
         {
             e.ToTable("reminder_reads");
             e.HasKey(x => new { x.ReminderId, x.UserName });
+        });
+        b.Entity<ApiToken>(e =>
+        {
+            e.ToTable("api_tokens");
+            e.HasIndex(x => x.TokenHash).IsUnique();
         });
 
         // snake_case columns on both providers, so that raw SQL (COPY, scripts) reads the same everywhere.

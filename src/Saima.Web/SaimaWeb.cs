@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.WebEncoders;
 using Saima.Data;
 using Saima.Web.Access;
+using Saima.Web.Api;
 using Saima.Web.Identity;
 using Saima.Web.Localization;
 using Saima.Web.Pages;
@@ -58,7 +59,10 @@ public static class SaimaWeb
         // The pages and the web root belong to this assembly, whichever program hosts it (saima, tests).
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = args,
+            // No file watchers on appsettings: nothing here reloads configuration at run time, and
+            // each watcher takes an inotify instance (128 per user by default), which the tests'
+            // many in-process applications would otherwise exhaust.
+            Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"],
             ApplicationName = typeof(SaimaWeb).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
@@ -80,6 +84,7 @@ public static class SaimaWeb
         builder.Services.AddSaimaIdentity(store);
         builder.Services.AddSaimaSecurity();
         builder.Services.AddSaimaAccess();
+        builder.Services.AddSaimaApi();
         builder.Services.AddSaimaLocalization();
         builder.Services.AddRazorPages();
         options.ConfigureBuilder?.Invoke(builder);
@@ -98,6 +103,7 @@ public static class SaimaWeb
         app.UseAntiforgery();
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapRazorPages();
+        app.MapSaimaApi();
         return app;
     }
 
