@@ -7,9 +7,6 @@ namespace Saima.Web.Tests;
 /// <summary>What the API tests need of the application: clients without cookies, and its services.</summary>
 public sealed partial class WebApp
 {
-    /// <summary>The application's services (its endpoints, for the OpenAPI test).</summary>
-    public IServiceProvider Services => _app.Services;
-
     /// <summary>A client with no cookie: a program, not a browser; with a bearer token when given.</summary>
     public HttpClient ProgramClient(string? token = null)
     {
