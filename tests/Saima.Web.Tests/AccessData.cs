@@ -14,6 +14,10 @@ namespace Saima.Web.Tests;
 /// indicators X and Y, Y supplied by DS), with an open empty period 2025-06 whose reminders went
 /// to CA, CB and DS: what the /admin/schemes/Z, remind and read cells change, so that no other
 /// line reads it. The user <see cref="AdminTarget"/> is the one the /admin/users/{name} cells edit.
+/// Scheme W (<see cref="ApiScheme"/>): the HTTP API's writes, a period per kind of write so that
+/// they do not meet: 2025-05 fully approved (publish), 2025-06 open and empty (save figures),
+/// 2025-07 drafts with values of CA/X, CB/Y and TB1/X (submit), 2025-08 submitted figures of
+/// TA1/X and TB1/X (review); X is entered by the units, Y supplied by DS.
 /// </summary>
 internal static class AccessData
 {
@@ -50,6 +54,18 @@ internal static class AccessData
 
     /// <summary>The open period of <see cref="AdminScheme"/>, with reminders to CA, CB and DS.</summary>
     public const string AdminPeriod = "2025-06";
+
+    /// <summary>The scheme the API's write cells change (see the class summary for its periods).</summary>
+    public const string ApiScheme = "W";
+
+    /// <summary>The rules of <see cref="ApiScheme"/>.</summary>
+    private const string ApiRules = """
+        {"name": "接口测试方案",
+         "indicators": [
+           {"code": "X", "name": "接口指标甲", "parent": "Total", "weight": 1, "direction": 1},
+           {"code": "Y", "name": "接口指标乙", "parent": "Total", "weight": 1, "direction": 1}],
+         "groups": [{"code": "Total", "name": "综合得分"}]}
+        """;
 
     /// <summary>The user the /admin/users/{name} cells lock, unlock, reset and save (a leader nobody signs in as).</summary>
     public const string AdminTarget = "m.admin.target";
@@ -174,6 +190,41 @@ internal static class AccessData
             [new("X", "管理指标甲"), new("Y", "管理指标乙") { SourceUnitCode = "DS" }], AdminRules));
         schemes.OpenPeriod(office, z.Id, AdminPeriod);
         new Reminders(db, clock).Send(office, z.Id, AdminPeriod, null, "请尽快报送");
+
+        // Scheme W, for the API's writes: one period each for publish, save, submit and review.
+        AssessmentScheme w = schemes.CreateScheme(office, new NewScheme(ApiScheme, "接口测试方案", "month",
+            Units.Select(c => new SchemeUnitSpec(c)).ToList(),
+            [new("X", "接口指标甲"), new("Y", "接口指标乙") { SourceUnitCode = "DS" }], ApiRules));
+        var wIndicators = db.Indicators.Where(i => i.SchemeId == w.Id).ToDictionary(i => i.Code, i => i.Id);
+        Actor ApiEnteredBy(string unit, string indicator) => indicator == "Y"
+            ? Actor.Department(DepartmentSeeder, ds.Id)
+            : Actor.Reporter(ReporterOf(unit), ids[unit]);
+        Figure ApiDraft(string unit, string indicator, string period, double value) =>
+            figures.SaveDraft(ApiEnteredBy(unit, indicator), w.Id, ids[unit], wIndicators[indicator], period, value);
+
+        schemes.OpenPeriod(office, w.Id, "2025-05");
+        foreach (string unit in Units)
+        {
+            foreach (string indicator in new[] { "X", "Y" })
+            {
+                Figure f = ApiDraft(unit, indicator, "2025-05", 1 + Array.IndexOf(Units, unit));
+                figures.Submit(ApiEnteredBy(unit, indicator), f.Id);
+                figures.Approve(reviewer, f.Id);
+            }
+        }
+
+        schemes.OpenPeriod(office, w.Id, "2025-06");
+        schemes.OpenPeriod(office, w.Id, "2025-07");
+        foreach ((string unit, string indicator) in new[] { ("CA", "X"), ("CB", "Y"), ("TB1", "X") })
+        {
+            ApiDraft(unit, indicator, "2025-07", 5);
+        }
+
+        schemes.OpenPeriod(office, w.Id, "2025-08");
+        foreach (string unit in new[] { "TA1", "TB1" })
+        {
+            figures.Submit(ApiEnteredBy(unit, "X"), ApiDraft(unit, "X", "2025-08", 6).Id);
+        }
 
         Actor EnteredBy(string unit, string indicator) => indicator is "AIR" or "EMP"
             ? Actor.Department(DepartmentSeeder, ds.Id)

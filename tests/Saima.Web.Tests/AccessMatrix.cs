@@ -36,6 +36,9 @@ public enum Expect
 
     /// <summary>404: past authorization, but the page has nothing of that kind for this role (e.g. the office has no Excel template).</summary>
     NotFound,
+
+    /// <summary>401 as problem details JSON, no redirect: the HTTP API asked without a token (<see cref="AccessLine.Api"/> lines only).</summary>
+    Unauthorized,
 }
 
 /// <summary>
@@ -50,7 +53,8 @@ public sealed record AccessLine(string Key, string Request, Expect[] Expected)
 {
     /// <summary>
     /// POST body (<c>a=1&amp;b=2</c>, unescaped), sent with a valid anti-forgery token. <c>{approve}</c> and <c>{return}</c> become the figure the role reviews,
-    /// <c>{reminder}</c> a reminder addressed to the role's unit (<see cref="AccessData.ReminderId"/>).
+    /// <c>{reminder}</c> a reminder addressed to the role's unit (<see cref="AccessData.ReminderId"/>), <c>{token}</c> the id of
+    /// a personal API token of the role's user that no other cell uses.
     /// </summary>
     public string? Form { get; init; }
 
@@ -65,6 +69,19 @@ public sealed record AccessLine(string Key, string Request, Expect[] Expected)
 
     /// <summary>Runs in a browser of its own, signed in afresh (the request ends the session: logout).</summary>
     public bool FreshSession { get; init; }
+
+    /// <summary>
+    /// An endpoint of the HTTP API: asked as a program asks it, by a client without cookies that
+    /// sends the role's personal API token (<c>Authorization: Bearer</c>, made by
+    /// <see cref="AccessFixture"/>); anonymous sends none and expects <see cref="Expect.Unauthorized"/>.
+    /// </summary>
+    public bool Api { get; init; }
+
+    /// <summary>
+    /// JSON body of an <see cref="Api"/> POST (empty: no body). <c>{unit}</c> and <c>{indicator}</c>
+    /// become the figure the role writes (<see cref="AccessFixture.ApiFigure"/>).
+    /// </summary>
+    public string? Json { get; init; }
 
     public string Method => Key[..Key.IndexOf(' ', StringComparison.Ordinal)];
 
@@ -81,14 +98,31 @@ public sealed record AccessLine(string Key, string Request, Expect[] Expected)
 /// gone, so a new page cannot escape the matrix. A Razor page gets a <c>GET</c> line, one line
 /// per handler it declares (<c>OnPost</c> → <c>POST /x</c>, <c>OnPostSave</c> →
 /// <c>POST /x?handler=Save</c>, <c>OnGetChart</c> → <c>GET /x?handler=Chart</c>); a minimal API
-/// one line per HTTP method it maps (none mapped: <c>GET</c>). Columns: anonymous, office,
+/// one line per HTTP method it maps (none mapped: <c>GET</c>); an endpoint of the HTTP API
+/// (under <c>/api/v1</c>, the OpenAPI document, the <c>/api/{**path}</c> fallback) an
+/// <c>A(...)</c> line instead of <c>L(...)</c> (see below). Columns: anonymous, office,
 /// reporter (of CA), reviewer (of CA), department (DS), leader; <c>Ok</c> allowed, <c>No</c>
-/// forbidden (403), <c>Login</c> redirected to the login page, <c>None</c> 404 past authorization.
+/// forbidden (403), <c>Login</c> redirected to the login page, <c>None</c> 404 past authorization,
+/// <c>Unauth</c> 401 (API lines only).
 /// The request must be one that succeeds for the roles marked <c>Ok</c> (valid form fields; a
 /// redirect that is the success goes in <c>Success</c>), and must leave the store usable for
 /// every other line (post to scheme T's empty period 2025-08, or to data no other line uses:
-/// the administration's scheme Z and user m.admin.target, see <see cref="AccessData"/>).
+/// the administration's scheme Z and user m.admin.target, the API's scheme W, a token of the
+/// role's own (<c>{token}</c>) to revoke, see <see cref="AccessData"/>).
 /// Each cell is one xunit case, named "Cell(endpoint: ..., role: ..., expected: ...)".
+/// <para>
+/// HTTP API lines (<c>A(...)</c>, <see cref="AccessLine.Api"/>): every cell is asked the way a
+/// program asks, by a client without cookies with the role's personal API token
+/// (<c>Authorization: Bearer</c>; the fixture makes one per role on /account/tokens); anonymous
+/// sends no token and gets <c>Unauth</c> (401 problem JSON, never a redirect to the login page).
+/// A POST carries <see cref="AccessLine.Json"/> (<c>{unit}</c>/<c>{indicator}</c>: the figure of
+/// the role, see <see cref="AccessFixture.ApiFigure"/>) and writes into scheme W, a period per
+/// kind of write (publish 2025-05, save 2025-06, submit 2025-07, review 2025-08), so the writes
+/// neither meet each other nor any page line; an allowed write must change something (its
+/// <c>count</c> or <c>figuresPublished</c> above 0), not merely answer 200. Data-level scope
+/// of the API (which figures a role sees or may write) is <c>ApiTests</c>' and <c>ScopeTests</c>'. That a browser's cookie only reads the API (a POST
+/// with the cookie: 403) is <c>AccessMatrixTests.Api_WithCookie_Reads_ButMayNotWrite</c>.
+/// </para>
 /// </remarks>
 public static class AccessMatrix
 {
@@ -96,6 +130,9 @@ public static class AccessMatrix
     private const Expect No = Expect.Forbidden;
     private const Expect Login = Expect.LoginRedirect;
     private const Expect None = Expect.NotFound;
+    private const Expect Unauth = Expect.Unauthorized;
+
+    private const string Api = "/api/v1/schemes/" + AccessData.ApiScheme + "/periods/";
 
     public static readonly IReadOnlyList<AccessLine> Lines =
     [
@@ -106,6 +143,11 @@ public static class AccessMatrix
         L("GET /account/password",               "/account/password",                              Login, Ok,    Ok,  Ok,  Ok,  Ok),
         L("POST /account/password",              "/account/password",                              Login, Ok,    Ok,  Ok,  Ok,  Ok) with
             { Form = "CurrentPassword=Not-The-Pw-2025&NewPassword=New-Pass-Word-99&ConfirmPassword=New-Pass-Word-99" },
+        L("GET /account/tokens",                 "/account/tokens",                                Login, Ok,    Ok,  Ok,  Ok,  Ok),
+        L("POST /account/tokens?handler=Create", "/account/tokens?handler=Create",                 Login, Ok,    Ok,  Ok,  Ok,  Ok) with
+            { Form = "Name=访问矩阵&Days=30" },
+        L("POST /account/tokens?handler=Revoke", "/account/tokens?handler=Revoke",                 Login, Ok,    Ok,  Ok,  Ok,  Ok) with
+            { Form = "TokenId={token}", Success = "/account/tokens?done=revoked" },
         L("GET /admin",                          "/admin",                                         Login, Ok,    No,  No,  No,  No),
         L("GET /admin/audit",                    "/admin/audit?entity=figure",                     Login, Ok,    No,  No,  No,  No),
         L("GET /admin/maps",                     "/admin/maps",                                    Login, Ok,    No,  No,  No,  No),
@@ -139,6 +181,21 @@ public static class AccessMatrix
             { Form = "DisplayName=管理对象&Roles=leader", Success = "/admin/users/m.admin.target?done=saved" },
         L("POST /admin/users/{name}?handler=Unlock", "/admin/users/m.admin.target?handler=Unlock", Login, Ok,    No,  No,  No,  No) with
             { Form = "", Success = "/admin/users/m.admin.target?done=unlocked" },
+        L("GET /api",                            "/api",                                           Login, Ok,    Ok,  Ok,  Ok,  Ok),
+        A("GET /api/v1/schemes",                 "/api/v1/schemes",                                Unauth, Ok,   Ok,  Ok,  Ok,  Ok),
+        A("GET /api/v1/schemes/{scheme}/periods", "/api/v1/schemes/T/periods",                     Unauth, Ok,   Ok,  Ok,  Ok,  Ok),
+        A("GET /api/v1/schemes/{scheme}/periods/{period}/figures", "/api/v1/schemes/T/periods/2025-05/figures", Unauth, Ok, Ok, Ok, Ok, Ok),
+        A("POST /api/v1/schemes/{scheme}/periods/{period}/figures", Api + "2025-06/figures",       Unauth, Ok,   Ok,  No,  Ok,  No) with
+            { Json = """{"items": [{"unit": "{unit}", "indicator": "{indicator}", "value": 3, "note": "访问测试"}]}""" },
+        A("POST /api/v1/schemes/{scheme}/periods/{period}/figures/submit", Api + "2025-07/figures/submit", Unauth, Ok, Ok, No, Ok, No) with
+            { Json = """{"units": ["{unit}"]}""" },
+        A("POST /api/v1/schemes/{scheme}/periods/{period}/publish", Api + "2025-05/publish",       Unauth, Ok,   No,  No,  No,  No) with
+            { Json = "" },
+        A("GET /api/v1/schemes/{scheme}/periods/{period}/results", "/api/v1/schemes/T/periods/2025-05/results", Unauth, Ok, Ok, Ok, Ok, Ok),
+        A("POST /api/v1/schemes/{scheme}/periods/{period}/review", Api + "2025-08/review",         Unauth, Ok,   No,  Ok,  No,  No) with
+            { Json = """{"unit": "{unit}", "action": "approve"}""" },
+        A("GET /api/v1/units",                   "/api/v1/units",                                  Unauth, Ok,   Ok,  Ok,  Ok,  Ok),
+        A("GET /api/{**path}",                   "/api/v1/nothing-here",                           Unauth, None, None, None, None, None),
         L("GET /culture",                        "/culture",                                       Ok,    Ok,    Ok,  Ok,  Ok,  Ok) with { Success = "/" },
         L("POST /culture",                       "/culture",                                       Ok,    Ok,    Ok,  Ok,  Ok,  Ok) with
             { Form = "culture=zh-CN&returnUrl=/public", Success = "/public" },
@@ -176,6 +233,7 @@ public static class AccessMatrix
         L("GET /map",                            "/map?scheme=T",                                  Login, Ok,    Ok,  Ok,  Ok,  Ok),
         L("GET /map?handler=Data",               "/map/data?scheme=T",                             Login, Ok,    Ok,  Ok,  Ok,  Ok),
         L("GET /matrix",                         "/matrix?scheme=T",                               Login, Ok,    Ok,  Ok,  Ok,  Ok),
+        A("GET /openapi/{documentname}.json",    "/openapi/v1.json",                               Unauth, Ok,   Ok,  Ok,  Ok,  Ok),
         L("GET /public",                         "/public",                                        Ok,    Ok,    Ok,  Ok,  Ok,  Ok),
         L("GET /unit/{code}",                    "/unit/CB?scheme=T",                              Login, Ok,    Ok,  Ok,  Ok,  Ok),
         L("GET /unit/{code}?handler=Chart",      "/unit/CB/chart?scheme=T",                        Login, Ok,    Ok,  Ok,  Ok,  Ok),
@@ -186,4 +244,8 @@ public static class AccessMatrix
 
     private static AccessLine L(string key, string request, Expect anonymous, Expect office, Expect reporter, Expect reviewer, Expect department, Expect leader) =>
         new(key, request, [anonymous, office, reporter, reviewer, department, leader]);
+
+    /// <summary>A line of the HTTP API: asked with the role's bearer token (see <see cref="AccessLine.Api"/>).</summary>
+    private static AccessLine A(string key, string request, Expect anonymous, Expect office, Expect reporter, Expect reviewer, Expect department, Expect leader) =>
+        L(key, request, anonymous, office, reporter, reviewer, department, leader) with { Api = true };
 }

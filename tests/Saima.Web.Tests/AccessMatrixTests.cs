@@ -1,12 +1,17 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Saima.Data;
+using Saima.Web.Api;
+using Saima.Web.Identity;
 
 namespace Saima.Web.Tests;
 
@@ -14,17 +19,36 @@ namespace Saima.Web.Tests;
 /// One application on <see cref="AccessData"/> for every cell of the matrix, with a signed-in
 /// browser per role. The posts that succeed touch only what no other line reads (scheme T's
 /// empty period 2025-08, a figure of their own to review, scheme P to publish, scheme Z and
-/// the user m.admin.target for the administration), so the cells do
-/// not depend on their order.
+/// the user m.admin.target for the administration, scheme W for the API's writes, a token of
+/// their own to revoke), so the cells do not depend on their order. For the HTTP API each role
+/// has a program client: no cookie, the role's personal API token as bearer.
 /// </summary>
-public sealed class AccessFixture : IAsyncLifetime
+public sealed partial class AccessFixture : IAsyncLifetime
 {
     private readonly Dictionary<AccessRole, AccessSession> _sessions = [];
+    private readonly Dictionary<AccessRole, HttpClient> _programs = [];
     private readonly Dictionary<(AccessRole, string), string> _figures = [];
 
     public WebApp Web { get; private set; } = null!;
 
     public AccessSession Session(AccessRole role) => _sessions[role];
+
+    /// <summary>A client without cookies sending the role's personal API token (anonymous: none), as a program uses the API.</summary>
+    public HttpClient Program(AccessRole role) => _programs[role];
+
+    /// <summary>
+    /// The figure (unit, indicator) of scheme W a role writes through the API, <c>{unit}</c> and
+    /// <c>{indicator}</c> of <see cref="AccessLine.Json"/>: each its own, inside its scope (the
+    /// reporter of CA: CA/X; the department DS: CB/Y, which it supplies; the office: TB1/X; the
+    /// reviewer of CA reviews TA1 below CA). The leader may write nothing: it names the reporter's.
+    /// </summary>
+    public static (string Unit, string Indicator) ApiFigure(AccessRole role) => role switch
+    {
+        AccessRole.Department => ("CB", "Y"),
+        AccessRole.Office => ("TB1", "X"),
+        AccessRole.Reviewer => ("TA1", "X"),
+        _ => ("CA", "X"),
+    };
 
     public async Task InitializeAsync()
     {
@@ -44,15 +68,25 @@ public sealed class AccessFixture : IAsyncLifetime
         // The reporter of CA and the department DS each read a reminder addressed to them (scheme Z).
         _figures[(AccessRole.Reporter, "{reminder}")] = AccessData.ReminderId(Web.Store, "CA").ToString(CultureInfo.InvariantCulture);
         _figures[(AccessRole.Department, "{reminder}")] = AccessData.ReminderId(Web.Store, "DS").ToString(CultureInfo.InvariantCulture);
+
+        // Each signed-in role makes its API token on /account/tokens, as a user would, and holds a
+        // second one (made by the token service) for the revoke cell, so that revoking never stops the first.
+        _programs[AccessRole.Anonymous] = Web.ProgramClient();
+        foreach (AccessRole role in Enum.GetValues<AccessRole>().Where(r => r != AccessRole.Anonymous))
+        {
+            _programs[role] = Web.ProgramClient(await MakeTokenAsync(_sessions[role]));
+            _figures[(role, "{token}")] = (await RevocableTokenAsync(role)).ToString(CultureInfo.InvariantCulture);
+        }
     }
 
     /// <summary>
     /// The figure a role reviews in the cell ({approve}, {return}), or the reminder it reads ({reminder});
-    /// roles that may not review ask for the reviewer's figure, roles that receive no reminders for the reporter's reminder.
+    /// roles that may not review ask for the reviewer's figure, roles that receive no reminders for the reporter's reminder;
+    /// or a token of the role's user to revoke ({token}; anonymous asks for the reporter's).
     /// </summary>
     public string Figure(AccessRole role, string placeholder) =>
         _figures.TryGetValue((role, placeholder), out string? id) ? id
-        : _figures[(placeholder == "{reminder}" ? AccessRole.Reporter : AccessRole.Reviewer, placeholder)];
+        : _figures[(placeholder is "{reminder}" or "{token}" ? AccessRole.Reporter : AccessRole.Reviewer, placeholder)];
 
     /// <summary>The file a role uploads in the upload cell: a figure of 2025-08 that it may enter and no other cell touches.</summary>
     public static string UploadFile(AccessRole role) => "unit,indicator,period,value\n" + role switch
@@ -69,11 +103,40 @@ public sealed class AccessFixture : IAsyncLifetime
             s.Dispose();
         }
 
+        foreach (HttpClient c in _programs.Values)
+        {
+            c.Dispose();
+        }
+
         await Web.DisposeAsync();
     }
 
     private string FigureId(string unit, string indicator) =>
         AccessData.Figure(Web.Store, unit, indicator)!.Id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Makes a personal API token on /account/tokens in the role's browser; the secret the page shows once.</summary>
+    private static async Task<string> MakeTokenAsync(AccessSession session)
+    {
+        using HttpResponseMessage r = await session.PostAsync("/account/tokens?handler=Create", ("Name", "访问矩阵程序"), ("Days", "30"));
+        r.StatusCode.ShouldBe(HttpStatusCode.OK, $"token of {session.Role}");
+        Match m = SecretRegex().Match(await r.Content.ReadAsStringAsync());
+        m.Success.ShouldBeTrue($"no token on the page for {session.Role}");
+        return m.Groups[1].Value;
+    }
+
+    /// <summary>A live token of the role's user that no cell sends, for the revoke cell; its id.</summary>
+    private async Task<long> RevocableTokenAsync(AccessRole role)
+    {
+        using IServiceScope scope = Web.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<SaimaUser>>();
+        SaimaUser user = (await users.FindByNameAsync(AccessSessions.UserName(role)))!;
+        NewApiToken made = await scope.ServiceProvider.GetRequiredService<ApiTokens>()
+            .CreateAsync(user.Id, user.UserName!, "访问矩阵撤销", 30, CancellationToken.None);
+        return made.Row.Id;
+    }
+
+    [GeneratedRegex(@"id=""token-secret"">(saima_[A-Za-z0-9_-]+)</code>")]
+    private static partial Regex SecretRegex();
 }
 
 /// <summary>
@@ -118,6 +181,11 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
                     break;
                 case Expect.Allowed:
                     ((int)response.StatusCode).ShouldBeInRange(200, 299, seen);
+                    if (line.Api && line.Method == "POST")
+                    {
+                        await ShouldHaveChangedAsync(response, seen);
+                    }
+
                     break;
                 case Expect.Forbidden:
                     response.StatusCode.ShouldBe(HttpStatusCode.Forbidden, seen);
@@ -128,6 +196,10 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
                     break;
                 case Expect.NotFound:
                     response.StatusCode.ShouldBe(HttpStatusCode.NotFound, seen);
+                    break;
+                case Expect.Unauthorized:
+                    response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, seen);
+                    response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json", seen);
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(expected), expected, null);
@@ -170,7 +242,20 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
         {
             line.Expected.Length.ShouldBe(Enum.GetValues<AccessRole>().Length, line.Key);
             line.Request.ShouldStartWith("/", Case.Sensitive, line.Key);
-            (line.Method == "POST").ShouldBe(line.Form is not null, $"{line.Key}: a POST line has a form, a GET line none");
+            (line.Method == "POST").ShouldBe((line.Api ? line.Json : line.Form) is not null, $"{line.Key}: a POST line has a form (an API line: a JSON body), a GET line none");
+            (line.Api ? line.Form : line.Json).ShouldBeNull($"{line.Key}: a page line posts a form, an API line JSON");
+
+            // The API answers as JSON: 401 for nobody, never the login page; the pages the other way round.
+            if (line.Api)
+            {
+                line.Expected.ShouldNotContain(Expect.LoginRedirect, line.Key);
+                (line.Upload || line.File is not null || line.FreshSession || line.Success is not null).ShouldBeFalse($"{line.Key}: an API line sends JSON with a token");
+            }
+            else
+            {
+                line.Expected.ShouldNotContain(Expect.Unauthorized, line.Key);
+            }
+
             if (line.Expected.Contains(Expect.Allowed) || line.Expected.Contains(Expect.NotFound))
             {
                 // Anonymous must reach an endpoint for anybody to be refused by role past it.
@@ -191,8 +276,48 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
         keys.ShouldNotContain(k => k.Contains("{handler", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A browser's login cookie may read the API but never write through it (writes need a token,
+    /// so no cross-site request can change anything): the office's cookie, which could write any
+    /// figure with a token, is refused with 403 JSON on every write, and nothing is stored.
+    /// </summary>
+    [Fact]
+    public async Task Api_WithCookie_Reads_ButMayNotWrite()
+    {
+        HttpClient browser = fixture.Session(AccessRole.Office).Browser;
+        using (HttpResponseMessage read = await browser.GetAsync("/api/v1/units"))
+        {
+            read.StatusCode.ShouldBe(HttpStatusCode.OK, "a cookie reads the API");
+        }
+
+        string period = "/api/v1/schemes/" + AccessData.ApiScheme + "/periods/";
+        (string Path, string Json)[] writes =
+        [
+            (period + "2025-06/figures", "{\"items\": [{\"unit\": \"CA\", \"indicator\": \"Y\", \"value\": 4}]}"),
+            (period + "2025-07/figures/submit", "{\"units\": [\"CA\"]}"),
+            (period + "2025-08/review", "{\"unit\": \"TA1\", \"action\": \"approve\"}"),
+            (period + "2025-05/publish", ""),
+        ];
+        foreach ((string path, string json) in writes)
+        {
+            using var body = new StringContent(json, Encoding.UTF8, "application/json");
+            using HttpResponseMessage write = await browser.PostAsync(path, body);
+            write.StatusCode.ShouldBe(HttpStatusCode.Forbidden, path);
+            write.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json", path);
+            (await write.Content.ReadAsStringAsync()).ShouldContain("personal API token", Case.Sensitive, path);
+        }
+
+        // No other cell writes CA/Y of 2025-06.
+        AccessData.Figure(fixture.Web.Store, "CA", "Y", "2025-06", AccessData.ApiScheme).ShouldBeNull();
+    }
+
     private async Task<HttpResponseMessage> SendAsync(AccessLine line, AccessSession session)
     {
+        if (line.Api)
+        {
+            return await SendApiAsync(line, session.Role);
+        }
+
         if (line.Method == "GET")
         {
             return await session.Browser.GetAsync(line.Request);
@@ -204,7 +329,7 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
             int eq = pair.IndexOf('=', StringComparison.Ordinal);
             string name = pair[..eq];
             string value = pair[(eq + 1)..];
-            fields.Add(new(name, value is "{approve}" or "{return}" or "{reminder}" ? fixture.Figure(session.Role, value) : value));
+            fields.Add(new(name, value is "{approve}" or "{return}" or "{reminder}" or "{token}" ? fixture.Figure(session.Role, value) : value));
         }
 
         fields.Add(new("__RequestVerificationToken", session.Token));
@@ -222,6 +347,31 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
         (string field, string file, string text) = line.File ?? ("Upload", "figures.csv", AccessFixture.UploadFile(session.Role));
         content.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(text)), field, file);
         return await session.Browser.PostAsync(line.Request, content);
+    }
+
+    /// <summary>An allowed API write did its work: it changed figures (<c>count</c>) or published them (<c>figuresPublished</c>), not nothing.</summary>
+    private static async Task ShouldHaveChangedAsync(HttpResponseMessage response, string seen)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        System.Text.Json.JsonElement root = json.RootElement;
+        int changed = root.TryGetProperty("count", out System.Text.Json.JsonElement count) ? count.GetInt32()
+            : root.GetProperty("figuresPublished").GetInt32();
+        changed.ShouldBeGreaterThan(0, seen + ": the write changed nothing");
+    }
+
+    /// <summary>An API request as a program sends it: the role's bearer token (none for anonymous), no cookie, JSON.</summary>
+    private async Task<HttpResponseMessage> SendApiAsync(AccessLine line, AccessRole role)
+    {
+        HttpClient program = fixture.Program(role);
+        if (line.Method == "GET")
+        {
+            return await program.GetAsync(line.Request);
+        }
+
+        (string unit, string indicator) = AccessFixture.ApiFigure(role);
+        string json = line.Json!.Replace("{unit}", unit, StringComparison.Ordinal).Replace("{indicator}", indicator, StringComparison.Ordinal);
+        using HttpContent? content = json.Length == 0 ? null : new StringContent(json, Encoding.UTF8, "application/json");
+        return await program.PostAsync(line.Request, content);
     }
 
     private static bool IsRedirect(HttpResponseMessage r) => (int)r.StatusCode is >= 300 and < 400;
