@@ -86,6 +86,7 @@ public static class SaimaWeb
         builder.Services.AddSaimaAccess();
         builder.Services.AddSaimaApi();
         builder.Services.AddSaimaLocalization();
+        builder.Services.AddMemoryCache();
         builder.Services.AddRazorPages();
         options.ConfigureBuilder?.Invoke(builder);
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Localization;
 using Saima.Data;
 using Saima.Scoring;
@@ -25,7 +26,7 @@ public sealed record UnitPoint(string Period, double? Score, int? Rank, int Rank
 /// `chart` handler's JSON), and the latest published period indicator by indicator, with its
 /// three strongest and three weakest indicators against its peers.
 /// </summary>
-public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts) : PageModel
+public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemoryCache cache) : PageModel
 {
     public const int Highlights = 3;
 
@@ -177,6 +178,6 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts) : PageM
         Strengths = placed.OrderBy(i => i.Standing).ThenBy(i => i.Code, StringComparer.Ordinal).Take(Highlights).ToList();
         Weaknesses = placed.Except(Strengths).OrderByDescending(i => i.Standing).ThenBy(i => i.Code, StringComparer.Ordinal).Take(Highlights).ToList();
         var english = stored.Values.Where(i => !string.IsNullOrWhiteSpace(i.NameEn)).ToDictionary(i => i.Code, i => i.NameEn!, StringComparer.Ordinal);
-        Explanation = await UnitExplain.LoadAsync(db, set, unitId, english, English, cancel);
+        Explanation = await UnitExplain.LoadAsync(db, set, unitId, english, English, cancel, cache);
     }
 }

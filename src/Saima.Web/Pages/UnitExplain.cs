@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Saima.Data;
 using Saima.Data.Store;
 using Saima.Scoring;
@@ -48,25 +49,34 @@ public static class UnitExplain
     /// <summary>The audit trail's entity of figures (the store's AuditLog.FigureEntity).</summary>
     private const string FigureEntity = "figure";
 
-    public static async Task<UnitExplanation> LoadAsync(SaimaDb db, ResultSet set, long unitId, IReadOnlyDictionary<string, string> englishNames, bool english, CancellationToken cancel)
+    public static async Task<UnitExplanation> LoadAsync(SaimaDb db, ResultSet set, long unitId, IReadOnlyDictionary<string, string> englishNames, bool english, CancellationToken cancel, IMemoryCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(englishNames);
         int version = await db.SchemeVersions.AsNoTracking().Where(v => v.Id == set.SchemeVersionId).Select(v => v.Version).SingleAsync(cancel);
         string? track = await db.SchemeUnits.AsNoTracking().Where(s => s.SchemeId == set.SchemeId && s.UnitId == unitId).Select(s => s.Track).SingleOrDefaultAsync(cancel);
-        ScoringInputs inputs;
-        PeriodResult pr;
+        Scored scored;
         try
         {
-            inputs = ScoringInputs.Load(db, set.SchemeVersionId, set.Period, set.ComputedAt);
-            ScoringResult result = ScoringEngine.Score(inputs.Scheme, inputs.Dataset, new ScoringOptions { Explain = true, LastPeriods = 2 });
-            pr = result.Periods[^1];
+            // A result set never changes once stored (a correction makes a new one), so its
+            // re-derivation is kept by the set's id: scoring the scheme again on every view of every
+            // unit page would cost the engine run and the read of its inputs each time.
+            scored = cache is null
+                ? Score(db, set)
+                : (await cache.GetOrCreateAsync(("unit-explain", set.Id), entry =>
+                {
+                    entry.SlidingExpiration = TimeSpan.FromMinutes(30);
+                    return Task.FromResult(Score(db, set));
+                }))!;
         }
         catch (Exception e) when (e is WorkflowException or NotFoundException or ScoringException or SchemeException or Saima.Scoring.DataException)
         {
             return new UnitExplanation(set.Period, version, track, [], null, null, 0, false, e.Message);
         }
+
+        ScoringInputs inputs = scored.Inputs;
+        PeriodResult pr = scored.Result;
 
         Trace trace = pr.Trace!;
         Scheme scheme = inputs.Scheme;
@@ -77,7 +87,7 @@ public static class UnitExplain
             return new UnitExplanation(set.Period, version, track, [], null, null, 0, false, "unit not scored in this period");
         }
 
-        var weights = StoredWeights(set.ExplainJson, track) ?? pr.Weights
+        var weights = scored.WeightsOf(track) ?? pr.Weights
             .Where(w => w.Track == track || (track is null && w.Track is null))
             .ToDictionary(w => scheme.NodeCode(w.Node), w => (w.Weight, w.EffectiveWeight), StringComparer.Ordinal);
 
@@ -171,6 +181,33 @@ public static class UnitExplain
         GroupOverride? o = track is not null && scheme.Tracks?.Overrides.TryGetValue(track, out TrackOverride? t) == true
             && t.Groups.TryGetValue(group.Code, out GroupOverride? go) ? go : null;
         return ((o?.Aggregate ?? group.Aggregate ?? scheme.Steps.Aggregate).Method, o?.Weights ?? group.Weights);
+    }
+
+    /// <summary>
+    /// The engine's re-derivation of a result set (its inputs as of the computation, the period's
+    /// result with the trace) and the set's stored explanation JSON, whose weights are read per
+    /// track once.
+    /// </summary>
+    private sealed class Scored(ScoringInputs inputs, PeriodResult result, string? explainJson)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Dictionary<string, (double Weight, double EffectiveWeight)>?> _weights = new(StringComparer.Ordinal);
+
+        public ScoringInputs Inputs { get; } = inputs;
+
+        public PeriodResult Result { get; } = result;
+
+        public Dictionary<string, (double Weight, double EffectiveWeight)>? WeightsOf(string? track) =>
+            _weights.GetOrAdd(track ?? string.Empty, _ => StoredWeights(explainJson, track));
+    }
+
+    private static Scored Score(SaimaDb db, ResultSet set)
+    {
+        ScoringInputs inputs = ScoringInputs.Load(db, set.SchemeVersionId, set.Period, set.ComputedAt);
+        ScoringResult result = ScoringEngine.Score(inputs.Scheme, inputs.Dataset, new ScoringOptions { Explain = true, LastPeriods = 2 });
+
+        // The set as given may come without its explanation (lists of periods leave it out).
+        string? json = set.ExplainJson ?? db.ResultSets.AsNoTracking().Where(r => r.Id == set.Id).Select(r => r.ExplainJson).SingleOrDefault();
+        return new Scored(inputs, result.Periods[^1], json);
     }
 
     /// <summary>The node weights of the unit's track from the stored explanation JSON, or null when it has none.</summary>
