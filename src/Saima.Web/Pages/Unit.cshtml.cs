@@ -128,11 +128,14 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
             totals[version] = parsed.Groups[parsed.RootGroup].Code;
         }
 
+        // Only the total's rows: the history is of the total (every node of every period would be
+        // the whole result table of the scheme).
+        string[] totalNodes = [.. totals.Values.Distinct(StringComparer.Ordinal)];
         var rows = await db.ResultRows.AsNoTracking()
-            .Where(r => setIds.Contains(r.ResultSetId) && r.UnitId == unitId)
+            .Where(r => setIds.Contains(r.ResultSetId) && r.UnitId == unitId && totalNodes.Contains(r.Node))
             .Select(r => new { r.ResultSetId, r.Node, r.Score, r.Rank }).ToListAsync(cancel);
         var ranked = await db.ResultRows.AsNoTracking()
-            .Where(r => setIds.Contains(r.ResultSetId) && r.Rank != null)
+            .Where(r => setIds.Contains(r.ResultSetId) && totalNodes.Contains(r.Node) && r.Rank != null)
             .GroupBy(r => new { r.ResultSetId, r.Node }).Select(g => new { g.Key.ResultSetId, g.Key.Node, Count = g.Count() })
             .ToListAsync(cancel);
         History = periods.Reverse().Select(p =>
