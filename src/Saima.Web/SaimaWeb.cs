@@ -81,6 +81,7 @@ public static class SaimaWeb
         builder.Services.AddSaimaAccess();
         builder.Services.AddSaimaLocalization();
         builder.Services.AddRazorPages();
+        builder.Services.AddMemoryCache(); // frozen published data (Pages/Published.cs)
         options.ConfigureBuilder?.Invoke(builder);
 
         WebApplication app = builder.Build();
