@@ -109,9 +109,9 @@ need_dotnet() {
 
 # ---- prerequisites -------------------------------------------------------------------------
 need_dotnet
-# Debian packages every test run needs go here (need_apt is a no-op for what is installed), e.g.
-#   need_apt chromium fonts-noto-cjk           # browser tests and PDF rendering
-# PostgreSQL and LibreOffice (libreoffice-calc) are asked for below, when the data tests run.
+# Debian packages every test run needs go here (need_apt is a no-op for what is installed).
+# PostgreSQL and LibreOffice (libreoffice-calc) are asked for below, when the data tests run;
+# Chromium and the CJK fonts when the browser tests run.
 # ---- end of prerequisites ------------------------------------------------------------------
 
 # A private PostgreSQL cluster for the test projects that read SAIMA_TEST_PG (a connection
@@ -238,6 +238,20 @@ for p in "${projects[@]}"; do
     fi
 done
 
+# Real-browser tests (tests/Saima.Browser.Tests): Debian's Chromium driven by Playwright's bundled
+# driver (never `playwright install`), Noto CJK for the Chinese glyphs; screenshots of every test.
+SCREENSHOTS=
+for p in "${projects[@]}"; do
+    if [[ $p == *Saima.Browser.Tests* ]]; then
+        need_apt chromium fonts-noto-cjk
+        SCREENSHOTS=$RESULTS/screenshots
+        mkdir -p "$SCREENSHOTS"
+        export SAIMA_SCREENSHOTS=$SCREENSHOTS SAIMA_CHROMIUM=${SAIMA_CHROMIUM:-/usr/bin/chromium}
+        say "browser tests with $("$SAIMA_CHROMIUM" --version 2>/dev/null | head -n 1); screenshots in ${SCREENSHOTS#"$ROOT"/}/"
+        break
+    fi
+done
+
 passed=0
 failed=0
 skipped=0
@@ -330,6 +344,9 @@ dotnet build-server shutdown >/dev/null 2>&1 || true
 stop_postgres
 
 say "results (TRX and logs in ${RESULTS#"$ROOT"/}/)"
+if [[ -n $SCREENSHOTS ]]; then
+    say "browser screenshots: ${SCREENSHOTS#"$ROOT"/}/ ($(find "$SCREENSHOTS" -name '*.png' 2>/dev/null | wc -l) PNG files)"
+fi
 for line in "${report[@]}"; do
     printf '   %s\n' "$line"
 done

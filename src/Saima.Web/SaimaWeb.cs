@@ -86,8 +86,8 @@ public static class SaimaWeb
         builder.Services.AddSaimaAccess();
         builder.Services.AddSaimaApi();
         builder.Services.AddSaimaLocalization();
-        builder.Services.AddMemoryCache();
         builder.Services.AddRazorPages();
+        builder.Services.AddMemoryCache(); // frozen published data (Pages/Published.cs, Pages/UnitExplain.cs)
         options.ConfigureBuilder?.Invoke(builder);
 
         WebApplication app = builder.Build();

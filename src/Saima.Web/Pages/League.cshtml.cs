@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Localization;
 using Saima.Data;
 using Saima.Scoring;
@@ -16,7 +17,7 @@ public sealed record LeagueRow(string Code, string Name, string? Track, double? 
 /// an indicator), for all units or one track, sorted on the server (the `sort` parameter) so that
 /// it works without script; `/league/export` gives the same rows as an .xlsx workbook.
 /// </summary>
-public sealed class LeagueModel(SaimaDb db, IStringLocalizer<Texts> texts) : PageModel
+public sealed class LeagueModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemoryCache cache) : PageModel
 {
     /// <summary>The columns one may sort by; a leading '-' sorts descending.</summary>
     public static readonly string[] SortKeys = ["rank", "unit", "score", "change", "trackrank", "value"];
@@ -89,7 +90,12 @@ public sealed class LeagueModel(SaimaDb db, IStringLocalizer<Texts> texts) : Pag
     private async Task<bool> LoadAsync(CancellationToken cancel)
     {
         English = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
-        Published.Selection selection = await Published.SelectAsync(db, SchemeCode, Period, cancel);
+
+        // One connection for the page's few queries: otherwise EF opens and closes one per query,
+        // and SQLite (unpooled, StoreOptions.SqliteFile) reopens the file and rereads the schema
+        // each time. The context, scoped to the request, closes it.
+        await db.Database.OpenConnectionAsync(cancel);
+        Published.Selection selection = await Published.SelectAsync(db, SchemeCode, Period, cache, cancel);
         (Schemes, Scheme, Periods, Period) = (selection.Schemes, selection.Scheme, selection.Periods, selection.Period);
         if (!selection.Found || selection.Set is null)
         {
@@ -106,10 +112,14 @@ public sealed class LeagueModel(SaimaDb db, IStringLocalizer<Texts> texts) : Pag
             return false;
         }
 
+        // The scheme's units with their tracks and names: read each time (a unit may be renamed or
+        // move track); the result rows themselves are frozen once published (FrozenRowsAsync).
         long schemeId = selection.Scheme!.Id;
-        var tracks = await db.SchemeUnits.AsNoTracking().Where(s => s.SchemeId == schemeId).ToListAsync(cancel);
-        var trackOf = tracks.ToDictionary(t => t.UnitId, t => t.Track);
-        Tracks = tracks.Select(t => t.Track).OfType<string>().Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var members = await (from su in db.SchemeUnits.AsNoTracking()
+                             join u in db.Units.AsNoTracking() on su.UnitId equals u.Id
+                             where su.SchemeId == schemeId
+                             select new Member(u.Id, u.Code, u.Name, u.NameEn, su.Track)).ToListAsync(cancel);
+        Tracks = members.Select(t => t.Track).OfType<string>().Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (string.IsNullOrEmpty(Track))
         {
             Track = null;
@@ -119,23 +129,59 @@ public sealed class LeagueModel(SaimaDb db, IStringLocalizer<Texts> texts) : Pag
             return false;
         }
 
-        string node = Current.Code;
-        var rows = await (from r in db.ResultRows.AsNoTracking()
-                          join u in db.Units.AsNoTracking() on r.UnitId equals u.Id
-                          where r.ResultSetId == set.Id && r.Node == node
-                          select new { u.Id, u.Code, u.Name, u.NameEn, r.Value, r.Score, r.Rank, r.TrackRank, r.RankChange }).ToListAsync(cancel);
-        var warnings = Current.Kind == NodeKind.Indicator
-            ? (await db.WarningResults.AsNoTracking().Where(w => w.ResultSetId == set.Id && w.Indicator == node)
-                .Select(w => new { w.UnitId, w.Level }).ToListAsync(cancel)).ToDictionary(w => w.UnitId, w => w.Level)
-            : [];
-        var list = rows
-            .Select(r => new LeagueRow(r.Code, Published.Name(r.Name, r.NameEn, English), trackOf.GetValueOrDefault(r.Id),
-                Current.Kind == NodeKind.Indicator ? r.Value : null, r.Score, r.Rank, r.TrackRank, r.RankChange, warnings.GetValueOrDefault(r.Id)))
+        IReadOnlyList<FrozenRow> frozen = await FrozenRowsAsync(set.Id, Current, cancel);
+        var byId = members.ToDictionary(m => m.Id);
+        var strangers = frozen.Select(r => r.UnitId).Where(id => !byId.ContainsKey(id)).ToList();
+        if (strangers.Count > 0)
+        {
+            // Units scored then but no longer in the scheme: still in the table, without a track.
+            foreach (var u in await db.Units.AsNoTracking().Where(u => strangers.Contains(u.Id)).ToListAsync(cancel))
+            {
+                byId[u.Id] = new Member(u.Id, u.Code, u.Name, u.NameEn, null);
+            }
+        }
+
+        var list = frozen
+            .Where(r => byId.ContainsKey(r.UnitId))
+            .Select(r => (Row: r, Unit: byId[r.UnitId]))
+            .Select(x => new LeagueRow(x.Unit.Code, Published.Name(x.Unit.Name, x.Unit.NameEn, English), x.Unit.Track,
+                Current.Kind == NodeKind.Indicator ? x.Row.Value : null, x.Row.Score, x.Row.Rank, x.Row.TrackRank, x.Row.RankChange, x.Row.Warning))
             .Where(r => Track is null || r.Track == Track)
             .ToList();
         Rows = Sorted(list);
         return true;
     }
+
+    /// <summary>
+    /// A result set's rows at one node, with the warning levels of an indicator. A result set never
+    /// changes once stored (a correction is a newer set), so they are cached by set and node.
+    /// </summary>
+    private async Task<IReadOnlyList<FrozenRow>> FrozenRowsAsync(long setId, NodeOption node, CancellationToken cancel)
+    {
+        var key = (Published.CacheKey.LeagueRows, setId, node.Code);
+        if (cache.TryGetValue(key, out IReadOnlyList<FrozenRow>? cached) && cached is not null)
+        {
+            return cached;
+        }
+
+        string code = node.Code;
+        var rows = await db.ResultRows.AsNoTracking()
+            .Where(r => r.ResultSetId == setId && r.Node == code)
+            .Select(r => new { r.UnitId, r.Value, r.Score, r.Rank, r.TrackRank, r.RankChange }).ToListAsync(cancel);
+        var warnings = node.Kind == NodeKind.Indicator
+            ? (await db.WarningResults.AsNoTracking().Where(w => w.ResultSetId == setId && w.Indicator == code)
+                .Select(w => new { w.UnitId, w.Level }).ToListAsync(cancel)).ToDictionary(w => w.UnitId, w => w.Level)
+            : [];
+        IReadOnlyList<FrozenRow> frozen = rows
+            .Select(r => new FrozenRow(r.UnitId, r.Value, r.Score, r.Rank, r.TrackRank, r.RankChange, warnings.GetValueOrDefault(r.UnitId)))
+            .ToList();
+        cache.Set(key, frozen, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromHours(1) });
+        return frozen;
+    }
+
+    private sealed record Member(long Id, string Code, string Name, string? NameEn, string? Track);
+
+    private sealed record FrozenRow(long UnitId, double? Value, double? Score, int? Rank, int? TrackRank, int? RankChange, string? Warning);
 
     private List<LeagueRow> Sorted(List<LeagueRow> rows)
     {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Saima.Data;
 using Saima.Scoring;
 
@@ -37,7 +38,16 @@ public static class Published
         Scheme? Parsed,
         IReadOnlyDictionary<string, string> EnglishNames);
 
-    public static async Task<Selection> SelectAsync(SaimaDb db, string? schemeCode, string? period, CancellationToken cancel)
+    public static Task<Selection> SelectAsync(SaimaDb db, string? schemeCode, string? period, CancellationToken cancel) =>
+        SelectAsync(db, schemeCode, period, cache: null, cancel);
+
+    /// <summary>
+    /// As <see cref="SelectAsync(SaimaDb, string?, string?, CancellationToken)"/>, with the parsed
+    /// scheme version taken from <paramref name="cache"/> (scheme versions never change: a new
+    /// version is a new row). What is published, and which result set is in force, is always read
+    /// from the store.
+    /// </summary>
+    public static async Task<Selection> SelectAsync(SaimaDb db, string? schemeCode, string? period, IMemoryCache? cache, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(db);
         var none = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -70,21 +80,28 @@ public static class Published
         }
 
         ResultSet set = periods[at].Set;
-        Scheme parsed = await SchemeOfAsync(db, set.SchemeVersionId, cancel);
+        Scheme parsed = await SchemeOfAsync(db, set.SchemeVersionId, cache, cancel);
         var english = await EnglishIndicatorNamesAsync(db, scheme.Id, cancel);
         return new Selection(true, schemes, scheme, codes, period, set, parsed, english);
     }
 
-    /// <summary>The published periods of a scheme that have results, newest first, with the result set in force.</summary>
+    /// <summary>
+    /// The published periods of a scheme that have results, newest first, with the result set in
+    /// force. The sets come without <see cref="ResultSet.ExplainJson"/>: the explanation of a
+    /// scheme's periods runs to megabytes (0.7 MB for the demo's county scheme), and no page that
+    /// lists periods reads it.
+    /// </summary>
     public static async Task<IReadOnlyList<(string Period, ResultSet Set)>> PeriodsAsync(SaimaDb db, long schemeId, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var periods = await db.Periods.AsNoTracking()
-            .Where(p => p.SchemeId == schemeId && p.Status == PeriodStatus.Published)
-            .Select(p => p.Code).ToListAsync(cancel);
-        var sets = await db.ResultSets.AsNoTracking()
-            .Where(r => r.SchemeId == schemeId && periods.Contains(r.Period))
-            .ToListAsync(cancel);
+        var sets = await (from r in db.ResultSets.AsNoTracking()
+                          join p in db.Periods.AsNoTracking() on new { r.SchemeId, Code = r.Period } equals new { p.SchemeId, p.Code }
+                          where r.SchemeId == schemeId && p.Status == PeriodStatus.Published
+                          select new ResultSet
+                          {
+                              Id = r.Id, SchemeId = r.SchemeId, SchemeVersionId = r.SchemeVersionId, Period = r.Period,
+                              ComputedAt = r.ComputedAt, ComputedBy = r.ComputedBy, InputHash = r.InputHash,
+                          }).ToListAsync(cancel);
         return sets.GroupBy(s => s.Period, StringComparer.Ordinal)
             .Select(g => (g.Key, g.MaxBy(s => s.Id)!))
             .OrderByDescending(p => p.Key, StringComparer.Ordinal)
@@ -114,11 +131,35 @@ public static class Published
         return list.ToDictionary(i => i.Code, i => i.NameEn!, StringComparer.Ordinal);
     }
 
-    public static async Task<Scheme> SchemeOfAsync(SaimaDb db, long schemeVersionId, CancellationToken cancel)
+    public static Task<Scheme> SchemeOfAsync(SaimaDb db, long schemeVersionId, CancellationToken cancel) =>
+        SchemeOfAsync(db, schemeVersionId, cache: null, cancel);
+
+    /// <summary>
+    /// A scheme version, parsed; from <paramref name="cache"/> when given (a version never changes,
+    /// so it is kept for the application's life; parsing the demo's county scheme takes milliseconds).
+    /// </summary>
+    public static async Task<Scheme> SchemeOfAsync(SaimaDb db, long schemeVersionId, IMemoryCache? cache, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(db);
+        if (cache is not null && cache.TryGetValue((CacheKey.SchemeVersion, schemeVersionId), out Scheme? cached) && cached is not null)
+        {
+            return cached;
+        }
+
         string json = await db.SchemeVersions.AsNoTracking().Where(v => v.Id == schemeVersionId).Select(v => v.Json).SingleAsync(cancel);
-        return SchemeParser.Parse(json);
+        Scheme parsed = SchemeParser.Parse(json);
+        cache?.Set((CacheKey.SchemeVersion, schemeVersionId), parsed, new MemoryCacheEntryOptions { Size = 1 });
+        return parsed;
+    }
+
+    /// <summary>What <see cref="IMemoryCache"/> entries of published, frozen data are keyed by (with an id).</summary>
+    internal enum CacheKey
+    {
+        /// <summary>A parsed scheme version, by scheme_versions.id.</summary>
+        SchemeVersion,
+
+        /// <summary>A result set's rows at one node (with warnings), by result_sets.id and node.</summary>
+        LeagueRows,
     }
 
     public static string Name(string name, string? nameEn, bool english) =>

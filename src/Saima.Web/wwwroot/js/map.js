@@ -30,6 +30,8 @@
             var option = {
                 tooltip: {
                     trigger: "item",
+                    // Confined, ECharts draws no arrow: its arrow is markup with a style attribute, which the CSP refuses.
+                    confine: true,
                     formatter: function (p) {
                         var u = p.data && p.data.unit;
                         if (!u) {

@@ -1,0 +1,64 @@
+using Saima.Data;
+
+namespace Saima.Web.Tests;
+
+/// <summary>
+/// The league table caches a result set's rows (frozen once stored) but nothing that can change:
+/// a correction (a newer result set for the period) and a renamed unit show at once.
+/// </summary>
+public sealed class LeagueCacheTests
+{
+    [Fact]
+    public async Task League_AfterACorrection_ShowsTheNewerResultSet_NotTheCachedOne()
+    {
+        await using var web = await LeagueTableTests.StartAsync();
+        LeaguePage before = await LeaguePage.OpenAsync(web, "/league?scheme=T&period=2025-06");
+        before.Cell("C02", "score").ShouldBe("95.00");
+        (await LeaguePage.OpenAsync(web, "/league?scheme=T&period=2025-06")).Cell("C02", "score").ShouldBe("95.00", "served again (now from the cache)");
+
+        // A correction stores a newer set for the period: C03 first, C02 last.
+        using (SaimaDb db = SaimaDb.Open(web.Store))
+        {
+            ResultSet old = db.ResultSets.Where(r => r.Period == "2025-06").OrderByDescending(r => r.Id).First();
+            var corrected = new ResultSet
+            {
+                SchemeId = old.SchemeId, SchemeVersionId = old.SchemeVersionId, Period = "2025-06",
+                ComputedAt = DateTimeOffset.UtcNow, ComputedBy = "office.wang", InputHash = "corrected",
+            };
+            db.ResultSets.Add(corrected);
+            db.SaveChanges();
+            string[] order = ["C03", "C01", "C04", "C05", "C02"];
+            foreach (Unit u in db.Units.ToList())
+            {
+                int rank = Array.IndexOf(order, u.Code) + 1;
+                db.ResultRows.Add(new ResultRow { ResultSetId = corrected.Id, UnitId = u.Id, Node = "Total", Score = 100 - (10 * rank), Rank = rank });
+            }
+
+            db.SaveChanges();
+        }
+
+        LeaguePage after = await LeaguePage.OpenAsync(web, "/league?scheme=T&period=2025-06");
+        after.Codes.ShouldBe(["C03", "C01", "C04", "C05", "C02"]);
+        after.Cell("C03", "score").ShouldBe("90.00");
+        after.Cell("C02", "score").ShouldBe("50.00");
+
+        // The earlier period, cached too, is untouched.
+        (await LeaguePage.OpenAsync(web, "/league?scheme=T&period=2025-05")).Cell("C01", "score").ShouldBe("100.00");
+    }
+
+    [Fact]
+    public async Task League_RenamedUnit_ShowsItsNewName_ThoughTheRowsAreCached()
+    {
+        await using var web = await LeagueTableTests.StartAsync();
+        (await LeaguePage.OpenAsync(web, "/league?scheme=T")).Cell("C01", "unit").ShouldBe("甲县");
+        using (SaimaDb db = SaimaDb.Open(web.Store))
+        {
+            db.Units.Single(u => u.Code == "C01").Name = "甲市";
+            db.SaveChanges();
+        }
+
+        LeaguePage page = await LeaguePage.OpenAsync(web, "/league?scheme=T");
+        page.Cell("C01", "unit").ShouldBe("甲市");
+        page.Cell("C01", "score").ShouldBe("65.00");
+    }
+}
