@@ -30,6 +30,9 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
 {
     public const int Highlights = 3;
 
+    /// <summary>The scheme's published periods, read once per request.</summary>
+    private IReadOnlyList<(string Period, ResultSet Set)> _periods = [];
+
     [BindProperty(SupportsGet = true, Name = "code")]
     public string Code { get; set; } = "";
 
@@ -119,12 +122,12 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
             return true;
         }
 
-        var periods = await Published.PeriodsAsync(db, Scheme.Id, cancel);
+        var periods = _periods = await Published.PeriodsAsync(db, Scheme.Id, cancel);
         var setIds = periods.Select(p => p.Set.Id).ToList();
         var totals = new Dictionary<long, string>();
         foreach (long version in periods.Select(p => p.Set.SchemeVersionId).Distinct())
         {
-            Saima.Scoring.Scheme parsed = await Published.SchemeOfAsync(db, version, cancel);
+            Saima.Scoring.Scheme parsed = await Published.SchemeOfAsync(db, version, cache, cancel);
             totals[version] = parsed.Groups[parsed.RootGroup].Code;
         }
 
@@ -153,8 +156,8 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
     {
         long schemeId = Scheme!.Id;
         long unitId = Unit!.Id;
-        ResultSet set = (await Published.PeriodsAsync(db, schemeId, cancel)).Single(p => p.Period == Latest).Set;
-        Saima.Scoring.Scheme parsed = await Published.SchemeOfAsync(db, set.SchemeVersionId, cancel);
+        ResultSet set = _periods.Single(p => p.Period == Latest).Set;
+        Saima.Scoring.Scheme parsed = await Published.SchemeOfAsync(db, set.SchemeVersionId, cache, cancel);
         var stored = (await db.Indicators.AsNoTracking().Where(i => i.SchemeId == schemeId).ToListAsync(cancel))
             .ToDictionary(i => i.Code, StringComparer.Ordinal);
         var rows = (await db.ResultRows.AsNoTracking().Where(r => r.ResultSetId == set.Id && r.UnitId == unitId).ToListAsync(cancel))
