@@ -124,6 +124,17 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
 
         var periods = _periods = await Published.PeriodsAsync(db, Scheme.Id, cancel);
         var setIds = periods.Select(p => p.Set.Id).ToList();
+
+        // Published result sets never change (a correction is a new set): what is read from them
+        // is kept under the sets it was read from, so a new publication or correction is a new key.
+        var historyKey = ("unit-history", unitId, string.Join(',', setIds));
+        if (cache.TryGetValue(historyKey, out IReadOnlyList<UnitPoint>? known) && known is not null)
+        {
+            History = known;
+            Latest = History.Count > 0 ? History[^1].Period : null;
+            return true;
+        }
+
         var totals = new Dictionary<long, string>();
         foreach (long version in periods.Select(p => p.Set.SchemeVersionId).Distinct())
         {
@@ -148,6 +159,7 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
             int n = ranked.FirstOrDefault(c => c.ResultSetId == p.Set.Id && c.Node == total)?.Count ?? 0;
             return new UnitPoint(p.Period, row?.Score, row?.Rank, n);
         }).Where(p => p.Score is not null || p.Rank is not null).ToList();
+        cache.Set(historyKey, History, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(30) });
         Latest = History.Count > 0 ? History[^1].Period : null;
         return true;
     }
@@ -157,6 +169,13 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
         long schemeId = Scheme!.Id;
         long unitId = Unit!.Id;
         ResultSet set = _periods.Single(p => p.Period == Latest).Set;
+        var latestKey = ("unit-latest", unitId, set.Id, English);
+        if (cache.TryGetValue(latestKey, out LatestView? view) && view is not null)
+        {
+            (Indicators, Strengths, Weaknesses, Explanation) = (view.Indicators, view.Strengths, view.Weaknesses, view.Explanation);
+            return;
+        }
+
         Saima.Scoring.Scheme parsed = await Published.SchemeOfAsync(db, set.SchemeVersionId, cache, cancel);
         var stored = (await db.Indicators.AsNoTracking().Where(i => i.SchemeId == schemeId).ToListAsync(cancel))
             .ToDictionary(i => i.Code, StringComparer.Ordinal);
@@ -185,5 +204,14 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
         Weaknesses = placed.Except(Strengths).OrderByDescending(i => i.Standing).ThenBy(i => i.Code, StringComparer.Ordinal).Take(Highlights).ToList();
         var english = stored.Values.Where(i => !string.IsNullOrWhiteSpace(i.NameEn)).ToDictionary(i => i.Code, i => i.NameEn!, StringComparer.Ordinal);
         Explanation = await UnitExplain.LoadAsync(db, set, unitId, english, English, cancel, cache);
+        // Names and units of measure come from the indicator rows, which the office may edit: kept
+        // for ten minutes at most.
+        cache.Set(latestKey, new LatestView(Indicators, Strengths, Weaknesses, Explanation),
+            new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(10) });
     }
+
+    /// <summary>What the page shows of the latest published period, kept per result set, unit and language.</summary>
+    private sealed record LatestView(
+        IReadOnlyList<UnitIndicatorRow> Indicators, IReadOnlyList<UnitIndicatorRow> Strengths,
+        IReadOnlyList<UnitIndicatorRow> Weaknesses, UnitExplanation Explanation);
 }
