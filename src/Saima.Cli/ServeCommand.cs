@@ -35,7 +35,7 @@ internal static class ServeCommand
         {
             string? file = parse.GetValue(db);
             string? pg = parse.GetValue(postgres) ?? NullIfEmpty(Environment.GetEnvironmentVariable("Saima__Postgres"));
-            var store = OpsCommands.Store(file, pg);
+            var store = OpsCommands.Store(file, pg).Pooled();
             var app = SaimaWeb.Build([], new WebOptions
             {
                 Store = store,

@@ -116,6 +116,6 @@ public static class SaimaWeb
             return StoreOptions.Postgres(postgres);
         }
 
-        return StoreOptions.SqliteFile(configuration["Saima:Db"] ?? Path.Combine(Environment.CurrentDirectory, "saima.db"));
+        return StoreOptions.SqliteFile(configuration["Saima:Db"] ?? Path.Combine(Environment.CurrentDirectory, "saima.db")).Pooled();
     }
 }

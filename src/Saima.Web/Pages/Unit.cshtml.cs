@@ -91,6 +91,10 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
     private async Task<bool> LoadAsync(CancellationToken cancel)
     {
         English = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+
+        // One connection for the page's queries (as the league table does): the context, scoped
+        // to the request, closes it.
+        await db.Database.OpenConnectionAsync(cancel);
         Unit = await db.Units.AsNoTracking().SingleOrDefaultAsync(u => u.Code == Code, cancel);
         if (Unit is null)
         {
