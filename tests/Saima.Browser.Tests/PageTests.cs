@@ -59,12 +59,23 @@ public sealed class PageTests(Chromium chromium, PagesApp fixture) : IClassFixtu
         chart.ShouldBeGreaterThan(1000, "the line chart of C01's score and rank is drawn");
         await tab.Page.Locator("#unit-chart").ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "unit-chart.png") });
 
+        // Hovering shows the axis tooltip; drawn as markup, its markers carry style attributes that
+        // the CSP refuses (a console error), so it must be drawn on the canvas.
+        var box = (await tab.Page.Locator("#unit-chart canvas").BoundingBoxAsync())!;
+        await tab.Page.Mouse.MoveAsync(box.X + (box.Width / 2), box.Y + (box.Height / 2));
+        await tab.Page.WaitForTimeoutAsync(300);
+        await tab.Page.Mouse.MoveAsync(box.X + (box.Width / 3), box.Y + (box.Height / 2));
+        await tab.Page.WaitForTimeoutAsync(300);
+
         await tab.GoAsync("/map?scheme=T");
         await Assertions.Expect(tab.Page.Locator("#geo-map canvas")).ToHaveCountAsync(1);
         int map = await InkAsync(tab.Page, "#geo-map");
         map.ShouldBeGreaterThan(5000, "the five coloured county squares are drawn");
         (await tab.Page.Locator("#geo-map").IsVisibleAsync()).ShouldBeTrue("map.js hides the element when its data fails");
         await tab.Page.Locator("#geo-map").ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "map.png") });
+        var mapBox = (await tab.Page.Locator("#geo-map canvas").BoundingBoxAsync())!;
+        await tab.Page.Mouse.MoveAsync(mapBox.X + (mapBox.Width / 2), mapBox.Y + (mapBox.Height / 2));
+        await tab.Page.WaitForTimeoutAsync(300);
 
         tab.ShouldBeClean();
     }

@@ -10,7 +10,8 @@
         .then(function (d) {
             var chart = echarts.init(el);
             chart.setOption({
-                tooltip: { trigger: "axis" },
+                // Drawn on the canvas: as markup, the tooltip carries style attributes that the CSP refuses.
+                tooltip: { trigger: "axis", renderMode: "richText" },
                 legend: { data: [d.labels.score, d.labels.rank] },
                 grid: { left: 48, right: 48, top: 40, bottom: 32 },
                 xAxis: { type: "category", data: d.periods },
