@@ -75,6 +75,13 @@ public static class SaimaWeb
         // SQL text at Information would bury the one-time password printed at start.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 
+        // Nor a handful of lines per request (request started/finished, page and handler executed),
+        // as ASP.NET Core's templates have it: under load the console logger's lock was the largest
+        // item of a CPU profile of the league table (bench/web/README.md). A more specific category
+        // in configuration turns them back on (Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics);
+        // start-up messages (Microsoft.Hosting.Lifetime) stay.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
         // Chinese as characters, not &#x...; entities (markup characters are still encoded).
         builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
 
