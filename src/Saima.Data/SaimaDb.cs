@@ -36,9 +36,17 @@ public sealed record StoreOptions(StoreProvider Provider, string ConnectionStrin
 /// provider, applied by <see cref="SchemaMigrator"/>); this model maps onto it with snake_case
 /// names, so that the same code runs on SQLite and PostgreSQL.
 /// </summary>
-public sealed class SaimaDb(DbContextOptions<SaimaDb> options, StoreProvider provider) : DbContext(options)
+public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(options)
 {
-    public StoreProvider Provider { get; } = provider;
+    /// <summary>
+    /// The options of <see cref="Open"/>, built once per store: EF Core finds its internal services
+    /// by comparing the options, and building them anew for every context cost a web request about
+    /// a tenth of its allocations (bench/web/README.md).
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<StoreOptions, DbContextOptions<SaimaDb>> OptionsByStore = new();
+
+    /// <summary>The provider behind this context (from its options, so that pooled contexts need no other argument).</summary>
+    public StoreProvider Provider => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL" ? StoreProvider.Postgres : StoreProvider.Sqlite;
 
     public DbSet<Unit> Units => Set<Unit>();
     public DbSet<AssessmentScheme> Schemes => Set<AssessmentScheme>();
@@ -61,7 +69,20 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options, StoreProvider pro
     /// <summary>Opens a context on the store (the schema must exist: see <see cref="SchemaMigrator"/>).</summary>
     public static SaimaDb Open(StoreOptions store)
     {
-        var builder = new DbContextOptionsBuilder<SaimaDb>();
+        ArgumentNullException.ThrowIfNull(store);
+        return new SaimaDb(OptionsByStore.GetOrAdd(store, s =>
+        {
+            var builder = new DbContextOptionsBuilder<SaimaDb>();
+            Configure(builder, s);
+            return builder.Options;
+        }));
+    }
+
+    /// <summary>Points a context's options at the store (also for a pool of contexts: <c>AddDbContextPool</c>).</summary>
+    public static void Configure(DbContextOptionsBuilder builder, StoreOptions store)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(store);
         if (store.Provider == StoreProvider.Sqlite)
         {
             builder.UseSqlite(store.ConnectionString);
@@ -70,8 +91,6 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options, StoreProvider pro
         {
             builder.UseNpgsql(store.ConnectionString);
         }
-
-        return new SaimaDb(builder.Options, store.Provider);
     }
 
     protected override void OnModelCreating(ModelBuilder b)

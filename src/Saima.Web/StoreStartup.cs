@@ -13,7 +13,9 @@ public static class StoreExtensions
     public static IServiceCollection AddSaimaStore(this IServiceCollection services, StoreOptions store)
     {
         services.AddSingleton(store);
-        services.AddScoped(_ => SaimaDb.Open(store));
+        // One context per request from a pool: a context's construction and its internal service
+        // scope were a large share of a page's allocations under load (bench/web/README.md).
+        services.AddDbContextPool<SaimaDb>(o => SaimaDb.Configure(o, store));
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         return services;
     }

@@ -16,7 +16,8 @@ public static class IdentityExtensions
     /// <summary>ASP.NET Core Identity with cookie login, lockout and password rules, stored in the store's database.</summary>
     public static IServiceCollection AddSaimaIdentity(this IServiceCollection services, StoreOptions store)
     {
-        services.AddDbContext<SaimaIdentityDb>(o => SaimaIdentityDb.Configure(o, store));
+        // Pooled: every request resolves Identity's security-stamp validator, and with it a user store on this context.
+        services.AddDbContextPool<SaimaIdentityDb>(o => SaimaIdentityDb.Configure(o, store));
         services.AddIdentity<SaimaUser, IdentityRole>(ConfigureIdentity)
             .AddEntityFrameworkStores<SaimaIdentityDb>()
             .AddErrorDescriber<LocalizedIdentityErrors>()
