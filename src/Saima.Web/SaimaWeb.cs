@@ -120,7 +120,7 @@ public static class SaimaWeb
         string? postgres = configuration["Saima:Postgres"];
         if (!string.IsNullOrWhiteSpace(postgres))
         {
-            return StoreOptions.Postgres(postgres);
+            return StoreOptions.Postgres(postgres).Pooled();
         }
 
         return StoreOptions.SqliteFile(configuration["Saima:Db"] ?? Path.Combine(Environment.CurrentDirectory, "saima.db")).Pooled();

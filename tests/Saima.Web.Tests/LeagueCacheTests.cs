@@ -1,10 +1,13 @@
+using System.Data.Common;
 using Saima.Data;
 
 namespace Saima.Web.Tests;
 
 /// <summary>
-/// The league table caches a result set's rows (frozen once stored) but nothing that can change:
-/// a correction (a newer result set for the period) and a renamed unit show at once.
+/// The league table and the unit page keep what they show under the store's change stamp, and a
+/// result set's rows (frozen once stored) by set: a correction (a newer result set for the period),
+/// a renamed unit, an indicator's new unit of measure show at once, also when another program
+/// (another connection, SQL by hand) made the change.
 /// </summary>
 public sealed class LeagueCacheTests
 {
@@ -60,5 +63,43 @@ public sealed class LeagueCacheTests
         LeaguePage page = await LeaguePage.OpenAsync(web, "/league?scheme=T");
         page.Cell("C01", "unit").ShouldBe("甲市");
         page.Cell("C01", "score").ShouldBe("65.00");
+    }
+
+    [Fact]
+    public async Task League_RenameByAnotherProgram_ShowsAtOnce()
+    {
+        await using var web = await LeagueTableTests.StartAsync();
+        (await LeaguePage.OpenAsync(web, "/league?scheme=T")).Cell("C01", "unit").ShouldBe("甲县");
+        (await LeaguePage.OpenAsync(web, "/league?scheme=T")).Cell("C01", "unit").ShouldBe("甲县", "served again (now kept)");
+        BySql(web.Store, "UPDATE units SET name = '甲市' WHERE code = 'C01'");
+        (await LeaguePage.OpenAsync(web, "/league?scheme=T")).Cell("C01", "unit").ShouldBe("甲市");
+    }
+
+    [Fact]
+    public async Task Unit_RenamedUnitAndIndicatorUnitOfMeasure_ShowAtOnce()
+    {
+        await using var web = await LeagueTableTests.StartAsync();
+        for (int i = 0; i < 2; i++)
+        {
+            string html = await web.Client.GetStringAsync("/unit/C01?scheme=T");
+            html.ShouldContain("<h1 class=\"h3 mb-1\" id=\"unit-name\">甲县</h1>");
+            UnitPageTests.Cell(UnitPageTests.Row(html, "GDP"), "name").ShouldBe("地区生产总值 (亿元)");
+        }
+
+        BySql(web.Store, "UPDATE units SET name = '甲市' WHERE code = 'C01'");
+        BySql(web.Store, "UPDATE indicators SET unit_of_measure = '万元' WHERE code = 'GDP'");
+        string after = await web.Client.GetStringAsync("/unit/C01?scheme=T");
+        after.ShouldContain("<h1 class=\"h3 mb-1\" id=\"unit-name\">甲市</h1>");
+        UnitPageTests.Cell(UnitPageTests.Row(after, "GDP"), "name").ShouldBe("地区生产总值 (万元)");
+        UnitPageTests.Cell(UnitPageTests.Row(after, "GDP"), "value").ShouldBe("90.00", "the frozen results are the same");
+    }
+
+    /// <summary>A change made as another program would: its own connection, plain SQL.</summary>
+    private static void BySql(StoreOptions store, string sql)
+    {
+        using DbConnection connection = SchemaMigrator.OpenConnection(store);
+        using DbCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery().ShouldBe(1, sql);
     }
 }

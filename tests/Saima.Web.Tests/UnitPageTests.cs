@@ -101,14 +101,14 @@ public sealed class UnitPageTests
         }
     }
 
-    private static string Row(string html, string indicator)
+    internal static string Row(string html, string indicator)
     {
         Match m = Regex.Match(html, $"<tr data-indicator=\"{indicator}\">(.*?)</tr>", RegexOptions.Singleline);
         m.Success.ShouldBeTrue($"no row for {indicator}");
         return m.Groups[1].Value;
     }
 
-    private static string Cell(string row, string column)
+    internal static string Cell(string row, string column)
     {
         Match m = Regex.Match(row, $"<td class=\"[^\"]*\\b{column}\\b[^\"]*\">(.*?)</td>", RegexOptions.Singleline);
         m.Success.ShouldBeTrue($"no {column} cell");

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Localization;
 using Saima.Data;
+using Saima.Data.Store;
 using Saima.Scoring;
 
 namespace Saima.Web.Pages;
@@ -91,6 +92,36 @@ public sealed class LeagueModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemo
     {
         English = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
 
+        // What the table shows depends only on the query, the language and the store's published
+        // data, so it is kept under the store's change stamp (one small query): a new publication,
+        // a correction, a renamed unit or a unit moved to another track changes the stamp, whoever
+        // made the change. Nothing in it depends on the user.
+        long stamp = await ChangeStamp.ReadAsync(db, cancel);
+        var key = (Published.CacheKey.LeagueView, stamp, SchemeCode, Period, Track, Node, Sort, English);
+        if (cache.TryGetValue(key, out LeagueView? view) && view is not null)
+        {
+            (Schemes, Scheme, Periods, Period, Tracks, Nodes, Current, Rows, Track, Sort) =
+                (view.Schemes, view.Scheme, view.Periods, view.Period, view.Tracks, view.Nodes, view.Current, view.Rows, view.Track, view.Sort);
+            return true;
+        }
+
+        if (!await ReadAsync(cancel))
+        {
+            return false;
+        }
+
+        cache.Set(key, new LeagueView(Schemes, Scheme, Periods, Period, Tracks, Nodes, Current, Rows, Track, Sort), Published.ViewEntry);
+        return true;
+    }
+
+    /// <summary>What <see cref="LoadAsync"/> keeps of a table it read (all of the page's state).</summary>
+    private sealed record LeagueView(
+        IReadOnlyList<AssessmentScheme> Schemes, AssessmentScheme? Scheme, IReadOnlyList<string> Periods, string? Period,
+        IReadOnlyList<string> Tracks, IReadOnlyList<NodeOption> Nodes, NodeOption? Current, IReadOnlyList<LeagueRow> Rows,
+        string? Track, string? Sort);
+
+    private async Task<bool> ReadAsync(CancellationToken cancel)
+    {
         // One connection for the page's few queries: otherwise EF opens and closes one per query,
         // and SQLite (unpooled, StoreOptions.SqliteFile) reopens the file and rereads the schema
         // each time. The context, scoped to the request, closes it.

@@ -160,7 +160,19 @@ public static class Published
 
         /// <summary>A result set's rows at one node (with warnings), by result_sets.id and node.</summary>
         LeagueRows,
+
+        /// <summary>What the league table shows, by change stamp, query and language.</summary>
+        LeagueView,
+
+        /// <summary>What a unit's page shows, by change stamp, unit, scheme and language.</summary>
+        UnitView,
     }
+
+    /// <summary>
+    /// How long a page's view, kept under a change stamp, stays when no one asks for it: a newer
+    /// stamp makes the old entries unreachable, and they go after this.
+    /// </summary>
+    internal static readonly MemoryCacheEntryOptions ViewEntry = new() { SlidingExpiration = TimeSpan.FromMinutes(10), Size = 1 };
 
     public static string Name(string name, string? nameEn, bool english) =>
         english && !string.IsNullOrWhiteSpace(nameEn) ? nameEn : name;

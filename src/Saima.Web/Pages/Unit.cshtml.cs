@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Localization;
 using Saima.Data;
+using Saima.Data.Store;
 using Saima.Scoring;
 
 namespace Saima.Web.Pages;
@@ -53,25 +54,13 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
     /// <summary>How the latest published total was computed (<see cref="UnitExplain"/>).</summary>
     public UnitExplanation? Explanation { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancel)
-    {
-        if (!await LoadAsync(cancel))
-        {
-            return NotFound();
-        }
-
-        if (Scheme is not null && Latest is not null)
-        {
-            await LoadLatestAsync(cancel);
-        }
-
-        return Page();
-    }
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancel) =>
+        await LoadViewAsync(cancel) ? Page() : NotFound();
 
     /// <summary>The chart's data: periods oldest first, the total score and the rank in each.</summary>
     public async Task<IActionResult> OnGetChartAsync(CancellationToken cancel)
     {
-        if (!await LoadAsync(cancel))
+        if (!await LoadViewAsync(cancel))
         {
             return NotFound();
         }
@@ -88,9 +77,46 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
         });
     }
 
-    private async Task<bool> LoadAsync(CancellationToken cancel)
+    /// <summary>
+    /// The page's state: kept under the store's change stamp (one small query), as the league
+    /// table's is: it depends on the unit, the scheme asked for, the language and the store's
+    /// published data only, not on the user; any change to what it is read from (a publication, a
+    /// correction, a renamed unit or indicator) changes the stamp, whoever made it.
+    /// </summary>
+    private async Task<bool> LoadViewAsync(CancellationToken cancel)
     {
         English = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+        long stamp = await ChangeStamp.ReadAsync(db, cancel);
+        var key = (Published.CacheKey.UnitView, stamp, Code, SchemeCode, English);
+        if (cache.TryGetValue(key, out UnitView? view) && view is not null)
+        {
+            (Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation) =
+                (view.Unit, view.Name, view.Schemes, view.Scheme, view.History, view.Latest, view.Indicators, view.Strengths, view.Weaknesses, view.Explanation);
+            return true;
+        }
+
+        if (!await LoadAsync(cancel))
+        {
+            return false;
+        }
+
+        if (Scheme is not null && Latest is not null)
+        {
+            await LoadLatestAsync(cancel);
+        }
+
+        cache.Set(key, new UnitView(Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation), Published.ViewEntry);
+        return true;
+    }
+
+    /// <summary>What <see cref="LoadViewAsync"/> keeps of a unit's page.</summary>
+    private sealed record UnitView(
+        Unit? Unit, string Name, IReadOnlyList<AssessmentScheme> Schemes, AssessmentScheme? Scheme, IReadOnlyList<UnitPoint> History,
+        string? Latest, IReadOnlyList<UnitIndicatorRow> Indicators, IReadOnlyList<UnitIndicatorRow> Strengths,
+        IReadOnlyList<UnitIndicatorRow> Weaknesses, UnitExplanation? Explanation);
+
+    private async Task<bool> LoadAsync(CancellationToken cancel)
+    {
 
         // One connection for the page's queries (as the league table does): the context, scoped
         // to the request, closes it.
@@ -173,13 +199,6 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
         long schemeId = Scheme!.Id;
         long unitId = Unit!.Id;
         ResultSet set = _periods.Single(p => p.Period == Latest).Set;
-        var latestKey = ("unit-latest", unitId, set.Id, English);
-        if (cache.TryGetValue(latestKey, out LatestView? view) && view is not null)
-        {
-            (Indicators, Strengths, Weaknesses, Explanation) = (view.Indicators, view.Strengths, view.Weaknesses, view.Explanation);
-            return;
-        }
-
         Saima.Scoring.Scheme parsed = await Published.SchemeOfAsync(db, set.SchemeVersionId, cache, cancel);
         var stored = (await db.Indicators.AsNoTracking().Where(i => i.SchemeId == schemeId).ToListAsync(cancel))
             .ToDictionary(i => i.Code, StringComparer.Ordinal);
@@ -208,14 +227,5 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
         Weaknesses = placed.Except(Strengths).OrderByDescending(i => i.Standing).ThenBy(i => i.Code, StringComparer.Ordinal).Take(Highlights).ToList();
         var english = stored.Values.Where(i => !string.IsNullOrWhiteSpace(i.NameEn)).ToDictionary(i => i.Code, i => i.NameEn!, StringComparer.Ordinal);
         Explanation = await UnitExplain.LoadAsync(db, set, unitId, english, English, cancel, cache);
-        // Names and units of measure come from the indicator rows, which the office may edit: kept
-        // for ten minutes at most.
-        cache.Set(latestKey, new LatestView(Indicators, Strengths, Weaknesses, Explanation),
-            new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(10) });
     }
-
-    /// <summary>What the page shows of the latest published period, kept per result set, unit and language.</summary>
-    private sealed record LatestView(
-        IReadOnlyList<UnitIndicatorRow> Indicators, IReadOnlyList<UnitIndicatorRow> Strengths,
-        IReadOnlyList<UnitIndicatorRow> Weaknesses, UnitExplanation Explanation);
 }
