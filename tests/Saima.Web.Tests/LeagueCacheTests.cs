@@ -94,6 +94,31 @@ public sealed class LeagueCacheTests
         UnitPageTests.Cell(UnitPageTests.Row(after, "GDP"), "value").ShouldBe("90.00", "the frozen results are the same");
     }
 
+    [Fact]
+    public async Task MatrixAndMap_RenameByAnotherProgram_ShowAtOnce()
+    {
+        await using var web = await MapTests.StartAsync(withMaps: true);
+        const string data = "/map/data?scheme=T&period=2025-06&node=Total&mode=score";
+        for (int i = 0; i < 2; i++)
+        {
+            (await web.Client.GetStringAsync("/matrix?scheme=T")).ShouldContain("甲县");
+            (await MapName(web, data, "C01")).ShouldBe("甲县");
+        }
+
+        BySql(web.Store, "UPDATE units SET name = '甲市' WHERE code = 'C01'");
+        string matrix = await web.Client.GetStringAsync("/matrix?scheme=T");
+        matrix.ShouldContain("甲市");
+        matrix.ShouldNotContain("甲县");
+        (await MapName(web, data, "C01")).ShouldBe("甲市");
+    }
+
+    private static async Task<string?> MapName(WebApp web, string data, string code)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(await web.Client.GetStringAsync(data));
+        return json.RootElement.GetProperty("units").EnumerateArray()
+            .Single(u => u.GetProperty("code").GetString() == code).GetProperty("name").GetString();
+    }
+
     /// <summary>A change made as another program would: its own connection, plain SQL.</summary>
     private static void BySql(StoreOptions store, string sql)
     {

@@ -111,7 +111,7 @@ public sealed class MapTests
         }
     }
 
-    private static async Task<WebApp> StartAsync(bool withMaps)
+    internal static async Task<WebApp> StartAsync(bool withMaps)
     {
         WebApp web = await WebApp.StartAsync(seed: store =>
         {

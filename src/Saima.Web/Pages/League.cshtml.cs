@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Localization;
 using Saima.Data;
-using Saima.Data.Store;
 using Saima.Scoring;
 
 namespace Saima.Web.Pages;
@@ -92,25 +91,17 @@ public sealed class LeagueModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemo
     {
         English = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
 
-        // What the table shows depends only on the query, the language and the store's published
-        // data, so it is kept under the store's change stamp (one small query): a new publication,
-        // a correction, a renamed unit or a unit moved to another track changes the stamp, whoever
-        // made the change. Nothing in it depends on the user.
-        long stamp = await ChangeStamp.ReadAsync(db, cancel);
-        var key = (Published.CacheKey.LeagueView, stamp, SchemeCode, Period, Track, Node, Sort, English);
-        if (cache.TryGetValue(key, out LeagueView? view) && view is not null)
-        {
-            (Schemes, Scheme, Periods, Period, Tracks, Nodes, Current, Rows, Track, Sort) =
-                (view.Schemes, view.Scheme, view.Periods, view.Period, view.Tracks, view.Nodes, view.Current, view.Rows, view.Track, view.Sort);
-            return true;
-        }
-
-        if (!await ReadAsync(cancel))
+        LeagueView? view = await Published.KeptAsync(db, cache,
+            stamp => (Published.CacheKey.LeagueView, stamp, SchemeCode, Period, Track, Node, Sort, English),
+            async () => await ReadAsync(cancel) ? new LeagueView(Schemes, Scheme, Periods, Period, Tracks, Nodes, Current, Rows, Track, Sort) : null,
+            cancel);
+        if (view is null)
         {
             return false;
         }
 
-        cache.Set(key, new LeagueView(Schemes, Scheme, Periods, Period, Tracks, Nodes, Current, Rows, Track, Sort), Published.ViewEntry);
+        (Schemes, Scheme, Periods, Period, Tracks, Nodes, Current, Rows, Track, Sort) =
+            (view.Schemes, view.Scheme, view.Periods, view.Period, view.Tracks, view.Nodes, view.Current, view.Rows, view.Track, view.Sort);
         return true;
     }
 

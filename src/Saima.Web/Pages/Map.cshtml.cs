@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Localization;
 using Saima.Data;
 
@@ -18,7 +19,7 @@ public sealed record MapUnit(string Code, string Name, double? Value, double? Sc
 /// <c>wwwroot/js/map.js</c> fetches <c>/map/data</c> (the features and the values) and registers
 /// the map with ECharts; the table under it shows the same figures without script.
 /// </summary>
-public sealed class MapModel(SaimaDb db, IStringLocalizer<MatrixTexts> texts, IStringLocalizer<Texts> shared) : PageModel
+public sealed class MapModel(SaimaDb db, IStringLocalizer<MatrixTexts> texts, IStringLocalizer<Texts> shared, IMemoryCache cache) : PageModel
 {
     /// <summary>The colours of the warning badges (site.css), for the areas.</summary>
     public static readonly IReadOnlyDictionary<string, string> Colours = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -134,7 +135,32 @@ public sealed class MapModel(SaimaDb db, IStringLocalizer<MatrixTexts> texts, IS
             return false;
         }
 
-        Published.Selection selection = await Published.SelectAsync(db, SchemeCode, Period, cancel);
+        MapView? view = await Published.KeptAsync(db, cache,
+            stamp => (Published.CacheKey.MapView, stamp, SchemeCode, Period, Node, Mode, English),
+            async () => await ReadAsync(cancel)
+                ? new MapView(Schemes, Scheme, Periods, Period, Nodes, Node, Current, Map, Missing, Units, WarnedIndicators)
+                : null,
+            cancel);
+        if (view is null)
+        {
+            return false;
+        }
+
+        (Schemes, Scheme, Periods, Period, Nodes, Node, Current, Map, Missing, Units, WarnedIndicators) =
+            (view.Schemes, view.Scheme, view.Periods, view.Period, view.Nodes, view.Node, view.Current, view.Map, view.Missing, view.Units, view.WarnedIndicators);
+        return true;
+    }
+
+    /// <summary>What <see cref="LoadAsync"/> keeps of a map it read (Published.KeptAsync).</summary>
+    private sealed record MapView(
+        IReadOnlyList<AssessmentScheme> Schemes, AssessmentScheme? Scheme, IReadOnlyList<string> Periods, string? Period,
+        IReadOnlyList<NodeOption> Nodes, string? Node, NodeOption? Current, GeoFit? Map, IReadOnlyList<string> Missing,
+        IReadOnlyList<MapUnit> Units, IReadOnlySet<string> WarnedIndicators);
+
+    private async Task<bool> ReadAsync(CancellationToken cancel)
+    {
+        await db.Database.OpenConnectionAsync(cancel);
+        Published.Selection selection = await Published.SelectAsync(db, SchemeCode, Period, cache, cancel);
         (Schemes, Scheme, Periods, Period) = (selection.Schemes, selection.Scheme, selection.Periods, selection.Period);
         if (!selection.Found || selection.Set is null)
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Saima.Data;
 using Saima.Scoring;
 
@@ -31,7 +32,7 @@ public sealed record MatrixGroup(string Code, string Name, IReadOnlyList<NodeOpt
 /// has a warning with a level for it; otherwise it is green above the average score of the units
 /// compared (those shown), red below it (scores: higher is always better).
 /// </summary>
-public sealed class MatrixModel(SaimaDb db) : PageModel
+public sealed class MatrixModel(SaimaDb db, IMemoryCache cache) : PageModel
 {
     /// <summary>Two scores closer than this are the same (stored scores are rounded far coarser).</summary>
     private const double Tolerance = 1e-9;
@@ -96,7 +97,32 @@ public sealed class MatrixModel(SaimaDb db) : PageModel
             Show = null;
         }
 
-        Published.Selection selection = await Published.SelectAsync(db, SchemeCode, Period, cancel);
+        MatrixView? view = await Published.KeptAsync(db, cache,
+            stamp => (Published.CacheKey.MatrixView, stamp, SchemeCode, Period, Track, Show, English),
+            async () => await ReadAsync(cancel)
+                ? new MatrixView(Schemes, Scheme, Periods, Period, Tracks, Track, Groups, Rows, Levels, Averages, AnyWarning, AnyAverage)
+                : null,
+            cancel);
+        if (view is null)
+        {
+            return false;
+        }
+
+        (Schemes, Scheme, Periods, Period, Tracks, Track, Groups, Rows, Levels, Averages, AnyWarning, AnyAverage) =
+            (view.Schemes, view.Scheme, view.Periods, view.Period, view.Tracks, view.Track, view.Groups, view.Rows, view.Levels, view.Averages, view.AnyWarning, view.AnyAverage);
+        return true;
+    }
+
+    /// <summary>What <see cref="LoadAsync"/> keeps of a matrix it read (Published.KeptAsync).</summary>
+    private sealed record MatrixView(
+        IReadOnlyList<AssessmentScheme> Schemes, AssessmentScheme? Scheme, IReadOnlyList<string> Periods, string? Period,
+        IReadOnlyList<string> Tracks, string? Track, IReadOnlyList<MatrixGroup> Groups, IReadOnlyList<MatrixRow> Rows,
+        IReadOnlyList<string> Levels, IReadOnlyDictionary<string, double?> Averages, bool AnyWarning, bool AnyAverage);
+
+    private async Task<bool> ReadAsync(CancellationToken cancel)
+    {
+        await db.Database.OpenConnectionAsync(cancel);
+        Published.Selection selection = await Published.SelectAsync(db, SchemeCode, Period, cache, cancel);
         (Schemes, Scheme, Periods, Period) = (selection.Schemes, selection.Scheme, selection.Periods, selection.Period);
         if (!selection.Found || selection.Set is null)
         {

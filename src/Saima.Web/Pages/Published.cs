@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Saima.Data;
+using Saima.Data.Store;
 using Saima.Scoring;
 
 namespace Saima.Web.Pages;
@@ -166,6 +167,12 @@ public static class Published
 
         /// <summary>What a unit's page shows, by change stamp, unit, scheme and language.</summary>
         UnitView,
+
+        /// <summary>What the red/green matrix shows, by change stamp, query and language.</summary>
+        MatrixView,
+
+        /// <summary>What the map shows, by change stamp, query and language.</summary>
+        MapView,
     }
 
     /// <summary>
@@ -173,6 +180,33 @@ public static class Published
     /// stamp makes the old entries unreachable, and they go after this.
     /// </summary>
     internal static readonly MemoryCacheEntryOptions ViewEntry = new() { SlidingExpiration = TimeSpan.FromMinutes(10), Size = 1 };
+
+    /// <summary>
+    /// A page's view, kept under the store's change stamp: what a results page shows depends on
+    /// its query, the language and the store's published data only (never on the user), so it is
+    /// read once per stamp (<see cref="ChangeStamp"/>: one small query per request) and kept until
+    /// anything it is read from changes, whoever changes it. <paramref name="key"/> makes the
+    /// cache key from the stamp; <paramref name="read"/> reads the view, or null when the page is
+    /// not there to show (kept neither).
+    /// </summary>
+    internal static async Task<TView?> KeptAsync<TView>(
+        SaimaDb db, IMemoryCache cache, Func<long, object> key, Func<Task<TView?>> read, CancellationToken cancel)
+        where TView : class
+    {
+        object at = key(await ChangeStamp.ReadAsync(db, cancel));
+        if (cache.TryGetValue(at, out TView? view) && view is not null)
+        {
+            return view;
+        }
+
+        view = await read();
+        if (view is not null)
+        {
+            cache.Set(at, view, ViewEntry);
+        }
+
+        return view;
+    }
 
     public static string Name(string name, string? nameEn, bool english) =>
         english && !string.IsNullOrWhiteSpace(nameEn) ? nameEn : name;

@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Localization;
 using Saima.Data;
-using Saima.Data.Store;
 using Saima.Scoring;
 
 namespace Saima.Web.Pages;
@@ -86,26 +85,30 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
     private async Task<bool> LoadViewAsync(CancellationToken cancel)
     {
         English = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
-        long stamp = await ChangeStamp.ReadAsync(db, cancel);
-        var key = (Published.CacheKey.UnitView, stamp, Code, SchemeCode, English);
-        if (cache.TryGetValue(key, out UnitView? view) && view is not null)
-        {
-            (Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation) =
-                (view.Unit, view.Name, view.Schemes, view.Scheme, view.History, view.Latest, view.Indicators, view.Strengths, view.Weaknesses, view.Explanation);
-            return true;
-        }
+        UnitView? view = await Published.KeptAsync(db, cache,
+            stamp => (Published.CacheKey.UnitView, stamp, Code, SchemeCode, English),
+            async () =>
+            {
+                if (!await LoadAsync(cancel))
+                {
+                    return null;
+                }
 
-        if (!await LoadAsync(cancel))
+                if (Scheme is not null && Latest is not null)
+                {
+                    await LoadLatestAsync(cancel);
+                }
+
+                return new UnitView(Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation);
+            },
+            cancel);
+        if (view is null)
         {
             return false;
         }
 
-        if (Scheme is not null && Latest is not null)
-        {
-            await LoadLatestAsync(cancel);
-        }
-
-        cache.Set(key, new UnitView(Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation), Published.ViewEntry);
+        (Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation) =
+            (view.Unit, view.Name, view.Schemes, view.Scheme, view.History, view.Latest, view.Indicators, view.Strengths, view.Weaknesses, view.Explanation);
         return true;
     }
 
