@@ -3,7 +3,7 @@
 # demo city, logged in, on SQLite and on PostgreSQL. Not a test: figures go to bench/web/README.md.
 #
 #   bash bench/web/run.sh [--store sqlite|postgres|both] [--runs 3] [--duration 30s]
-#                         [--warmup 10s] [--connections 50] [--threads 2] [--no-publish]
+#                         [--warmup 10s] [--connections 50] [--threads 2] [--no-publish] [--all-pages]
 #   bash bench/web/run.sh --summarise      the table again, from artifacts/bench-web/runs.tsv
 #
 # 1. publishes src/Saima.Cli (Release, ReadyToRun; plain IL if that fails) into artifacts/saima-web;
@@ -16,7 +16,8 @@
 # 4. prints a Markdown table of the medians over the runs and keeps every run's output in
 #    artifacts/bench-web/ (results.md, runs.tsv, wrk-*.txt, serve-*.log).
 # URLs: /league?scheme=LC-COUNTY (the county scheme, its latest published period), /unit/C01 and
-# /unit/{C01..C12} rotating over the twelve counties and districts (one code per request).
+# /unit/{C01..C12} rotating over the twelve counties and districts (one code per request); with
+# --all-pages also /matrix?scheme=LC-COUNTY and /map/data?scheme=LC-COUNTY (the map's GeoJSON and figures).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -29,6 +30,7 @@ CONNECTIONS=50
 THREADS=2
 PUBLISH=yes
 SUMMARISE_ONLY=no
+ALL_PAGES=no
 while (($# > 0)); do
     case $1 in
         --store) STORES=$2; shift 2 ;;
@@ -38,7 +40,8 @@ while (($# > 0)); do
         --connections) CONNECTIONS=$2; shift 2 ;;
         --threads) THREADS=$2; shift 2 ;;
         --no-publish) PUBLISH=no; shift ;;   # reuse artifacts/saima-web from an earlier run
-        --summarise) SUMMARISE_ONLY=yes; shift ;;   # only print the table of artifacts/bench-web/runs.tsv
+        --summarise) SUMMARISE_ONLY=yes; shift ;;
+        --all-pages) ALL_PAGES=yes; shift ;;   # also the red/green matrix and the map's data   # only print the table of artifacts/bench-web/runs.tsv
         *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -216,6 +219,7 @@ check() {
 
 UNITS=(C01 C02 C03 C04 C05 C06 C07 C08 C09 C10 C11 C12)
 NAMES=("/league?scheme=LC-COUNTY" "/unit/C01" "/unit/{C01..C12}")
+[[ $ALL_PAGES == yes ]] && NAMES+=("/matrix?scheme=LC-COUNTY" "/map/data?scheme=LC-COUNTY")
 
 # bench STORE NAME BASE: warm-up and RUNS runs of one URL.
 bench() {
