@@ -1,5 +1,6 @@
 using System.Net;
 using Saima.Data;
+using Saima.Web.Identity;
 
 namespace Saima.Web.Tests;
 
@@ -93,6 +94,59 @@ public sealed class AdminUserTests
             ("lock", "false", "true"), ("unlock", "true", "false"), ("reset_password", "false", "true"),
         });
         trail.ShouldAllBe(a => a.User == "admin");
+    }
+
+    [Fact]
+    public async Task LockAndRoleChanges_EndTheUsersOpenSessions_WithinTheSessionCheck()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var web = await WebApp.StartAsync(seed: LeagueData.Seed, time: clock);
+        await web.CreateUserAsync("rep.c01", "reporter", "C01");
+        await web.CreateUserAsync("rep.c02", "reporter", "C02");
+        HttpClient locked = await SignedInAsync(web, "rep.c01");
+        HttpClient demoted = await SignedInAsync(web, "rep.c02");
+        (await locked.GetAsync("/entry")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await demoted.GetAsync("/entry")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await web.AdminAsync();
+        (await web.PostFormAsync("/admin/users/rep.c01", "/admin/users/rep.c01?handler=Lock")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await web.PostFormAsync("/admin/users/rep.c02", "/admin/users/rep.c02?handler=Save", ("Roles", "leader"))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        // Their cookies still say reporter until the next check against the security stamp, which
+        // then ends both sessions (the stamp changed).
+        clock.Advance(IdentityExtensions.SessionCheck + TimeSpan.FromSeconds(1));
+        HttpResponseMessage out1 = await locked.GetAsync("/entry");
+        out1.StatusCode.ShouldBe(HttpStatusCode.Redirect, "the locked user's session is over");
+        new Uri(locked.BaseAddress!, out1.Headers.Location!).AbsolutePath.ShouldBe("/login");
+        HttpResponseMessage out2 = await demoted.GetAsync("/entry");
+        out2.StatusCode.ShouldBe(HttpStatusCode.Redirect, "the demoted user's session is over too");
+        new Uri(demoted.BaseAddress!, out2.Headers.Location!).AbsolutePath.ShouldBe("/login");
+
+        // Signed in again, the user has the new role only.
+        HttpClient leader = await SignedInAsync(web, "rep.c02");
+        (await leader.GetAsync("/league")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await leader.GetAsync("/entry")).StatusCode.ShouldNotBe(HttpStatusCode.OK, "a leader does not enter figures");
+        (await web.Client.GetAsync("/admin/users")).StatusCode.ShouldBe(HttpStatusCode.OK, "the office's own session is untouched");
+    }
+
+    private static async Task<HttpClient> SignedInAsync(WebApp web, string user)
+    {
+        HttpClient browser = web.NewBrowser();
+        string token = await AccessSessions.TokenAsync(browser, "/login");
+        HttpResponseMessage login = await browser.PostAsync("/login", new FormUrlEncodedContent(
+            [new("UserName", user), new("Password", WebApp.UserPassword), new("__RequestVerificationToken", token)]));
+        login.StatusCode.ShouldBe(HttpStatusCode.Redirect, $"login of {user}");
+        return browser;
+    }
+
+    /// <summary>A clock the test moves by hand.</summary>
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
     }
 
     [Fact]

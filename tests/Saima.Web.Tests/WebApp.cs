@@ -38,9 +38,10 @@ public sealed partial class WebApp : IAsyncDisposable
 
     /// <summary>
     /// Starts the application. <paramref name="adminPassword"/> plays SAIMA_ADMIN_PASSWORD; null
-    /// makes a one-time password. <paramref name="seed"/> writes into the store before start.
+    /// makes a one-time password. <paramref name="seed"/> writes into the store before start;
+    /// <paramref name="time"/> is the application's clock (default the system's).
     /// </summary>
-    public static async Task<WebApp> StartAsync(string? adminPassword = AdminPassword, Action<StoreOptions>? seed = null)
+    public static async Task<WebApp> StartAsync(string? adminPassword = AdminPassword, Action<StoreOptions>? seed = null, TimeProvider? time = null)
     {
         string dir = Path.Combine(Path.GetTempPath(), "saima-web-tests");
         Directory.CreateDirectory(dir);
@@ -57,6 +58,7 @@ public sealed partial class WebApp : IAsyncDisposable
             Store = store,
             AdminPassword = adminPassword,
             Output = output,
+            Time = time ?? TimeProvider.System,
             ConfigureBuilder = b => b.WebHost.UseTestServer(),
         });
         await app.StartAsync();

@@ -13,6 +13,9 @@ public static class IdentityExtensions
 
     public static readonly TimeSpan LockoutTime = TimeSpan.FromMinutes(15);
 
+    /// <summary>How often a session's cookie is checked against the user's security stamp.</summary>
+    public static readonly TimeSpan SessionCheck = TimeSpan.FromMinutes(1);
+
     /// <summary>ASP.NET Core Identity with cookie login, lockout and password rules, stored in the store's database.</summary>
     public static IServiceCollection AddSaimaIdentity(this IServiceCollection services, StoreOptions store)
     {
@@ -23,6 +26,10 @@ public static class IdentityExtensions
             .AddErrorDescriber<LocalizedIdentityErrors>()
             .AddClaimsPrincipalFactory<SaimaClaimsFactory>()
             .AddDefaultTokenProviders();
+        // How soon a changed user (locked, other roles or unit, new password) loses what the cookie
+        // still says: the cookie is checked against the user's security stamp this often (one read
+        // of the user per session and interval) instead of Identity's default thirty minutes.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = SessionCheck);
         services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = "saima.auth";

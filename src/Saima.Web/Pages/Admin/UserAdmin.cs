@@ -114,7 +114,8 @@ public sealed class UserAdmin(UserManager<SaimaUser> users, SaimaDb db, SaimaAcc
 
         if (removed.Count + added.Count > 0 || changed)
         {
-            // The user's cookie carries roles and unit: make it be re-issued.
+            // The user's cookie carries roles and unit: a new stamp ends their open sessions at the next
+            // check (IdentityExtensions.SessionCheck), and the next sign-in carries the new ones.
             Check(await users.UpdateSecurityStampAsync(user));
         }
 
@@ -170,7 +171,7 @@ public sealed class UserAdmin(UserManager<SaimaUser> users, SaimaDb db, SaimaAcc
             Check(await users.ResetAccessFailedCountAsync(user));
         }
 
-        // A locked user's open session ends at the next cookie validation.
+        // A locked user's open sessions end at the next check (IdentityExtensions.SessionCheck).
         Check(await users.UpdateSecurityStampAsync(user));
         AdminAudit.Record(db, clock, actor, locked ? "lock" : "unlock", AdminAudit.UserEntity, user.UserName!, "locked", was ? "true" : "false", locked ? "true" : "false");
     }
