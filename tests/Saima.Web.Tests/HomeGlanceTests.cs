@@ -36,6 +36,44 @@ public sealed partial class HomeGlanceTests
     }
 
     [Fact]
+    public async Task Home_And_Public_ShowASubmissionAndARename_AtOnce_ThoughThePublishedPartIsKept()
+    {
+        await using var web = await StartAsync();
+        await web.SwitchToAsync("office.li");
+        for (int i = 0; i < 2; i++)
+        {
+            string before = await web.Client.GetStringAsync("/");
+            Glance(before).ShouldContain("未填 19，草稿 1，退回 0，待审核 0");
+            before.ShouldContain("戊区");
+            (await web.Client.GetStringAsync("/public")).ShouldContain("戊区");
+        }
+
+        // The open period's progress is read each time: the draft, submitted, counts at once.
+        using (Saima.Data.SaimaDb db = Saima.Data.SaimaDb.Open(web.Store))
+        {
+            Saima.Data.Figure draft = db.Figures.Single(f => f.Period == "2025-07");
+            new Saima.Data.Store.FigureWorkflow(db, TimeProvider.System).Submit(Saima.Data.Store.Actor.Reporter("reporter.c01", draft.UnitId), draft.Id);
+        }
+
+        Glance(await web.Client.GetStringAsync("/")).ShouldContain("未填 19，草稿 0，退回 0，待审核 1");
+
+        // The published part is kept under the change stamp: a rename by SQL shows at once.
+        using (var connection = Saima.Data.SchemaMigrator.OpenConnection(web.Store))
+        using (var rename = connection.CreateCommand())
+        {
+            rename.CommandText = "UPDATE units SET name = '戊市' WHERE name = '戊区'";
+            rename.ExecuteNonQuery().ShouldBe(1);
+        }
+
+        string after = await web.Client.GetStringAsync("/");
+        after.ShouldContain("戊市");
+        after.ShouldNotContain("戊区");
+        string board = await web.Client.GetStringAsync("/public");
+        board.ShouldContain("戊市");
+        board.ShouldNotContain("戊区");
+    }
+
+    [Fact]
     public async Task Home_Leader_SeesCountsOnly_Reporter_SeesOwnUnit()
     {
         await using var web = await StartAsync();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Caching.Memory;
 using Saima.Data;
 using Saima.Data.Store;
 using Saima.Web.Access;
@@ -12,7 +13,7 @@ namespace Saima.Web.Pages;
 /// outstanding as far as the user may see them; and the user's unread reminders (催报), which
 /// <see cref="OnPostReadAsync"/> marks read.
 /// </summary>
-public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider clock) : PageModel
+public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider clock, IMemoryCache cache) : PageModel
 {
     public IReadOnlyList<SchemeLeaders> Schemes { get; private set; } = [];
 
@@ -20,8 +21,8 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
 
     public async Task OnGetAsync(CancellationToken cancel)
     {
-        Schemes = await Leaders.LoadAsync(db, cancel);
-        Glances = await Glance.LoadAsync(db, access, cancel);
+        Schemes = await Leaders.LoadAsync(db, cache, cancel);
+        Glances = await Glance.LoadAsync(db, access, cache, cancel);
     }
 
     /// <summary>Marks one of the user's reminders read, then goes back to the page it was shown on.</summary>

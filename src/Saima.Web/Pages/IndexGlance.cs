@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Saima.Data;
 using Saima.Data.Store;
 using Saima.Web.Access;
@@ -41,7 +42,12 @@ public static class Glance
     public const int Movers = 3;
     public const int LateShown = 10;
 
-    public static async Task<IReadOnlyList<SchemeGlance>> LoadAsync(SaimaDb db, SaimaAccess access, CancellationToken cancel)
+    /// <summary>
+    /// Each scheme at a glance: the published part (movers, severe warnings) is the same for every
+    /// user and kept under the store's change stamp (<see cref="Published.KeptAsync"/>); the open
+    /// period's progress is read for this user, each time (figures do not move the stamp).
+    /// </summary>
+    public static async Task<IReadOnlyList<SchemeGlance>> LoadAsync(SaimaDb db, SaimaAccess access, IMemoryCache cache, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(access);
@@ -50,7 +56,28 @@ public static class Glance
         Actor? actor = access.FirstOf(ActorRole.Office, ActorRole.Reviewer, ActorRole.Reporter, ActorRole.DepartmentReporter, ActorRole.Leader) is { } role
             ? access.As(role)
             : null;
+        IReadOnlyList<(long SchemeId, SchemeGlance Glance)> published = (await Published.KeptAsync(db, cache,
+            stamp => (Published.CacheKey.Glance, stamp), () => PublishedAsync(db, cache, cancel), cancel))!;
         var list = new List<SchemeGlance>();
+        foreach ((long schemeId, SchemeGlance glance) in published)
+        {
+            OpenProgress? open = actor is null ? null : await OpenAsync(db, access, actor, schemeId, cancel);
+            if (glance.Period is null && open is null)
+            {
+                continue;
+            }
+
+            list.Add(glance with { Open = open });
+        }
+
+        return list;
+    }
+
+    /// <summary>Every scheme's movers and severe warnings in its current published period (no open progress).</summary>
+    private static async Task<IReadOnlyList<(long SchemeId, SchemeGlance Glance)>?> PublishedAsync(SaimaDb db, IMemoryCache cache, CancellationToken cancel)
+    {
+        await db.Database.OpenConnectionAsync(cancel);
+        var list = new List<(long, SchemeGlance)>();
         foreach (AssessmentScheme scheme in await db.Schemes.AsNoTracking().OrderBy(s => s.Code).ToListAsync(cancel))
         {
             var rises = new List<Mover>();
@@ -63,7 +90,7 @@ public static class Glance
             if (published.Count > 0)
             {
                 (period, ResultSet set) = published[0];
-                Saima.Scoring.Scheme parsed = await Published.SchemeOfAsync(db, set.SchemeVersionId, cancel);
+                Saima.Scoring.Scheme parsed = await Published.SchemeOfAsync(db, set.SchemeVersionId, cache, cancel);
                 string total = parsed.Groups[parsed.RootGroup].Code;
                 var moved = await (from r in db.ResultRows.AsNoTracking()
                                    join u in db.Units.AsNoTracking() on r.UnitId equals u.Id
@@ -85,13 +112,7 @@ public static class Glance
                 }
             }
 
-            OpenProgress? open = actor is null ? null : await OpenAsync(db, access, actor, scheme.Id, cancel);
-            if (period is null && open is null)
-            {
-                continue;
-            }
-
-            list.Add(new SchemeGlance(scheme.Code, scheme.Name, scheme.NameEn, period, rises, falls, hasRules, severe, severeCount, severeUnits, open));
+            list.Add((scheme.Id, new SchemeGlance(scheme.Code, scheme.Name, scheme.NameEn, period, rises, falls, hasRules, severe, severeCount, severeUnits, null)));
         }
 
         return list;
@@ -137,20 +158,22 @@ public static class Glance
             return null;
         }
 
-        var figures = (await db.Figures.AsNoTracking().Unpublished(db, scope)
-                .Where(f => f.SchemeId == schemeId && f.Period == period && f.IsCurrent)
-                .Select(f => new { f.UnitId, f.IndicatorId, f.Status }).ToListAsync(cancel))
-            .Where(f => due.Contains(f.IndicatorId))
-            .ToLookup(f => f.UnitId);
+        // Counted in the store, per unit and status (the office's view covers every unit's figures).
+        var dueIds = due.ToList();
+        var counts = (await db.Figures.AsNoTracking().Unpublished(db, scope)
+                .Where(f => f.SchemeId == schemeId && f.Period == period && f.IsCurrent && dueIds.Contains(f.IndicatorId))
+                .GroupBy(f => new { f.UnitId, f.Status })
+                .Select(g => new { g.Key.UnitId, g.Key.Status, Count = g.Count() }).ToListAsync(cancel))
+            .ToLookup(c => c.UnitId);
         int missing = 0, draft = 0, returned = 0, submitted = 0;
         var late = new List<OutstandingUnit>();
         foreach (var u in units)
         {
-            var mine = figures[u.Id].ToList();
-            int m = Math.Max(0, due.Count - mine.Count);
-            int d = mine.Count(f => f.Status == FigureStatus.Draft);
-            int r = mine.Count(f => f.Status == FigureStatus.Returned);
-            int s = mine.Count(f => f.Status == FigureStatus.Submitted);
+            var mine = counts[u.Id].ToList();
+            int m = Math.Max(0, due.Count - mine.Sum(c => c.Count));
+            int d = mine.Where(c => c.Status == FigureStatus.Draft).Sum(c => c.Count);
+            int r = mine.Where(c => c.Status == FigureStatus.Returned).Sum(c => c.Count);
+            int s = mine.Where(c => c.Status == FigureStatus.Submitted).Sum(c => c.Count);
             missing += m;
             draft += d;
             returned += r;

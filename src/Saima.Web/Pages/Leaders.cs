@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Saima.Data;
 using Saima.Scoring;
 
@@ -15,9 +16,17 @@ public static class Leaders
 {
     public const int Shown = 3;
 
-    public static async Task<IReadOnlyList<SchemeLeaders>> LoadAsync(SaimaDb db, CancellationToken cancel)
+    /// <summary>
+    /// Every scheme's leaders and laggards, kept under the store's change stamp
+    /// (<see cref="Published.KeptAsync"/>): they are the same for every user and language.
+    /// </summary>
+    public static async Task<IReadOnlyList<SchemeLeaders>> LoadAsync(SaimaDb db, IMemoryCache cache, CancellationToken cancel) =>
+        (await Published.KeptAsync(db, cache, stamp => (Published.CacheKey.Leaders, stamp), () => ReadAsync(db, cache, cancel), cancel))!;
+
+    private static async Task<IReadOnlyList<SchemeLeaders>?> ReadAsync(SaimaDb db, IMemoryCache cache, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(db);
+        await db.Database.OpenConnectionAsync(cancel);
         var list = new List<SchemeLeaders>();
         foreach (AssessmentScheme scheme in await db.Schemes.AsNoTracking().OrderBy(s => s.Code).ToListAsync(cancel))
         {
@@ -39,8 +48,7 @@ public static class Leaders
                 continue;
             }
 
-            string json = await db.SchemeVersions.AsNoTracking().Where(v => v.Id == set.SchemeVersionId).Select(v => v.Json).SingleAsync(cancel);
-            Scheme parsed = SchemeParser.Parse(json);
+            Scheme parsed = await Published.SchemeOfAsync(db, set.SchemeVersionId, cache, cancel);
             string total = parsed.NodeCode(parsed.Indicators.Count + parsed.RootGroup);
             var rows = await (from r in db.ResultRows.AsNoTracking()
                               join u in db.Units.AsNoTracking() on r.UnitId equals u.Id

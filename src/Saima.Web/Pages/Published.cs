@@ -173,6 +173,12 @@ public static class Published
 
         /// <summary>What the map shows, by change stamp, query and language.</summary>
         MapView,
+
+        /// <summary>Every scheme's leaders and laggards (Home, the public page), by change stamp.</summary>
+        Leaders,
+
+        /// <summary>Home's published part of each scheme at a glance, by change stamp.</summary>
+        Glance,
     }
 
     /// <summary>
