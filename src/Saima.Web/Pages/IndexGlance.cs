@@ -45,7 +45,7 @@ public static class Glance
     /// <summary>
     /// Each scheme at a glance: the published part (movers, severe warnings) is the same for every
     /// user and kept under the store's change stamp (<see cref="Published.KeptAsync"/>); the open
-    /// period's progress is read for this user, each time (figures do not move the stamp).
+    /// period's progress under the figures' stamp too, per scope (<see cref="OpenProgressAsync"/>).
     /// </summary>
     public static async Task<IReadOnlyList<SchemeGlance>> LoadAsync(SaimaDb db, SaimaAccess access, IMemoryCache cache, CancellationToken cancel)
     {
@@ -58,19 +58,47 @@ public static class Glance
             : null;
         IReadOnlyList<(long SchemeId, SchemeGlance Glance)> published = (await Published.KeptAsync(db, cache,
             stamp => (Published.CacheKey.Glance, stamp), () => PublishedAsync(db, cache, cancel), cancel))!;
+        IReadOnlyDictionary<long, OpenProgress?> open = actor is null
+            ? new Dictionary<long, OpenProgress?>()
+            : await OpenProgressAsync(db, access, actor, cache, published.Select(p => p.SchemeId).ToList(), cancel);
         var list = new List<SchemeGlance>();
         foreach ((long schemeId, SchemeGlance glance) in published)
         {
-            OpenProgress? open = actor is null ? null : await OpenAsync(db, access, actor, schemeId, cancel);
-            if (glance.Period is null && open is null)
+            OpenProgress? progress = open.GetValueOrDefault(schemeId);
+            if (glance.Period is null && progress is null)
             {
                 continue;
             }
 
-            list.Add(glance with { Open = open });
+            list.Add(glance with { Open = progress });
         }
 
         return list;
+    }
+
+    /// <summary>
+    /// The open periods' progress within the actor's scope, kept under both change stamps (the
+    /// figures', and the published tables' for periods, units, indicators and the unit tree) and the
+    /// actor's role and unit, which decide the scope: the same for every user who sees that scope.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<long, OpenProgress?>> OpenProgressAsync(
+        SaimaDb db, SaimaAccess access, Actor actor, IMemoryCache cache, IReadOnlyList<long> schemes, CancellationToken cancel)
+    {
+        (long pages, long figures) = await ChangeStamp.ReadBothAsync(db, cancel);
+        var key = (Published.CacheKey.OpenProgress, pages, figures, actor.Role, actor.UnitId);
+        if (cache.TryGetValue(key, out IReadOnlyDictionary<long, OpenProgress?>? kept) && kept is not null)
+        {
+            return kept;
+        }
+
+        var read = new Dictionary<long, OpenProgress?>();
+        foreach (long schemeId in schemes)
+        {
+            read[schemeId] = await OpenAsync(db, access, actor, schemeId, cancel);
+        }
+
+        cache.Set(key, (IReadOnlyDictionary<long, OpenProgress?>)read, Published.ViewEntry);
+        return read;
     }
 
     /// <summary>Every scheme's movers and severe warnings in its current published period (no open progress).</summary>

@@ -179,6 +179,9 @@ public static class Published
 
         /// <summary>Home's published part of each scheme at a glance, by change stamp.</summary>
         Glance,
+
+        /// <summary>Home's open-period progress, by both change stamps and the actor's role and unit.</summary>
+        OpenProgress,
     }
 
     /// <summary>

@@ -74,11 +74,25 @@ public sealed class ChangeStampTests(Stores stores)
         db.Database.ExecuteSql($"DELETE FROM scheme_units WHERE unit_id = {unit.Id}");
         await Changed("a member removed (SQL)");
 
-        // Figures change all day and are not on the published pages: no new stamp.
-        long before = seen[^1];
-        db.Figures.Add(new Figure { SchemeId = scheme.Id, UnitId = unit.Id, IndicatorId = indicator.Id, Period = "2025-06", Value = 1, EnteredBy = "r", EnteredAt = At });
+        // Figures change all day and are not on the published pages: they move their own stamp only.
+        (long pages, long figures) = await ChangeStamp.ReadBothAsync(db);
+        (pages, figures).ShouldBe((seen[^1], ChangeStamp.Initial));
+        var figure = new Figure { SchemeId = scheme.Id, UnitId = unit.Id, IndicatorId = indicator.Id, Period = "2025-06", Value = 1, EnteredBy = "r", EnteredAt = At };
+        db.Figures.Add(figure);
         db.SaveChanges();
-        (await ChangeStamp.ReadAsync(db)).ShouldBe(before, "a figure entered");
+        (long pages2, long figures2) = await ChangeStamp.ReadBothAsync(db);
+        pages2.ShouldBe(pages, "a figure entered: the pages' stamp stays");
+        figures2.ShouldNotBe(figures, "a figure entered: the figures' stamp moves");
+
+        figure.Status = FigureStatus.Submitted;
+        db.SaveChanges();
+        (long pages3, long figures3) = await ChangeStamp.ReadBothAsync(db);
+        (pages3 == pages, figures3 != figures2).ShouldBe((true, true), "a figure submitted");
+
+        unit.Name = "青山区";
+        db.SaveChanges();
+        (long pages4, long figures4) = await ChangeStamp.ReadBothAsync(db);
+        (pages4 != pages3, figures4 == figures3).ShouldBe((true, true), "a unit renamed moves the pages' stamp only");
     }
 
     [Theory]
