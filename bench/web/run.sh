@@ -17,7 +17,8 @@
 #    artifacts/bench-web/ (results.md, runs.tsv, wrk-*.txt, serve-*.log).
 # URLs: /league?scheme=LC-COUNTY (the county scheme, its latest published period), /unit/C01 and
 # /unit/{C01..C12} rotating over the twelve counties and districts (one code per request); with
-# --all-pages also /matrix?scheme=LC-COUNTY and /map/data?scheme=LC-COUNTY (the map's GeoJSON and figures).
+# --all-pages also /matrix?scheme=LC-COUNTY, /map/data?scheme=LC-COUNTY (the map's GeoJSON and figures),
+# Home (/, as the office: every late unit) and the public page /public.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -219,7 +220,7 @@ check() {
 
 UNITS=(C01 C02 C03 C04 C05 C06 C07 C08 C09 C10 C11 C12)
 NAMES=("/league?scheme=LC-COUNTY" "/unit/C01" "/unit/{C01..C12}")
-[[ $ALL_PAGES == yes ]] && NAMES+=("/matrix?scheme=LC-COUNTY" "/map/data?scheme=LC-COUNTY")
+[[ $ALL_PAGES == yes ]] && NAMES+=("/matrix?scheme=LC-COUNTY" "/map/data?scheme=LC-COUNTY" "/" "/public")
 
 # bench STORE NAME BASE: warm-up and RUNS runs of one URL.
 bench() {
