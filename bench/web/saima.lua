@@ -1,7 +1,10 @@
 -- wrk script of bench/web/run.sh.
 --   wrk ... -s saima.lua URL                 the URL, every request
 --   wrk ... -s saima.lua URL -- /unit/ C01 C02 ...   rotates over PREFIX..CODE (one per request)
--- The Cookie header comes from wrk's -H option (wrk.format merges wrk.headers).
+-- The Cookie header comes from wrk's -H option (wrk.format merges wrk.headers). As a browser does,
+-- a new saima.auth cookie in a response replaces the one sent: the server checks a session against
+-- the user's security stamp once a minute and then re-issues the cookie (IdentityExtensions.
+-- SessionCheck); a client that kept sending the old one would have every request checked again.
 -- done() prints one machine-readable line: latency percentiles in ms, requests/s and errors.
 
 local paths = nil
@@ -19,11 +22,24 @@ function init(args)
 end
 
 function request()
-    if paths == nil then
-        return wrk.request()
+    local path = wrk.path
+    if paths ~= nil then
+        counter = counter + 1
+        path = paths[(counter % #paths) + 1]
     end
-    counter = counter + 1
-    return wrk.format("GET", paths[(counter % #paths) + 1])
+    return wrk.format("GET", path)
+end
+
+function response(status, headers, body)
+    local set = headers["Set-Cookie"]
+    if set == nil then
+        return
+    end
+    local value = string.match(set, "^saima%.auth=([^;]*)")
+    local cookie = wrk.headers["Cookie"]
+    if value ~= nil and value ~= "" and cookie ~= nil then
+        wrk.headers["Cookie"] = string.gsub(cookie, "saima%.auth=[^;]*", "saima.auth=" .. string.gsub(value, "%%", "%%%%"), 1)
+    end
 end
 
 function done(summary, latency, requests)
