@@ -21,8 +21,10 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
 
     public async Task OnGetAsync(CancellationToken cancel)
     {
-        Schemes = await Leaders.LoadAsync(db, cache, cancel);
-        Glances = await Glance.LoadAsync(db, access, cache, cancel);
+        // Both stamps once for the page: what is kept of it is kept under them.
+        (long Pages, long Figures) stamps = await ChangeStamp.ReadBothAsync(db, cancel);
+        Schemes = await Leaders.LoadAsync(db, cache, stamps.Pages, cancel);
+        Glances = await Glance.LoadAsync(db, access, cache, stamps, cancel);
     }
 
     /// <summary>Marks one of the user's reminders read, then goes back to the page it was shown on.</summary>

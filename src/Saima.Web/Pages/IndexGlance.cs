@@ -44,10 +44,11 @@ public static class Glance
 
     /// <summary>
     /// Each scheme at a glance: the published part (movers, severe warnings) is the same for every
-    /// user and kept under the store's change stamp (<see cref="Published.KeptAsync"/>); the open
-    /// period's progress under the figures' stamp too, per scope (<see cref="OpenProgressAsync"/>).
+    /// user and kept under the store's change stamp; the open period's progress under the figures'
+    /// stamp too, per scope. <paramref name="stamps"/>: <see cref="ChangeStamp.ReadBothAsync"/>.
     /// </summary>
-    public static async Task<IReadOnlyList<SchemeGlance>> LoadAsync(SaimaDb db, SaimaAccess access, IMemoryCache cache, CancellationToken cancel)
+    public static async Task<IReadOnlyList<SchemeGlance>> LoadAsync(
+        SaimaDb db, SaimaAccess access, IMemoryCache cache, (long Pages, long Figures) stamps, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(access);
@@ -56,11 +57,15 @@ public static class Glance
         Actor? actor = access.FirstOf(ActorRole.Office, ActorRole.Reviewer, ActorRole.Reporter, ActorRole.DepartmentReporter, ActorRole.Leader) is { } role
             ? access.As(role)
             : null;
-        IReadOnlyList<(long SchemeId, SchemeGlance Glance)> published = (await Published.KeptAsync(db, cache,
-            stamp => (Published.CacheKey.Glance, stamp), () => PublishedAsync(db, cache, cancel), cancel))!;
+        IReadOnlyList<(long SchemeId, SchemeGlance Glance)> published =
+            (await Published.KeptAsync(cache, (Published.CacheKey.Glance, stamps.Pages), () => PublishedAsync(db, cache, cancel)))!;
+
+        // Kept under both stamps (the figures', and the published tables' for periods, units,
+        // indicators and the unit tree) and the actor's role and unit, which decide the scope.
         IReadOnlyDictionary<long, OpenProgress?> open = actor is null
             ? new Dictionary<long, OpenProgress?>()
-            : await OpenProgressAsync(db, access, actor, cache, published.Select(p => p.SchemeId).ToList(), cancel);
+            : (await Published.KeptAsync(cache, (Published.CacheKey.OpenProgress, stamps.Pages, stamps.Figures, actor.Role, actor.UnitId),
+                () => OpenProgressAsync(db, access, actor, published.Select(p => p.SchemeId).ToList(), cancel)))!;
         var list = new List<SchemeGlance>();
         foreach ((long schemeId, SchemeGlance glance) in published)
         {
@@ -76,28 +81,16 @@ public static class Glance
         return list;
     }
 
-    /// <summary>
-    /// The open periods' progress within the actor's scope, kept under both change stamps (the
-    /// figures', and the published tables' for periods, units, indicators and the unit tree) and the
-    /// actor's role and unit, which decide the scope: the same for every user who sees that scope.
-    /// </summary>
-    private static async Task<IReadOnlyDictionary<long, OpenProgress?>> OpenProgressAsync(
-        SaimaDb db, SaimaAccess access, Actor actor, IMemoryCache cache, IReadOnlyList<long> schemes, CancellationToken cancel)
+    /// <summary>The open periods' progress within the actor's scope, by scheme.</summary>
+    private static async Task<IReadOnlyDictionary<long, OpenProgress?>?> OpenProgressAsync(
+        SaimaDb db, SaimaAccess access, Actor actor, IReadOnlyList<long> schemes, CancellationToken cancel)
     {
-        (long pages, long figures) = await ChangeStamp.ReadBothAsync(db, cancel);
-        var key = (Published.CacheKey.OpenProgress, pages, figures, actor.Role, actor.UnitId);
-        if (cache.TryGetValue(key, out IReadOnlyDictionary<long, OpenProgress?>? kept) && kept is not null)
-        {
-            return kept;
-        }
-
         var read = new Dictionary<long, OpenProgress?>();
         foreach (long schemeId in schemes)
         {
             read[schemeId] = await OpenAsync(db, access, actor, schemeId, cancel);
         }
 
-        cache.Set(key, (IReadOnlyDictionary<long, OpenProgress?>)read, Published.ViewEntry);
         return read;
     }
 

@@ -18,10 +18,11 @@ public static class Leaders
 
     /// <summary>
     /// Every scheme's leaders and laggards, kept under the store's change stamp
-    /// (<see cref="Published.KeptAsync"/>): they are the same for every user and language.
+    /// (<paramref name="stamp"/>, <see cref="Saima.Data.Store.ChangeStamp"/>, read by the page): they
+    /// are the same for every user and language.
     /// </summary>
-    public static async Task<IReadOnlyList<SchemeLeaders>> LoadAsync(SaimaDb db, IMemoryCache cache, CancellationToken cancel) =>
-        (await Published.KeptAsync(db, cache, stamp => (Published.CacheKey.Leaders, stamp), () => ReadAsync(db, cache, cancel), cancel))!;
+    public static async Task<IReadOnlyList<SchemeLeaders>> LoadAsync(SaimaDb db, IMemoryCache cache, long stamp, CancellationToken cancel) =>
+        (await Published.KeptAsync(cache, (Published.CacheKey.Leaders, stamp), () => ReadAsync(db, cache, cancel)))!;
 
     private static async Task<IReadOnlyList<SchemeLeaders>?> ReadAsync(SaimaDb db, IMemoryCache cache, CancellationToken cancel)
     {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Caching.Memory;
 using Saima.Data;
+using Saima.Data.Store;
 
 namespace Saima.Web.Pages;
 
@@ -11,5 +12,5 @@ public sealed class PublicModel(SaimaDb db, IMemoryCache cache) : PageModel
 {
     public IReadOnlyList<SchemeLeaders> Schemes { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken cancel) => Schemes = await Leaders.LoadAsync(db, cache, cancel);
+    public async Task OnGetAsync(CancellationToken cancel) => Schemes = await Leaders.LoadAsync(db, cache, await ChangeStamp.ReadAsync(db, cancel), cancel);
 }

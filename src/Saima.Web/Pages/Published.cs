@@ -200,10 +200,17 @@ public static class Published
     /// </summary>
     internal static async Task<TView?> KeptAsync<TView>(
         SaimaDb db, IMemoryCache cache, Func<long, object> key, Func<Task<TView?>> read, CancellationToken cancel)
+        where TView : class =>
+        await KeptAsync(cache, key(await ChangeStamp.ReadAsync(db, cancel)), read);
+
+    /// <summary>
+    /// A view kept under <paramref name="key"/>, which holds the stamp(s) it was read under:
+    /// read with <paramref name="read"/> when not kept (null: kept neither).
+    /// </summary>
+    internal static async Task<TView?> KeptAsync<TView>(IMemoryCache cache, object key, Func<Task<TView?>> read)
         where TView : class
     {
-        object at = key(await ChangeStamp.ReadAsync(db, cancel));
-        if (cache.TryGetValue(at, out TView? view) && view is not null)
+        if (cache.TryGetValue(key, out TView? view) && view is not null)
         {
             return view;
         }
@@ -211,7 +218,7 @@ public static class Published
         view = await read();
         if (view is not null)
         {
-            cache.Set(at, view, ViewEntry);
+            cache.Set(key, view, ViewEntry);
         }
 
         return view;

@@ -120,7 +120,6 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
 
     private async Task<bool> LoadAsync(CancellationToken cancel)
     {
-
         // One connection for the page's queries (as the league table does): the context, scoped
         // to the request, closes it.
         await db.Database.OpenConnectionAsync(cancel);
