@@ -28,8 +28,46 @@ public enum FigureStatus
 
 public enum PeriodStatus
 {
+    /// <summary>Open for reporting.</summary>
     Open = 0,
+
+    /// <summary>Published: figures and results frozen, only corrected.</summary>
     Published = 1,
+
+    /// <summary>Intake closed by the office: no more saving or submitting; review and publication go on.</summary>
+    Closed = 2,
+}
+
+/// <summary>How the figures missing at publication counted (recorded with the period).</summary>
+public static class MissingRules
+{
+    /// <summary>The scheme's imputation rule (as the engine's impute step says).</summary>
+    public const string Scheme = "scheme";
+
+    /// <summary>Counted as zero.</summary>
+    public const string Zero = "zero";
+}
+
+/// <summary>Flags the checks raise on a figure, shown to its reviewer.</summary>
+[Flags]
+public enum FigureFlags
+{
+    None = 0,
+
+    /// <summary>Outside the indicator's plausible range.</summary>
+    OutOfRange = 1,
+
+    /// <summary>A year-to-date (cumulative) figure below the previous month's of the same year.</summary>
+    YearToDateFalls = 2,
+}
+
+/// <summary>Where a bonus or penalty item (加分扣分) stands.</summary>
+public enum AdjustmentStatus
+{
+    Proposed = 0,
+    Approved = 1,
+    Rejected = 2,
+    Withdrawn = 3,
 }
 
 /// <summary>
@@ -148,6 +186,11 @@ public sealed class ReportingPeriod
     public long? SchemeVersionId { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }
     public string? PublishedBy { get; set; }
+    public DateTimeOffset? OpenedAt { get; set; }
+    public string? OpenedBy { get; set; }
+
+    /// <summary>How missing figures counted at publication (<see cref="MissingRules"/>); null before.</summary>
+    public string? MissingRule { get; set; }
 }
 
 /// <summary>
@@ -176,6 +219,12 @@ public sealed class Figure
 
     /// <summary>The import (file upload or bulk load) it came with, if any.</summary>
     public long? ImportId { get; set; }
+
+    /// <summary>The reporter's written explanation: of a value outside the plausible range, or of a returned figure submitted again unchanged.</summary>
+    public string? Explanation { get; set; }
+
+    /// <summary>What the checks raised at save, submit or approval.</summary>
+    public FigureFlags Flags { get; set; }
 }
 
 /// <summary>One upload or bulk load: who brought which file, when, and how many figures.</summary>
@@ -266,6 +315,40 @@ public sealed class AdjustmentItem
     public required string Reason { get; set; }
     public required string CreatedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Only approved items count in the score.</summary>
+    public AdjustmentStatus Status { get; set; } = AdjustmentStatus.Approved;
+    public string? ReviewedBy { get; set; }
+    public DateTimeOffset? ReviewedAt { get; set; }
+    public string? ReviewComment { get; set; }
+}
+
+/// <summary>
+/// A file attached as evidence to a figure, a correction or an adjustment (<see cref="Entity"/>
+/// names which, <see cref="EntityId"/> its row). The content is in <see cref="Content"/> or, when
+/// the store keeps files in a folder, at <see cref="StoredPath"/>; its type was checked by content.
+/// </summary>
+public sealed class EvidenceFile
+{
+    public long Id { get; set; }
+    public long SchemeId { get; set; }
+    public required string Entity { get; set; }
+    public long EntityId { get; set; }
+    public required string FileName { get; set; }
+    public required string ContentType { get; set; }
+    public long SizeBytes { get; set; }
+    public required string Sha256 { get; set; }
+    public byte[]? Content { get; set; }
+    public string? StoredPath { get; set; }
+    public required string UploadedBy { get; set; }
+    public DateTimeOffset UploadedAt { get; set; }
+}
+
+/// <summary>One setting of the office (its time zone, its name), by key.</summary>
+public sealed class Setting
+{
+    public required string Key { get; set; }
+    public required string Value { get; set; }
 }
 
 /// <summary>

@@ -93,6 +93,8 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
     public DbSet<ResultRow> ResultRows => Set<ResultRow>();
     public DbSet<WarningResult> WarningResults => Set<WarningResult>();
     public DbSet<AdjustmentItem> Adjustments => Set<AdjustmentItem>();
+    public DbSet<EvidenceFile> Evidence => Set<EvidenceFile>();
+    public DbSet<Setting> Settings => Set<Setting>();
     public DbSet<Reminder> Reminders => Set<Reminder>();
     public DbSet<ReminderRead> ReminderReads => Set<ReminderRead>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
@@ -182,6 +184,16 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
             e.HasKey(x => new { x.ResultSetId, x.UnitId, x.Indicator });
         });
         b.Entity<AdjustmentItem>(e => e.ToTable("adjustments"));
+        b.Entity<EvidenceFile>(e =>
+        {
+            e.ToTable("evidence");
+            e.HasIndex(x => new { x.Entity, x.EntityId });
+        });
+        b.Entity<Setting>(e =>
+        {
+            e.ToTable("settings");
+            e.HasKey(x => x.Key);
+        });
         b.Entity<Reminder>(e => e.ToTable("reminders"));
         b.Entity<ReminderRead>(e =>
         {

@@ -28,17 +28,18 @@ public sealed class SchemaMigratorTests(Stores stores)
         SchemaMigrator.Migrate(store, upTo: 1);
         SchemaMigrator.CurrentVersion(store).ShouldBe(1);
         var at = new DateTimeOffset(2025, 7, 1, 8, 0, 0, TimeSpan.Zero);
+        // The rows are written as a store of version 1 held them (plain SQL): today's model has columns that version lacks.
         using (var db = SaimaDb.Open(store))
         {
-            var unit = new Unit { Code = "C01", Name = "青山区", NameEn = "Qingshan", Kind = UnitKind.District };
-            var scheme = new AssessmentScheme { Code = "S1", Name = "县域赛马", CreatedAt = at, CreatedBy = "office" };
-            db.AddRange(unit, scheme);
-            db.SaveChanges();
-            var indicator = new Indicator { SchemeId = scheme.Id, Code = "GDP", Name = "地区生产总值", Cumulative = true };
-            db.Add(indicator);
-            db.SaveChanges();
-            db.Add(new Figure { SchemeId = scheme.Id, UnitId = unit.Id, IndicatorId = indicator.Id, Period = "2025-06", Value = 123.45, EnteredBy = "reporter", EnteredAt = at });
-            db.SaveChanges();
+            string stamp = provider == StoreProvider.Sqlite ? "'2025-07-01T08:00:00.0000000+00:00'" : "'2025-07-01T08:00:00+00:00'";
+            string yes = provider == StoreProvider.Sqlite ? "1" : "TRUE";
+            string no = provider == StoreProvider.Sqlite ? "0" : "FALSE";
+#pragma warning disable EF1002 // constants only, no user input
+            db.Database.ExecuteSqlRaw("INSERT INTO units (code, name, name_en, kind) VALUES ('C01', '青山区', 'Qingshan', 2)");
+            db.Database.ExecuteSqlRaw($"INSERT INTO schemes (code, name, frequency, created_at, created_by) VALUES ('S1', '县域赛马', 'month', {stamp}, 'office')");
+            db.Database.ExecuteSqlRaw($"INSERT INTO indicators (scheme_id, code, name, direction, frequency, cumulative, is_public, sort_order) VALUES (1, 'GDP', '地区生产总值', 1, 'month', {yes}, {no}, 0)");
+            db.Database.ExecuteSqlRaw($"INSERT INTO figures (scheme_id, unit_id, indicator_id, period, value, status, revision, is_current, entered_by, entered_at) VALUES (1, 1, 1, '2025-06', 123.45, 0, 1, {yes}, 'reporter', {stamp})");
+#pragma warning restore EF1002
         }
 
         SchemaMigrator.Migrate(store).Select(s => s.Version).ShouldBe(SchemaMigrator.Scripts(provider).Select(s => s.Version).Where(v => v > 1));
