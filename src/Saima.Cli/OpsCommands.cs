@@ -261,7 +261,8 @@ internal static class OpsCommands
         using (content)
         using (SaimaDb context = SaimaDb.Open(store))
         {
-            result = new Saima.Data.Intake.FigureImporter(context, TimeProvider.System).Import(scheme, content, Path.GetFileName(path), user, options);
+            // The command line runs on the server's own host, as the office.
+            result = new Saima.Data.Intake.FigureImporter(context, TimeProvider.System).Import(scheme, content, Path.GetFileName(path), Saima.Data.Store.Actor.Office(user), options);
         }
 
         if (!result.Accepted)

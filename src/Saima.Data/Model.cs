@@ -225,6 +225,9 @@ public sealed class Figure
 
     /// <summary>What the checks raised at save, submit or approval.</summary>
     public FigureFlags Flags { get; set; }
+
+    /// <summary>The value it had when a reviewer returned it; null once submitted again (or never returned).</summary>
+    public double? ReturnedValue { get; set; }
 }
 
 /// <summary>One upload or bulk load: who brought which file, when, and how many figures.</summary>

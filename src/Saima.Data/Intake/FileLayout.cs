@@ -18,7 +18,7 @@ internal readonly record struct Field(object? Raw, string Text, SourceColumn? Co
 }
 
 /// <summary>A non-blank data row of an upload, before anything is looked up.</summary>
-internal sealed record Candidate(int SheetOrder, string Sheet, int Row, Field Unit, Field Indicator, Field Period, Field Value);
+internal sealed record Candidate(int SheetOrder, string Sheet, int Row, Field Unit, Field Indicator, Field Period, Field Value, Field Explanation);
 
 /// <summary>
 /// Finds the data in an upload by its headers, in Chinese or English, so that our templates, a
@@ -34,6 +34,7 @@ internal static class FileLayout
     private static readonly string[] IndicatorHeaders = ["指标代码", "指标编码", "indicatorcode", "indicator"];
     private static readonly string[] PeriodHeaders = ["期间", "报告期", "时期", "period"];
     private static readonly string[] ValueHeaders = ["填报值", "本期值", "数值", "value"];
+    private static readonly string[] ExplanationHeaders = ["说明", "情况说明", "备注", "explanation", "note"];
 
     public static List<Candidate> Extract(IntakeFile file, ImportOptions options, List<ImportError> errors, out int skippedBlank)
     {
@@ -45,7 +46,7 @@ internal static class FileLayout
         for (int s = 0; s < file.Sheets.Count; s++)
         {
             IntakeSheet sheet = file.Sheets[s];
-            if (!TryFindHeader(sheet, out int headerAt, out SourceColumn? unitCol, out SourceColumn? indicatorCol, out SourceColumn? periodCol, out SourceColumn? valueCol))
+            if (!TryFindHeader(sheet, out int headerAt, out SourceColumn? unitCol, out SourceColumn? indicatorCol, out SourceColumn? periodCol, out SourceColumn? valueCol, out SourceColumn? explanationCol))
             {
                 continue;
             }
@@ -103,7 +104,8 @@ internal static class FileLayout
                     period = period with { Column = periodCol };
                 }
 
-                rows.Add(new Candidate(s, sheet.Name, row.Number, unit, indicator, period, value));
+                Field explanation = explanationCol is not null ? FieldOf(row, explanationCol) : Field.None;
+                rows.Add(new Candidate(s, sheet.Name, row.Number, unit, indicator, period, value, explanation));
             }
         }
 
@@ -134,12 +136,12 @@ internal static class FileLayout
         return new Field(raw, text, column);
     }
 
-    private static bool TryFindHeader(IntakeSheet sheet, out int headerAt, out SourceColumn? unit, out SourceColumn? indicator, out SourceColumn? period, out SourceColumn? value)
+    private static bool TryFindHeader(IntakeSheet sheet, out int headerAt, out SourceColumn? unit, out SourceColumn? indicator, out SourceColumn? period, out SourceColumn? value, out SourceColumn? explanation)
     {
         for (int r = 0; r < Math.Min(sheet.Rows.Count, HeaderSearchRows); r++)
         {
             IntakeRow row = sheet.Rows[r];
-            unit = indicator = period = value = null;
+            unit = indicator = period = value = explanation = null;
             for (int c = 0; c < row.Cells.Count; c++)
             {
                 if (row.Cells[c] is not string header || header.Trim().Length == 0)
@@ -153,6 +155,7 @@ internal static class FileLayout
                 indicator ??= Matches(header, IndicatorHeaders) ? column : null;
                 period ??= Matches(header, PeriodHeaders) ? column : null;
                 value ??= Matches(header, ValueHeaders) ? column : null;
+                explanation ??= Matches(header, ExplanationHeaders) ? column : null;
             }
 
             if (indicator is not null && value is not null)
@@ -163,7 +166,7 @@ internal static class FileLayout
         }
 
         headerAt = -1;
-        unit = indicator = period = value = null;
+        unit = indicator = period = value = explanation = null;
         return false;
     }
 

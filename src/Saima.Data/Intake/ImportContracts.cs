@@ -21,12 +21,6 @@ public sealed class ImportOptions
     /// <summary>The unit of rows that name none (and of a file without a unit column or template metadata).</summary>
     public string? UnitCode { get; init; }
 
-    /// <summary>Units the uploader may report for (by code); null: every unit of the scheme.</summary>
-    public IReadOnlySet<string>? AllowedUnitCodes { get; init; }
-
-    /// <summary>Indicators the uploader may report (by code), e.g. a source department's; null: every reportable one.</summary>
-    public IReadOnlySet<string>? AllowedIndicatorCodes { get; init; }
-
     /// <summary>Insert the figures as submitted (报送) rather than as drafts.</summary>
     public bool Submit { get; init; }
 }

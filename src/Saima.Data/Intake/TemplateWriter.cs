@@ -12,15 +12,19 @@ public sealed record TemplateSummary(string FileName, int Rows);
 /// <summary>
 /// Excel templates (填报模板) for a period: one per unit, listing the indicators it reports itself,
 /// and one per source department, listing every unit for the indicators that department supplies.
-/// Each row shows the code, name, unit of measure, last period's value and the year's target; the
-/// yellow value column is the only unlocked one and carries a decimal validation with the
-/// indicator's plausible range. A hidden sheet <c>_saima</c> (and defined names) names the scheme,
+/// The data sheet holds only the rows still to fill (nothing entered yet, a draft, or a figure a
+/// reviewer returned, with its status and the reviewer's comment); figures already submitted,
+/// approved or published are listed on a second sheet with their status. Each row shows the code,
+/// name, unit of measure, last period's value and the year's target; the yellow value and
+/// explanation columns are the only unlocked ones, the value carrying a decimal validation that
+/// warns outside the indicator's plausible range (such a value needs an explanation). A hidden sheet <c>_saima</c> (and defined names) names the scheme,
 /// period and unit or department, so that the upload knows what the file is for.
 /// </summary>
 public sealed class TemplateWriter(SaimaDb db, TimeProvider clock)
 {
     public const string DataSheet = "填报 Data";
     public const string AboutSheet = "说明 About";
+    public const string DoneSheet = "已报送 Done";
 
     /// <summary>The template a unit's reporter fills in: its own indicators due in the period.</summary>
     public TemplateSummary WriteUnitTemplate(string schemeCode, string period, string unitCode, Stream output, string user)
@@ -31,7 +35,8 @@ public sealed class TemplateWriter(SaimaDb db, TimeProvider clock)
         List<Indicator> indicators = Reportable(scheme, p).Where(i => i.SourceUnitId is null || i.SourceUnitId == unit.Id).ToList();
         var rows = indicators.Select(i => (Unit: unit, Indicator: i)).ToList();
         string fileName = $"{scheme.Code}_{rp.Code}_{unit.Code}.xlsx";
-        Write(output, scheme, rp, p, rows, byUnit: false, user,
+        rows = ToFill(scheme, rp, rows, out var done, out var current);
+        Write(output, scheme, rp, p, rows, done, current, byUnit: false, user,
             [("template", "unit"), ("unit", unit.Code)],
             ("单位 Unit", $"{unit.Name} ({unit.Code})"));
         return new TemplateSummary(fileName, rows.Count);
@@ -54,7 +59,8 @@ public sealed class TemplateWriter(SaimaDb db, TimeProvider clock)
         // Grouped by indicator, so that one validation (and one input message) covers each block of rows.
         var rows = indicators.SelectMany(i => units.Select(u => (Unit: u, Indicator: i))).ToList();
         string fileName = $"{scheme.Code}_{rp.Code}_{department.Code}.xlsx";
-        Write(output, scheme, rp, p, rows, byUnit: true, user,
+        rows = ToFill(scheme, rp, rows, out var done, out var current);
+        Write(output, scheme, rp, p, rows, done, current, byUnit: true, user,
             [("template", "source"), ("source", department.Code)],
             ("数据来源部门 Source department", $"{department.Name} ({department.Code})"));
         return new TemplateSummary(fileName, rows.Count);
@@ -74,6 +80,47 @@ public sealed class TemplateWriter(SaimaDb db, TimeProvider clock)
         return (scheme, rp, p);
     }
 
+    /// <summary>
+    /// The rows still to fill (no figure, a draft, a returned one) and, apart, those done
+    /// (submitted, approved, published), with the current figure of each.
+    /// </summary>
+    private List<(Unit Unit, Indicator Indicator)> ToFill(
+        AssessmentScheme scheme,
+        ReportingPeriod rp,
+        List<(Unit Unit, Indicator Indicator)> rows,
+        out List<(Unit Unit, Indicator Indicator)> done,
+        out Dictionary<(long, long), Figure> current)
+    {
+        List<long> unitIds = rows.Select(r => r.Unit.Id).Distinct().ToList();
+        List<long> indicatorIds = rows.Select(r => r.Indicator.Id).Distinct().ToList();
+        var figures = new Dictionary<(long, long), Figure>();
+        foreach (long[] chunk in unitIds.Chunk(1000))
+        {
+            foreach (Figure f in db.Figures.AsNoTracking()
+                         .Where(f => f.SchemeId == scheme.Id && f.Period == rp.Code && f.IsCurrent && chunk.Contains(f.UnitId) && indicatorIds.Contains(f.IndicatorId)))
+            {
+                figures[(f.UnitId, f.IndicatorId)] = f;
+            }
+        }
+
+        current = figures;
+        bool Open((Unit Unit, Indicator Indicator) r) =>
+            !figures.TryGetValue((r.Unit.Id, r.Indicator.Id), out Figure? f) || f.Status is FigureStatus.Draft or FigureStatus.Returned;
+        done = rows.Where(r => !Open(r)).ToList();
+        return rows.Where(Open).ToList();
+    }
+
+    /// <summary>A figure's status as the template shows it, in Chinese and English.</summary>
+    private static string StatusText(Figure? f) => f?.Status switch
+    {
+        null => "未填 Not entered",
+        FigureStatus.Draft => "草稿 Draft",
+        FigureStatus.Returned => "已退回 Returned",
+        FigureStatus.Submitted => "已报送 Submitted",
+        FigureStatus.Approved => "已审核 Approved",
+        _ => "已发布 Published",
+    };
+
     /// <summary>Indicators a person types in: not the derived growth rates, and only those due in the period.</summary>
     private List<Indicator> Reportable(AssessmentScheme scheme, Period p) => db.Indicators.AsNoTracking()
         .Where(i => i.SchemeId == scheme.Id && i.GrowthOfId == null)
@@ -88,6 +135,8 @@ public sealed class TemplateWriter(SaimaDb db, TimeProvider clock)
         ReportingPeriod rp,
         Period p,
         List<(Unit Unit, Indicator Indicator)> rows,
+        List<(Unit Unit, Indicator Indicator)> done,
+        Dictionary<(long, long), Figure> current,
         bool byUnit,
         string user,
         (string Key, string Value)[] meta,
@@ -125,8 +174,11 @@ public sealed class TemplateWriter(SaimaDb db, TimeProvider clock)
             XCell.Str($"上期值 {previous} / Last period", XlsxBook.Header),
             XCell.Str($"{year}年目标 / Target {year}", XlsxBook.Header),
             XCell.Str("填报值 / Value", XlsxBook.Header),
+            XCell.Str("说明 / Explanation", XlsxBook.Header),
+            XCell.Str("状态 / Status", XlsxBook.Header),
+            XCell.Str("审核意见 / Reviewer's comment", XlsxBook.Header),
         ]);
-        double[] widths = byUnit ? [12, 18, 14, 30, 14, 16, 16, 16] : [14, 30, 14, 16, 16, 16];
+        double[] widths = byUnit ? [12, 18, 14, 30, 14, 16, 16, 16, 30, 16, 30] : [14, 30, 14, 16, 16, 16, 30, 16, 30];
         book.BeginSheet(DataSheet, new SheetSetup { FrozenRows = 1, ColumnWidths = widths });
         book.Row([.. header]);
         var validations = new List<DataValidation>();
@@ -147,7 +199,11 @@ public sealed class TemplateWriter(SaimaDb db, TimeProvider clock)
             cells.Add(XCell.Str(indicator.UnitOfMeasure));
             cells.Add(XCell.Num(last.TryGetValue((unit.Id, indicator.Id), out double? v) ? v : null));
             cells.Add(XCell.Num(targets.TryGetValue((unit.Id, indicator.Id), out double t) ? t : null));
-            cells.Add(XCell.Num(null, XlsxBook.Input));
+            current.TryGetValue((unit.Id, indicator.Id), out Figure? figure);
+            cells.Add(XCell.Num(figure?.Value, XlsxBook.Input));
+            cells.Add(XCell.Str(figure?.Explanation ?? string.Empty, XlsxBook.TextInput));
+            cells.Add(XCell.Str(StatusText(figure)));
+            cells.Add(XCell.Str(figure?.Status == FigureStatus.Returned ? figure.Comment : null));
             int at = book.Row([.. cells]);
             if (r == rows.Count - 1 || rows[r + 1].Indicator.Id != indicator.Id)
             {
@@ -160,14 +216,50 @@ public sealed class TemplateWriter(SaimaDb db, TimeProvider clock)
 
         book.EndSheet(protect: true, validations);
 
+        if (done.Count > 0)
+        {
+            // What is no longer the user's to fill, for reference: not read back by the upload (no value column).
+            book.BeginSheet(DoneSheet, new SheetSetup { FrozenRows = 1, ColumnWidths = byUnit ? [12, 18, 14, 30, 16, 16] : [14, 30, 16, 16] });
+            var doneHeader = new List<XCell>();
+            if (byUnit)
+            {
+                doneHeader.Add(XCell.Str("单位代码 / Unit code", XlsxBook.Header));
+                doneHeader.Add(XCell.Str("单位名称 / Unit", XlsxBook.Header));
+            }
+
+            doneHeader.Add(XCell.Str("指标代码 / Indicator code", XlsxBook.Header));
+            doneHeader.Add(XCell.Str("指标名称 / Indicator", XlsxBook.Header));
+            doneHeader.Add(XCell.Str("已报数值 / Reported", XlsxBook.Header));
+            doneHeader.Add(XCell.Str("状态 / Status", XlsxBook.Header));
+            book.Row([.. doneHeader]);
+            foreach ((Unit unit, Indicator indicator) in done)
+            {
+                Figure figure = current[(unit.Id, indicator.Id)];
+                var cells = new List<XCell>();
+                if (byUnit)
+                {
+                    cells.Add(XCell.Str(unit.Code));
+                    cells.Add(XCell.Str(unit.Name));
+                }
+
+                cells.Add(XCell.Str(indicator.Code));
+                cells.Add(XCell.Str(indicator.Name));
+                cells.Add(XCell.Num(figure.Value));
+                cells.Add(XCell.Str(StatusText(figure)));
+                book.Row([.. cells]);
+            }
+
+            book.EndSheet(protect: true);
+        }
+
         book.BeginSheet(AboutSheet, new SheetSetup { ColumnWidths = [30, 60] });
         book.Row(XCell.Str("考核方案 Scheme", XlsxBook.Header), XCell.Str($"{scheme.Name} ({scheme.Code})"));
         book.Row(XCell.Str("期间 Period", XlsxBook.Header), XCell.Str(rp.Code));
         book.Row(XCell.Str(who.Label, XlsxBook.Header), XCell.Str(who.Value));
         book.Row(XCell.Str("填报截止 Deadline", XlsxBook.Header), XCell.Time(rp.Deadline, clock.LocalTimeZone));
         book.Row(XCell.Str("生成 Generated", XlsxBook.Header), XCell.Str($"{now.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)} {user}"));
-        book.Row(XCell.Str("填写说明", XlsxBook.Header), XCell.Str("只填写黄色的“填报值”列，空白表示本期不报；请勿改动代码列和本说明。累计指标填写年初至本期的累计数。"));
-        book.Row(XCell.Str("How to fill in", XlsxBook.Header), XCell.Str("Fill in only the yellow Value column; leave blank what is not reported this period. Do not change the code columns. Cumulative indicators take the year-to-date figure."));
+        book.Row(XCell.Str("填写说明", XlsxBook.Header), XCell.Str("只填写黄色的“填报值”和“说明”列，空白表示本期不报；数值超出合理范围、累计数下降或退回后未修改时，请在“说明”列写明原因。请勿改动代码列和本说明。累计指标填写年初至本期的累计数。已报送的数据列在“已报送”工作表中。"));
+        book.Row(XCell.Str("How to fill in", XlsxBook.Header), XCell.Str("Fill in only the yellow Value and Explanation columns; leave blank what is not reported this period. A value outside the plausible range, a falling year-to-date figure or a returned figure sent back unchanged needs an explanation. Do not change the code columns. Cumulative indicators take the year-to-date figure. Figures already submitted are listed on the Done sheet."));
         book.EndSheet(protect: true);
 
         book.BeginSheet(IntakeFile.MetadataSheet, new SheetSetup { Hidden = true });
@@ -213,13 +305,14 @@ public sealed class TemplateWriter(SaimaDb db, TimeProvider clock)
             AllowBlank = true,
             ShowInputMessage = true,
             ShowErrorMessage = true,
-            ErrorStyle = DataValidationErrorStyleValues.Stop,
-            ErrorTitle = "数值无效 Invalid value",
+            // A warning, not a stop: a value outside the range is allowed with an explanation.
+            ErrorStyle = DataValidationErrorStyleValues.Warning,
+            ErrorTitle = "请核实 Please check",
             Error = Clip((indicator.MinPlausible, indicator.MaxPlausible) switch
             {
-                (double, double) => $"请输入 {min} 至 {max} 之间的数字。Enter a number from {min} to {max}.",
-                (double, null) => $"请输入不小于 {min} 的数字。Enter a number of at least {min}.",
-                (null, double) => $"请输入不大于 {max} 的数字。Enter a number of at most {max}.",
+                (double, double) => $"合理范围为 {min} 至 {max}；如数据无误，请在“说明”列写明原因。Plausible: {min} to {max}; explain a value outside.",
+                (double, null) => $"合理范围为不小于 {min}；如数据无误，请在“说明”列写明原因。Plausible: at least {min}; explain a value outside.",
+                (null, double) => $"合理范围为不大于 {max}；如数据无误，请在“说明”列写明原因。Plausible: at most {max}; explain a value outside.",
                 _ => "请输入数字。Enter a number.",
             }, 225),
             PromptTitle = Clip($"{indicator.Code}", 32),

@@ -283,6 +283,45 @@ public static class WorkflowCodes
 
     /// <summary>{0} user: the reminder is not addressed to the user's unit.</summary>
     public const string NotRecipient = "NotRecipient";
+
+    /// <summary>An item names no unit.</summary>
+    public const string UnitEmpty = "UnitEmpty";
+
+    /// <summary>An item names no indicator.</summary>
+    public const string IndicatorEmpty = "IndicatorEmpty";
+
+    /// <summary>An item names no period.</summary>
+    public const string PeriodEmpty = "PeriodEmpty";
+
+    /// <summary>{0} period as given: not of the form 2025-06, 2025-Q2 or 2025.</summary>
+    public const string PeriodFormat = "PeriodFormat";
+
+    /// <summary>{0} period, {1} scheme code: the office closed the period's intake.</summary>
+    public const string IntakeClosed = "IntakeClosed";
+
+    /// <summary>{0} indicator code, {1} period, {2} frequency: the indicator is not reported in this period.</summary>
+    public const string NotDue = "NotDue";
+
+    /// <summary>{0} the text given: not a number.</summary>
+    public const string NotANumber = "NotANumber";
+
+    /// <summary>{0} the most characters: the explanation is too long.</summary>
+    public const string ExplanationTooLong = "ExplanationTooLong";
+
+    /// <summary>{0} index of the first item (0-based), {1} unit, {2} indicator, {3} period: the same figure twice in one batch.</summary>
+    public const string Duplicate = "Duplicate";
+
+    /// <summary>{0} value, {1} lower bound, {2} upper bound, {3} indicator: outside the plausible range and not explained.</summary>
+    public const string OutOfRange = "OutOfRange";
+
+    /// <summary>{0} value, {1} the period before's value, {2} indicator, {3} the period before: a year-to-date figure falls and is not explained.</summary>
+    public const string YearToDateFalls = "YearToDateFalls";
+
+    /// <summary>{0} figure key, {1} value: a returned figure submitted again unchanged without an explanation.</summary>
+    public const string ReturnedUnchanged = "ReturnedUnchanged";
+
+    /// <summary>{0} figure key: the figure is flagged by the checks and has no explanation; it cannot be approved.</summary>
+    public const string FlaggedNoExplanation = "FlaggedNoExplanation";
 }
 
 /// <summary>Publication refused: some current figures of the period are not approved yet.</summary>

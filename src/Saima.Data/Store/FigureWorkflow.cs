@@ -20,9 +20,10 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
 {
     /// <summary>
     /// Creates the unit's current draft of an indicator in an open period, or updates it (a draft,
-    /// or a figure returned for rework). Refused for submitted, approved and published figures.
+    /// or a figure returned for rework): one figure through <see cref="FigureEntry"/>, the door
+    /// every figure passes, with its rules. Refused for submitted, approved and published figures.
     /// </summary>
-    public Figure SaveDraft(Actor actor, long schemeId, long unitId, long indicatorId, string period, double? value)
+    public Figure SaveDraft(Actor actor, long schemeId, long unitId, long indicatorId, string period, double? value, string? explanation = null)
     {
         actor.Validate();
         if (value is { } v && !double.IsFinite(v))
@@ -30,88 +31,44 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
             throw new WorkflowException(WorkflowCodes.NotFinite, "a figure must be a finite number (or empty for missing)");
         }
 
-        Context c = Load(schemeId, unitId, indicatorId, period);
-        RequireOpen(c);
-        if (c.Indicator.GrowthOfId is not null)
-        {
-            throw new WorkflowException(WorkflowCodes.DerivedNotEntered, $"indicator '{c.Indicator.Code}' is a derived year-on-year growth: it is computed from the stored levels, never entered", c.Indicator.Code);
-        }
-
-        CanEnter(actor, c);
-        Figure? figure = Current(c);
-        DateTimeOffset now = StoreTime.Now(clock);
-        string key = Key(c);
-        if (figure is null)
-        {
-            figure = new Figure
-            {
-                SchemeId = schemeId,
-                UnitId = unitId,
-                IndicatorId = indicatorId,
-                Period = period,
-                Value = value,
-                Status = FigureStatus.Draft,
-                Revision = 1,
-                IsCurrent = true,
-                EnteredBy = actor.Name,
-                EnteredAt = now,
-            };
-            db.Figures.Add(figure);
-            db.Audit.Add(AuditLog.Entry(now, actor, "create", AuditLog.FigureEntity, key, "value", null, AuditLog.Text(value)));
-            db.Audit.Add(AuditLog.Entry(now, actor, "create", AuditLog.FigureEntity, key, "status", null, AuditLog.Text(FigureStatus.Draft)));
-            db.SaveChanges();
-            return figure;
-        }
-
-        switch (figure.Status)
-        {
-            case FigureStatus.Draft:
-            case FigureStatus.Returned:
-                break;
-            case FigureStatus.Submitted:
-                throw new WorkflowException(WorkflowCodes.EditSubmitted, $"figure {key} is submitted and waits for review; a reviewer must return it before it can be edited", key);
-            case FigureStatus.Approved:
-                throw new WorkflowException(WorkflowCodes.EditApproved, $"figure {key} is approved; a reviewer must return it before it can be edited", key);
-            default:
-                throw new WorkflowException(WorkflowCodes.EditPublished, $"figure {key} is published and is never overwritten; the office corrects it with a reason (a new revision)", key);
-        }
-
-        if (!ResultService.SameBits(figure.Value, value))
-        {
-            db.Audit.Add(AuditLog.Entry(now, actor, "update", AuditLog.FigureEntity, key, "value", AuditLog.Text(figure.Value), AuditLog.Text(value)));
-            figure.Value = value;
-        }
-
-        if (figure.Status == FigureStatus.Returned)
-        {
-            db.Audit.Add(AuditLog.Entry(now, actor, "update", AuditLog.FigureEntity, key, "status", AuditLog.Text(FigureStatus.Returned), AuditLog.Text(FigureStatus.Draft)));
-            figure.Status = FigureStatus.Draft;
-        }
-
-        figure.EnteredBy = actor.Name;
-        figure.EnteredAt = now;
-        db.SaveChanges();
-        return figure;
+        EntryResult result = new FigureEntry(db, clock).SaveByIdsAsync(actor, schemeId, unitId, indicatorId, period, value, explanation, EntryMode.Draft).GetAwaiter().GetResult();
+        return Stored(result);
     }
 
-    /// <summary>Submits a draft (or a returned figure, as it stands) for review.</summary>
-    public Figure Submit(Actor actor, long figureId)
+    /// <summary>
+    /// Submits a draft (or a returned figure) for review, as it stands, through
+    /// <see cref="FigureEntry"/>: it needs a value, an explanation where the checks flag it, and a
+    /// returned figure goes back only changed or with an explanation.
+    /// </summary>
+    public Figure Submit(Actor actor, long figureId, string? explanation = null)
     {
         actor.Validate();
         (Figure figure, Context c) = LoadFigure(figureId);
-        RequireOpen(c);
-        CanEnter(actor, c);
         if (figure.Status is not (FigureStatus.Draft or FigureStatus.Returned))
         {
             throw new WorkflowException(WorkflowCodes.SubmitStatus, $"figure {Key(c)} is {AuditLog.Text(figure.Status)}; only a draft or a returned figure can be submitted", Key(c), AuditLog.Text(figure.Status));
         }
 
-        if (figure.Value is null)
+        EntryResult result = new FigureEntry(db, clock).SaveByIdsAsync(actor, figure.SchemeId, figure.UnitId, figure.IndicatorId, figure.Period, figure.Value, explanation, EntryMode.Submit).GetAwaiter().GetResult();
+        return Stored(result);
+    }
+
+    /// <summary>The one figure a single-figure entry stored, or its first refusal as the exception the store throws for it.</summary>
+    private Figure Stored(EntryResult result)
+    {
+        if (!result.Accepted)
         {
-            throw new WorkflowException(WorkflowCodes.SubmitEmpty, $"figure {Key(c)} has no value; enter one before submitting", Key(c));
+            EntryError e = result.Errors[0];
+            string[] args = [.. e.Args];
+            throw e.IsAccess ? new AccessDeniedException(e.Code, e.En, args)
+                : e.Code is WorkflowCodes.NoUnit or WorkflowCodes.NoIndicator or WorkflowCodes.NoPeriod ? new NotFoundException(e.Code, e.En, args)
+                : new WorkflowException(e.Code, e.En, args);
         }
 
-        return Move(actor, figure, c, "submit", FigureStatus.Submitted, null);
+        long id = result.FigureIds[0];
+        Figure figure = db.Figures.Local.FirstOrDefault(f => f.Id == id) ?? db.Figures.Single(f => f.Id == id);
+        db.Entry(figure).Reload();
+        return figure;
     }
 
     /// <summary>Approves a submitted figure. Nobody approves a figure they entered themselves.</summary>
@@ -119,11 +76,18 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
     {
         actor.Validate();
         (Figure figure, Context c) = LoadFigure(figureId);
-        RequireOpen(c);
+        RequireUnpublished(c);
         CanReview(actor, figure, c);
         if (figure.Status != FigureStatus.Submitted)
         {
             throw new WorkflowException(WorkflowCodes.ApproveStatus, $"figure {Key(c)} is {AuditLog.Text(figure.Status)}; only a submitted figure can be approved", Key(c), AuditLog.Text(figure.Status));
+        }
+
+        // The checks run again: the plausible range may have changed since the figure was submitted.
+        figure.Flags = figure.Value is double v ? FigureEntry.Flags(c.Indicator, v, PreviousInYear(c, out string before), before, out _, out _, out _, out _) : FigureFlags.None;
+        if (figure.Flags != FigureFlags.None && string.IsNullOrWhiteSpace(figure.Explanation))
+        {
+            throw new WorkflowException(WorkflowCodes.FlaggedNoExplanation, $"figure {Key(c)} is flagged by the checks (outside the plausible range, or a falling year-to-date value) and has no explanation; return it to the reporter", Key(c));
         }
 
         return Move(actor, figure, c, "approve", FigureStatus.Approved, null);
@@ -134,7 +98,7 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
     {
         actor.Validate();
         (Figure figure, Context c) = LoadFigure(figureId);
-        RequireOpen(c);
+        RequireUnpublished(c);
         CanReview(actor, figure, c);
         if (string.IsNullOrWhiteSpace(comment))
         {
@@ -149,6 +113,15 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
         DateTimeOffset now = StoreTime.Now(clock);
         db.Audit.Add(AuditLog.Entry(now, actor, "return", AuditLog.FigureEntity, Key(c), "comment", figure.Comment, comment));
         figure.Comment = comment;
+
+        // What it was returned with: it goes back for review only changed, or explained anew.
+        figure.ReturnedValue = figure.Value;
+        if (figure.Explanation is not null)
+        {
+            db.Audit.Add(AuditLog.Entry(now, actor, "return", AuditLog.FigureEntity, Key(c), "explanation", figure.Explanation, null));
+            figure.Explanation = null;
+        }
+
         return Move(actor, figure, c, "return", FigureStatus.Returned, comment, now);
     }
 
@@ -348,40 +321,29 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
         return (figure, Load(figure.SchemeId, figure.UnitId, figure.IndicatorId, figure.Period));
     }
 
-    private Figure? Current(Context c) =>
-        db.Figures.SingleOrDefault(f => f.SchemeId == c.Scheme.Id && f.UnitId == c.Unit.Id && f.IndicatorId == c.Indicator.Id && f.Period == c.Period.Code && f.IsCurrent);
-
-    private static void RequireOpen(Context c)
+    /// <summary>Review goes on while intake is closed; a published period's figures are only corrected.</summary>
+    private static void RequireUnpublished(Context c)
     {
-        if (c.Period.Status != PeriodStatus.Open)
+        if (c.Period.Status == PeriodStatus.Published)
         {
             throw new WorkflowException(WorkflowCodes.PeriodClosed, $"period {c.Period.Code} of scheme '{c.Scheme.Code}' is published; its figures are never overwritten (the office corrects them with a reason)", c.Period.Code, c.Scheme.Code);
         }
     }
 
-    /// <summary>
-    /// Who may enter a unit's figure: the office; the unit's own reporter, unless a source
-    /// department supplies the indicator; that department's reporter, for every unit.
-    /// </summary>
-    private static void CanEnter(Actor actor, Context c)
+    /// <summary>The current value of the month before in the same year, for a year-to-date indicator.</summary>
+    private double? PreviousInYear(Context c, out string before)
     {
-        switch (actor.Role)
+        before = string.Empty;
+        if (!c.Indicator.Cumulative || !Saima.Scoring.Period.TryParse(c.Period.Code, out Saima.Scoring.Period p) || Intake.IntakePeriods.PreviousInYear(p) is not Saima.Scoring.Period prev)
         {
-            case ActorRole.Office:
-                return;
-            case ActorRole.Reporter when actor.UnitId != c.Unit.Id:
-                throw new AccessDeniedException(WorkflowCodes.OtherUnit, $"{actor} may not enter figures of unit '{c.Unit.Code}': a reporter acts for its own unit only", actor.Name, c.Unit.Code);
-            case ActorRole.Reporter when c.Indicator.SourceUnitId is not null:
-                throw new AccessDeniedException(WorkflowCodes.SourceSupplied, $"{actor} may not enter '{c.Indicator.Code}': it is supplied by a source department", actor.Name, c.Indicator.Code);
-            case ActorRole.Reporter:
-                return;
-            case ActorRole.DepartmentReporter when c.Indicator.SourceUnitId == actor.UnitId:
-                return;
-            case ActorRole.DepartmentReporter:
-                throw new AccessDeniedException(WorkflowCodes.NotSource, $"{actor} may not enter '{c.Indicator.Code}': the department supplies only the indicators it is the source of", actor.Name, c.Indicator.Code);
-            default:
-                throw new AccessDeniedException(WorkflowCodes.CannotEnter, $"{actor} may not enter figures: only reporters, source departments and the office do", actor.Name);
+            return null;
         }
+
+        string period = prev.ToString();
+        before = period;
+        return db.Figures.AsNoTracking()
+            .Where(f => f.SchemeId == c.Scheme.Id && f.UnitId == c.Unit.Id && f.IndicatorId == c.Indicator.Id && f.Period == period && f.IsCurrent)
+            .Select(f => f.Value).FirstOrDefault();
     }
 
     /// <summary>

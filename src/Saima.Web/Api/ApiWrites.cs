@@ -18,23 +18,19 @@ internal static class ApiWrites
     /// <summary>Most figures one request may save.</summary>
     public const int MaxItems = 5000;
 
-    public const int MaxNote = 500;
-
-    private sealed record Item(int Index, string Unit, string Indicator, double? Value, string? Note)
-    {
-        public string Path => string.Create(CultureInfo.InvariantCulture, $"items[{Index}]");
-    }
-
-    /// <summary>Saves figures as drafts: every item is checked first, then all are stored or none.</summary>
+    /// <summary>
+    /// Saves figures as drafts (or, with <c>"submit": true</c>, submits them too): the body's shape
+    /// is read here, every rule of the figures is the door's (<see cref="FigureEntry"/>), which
+    /// stores all or nothing and names each refused item (<c>items[2].value</c>) with its code.
+    /// </summary>
     public static async Task<IResult> SaveFigures(string scheme, string period, HttpRequest request, SaimaDb db, SaimaAccess access, TimeProvider clock, CancellationToken cancel)
     {
         Actor actor = access.AsFirstOf(ActorRole.Reporter, ActorRole.DepartmentReporter, ActorRole.Office);
-        if (await OpenPeriodAsync(db, scheme, period, cancel) is { } refused)
+        if (await ApiContext.SchemeAsync(db, scheme, cancel) is not { } s)
         {
-            return refused;
+            return ApiProblems.NotFound($"scheme '{scheme}' does not exist");
         }
 
-        AssessmentScheme s = (await ApiContext.SchemeAsync(db, scheme, cancel))!;
         (JsonDocument? json, string? bodyError) = await ApiJson.ReadAsync(request, cancel);
         using JsonDocument? document = json;
         if (bodyError is not null)
@@ -45,7 +41,7 @@ internal static class ApiWrites
         if (document is null || document.RootElement.ValueKind != JsonValueKind.Object
             || !document.RootElement.TryGetProperty("items", out JsonElement array) || array.ValueKind != JsonValueKind.Array)
         {
-            return ApiProblems.Invalid([("items", "expected an object {\"items\": [{\"unit\", \"indicator\", \"value\", \"note\"}, ...]}")]);
+            return ApiProblems.Invalid([("items", "expected an object {\"items\": [{\"unit\", \"indicator\", \"value\", \"explanation\"}, ...], \"submit\": false}")]);
         }
 
         int count = array.GetArrayLength();
@@ -54,13 +50,15 @@ internal static class ApiWrites
             return ApiProblems.Invalid([("items", string.Create(CultureInfo.InvariantCulture, $"expected 1 to {MaxItems} figures, got {count}"))]);
         }
 
-        // 1. The form of every item.
+        bool submit = document.RootElement.TryGetProperty("submit", out JsonElement submitFlag) && submitFlag.ValueKind == JsonValueKind.True;
+
+        // The form of every item (JSON shape only; what the values mean is the door's to judge).
         var errors = new List<(string, string)>();
-        var items = new List<Item>(count);
+        var items = new List<FigureInput>(count);
         int index = 0;
         foreach (JsonElement e in array.EnumerateArray())
         {
-            if (ParseItem(e, index++, errors) is { } item)
+            if (ParseItem(e, index++, period, errors) is { } item)
             {
                 items.Add(item);
             }
@@ -71,106 +69,39 @@ internal static class ApiWrites
             return ApiProblems.Invalid(errors);
         }
 
-        // 2. What the items name: units of the scheme, indicators entered in this period, plausible values, no figure twice.
-        string[] unitCodes = [.. items.Select(i => i.Unit).Distinct(StringComparer.Ordinal)];
-        string[] indicatorCodes = [.. items.Select(i => i.Indicator).Distinct(StringComparer.Ordinal)];
-        var units = await db.Units.AsNoTracking()
-            .Where(u => unitCodes.Contains(u.Code) && db.SchemeUnits.Any(su => su.SchemeId == s.Id && su.UnitId == u.Id))
-            .ToDictionaryAsync(u => u.Code, StringComparer.Ordinal, cancel);
-        var indicators = await db.Indicators.AsNoTracking().Where(i => i.SchemeId == s.Id && indicatorCodes.Contains(i.Code))
-            .ToDictionaryAsync(i => i.Code, StringComparer.Ordinal, cancel);
-        var seen = new Dictionary<(string, string), int>();
-        foreach (Item item in items)
+        EntryResult result = await new FigureEntry(db, clock).SaveAsync(actor, new EntryRequest(s.Code, items, submit ? EntryMode.Submit : EntryMode.Draft), cancel);
+        if (!result.Accepted)
         {
-            if (!units.ContainsKey(item.Unit))
-            {
-                errors.Add((item.Path + ".unit", $"unit '{item.Unit}' does not take part in scheme '{s.Code}'"));
-            }
-
-            if (!indicators.TryGetValue(item.Indicator, out Indicator? indicator))
-            {
-                errors.Add((item.Path + ".indicator", $"'{item.Indicator}' is not an indicator of scheme '{s.Code}'"));
-            }
-            else if (indicator.GrowthOfId is not null)
-            {
-                errors.Add((item.Path + ".indicator", $"'{item.Indicator}' is a derived year-on-year growth: it is computed, never entered"));
-            }
-            else if (!EntryForm.IsDue(indicator.Frequency, period))
-            {
-                errors.Add((item.Path + ".indicator", $"'{item.Indicator}' is reported per {indicator.Frequency} and is not due in period {period}"));
-            }
-            else if (item.Value is double v && ((indicator.MinPlausible is double min && v < min) || (indicator.MaxPlausible is double max && v > max)))
-            {
-                errors.Add((item.Path + ".value", string.Create(CultureInfo.InvariantCulture,
-                    $"{v} is outside the plausible range [{indicator.MinPlausible?.ToString(CultureInfo.InvariantCulture) ?? "-inf"}, {indicator.MaxPlausible?.ToString(CultureInfo.InvariantCulture) ?? "+inf"}] of '{item.Indicator}'")));
-            }
-
-            if (seen.TryGetValue((item.Unit, item.Indicator), out int first))
-            {
-                errors.Add((item.Path, string.Create(CultureInfo.InvariantCulture, $"the same figure as items[{first}] ({item.Unit}/{item.Indicator})")));
-            }
-            else
-            {
-                seen[(item.Unit, item.Indicator)] = item.Index;
-            }
+            return EntryProblem(result.Errors);
         }
 
-        if (errors.Count > 0)
+        return TypedResults.Ok(new ApiFiguresChanged(result.FigureIds.Count, await DescribeAsync(db, result.FigureIds, cancel)));
+    }
+
+    /// <summary>
+    /// The door's refusals as the API says them: 403 when any is about who may enter the figure,
+    /// else 400 with every item's field, and the codes beside the texts.
+    /// </summary>
+    internal static IResult EntryProblem(IReadOnlyList<EntryError> errors)
+    {
+        static string Path(EntryError e) => string.Create(CultureInfo.InvariantCulture, $"items[{e.Index}]") + e.Field switch
         {
-            return ApiProblems.Invalid(errors);
+            EntryField.Unit => ".unit",
+            EntryField.Indicator => ".indicator",
+            EntryField.Period => ".period",
+            EntryField.Value => ".value",
+            EntryField.Explanation => ".explanation",
+            _ => string.Empty,
+        };
+
+        var codes = errors.Select(e => new { path = Path(e), code = e.Code, message = e.En, message_zh = e.Zh }).ToList();
+        if (errors.FirstOrDefault(e => e.IsAccess) is { } denied)
+        {
+            return ApiProblems.Problem(StatusCodes.Status403Forbidden, "Forbidden", $"{Path(denied)}: {denied.En}", new Dictionary<string, object?> { ["errors"] = codes });
         }
 
-        // 3. The user's scope: a figure outside it is refused before anything is written.
-        UnitScope scope = access.ScopeOf(actor);
-        foreach (Item item in items)
-        {
-            if (!scope.Covers(units[item.Unit].Id, indicators[item.Indicator].SourceUnitId))
-            {
-                return ApiProblems.Forbidden($"{item.Path}: {actor} may not enter {item.Unit}/{item.Indicator}: it is outside the user's units and indicators");
-            }
-        }
-
-        // 4. The workflow, all or nothing.
-        var workflow = new FigureWorkflow(db, clock);
-        var saved = new List<Figure>(items.Count);
-        Item? at = null;
-        await using var tx = await db.Database.BeginTransactionAsync(cancel);
-        try
-        {
-            foreach (Item item in items)
-            {
-                at = item;
-                Unit unit = units[item.Unit];
-                Indicator indicator = indicators[item.Indicator];
-                saved.Add(workflow.SaveDraft(actor, s.Id, unit.Id, indicator.Id, period, item.Value));
-                if (item.Note is { Length: > 0 } note)
-                {
-                    db.Audit.Add(new AuditEntry
-                    {
-                        At = ApiTokens.Now(clock),
-                        User = actor.Name,
-                        Action = "note",
-                        Entity = "figure",
-                        EntityKey = AuditTrail.FigureKey(s.Code, unit.Code, indicator.Code, period),
-                        Field = "note",
-                        NewValue = note,
-                        Reason = "entered through the API",
-                    });
-                }
-            }
-
-            await db.SaveChangesAsync(cancel);
-            await tx.CommitAsync(cancel);
-        }
-        catch (Exception e) when (e is AccessDeniedException or WorkflowException or NotFoundException)
-        {
-            await tx.RollbackAsync(cancel);
-            db.ChangeTracker.Clear();
-            string detail = $"{at?.Path}: {e.Message}";
-            return e is AccessDeniedException ? ApiProblems.Forbidden(detail) : ApiProblems.Conflict(detail);
-        }
-
-        return TypedResults.Ok(new ApiFiguresChanged(saved.Count, await DescribeAsync(db, saved.Select(f => f.Id), cancel)));
+        return ApiProblems.Problem(StatusCodes.Status400BadRequest, "One or more figures were refused", string.Join("; ", errors.Take(10).Select(e => $"{Path(e)}: {e.En}")),
+            new Dictionary<string, object?> { ["errors"] = codes });
     }
 
     /// <summary>Submits the user's drafts and returned figures that have a value (of some units, or all the user enters).</summary>
@@ -368,7 +299,7 @@ internal static class ApiWrites
             return ApiProblems.NotFound($"period '{period}' of scheme '{scheme}' does not exist");
         }
 
-        return p.Status == PeriodStatus.Open
+        return p.Status != PeriodStatus.Published
             ? null
             : ApiProblems.Conflict($"period '{period}' of scheme '{scheme}' is published: its figures are never overwritten (the office corrects them with a reason)");
     }
@@ -408,37 +339,44 @@ internal static class ApiWrites
         return rows.Select(r => new ApiFigure(r.Unit, r.Indicator, r.Value, ApiContext.Status(r.Status), r.Revision, r.Comment, r.EnteredBy, r.EnteredAt)).ToList();
     }
 
-    private static Item? ParseItem(JsonElement e, int index, List<(string, string)> errors)
+    private static FigureInput? ParseItem(JsonElement e, int index, string period, List<(string, string)> errors)
     {
         string path = string.Create(CultureInfo.InvariantCulture, $"items[{index}]");
         if (e.ValueKind != JsonValueKind.Object)
         {
-            errors.Add((path, "expected an object {\"unit\", \"indicator\", \"value\", \"note\"}"));
+            errors.Add((path, "expected an object {\"unit\", \"indicator\", \"value\", \"explanation\"}"));
             return null;
         }
 
         int before = errors.Count;
         string? unit = ApiJson.Required(e, "unit", path, errors);
         string? indicator = ApiJson.Required(e, "indicator", path, errors);
-        double? value = null;
+        object? value = null;
         if (!e.TryGetProperty("value", out JsonElement v))
         {
             errors.Add((path + ".value", "required: a number, or null for a missing figure"));
         }
-        else if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double d) && double.IsFinite(d))
+        else if (v.ValueKind == JsonValueKind.Number)
         {
-            value = d;
+            value = v.TryGetDouble(out double d) ? d : v.GetRawText();
+        }
+        else if (v.ValueKind == JsonValueKind.String)
+        {
+            // Text is judged by the door, as the form's and the upload's text is.
+            value = v.GetString();
         }
         else if (v.ValueKind != JsonValueKind.Null)
         {
             errors.Add((path + ".value", "expected a number"));
         }
 
-        if (ApiJson.TryString(e, "note", path, errors, out string? note) && note is { Length: > MaxNote })
+        // "note" is the older name of the explanation.
+        ApiJson.TryString(e, "explanation", path, errors, out string? explanation);
+        if (explanation is null)
         {
-            errors.Add((path + ".note", string.Create(CultureInfo.InvariantCulture, $"at most {MaxNote} characters")));
+            ApiJson.TryString(e, "note", path, errors, out explanation);
         }
 
-        return errors.Count > before ? null : new Item(index, unit!, indicator!, value, string.IsNullOrWhiteSpace(note) ? null : note.Trim());
+        return errors.Count > before ? null : new FigureInput(unit!, indicator!, period, value, explanation);
     }
 }

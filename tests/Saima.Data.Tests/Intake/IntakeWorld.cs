@@ -38,16 +38,19 @@ internal sealed class IntakeWorld
 
     public FigureImporter Importer(SaimaDb db) => new(db, Clock);
 
-    public ImportResult Import(string path, ImportOptions? options = null)
+    /// <summary>Who uploads: the office (every unit and indicator) unless a test says otherwise.</summary>
+    public static Saima.Data.Store.Actor Uploader { get; } = Saima.Data.Store.Actor.Office(Reporter);
+
+    public ImportResult Import(string path, ImportOptions? options = null, Saima.Data.Store.Actor? actor = null)
     {
         using SaimaDb db = Open();
-        return Importer(db).Import(Scheme, IntakeFile.Read(path), Reporter, options);
+        return Importer(db).Import(Scheme, IntakeFile.Read(path), actor ?? Uploader, options);
     }
 
-    public ImportResult Import(byte[] content, string fileName, ImportOptions? options = null)
+    public ImportResult Import(byte[] content, string fileName, ImportOptions? options = null, Saima.Data.Store.Actor? actor = null)
     {
         using SaimaDb db = Open();
-        return Importer(db).Import(Scheme, new MemoryStream(content), fileName, Reporter, options);
+        return Importer(db).Import(Scheme, new MemoryStream(content), fileName, actor ?? Uploader, options);
     }
 
     public static IntakeWorld Create(StoreOptions store, int bulkUnits = 0, int bulkIndicators = 0)

@@ -17,15 +17,17 @@ internal static class TemplateFiller
             WorkbookPart wb = doc.WorkbookPart!;
             Sheet sheet = wb.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == TemplateWriter.DataSheet);
             var part = (WorksheetPart)wb.GetPartById(sheet.Id!);
+            List<Cell> header = part.Worksheet.GetFirstChild<SheetData>()!.Elements<Row>().First().Elements<Cell>().ToList();
+            int valueColumn = header.FindIndex(c => (c.InlineString?.Text?.Text ?? string.Empty).StartsWith("填报值", StringComparison.Ordinal));
+            bool byUnit = (header[0].InlineString?.Text?.Text ?? string.Empty).StartsWith("单位代码", StringComparison.Ordinal);
             foreach (Row row in part.Worksheet.GetFirstChild<SheetData>()!.Elements<Row>().Skip(1))
             {
                 List<Cell> cells = row.Elements<Cell>().ToList();
                 string Text(int i) => cells[i].InlineString?.Text?.Text ?? string.Empty;
-                bool byUnit = cells.Count == 8;
                 string key = byUnit ? Text(0) + "/" + Text(2) : Text(0);
                 if (values.TryGetValue(key, out double v))
                 {
-                    Cell target = cells[^1];
+                    Cell target = cells[valueColumn];
                     target.CellValue = new CellValue(v);
                     target.DataType = CellValues.Number;
                 }
@@ -58,7 +60,7 @@ public sealed class TemplateTests(Stores stores)
         read.Metadata["period"].ShouldBe("2025-06");
         read.Metadata["unit"].ShouldBe("001");
         IntakeSheet data = read.Sheets.Single(s => s.Name == TemplateWriter.DataSheet);
-        data.Rows[0].Cells.ShouldBe(["指标代码 / Indicator code", "指标名称 / Indicator", "计量单位 / Unit of measure", "上期值 2025-05 / Last period", "2025年目标 / Target 2025", "填报值 / Value"]);
+        data.Rows[0].Cells.ShouldBe(["指标代码 / Indicator code", "指标名称 / Indicator", "计量单位 / Unit of measure", "上期值 2025-05 / Last period", "2025年目标 / Target 2025", "填报值 / Value", "说明 / Explanation", "状态 / Status", "审核意见 / Reviewer's comment"]);
 
         // GDP comes from the statistics bureau and GDP_G is derived: neither is the unit's to fill in.
         data.Rows.Skip(1).Select(r => Enumerable.Range(0, 6).Select(c => r[c]).ToArray()).ShouldBe(

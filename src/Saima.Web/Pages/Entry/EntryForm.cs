@@ -13,6 +13,12 @@ public sealed record EntryRow(
     public bool Editable => Status is null or FigureStatus.Draft or FigureStatus.Returned;
 
     public string Key => EntryForm.Key(UnitId, IndicatorId);
+
+    /// <summary>The reporter's explanation kept with the figure.</summary>
+    public string? Explanation { get; init; }
+
+    /// <summary>What the checks raised on the stored value.</summary>
+    public FigureFlags Flags { get; init; }
 }
 
 /// <summary>A posted value of the form (text, as typed; empty is "no value").</summary>
@@ -23,6 +29,9 @@ public sealed class EntryInput
     public long Indicator { get; set; }
 
     public string? Value { get; set; }
+
+    /// <summary>Why a flagged value is right, or why a returned figure goes back unchanged.</summary>
+    public string? Explanation { get; set; }
 }
 
 public static class EntryForm
@@ -30,25 +39,9 @@ public static class EntryForm
     public static string Key(long unit, long indicator) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{unit}_{indicator}");
 
-    /// <summary>Whether an indicator reported at <paramref name="frequency"/> is due in the period (as the template has it).</summary>
-    public static bool IsDue(string frequency, string period)
-    {
-        if (!Period.TryParse(period, out Period p))
-        {
-            return true;
-        }
-
-        return (frequency.ToLowerInvariant(), p.Kind) switch
-        {
-            ("month", PeriodKind.Month) => true,
-            ("quarter", PeriodKind.Month) => p.Sub % 3 == 0,
-            ("quarter", PeriodKind.Quarter) => true,
-            ("year", PeriodKind.Month) => p.Sub == 12,
-            ("year", PeriodKind.Quarter) => p.Sub == 4,
-            ("year", PeriodKind.Year) => true,
-            _ => false,
-        };
-    }
+    /// <summary>Whether an indicator reported at <paramref name="frequency"/> is due in the period (the store's rule).</summary>
+    public static bool IsDue(string frequency, string period) =>
+        !Period.TryParse(period, out Period p) || Saima.Data.Store.FigureEntry.IsDue(frequency, p);
 
     public static string Number(double? v) => v?.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
 

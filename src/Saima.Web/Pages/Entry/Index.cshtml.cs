@@ -37,6 +37,15 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
     [BindProperty(SupportsGet = true, Name = "done")]
     public string? Done { get; set; }
 
+    /// <summary>Which page of units a department's form shows (a country has thousands of units).</summary>
+    [BindProperty(SupportsGet = true, Name = "page")]
+    public int PageNumber { get; set; } = 1;
+
+    /// <summary>Units per page of a department's form.</summary>
+    public const int UnitsPerPage = 50;
+
+    public int PageCount { get; private set; } = 1;
+
     [BindProperty]
     public List<EntryInput> Entries { get; set; } = [];
 
@@ -55,8 +64,14 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
     /// <summary>Values as posted, shown again when the form is refused.</summary>
     public Dictionary<string, string?> Posted { get; } = [];
 
-    /// <summary>Errors of single rows (a value that is not a number), by row key.</summary>
+    /// <summary>Explanations as posted, shown again when the form is refused.</summary>
+    public Dictionary<string, string?> PostedExplanations { get; } = [];
+
+    /// <summary>Errors of single rows (the door's refusals), by row key.</summary>
     public Dictionary<string, string> RowErrors { get; } = [];
+
+    /// <summary>Rows refused for want of an explanation: their explanation box is shown open.</summary>
+    public HashSet<string> NeedsExplanation { get; } = [];
 
     /// <summary>An error of the whole action (the workflow refused it).</summary>
     public string? Error { get; private set; }
@@ -103,18 +118,16 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
             return Page();
         }
 
-        // What the uploader may report is the scope of the form, nothing more.
+        // What the uploader may report is decided by the door, as for the form: the user's own units and indicators.
         var options = new ImportOptions
         {
             Period = Period,
             UnitCode = Actor.Role == ActorRole.Reporter ? Units.Single().Code : null,
-            AllowedUnitCodes = Actor.Role == ActorRole.Office ? null : Units.Select(u => u.Code).ToHashSet(StringComparer.OrdinalIgnoreCase),
-            AllowedIndicatorCodes = Actor.Role == ActorRole.Office ? null : Rows.Select(r => r.Code).ToHashSet(StringComparer.OrdinalIgnoreCase),
         };
         try
         {
             await using Stream stream = Upload.OpenReadStream();
-            Imported = new FigureImporter(db, clock).Import(Scheme.Code, stream, Path.GetFileName(Upload.FileName), Actor.Name, options);
+            Imported = await new FigureImporter(db, clock).ImportAsync(Scheme.Code, IntakeFile.Read(stream, Path.GetFileName(Upload.FileName)), Actor, options, cancel);
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or ArgumentException or IOException
                                       or ExcelDataReader.Exceptions.ExcelReaderException)
@@ -131,7 +144,11 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
         return Page();
     }
 
-    /// <summary>Saves the posted values as drafts and, when asked, submits the form's drafts; all or nothing.</summary>
+    /// <summary>
+    /// Saves the posted values and, when asked, submits the form's figures that have a value: one
+    /// batch through <see cref="FigureEntry"/> (the door every figure passes), all or nothing; the
+    /// door's refusals are shown beside their rows.
+    /// </summary>
     private async Task<IActionResult> ChangeAsync(bool submit, CancellationToken cancel)
     {
         if (!await LoadAsync(cancel) || Scheme is null || Period is null)
@@ -141,7 +158,9 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
 
         // Only the rows of the user's own form: anything else is another unit's or indicator's figure.
         var rows = Rows.ToDictionary(r => r.Key);
-        var values = new List<(EntryRow Row, double? Value)>();
+        var drafts = new List<(EntryRow Row, FigureInput Input)>();
+        var submits = new List<(EntryRow Row, FigureInput Input)>();
+        var posted = new HashSet<string>(StringComparer.Ordinal);
         foreach (EntryInput input in Entries)
         {
             string key = EntryForm.Key(input.Unit, input.Indicator);
@@ -151,76 +170,70 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
             }
 
             Posted[key] = input.Value;
+            PostedExplanations[key] = input.Explanation;
+            if (!row.Editable || !posted.Add(key))
+            {
+                continue;
+            }
+
             string text = (input.Value ?? string.Empty).Trim();
-            if (text.Length == 0)
+            string? explanation = string.IsNullOrWhiteSpace(input.Explanation) ? null : input.Explanation.Trim();
+            var item = new FigureInput(row.UnitCode, row.Code, Period, text, explanation);
+            if (submit && text.Length > 0)
             {
-                values.Add((row, null));
+                submits.Add((row, item));
             }
-            else if (double.TryParse(text, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v))
+            else if (row.FigureId is not null || text.Length > 0 || explanation is not null)
             {
-                values.Add((row, v));
-            }
-            else
-            {
-                RowErrors[key] = texts["Entry_NotANumber", text];
+                drafts.Add((row, item));
             }
         }
 
-        if (RowErrors.Count > 0)
+        // Submitting sends the form's other drafts with a value as they stand.
+        if (submit)
         {
-            Error = texts["Entry_FixErrors"];
-            return Page();
+            foreach (EntryRow row in Rows.Where(r => r.Editable && r.Value is not null && !posted.Contains(r.Key)))
+            {
+                submits.Add((row, new FigureInput(row.UnitCode, row.Code, Period, row.Value)));
+            }
         }
 
-        var workflow = new FigureWorkflow(db, clock);
+        var entry = new FigureEntry(db, clock);
         await using (var tx = await db.Database.BeginTransactionAsync(cancel))
         {
-            try
+            foreach ((List<(EntryRow Row, FigureInput Input)> batch, EntryMode mode) in new[] { (drafts, EntryMode.Draft), (submits, EntryMode.Submit) })
             {
-                foreach ((EntryRow row, double? value) in values)
+                if (batch.Count == 0)
                 {
-                    bool changes = row.FigureId is null ? value is not null : !Same(row.Value, value);
-                    if (row.Editable && changes)
-                    {
-                        workflow.SaveDraft(Actor, Scheme.Id, row.UnitId, row.IndicatorId, Period, value);
-                    }
+                    continue;
                 }
 
-                if (submit)
+                EntryResult result = await entry.SaveAsync(Actor, new EntryRequest(Scheme.Code, [.. batch.Select(b => b.Input)], mode), cancel);
+                foreach (EntryError e in result.Errors)
                 {
-                    var keys = rows.Keys.ToHashSet();
-                    var drafts = await db.Figures.Unpublished(db, access.ScopeOf(Actor))
-                        .Where(f => f.SchemeId == Scheme.Id && f.Period == Period && f.IsCurrent
-                                    && (f.Status == FigureStatus.Draft || f.Status == FigureStatus.Returned) && f.Value != null)
-                        .Select(f => new { f.Id, f.UnitId, f.IndicatorId })
-                        .ToListAsync(cancel);
-                    foreach (var f in drafts.Where(f => keys.Contains(EntryForm.Key(f.UnitId, f.IndicatorId))))
+                    string key = batch[e.Index].Row.Key;
+                    RowErrors[key] = RowErrors.TryGetValue(key, out string? before) ? before + " " + e.Text(English) : e.Text(English);
+                    if (e.Field == EntryField.Explanation)
                     {
-                        workflow.Submit(Actor, f.Id);
+                        NeedsExplanation.Add(key);
                     }
                 }
+            }
 
-                await tx.CommitAsync(cancel);
-            }
-            catch (AccessDeniedException)
-            {
-                await tx.RollbackAsync(cancel);
-                return Forbid();
-            }
-            catch (WorkflowException e)
+            if (RowErrors.Count > 0)
             {
                 await tx.RollbackAsync(cancel);
                 db.ChangeTracker.Clear();
-                Error = WorkflowMessages.Text(HttpContext, e);
+                Error = texts["Entry_FixErrors"];
                 await LoadAsync(cancel);
                 return Page();
             }
+
+            await tx.CommitAsync(cancel);
         }
 
         return Redirect(Link(submit ? "submitted" : "saved"));
     }
-
-    private static bool Same(double? a, double? b) => a.HasValue == b.HasValue && (!a.HasValue || a.Value.Equals(b!.Value));
 
     /// <summary>This form's address, with a note of what was done.</summary>
     public string Link(string? done = null)
@@ -237,6 +250,7 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
         Add("scheme", Scheme?.Code ?? SchemeCode);
         Add("period", Period);
         Add("unit", UnitCode);
+        Add("page", PageNumber > 1 ? PageNumber.ToString(CultureInfo.InvariantCulture) : null);
         Add("done", done);
         return q.Count == 0 ? "/entry" : "/entry?" + string.Join('&', q);
     }
@@ -285,6 +299,13 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
             // The office enters one unit at a time: its form would otherwise be the whole city.
             Units = [Units[0]];
         }
+        else if (Units.Count > UnitsPerPage)
+        {
+            // A department supplies its indicators for every unit: a page of units at a time.
+            PageCount = (Units.Count + UnitsPerPage - 1) / UnitsPerPage;
+            PageNumber = Math.Clamp(PageNumber, 1, PageCount);
+            Units = Units.Skip((PageNumber - 1) * UnitsPerPage).Take(UnitsPerPage).ToList();
+        }
 
         IQueryable<Indicator> indicatorQuery = db.Indicators.AsNoTracking().InScope(scope).Where(i => i.SchemeId == schemeId && i.GrowthOfId == null);
         if (Actor.Role == ActorRole.Reporter)
@@ -324,7 +345,11 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
                     u.Id, u.Code, English && u.NameEn is not null ? u.NameEn : u.Name,
                     i.Id, i.Code, English && i.NameEn is not null ? i.NameEn : i.Name, i.UnitOfMeasure,
                     lastValues.GetValueOrDefault(key), targets.TryGetValue(key, out double t) ? t : null,
-                    f?.Value, f?.Status, f?.Comment, f?.Id));
+                    f?.Value, f?.Status, f?.Comment, f?.Id)
+                {
+                    Explanation = f?.Explanation,
+                    Flags = f?.Flags ?? FigureFlags.None,
+                });
             }
         }
 
