@@ -193,6 +193,11 @@ internal static class AccessData
             [new SchemeUnitSpec("CA", "t1"), new SchemeUnitSpec("CB", "t2")],
             [new("X", "管理指标甲"), new("Y", "管理指标乙") { SourceUnitCode = "DS" }], AdminRules));
         periods.OpenAsync(office, z.Id, AdminPeriod, SeedDeadline).GetAwaiter().GetResult();
+
+        // Z's periods for the periods page's cells: 2025-04 open (its intake is closed), 2025-03 closed (it is reopened).
+        periods.OpenAsync(office, z.Id, "2025-04", SeedDeadline).GetAwaiter().GetResult();
+        periods.OpenAsync(office, z.Id, "2025-03", SeedDeadline).GetAwaiter().GetResult();
+        periods.CloseIntakeAsync(office, z.Id, "2025-03").GetAwaiter().GetResult();
         new Reminders(db, clock).Send(office, z.Id, AdminPeriod, null, "请尽快报送");
 
         // Scheme W, for the API's writes: one period each for publish, save, submit and review.
