@@ -35,13 +35,13 @@ public sealed class PeriodWebTests
         string after = await web.Client.GetStringAsync(opened.Headers.Location!.ToString());
         after.ShouldContain("已开启填报期 2025-08。");
         Row(after, "2025-08").ShouldContain("<td class=\"deadline text-nowrap\">2025-09-10 18:00</td>");
-        (await web.Client.GetStringAsync("/entry/status?scheme=T&period=2025-08")).ShouldContain("2025-09-10 18:00 (Asia/Shanghai UTC+08:00)");
+        WebUtility.HtmlDecode(await web.Client.GetStringAsync("/entry/status?scheme=T&period=2025-08")).ShouldContain("2025-09-10 18:00 (Asia/Shanghai UTC+08:00)");
 
         // The same moment in Urumqi's zone (UTC+6), once the office sets it.
         HttpResponseMessage saved = await web.PostFormAsync("/admin/settings", "/admin/settings", ("Zone", "other"), ("OtherZone", "Asia/Urumqi"), ("Reason", "新疆"));
         saved.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         Row(await web.Client.GetStringAsync(Periods), "2025-08").ShouldContain(">2025-09-10 16:00<");
-        (await web.Client.GetStringAsync("/entry/status?scheme=T&period=2025-08")).ShouldContain("2025-09-10 16:00 (Asia/Urumqi UTC+06:00)");
+        WebUtility.HtmlDecode(await web.Client.GetStringAsync("/entry/status?scheme=T&period=2025-08")).ShouldContain("2025-09-10 16:00 (Asia/Urumqi UTC+06:00)");
         (await web.Client.GetStringAsync("/admin/audit?entity=setting")).ShouldContain("Asia/Urumqi");
     }
 

@@ -168,7 +168,8 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
     /// frozen with it. All in one transaction. When figures due in the period are missing
     /// (<see cref="PublishCheck"/>), <paramref name="missing"/> must say how they count: the
     /// scheme's imputation rule (<see cref="MissingRules.Scheme"/>) or zero
-    /// (<see cref="MissingRules.Zero"/>); the choice is recorded on the period and in the audit.
+    /// (<see cref="MissingRules.Zero"/>); the choice is recorded on the period and in the audit
+    /// (a complete period records none).
     /// </summary>
     public Publication Publish(Actor actor, long schemeId, string period, string? missing = null)
     {
@@ -246,12 +247,13 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
         rp.SchemeVersionId = version.Id;
         rp.PublishedAt = now;
         rp.PublishedBy = actor.Name;
-        rp.MissingRule = missing;
+        // The choice means something only when figures are missing; a complete period records none.
+        rp.MissingRule = missingCount > 0 ? missing : null;
         db.Audit.Add(AuditLog.Entry(now, actor, "publish", AuditLog.PeriodEntity, $"{scheme.Code}/{period}", "status", AuditLog.Text(was), AuditLog.Text(PeriodStatus.Published),
             string.Create(CultureInfo.InvariantCulture, $"scheme version {version.Version}")));
-        if (missing is not null)
+        if (rp.MissingRule is not null)
         {
-            db.Audit.Add(AuditLog.Entry(now, actor, "publish", AuditLog.PeriodEntity, $"{scheme.Code}/{period}", "missing_rule", null, missing,
+            db.Audit.Add(AuditLog.Entry(now, actor, "publish", AuditLog.PeriodEntity, $"{scheme.Code}/{period}", "missing_rule", null, rp.MissingRule,
                 string.Create(CultureInfo.InvariantCulture, $"{missingCount} figure(s) missing")));
         }
 
