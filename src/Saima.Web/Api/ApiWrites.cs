@@ -389,7 +389,7 @@ internal static class ApiWrites
         }
     }
 
-    /// <summary>404 for an unknown scheme or period, 409 for a published one (figures are never overwritten: the office corrects them); null when open.</summary>
+    /// <summary>404 for an unknown scheme or period, 409 for a published one (figures are never overwritten: the office corrects them); null when open or closed.</summary>
     private static async Task<IResult?> OpenPeriodAsync(SaimaDb db, string scheme, string period, CancellationToken cancel)
     {
         if (await ApiContext.SchemeAsync(db, scheme, cancel) is not { } s)
@@ -403,7 +403,8 @@ internal static class ApiWrites
             return ApiProblems.NotFound($"period '{period}' of scheme '{scheme}' does not exist");
         }
 
-        return p.Status == PeriodStatus.Open
+        // A period whose intake is closed goes on to the store, which says what it still allows (review).
+        return p.Status != PeriodStatus.Published
             ? null
             : ApiProblems.Conflict($"period '{period}' of scheme '{scheme}' is published: its figures are never overwritten (the office corrects them with a reason)");
     }
