@@ -17,6 +17,7 @@ public static class StoreExtensions
         // scope were a large share of a page's allocations under load (bench/web/README.md).
         services.AddDbContextPool<SaimaDb>(o => SaimaDb.Configure(o, store));
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        services.AddScoped<OfficeTime>();
         return services;
     }
 }

@@ -109,9 +109,13 @@ public sealed class FlowTests(Chromium chromium, FlowApp fixture) : IClassFixtur
 
         await Assertions.Expect(page.Locator("#review-rows form[action*='Approve']")).ToHaveCountAsync(0);
 
-        // The office publishes the period and lands on its league table.
+        // The office goes from the progress page to the confirmation (nothing missing, all approved),
+        // publishes and lands on the league table.
         await tab.LoginAsync("office.li", BrowserApp.UserPassword);
         await tab.GoAsync("/entry/status?scheme=T&period=2025-07");
+        await tab.SubmitAsync(page.Locator("#publish"), new Regex("/entry/publish\\?scheme=T&period=2025-07"));
+        await Assertions.Expect(page.Locator("#count-missing")).ToHaveTextAsync("0");
+        await Assertions.Expect(page.Locator("#complete")).ToBeVisibleAsync();
         await tab.SubmitAsync(page.Locator("#publish"), new Regex("/league\\?scheme=T&period=2025-07"));
 
         // After: the default period is 2025-07 and C01's row is the stored result of that period.

@@ -21,6 +21,9 @@ namespace Saima.Web.Tests;
 /// </summary>
 internal static class AccessData
 {
+    /// <summary>The deadline of every period the seed opens (a period needs one): 18:00 Beijing time, 31 December 2025.</summary>
+    public static readonly DateTimeOffset SeedDeadline = new(2025, 12, 31, 10, 0, 0, TimeSpan.Zero);
+
     public const string Json = """
         {"name": "访问测试",
          "indicators": [
@@ -110,6 +113,7 @@ internal static class AccessData
         using SaimaDb db = SaimaDb.Open(store);
         TimeProvider clock = TimeProvider.System;
         var schemes = new SchemeService(db, clock);
+        var periods = new PeriodService(db, clock);
         var figures = new FigureWorkflow(db, clock);
         Actor office = Actor.Office("seed.office");
         Actor reviewer = Actor.Reviewer("seed.reviewer");
@@ -132,7 +136,7 @@ internal static class AccessData
             Json) { NameEn = "Access test" });
         var indicators = db.Indicators.Where(i => i.SchemeId == scheme.Id).ToDictionary(i => i.Code, i => i.Id);
 
-        schemes.OpenPeriod(office, scheme.Id, "2025-05");
+        periods.OpenAsync(office, scheme.Id, "2025-05", SeedDeadline).GetAwaiter().GetResult();
         foreach (string unit in Units)
         {
             foreach (string indicator in Indicators)
@@ -146,7 +150,7 @@ internal static class AccessData
 
         figures.Publish(office, scheme.Id, "2025-05");
 
-        schemes.OpenPeriod(office, scheme.Id, "2025-07");
+        periods.OpenAsync(office, scheme.Id, "2025-07", SeedDeadline).GetAwaiter().GetResult();
         foreach ((string unit, string indicator, double value, bool submitted) in Open)
         {
             Actor by = EnteredBy(unit, indicator);
@@ -169,13 +173,13 @@ internal static class AccessData
         }
 
         db.SaveChanges();
-        schemes.OpenPeriod(office, scheme.Id, "2025-08");
+        periods.OpenAsync(office, scheme.Id, "2025-08", SeedDeadline).GetAwaiter().GetResult();
 
         // Scheme P: everything approved in 2025-05, for the one publish that succeeds.
         AssessmentScheme p = schemes.CreateScheme(office, new NewScheme("P", "待发布方案", "month",
             [new SchemeUnitSpec("CA"), new SchemeUnitSpec("CB")], [new("X", "待发布指标")], PublishJson));
         long x = db.Indicators.Single(i => i.SchemeId == p.Id).Id;
-        schemes.OpenPeriod(office, p.Id, "2025-05");
+        periods.OpenAsync(office, p.Id, "2025-05", SeedDeadline).GetAwaiter().GetResult();
         foreach (string unit in new[] { "CA", "CB" })
         {
             Actor by = Actor.Reporter(ReporterOf(unit), ids[unit]);
@@ -188,7 +192,12 @@ internal static class AccessData
         AssessmentScheme z = schemes.CreateScheme(office, new NewScheme(AdminScheme, "管理测试方案", "month",
             [new SchemeUnitSpec("CA", "t1"), new SchemeUnitSpec("CB", "t2")],
             [new("X", "管理指标甲"), new("Y", "管理指标乙") { SourceUnitCode = "DS" }], AdminRules));
-        schemes.OpenPeriod(office, z.Id, AdminPeriod);
+        periods.OpenAsync(office, z.Id, AdminPeriod, SeedDeadline).GetAwaiter().GetResult();
+
+        // Z's periods for the periods page's cells: 2025-04 open (its intake is closed), 2025-03 closed (it is reopened).
+        periods.OpenAsync(office, z.Id, "2025-04", SeedDeadline).GetAwaiter().GetResult();
+        periods.OpenAsync(office, z.Id, "2025-03", SeedDeadline).GetAwaiter().GetResult();
+        periods.CloseIntakeAsync(office, z.Id, "2025-03").GetAwaiter().GetResult();
         new Reminders(db, clock).Send(office, z.Id, AdminPeriod, null, "请尽快报送");
 
         // Scheme W, for the API's writes: one period each for publish, save, submit and review.
@@ -202,7 +211,7 @@ internal static class AccessData
         Figure ApiDraft(string unit, string indicator, string period, double value) =>
             figures.SaveDraft(ApiEnteredBy(unit, indicator), w.Id, ids[unit], wIndicators[indicator], period, value);
 
-        schemes.OpenPeriod(office, w.Id, "2025-05");
+        periods.OpenAsync(office, w.Id, "2025-05", SeedDeadline).GetAwaiter().GetResult();
         foreach (string unit in Units)
         {
             foreach (string indicator in new[] { "X", "Y" })
@@ -213,14 +222,14 @@ internal static class AccessData
             }
         }
 
-        schemes.OpenPeriod(office, w.Id, "2025-06");
-        schemes.OpenPeriod(office, w.Id, "2025-07");
+        periods.OpenAsync(office, w.Id, "2025-06", SeedDeadline).GetAwaiter().GetResult();
+        periods.OpenAsync(office, w.Id, "2025-07", SeedDeadline).GetAwaiter().GetResult();
         foreach ((string unit, string indicator) in new[] { ("CA", "X"), ("CB", "Y"), ("TB1", "X") })
         {
             ApiDraft(unit, indicator, "2025-07", 5);
         }
 
-        schemes.OpenPeriod(office, w.Id, "2025-08");
+        periods.OpenAsync(office, w.Id, "2025-08", SeedDeadline).GetAwaiter().GetResult();
         foreach (string unit in new[] { "TA1", "TB1" })
         {
             figures.Submit(ApiEnteredBy(unit, "X"), ApiDraft(unit, "X", "2025-08", 6).Id);

@@ -153,6 +153,15 @@ public static class AccessMatrix
         L("GET /admin/maps",                     "/admin/maps",                                    Login, Ok,    No,  No,  No,  No),
         L("POST /admin/maps",                    "/admin/maps",                                    Login, Ok,    No,  No,  No,  No) with
             { Form = "Code=access-admin&Name=管理测试地图", File = ("GeoFile", "map.geojson", AdminMap) },
+        L("GET /admin/periods",                  "/admin/periods?scheme=Z",                        Login, Ok,    No,  No,  No,  No),
+        L("POST /admin/periods?handler=Close",   "/admin/periods?handler=Close",                   Login, Ok,    No,  No,  No,  No) with
+            { Form = "scheme=Z&Period=2025-04", Success = "/admin/periods?scheme=Z&p=1&done=closed&code=2025-04" },
+        L("POST /admin/periods?handler=Extend",  "/admin/periods?handler=Extend",                  Login, Ok,    No,  No,  No,  No) with
+            { Form = "scheme=Z&Period=2025-06&Deadline=2026-01-10T18:00", Success = "/admin/periods?scheme=Z&p=1&done=extended&code=2025-06" },
+        L("POST /admin/periods?handler=Open",    "/admin/periods?handler=Open",                    Login, Ok,    No,  No,  No,  No) with
+            { Form = "scheme=Z&Period=2025-09&Deadline=2025-10-10T18:00", Success = "/admin/periods?scheme=Z&p=1&done=opened&code=2025-09" },
+        L("POST /admin/periods?handler=Reopen",  "/admin/periods?handler=Reopen",                  Login, Ok,    No,  No,  No,  No) with
+            { Form = "scheme=Z&Period=2025-03", Success = "/admin/periods?scheme=Z&p=1&done=reopened&code=2025-03" },
         L("GET /admin/schemes",                  "/admin/schemes",                                 Login, Ok,    No,  No,  No,  No),
         L("GET /admin/schemes/{code}",           "/admin/schemes/Z",                               Login, Ok,    No,  No,  No,  No),
         L("POST /admin/schemes/{code}?handler=Apply", "/admin/schemes/Z?handler=Apply", Login, Ok,    No,  No,  No,  No) with
@@ -169,6 +178,9 @@ public static class AccessMatrix
             { Form = "Weights[X]=2&Weights[Y]=1" },
         L("POST /admin/schemes/{code}?handler=Targets", "/admin/schemes/Z?handler=Targets", Login, Ok,    No,  No,  No,  No) with
             { Form = "Year=2025&Targets[CA|X]=5&Reason=访问测试", Success = "/admin/schemes/Z?done=targets-" },
+        L("GET /admin/settings",                 "/admin/settings",                                Login, Ok,    No,  No,  No,  No),
+        L("POST /admin/settings",                "/admin/settings",                                Login, Ok,    No,  No,  No,  No) with
+            { Form = "Zone=Asia/Shanghai&Reason=访问测试", Success = "/admin/settings?done=saved" },
         L("GET /admin/users",                    "/admin/users",                                   Login, Ok,    No,  No,  No,  No),
         L("POST /admin/users?handler=Create",    "/admin/users?handler=Create",                    Login, Ok,    No,  No,  No,  No) with
             { Form = "NewUserName=m.admin.created&DisplayName=新建用户&Roles=leader" },
@@ -207,14 +219,15 @@ public static class AccessMatrix
             { Form = "scheme=T&period=2025-08", Success = "/entry?scheme=T&period=2025-08" },
         L("POST /entry?handler=Upload",          "/entry?handler=Upload",                          Login, Ok,    Ok,  No,  Ok,  No) with
             { Form = "scheme=T&period=2025-08", Upload = true, Success = "/entry?scheme=T&period=2025-08" },
+        L("GET /entry/publish",                  "/entry/publish?scheme=T&period=2025-07",         Login, Ok,    No,  No,  No,  No),
+        L("POST /entry/publish",                 "/entry/publish",                                 Login, Ok,    No,  No,  No,  No) with
+            { Form = "scheme=P&period=2025-05", Success = "/league?scheme=P&period=2025-05" },
         L("GET /entry/review",                   "/entry/review",                                  Login, Ok,    No,  Ok,  No,  No),
         L("POST /entry/review?handler=Approve",  "/entry/review?handler=Approve",                  Login, Ok,    No,  Ok,  No,  No) with
             { Form = "FigureId={approve}", Success = "/entry/review?done=approved" },
         L("POST /entry/review?handler=Return",   "/entry/review?handler=Return",                   Login, Ok,    No,  Ok,  No,  No) with
             { Form = "FigureId={return}&Comment=口径不一致", Success = "/entry/review?done=returned" },
         L("GET /entry/status",                   "/entry/status?scheme=T&period=2025-07",          Login, Ok,    No,  No,  No,  No),
-        L("POST /entry/status?handler=Publish",  "/entry/status?handler=Publish",                  Login, Ok,    No,  No,  No,  No) with
-            { Form = "scheme=P&period=2025-05", Success = "/league?scheme=P&period=2025-05" },
         L("POST /entry/status?handler=Remind",   "/entry/status?handler=Remind",                   Login, Ok,    No,  No,  No,  No) with
             { Form = "scheme=Z&period=2025-06&RemindUnit=CB&RemindMessage=请尽快报送",
               Success = "/entry/status?scheme=Z&period=2025-06&reminded=1" },

@@ -285,7 +285,11 @@ public sealed class ApiTests
         HttpResponseMessage deptSubmit = await dept.PostAsync(Open + "/figures/submit", null);
         deptSubmit.StatusCode.ShouldBe(HttpStatusCode.OK, await deptSubmit.Content.ReadAsStringAsync());
         (await office.PostAsJsonAsync(Open + "/review", new { unit = "C02", action = "approve" })).StatusCode.ShouldBe(HttpStatusCode.OK);
-        HttpResponseMessage published = await office.PostAsync(Open + "/publish", null);
+        HttpResponseMessage noChoice = await office.PostAsync(Open + "/publish", null);
+        noChoice.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await ProblemAsync(noChoice)).GetProperty("detail").GetString()!.ShouldContain("missing figure(s)");
+        (await office.PostAsJsonAsync(Open + "/publish", new { missing = "average" })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        HttpResponseMessage published = await office.PostAsJsonAsync(Open + "/publish", new { missing = "scheme" });
         published.StatusCode.ShouldBe(HttpStatusCode.OK, await published.Content.ReadAsStringAsync());
         (await JsonAsync(published)).GetProperty("figuresPublished").GetInt32().ShouldBe(2);
         (await rep.GetAsync(Open + "/results")).StatusCode.ShouldBe(HttpStatusCode.OK);

@@ -106,15 +106,17 @@ public sealed class EntryTests
         await web.SwitchToAsync("office.li");
         string status = await web.Client.GetStringAsync("/entry/status?scheme=T&period=2025-07");
         status.ShouldContain("data-unit=\"C01\" class=\"unit-late\"");
-        HttpResponseMessage refused = await web.PostFormAsync("/entry/status?scheme=T&period=2025-07", "/entry/status?handler=Publish", ("scheme", "T"), ("period", "2025-07"));
+        status.ShouldContain("href=\"/entry/publish?scheme=T&amp;period=2025-07\"");
+        (await web.Client.GetStringAsync("/entry/publish?scheme=T&period=2025-07")).ShouldContain("C01 / REV: 已报送");
+        HttpResponseMessage refused = await web.PostFormAsync("/entry/publish?scheme=T&period=2025-07", "/entry/publish", ("scheme", "T"), ("period", "2025-07"), ("Missing", "scheme"));
         refused.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await refused.Content.ReadAsStringAsync()).ShouldContain("C01 / REV: 已报送");
+        (await refused.Content.ReadAsStringAsync()).ShouldContain("id=\"publish-error\"");
 
         await web.SwitchToAsync("rev.c01");
         await web.PostFormAsync("/entry/review", "/entry/review?handler=Approve", ("FigureId", Id(rev)));
 
         await web.SwitchToAsync("office.li");
-        HttpResponseMessage published = await web.PostFormAsync("/entry/status?scheme=T&period=2025-07", "/entry/status?handler=Publish", ("scheme", "T"), ("period", "2025-07"));
+        HttpResponseMessage published = await web.PostFormAsync("/entry/publish?scheme=T&period=2025-07", "/entry/publish", ("scheme", "T"), ("period", "2025-07"), ("Missing", "scheme"));
         published.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         published.Headers.Location!.ToString().ShouldBe("/league?scheme=T&period=2025-07");
         (await web.Client.GetAsync("/league?scheme=T&period=2025-07")).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -152,7 +154,7 @@ public sealed class EntryTests
             }
         }
 
-        foreach ((string user, string path) in new[] { ("rep.c01", "/entry?handler=Save"), ("rev.c01", "/entry/review?handler=Approve"), ("office.li", "/entry/status?handler=Publish") })
+        foreach ((string user, string path) in new[] { ("rep.c01", "/entry?handler=Save"), ("rev.c01", "/entry/review?handler=Approve"), ("office.li", "/entry/publish") })
         {
             await web.SwitchToAsync(user);
             HttpResponseMessage r = await web.Client.PostAsync(path, new FormUrlEncodedContent([new("scheme", "T"), new("period", "2025-07"), new("FigureId", "1")]));

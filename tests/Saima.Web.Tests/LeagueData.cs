@@ -19,6 +19,9 @@ namespace Saima.Web.Tests;
 /// </remarks>
 internal static class LeagueData
 {
+    /// <summary>The deadline of every period the seed opens (a period needs one): 18:00 Beijing time, 31 December 2025.</summary>
+    public static readonly DateTimeOffset SeedDeadline = new(2025, 12, 31, 10, 0, 0, TimeSpan.Zero);
+
     public const string Json = """
         {"name": "测试赛马",
          "indicators": [
@@ -42,6 +45,7 @@ internal static class LeagueData
         using SaimaDb db = SaimaDb.Open(store);
         TimeProvider clock = TimeProvider.System;
         var schemes = new SchemeService(db, clock);
+        var periods = new PeriodService(db, clock);
         var figures = new FigureWorkflow(db, clock);
         Actor office = Actor.Office("office.wang");
         Actor reviewer = Actor.Reviewer("reviewer.zhao");
@@ -79,7 +83,7 @@ internal static class LeagueData
         });
 
         // The open period: a draft figure, and results as a preview might store them; neither is published.
-        schemes.OpenPeriod(office, scheme.Id, "2025-07");
+        periods.OpenAsync(office, scheme.Id, "2025-07", SeedDeadline).GetAwaiter().GetResult();
         figures.SaveDraft(Actor.Reporter("reporter.c01", units[0].Id), scheme.Id, units[0].Id, indicators["REV"], "2025-07", 999);
         long version = schemes.CurrentVersion(scheme.Id).Id;
         var open = new ResultSet { SchemeId = scheme.Id, SchemeVersionId = version, Period = "2025-07", ComputedAt = DateTimeOffset.UnixEpoch, ComputedBy = "office.wang", InputHash = "open" };
@@ -94,7 +98,7 @@ internal static class LeagueData
 
         void Publish(string period, Dictionary<string, double[]> values)
         {
-            schemes.OpenPeriod(office, scheme.Id, period);
+            periods.OpenAsync(office, scheme.Id, period, SeedDeadline).GetAwaiter().GetResult();
             foreach ((string indicator, double[] v) in values)
             {
                 for (int i = 0; i < units.Count; i++)

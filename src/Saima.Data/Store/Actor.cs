@@ -322,6 +322,36 @@ public static class WorkflowCodes
 
     /// <summary>{0} figure key: the figure is flagged by the checks and has no explanation; it cannot be approved.</summary>
     public const string FlaggedNoExplanation = "FlaggedNoExplanation";
+
+    /// <summary>{0} period code, {1} scheme code, {2} frequency (month, quarter, year): not a period of the scheme's frequency.</summary>
+    public const string PeriodCode = "PeriodCode";
+
+    /// <summary>{0} period, {1} scheme code: the period exists already.</summary>
+    public const string PeriodExists = "PeriodExists";
+
+    /// <summary>{0} period, {1} scheme code: a period needs a deadline.</summary>
+    public const string DeadlineRequired = "DeadlineRequired";
+
+    /// <summary>{0} period, {1} scheme code: the deadline of a published period is not moved.</summary>
+    public const string ExtendPublished = "ExtendPublished";
+
+    /// <summary>{0} period, {1} scheme code: only an open period's intake is closed.</summary>
+    public const string CloseStatus = "CloseStatus";
+
+    /// <summary>{0} period, {1} scheme code: only a period whose intake is closed is reopened.</summary>
+    public const string ReopenStatus = "ReopenStatus";
+
+    /// <summary>{0} period, {1} scheme code: a published period is never reopened; its figures are corrected instead.</summary>
+    public const string ReopenPublished = "ReopenPublished";
+
+    /// <summary>{0} period, {1} number of figures missing: publishing needs a choice of how they count (scheme's rule or zero).</summary>
+    public const string MissingRuleRequired = "MissingRuleRequired";
+
+    /// <summary>{0} the rule given: expected "scheme" or "zero".</summary>
+    public const string MissingRuleUnknown = "MissingRuleUnknown";
+
+    /// <summary>{0} the id given: not a time zone this machine knows (an IANA id like Asia/Shanghai).</summary>
+    public const string TimeZoneUnknown = "TimeZoneUnknown";
 }
 
 /// <summary>Publication refused: some current figures of the period are not approved yet.</summary>

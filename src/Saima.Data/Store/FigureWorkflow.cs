@@ -138,11 +138,20 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
     /// Publishes a period: every current figure must be approved (else
     /// <see cref="OutstandingFiguresException"/> lists what is outstanding); they become
     /// published, the period is scored with the scheme's current version and the results are
-    /// frozen with it. All in one transaction.
+    /// frozen with it. All in one transaction. When figures due in the period are missing
+    /// (<see cref="PublishCheck"/>), <paramref name="missing"/> must say how they count: the
+    /// scheme's imputation rule (<see cref="MissingRules.Scheme"/>) or zero
+    /// (<see cref="MissingRules.Zero"/>); the choice is recorded on the period and in the audit
+    /// (a complete period records none).
     /// </summary>
-    public Publication Publish(Actor actor, long schemeId, string period)
+    public Publication Publish(Actor actor, long schemeId, string period, string? missing = null)
     {
         actor.RequireOffice("publish periods");
+        if (missing is not null && missing != MissingRules.Scheme && missing != MissingRules.Zero)
+        {
+            throw new WorkflowException(WorkflowCodes.MissingRuleUnknown, $"missing figures count by '{missing}'; expected '{MissingRules.Scheme}' (the scheme's imputation rule) or '{MissingRules.Zero}'", missing);
+        }
+
         AssessmentScheme scheme = db.Schemes.AsNoTracking().SingleOrDefault(s => s.Id == schemeId)
             ?? throw new NotFoundException(WorkflowCodes.NoScheme, $"scheme {schemeId.ToString(CultureInfo.InvariantCulture)} does not exist", schemeId.ToString(CultureInfo.InvariantCulture));
         ReportingPeriod rp = db.Periods.SingleOrDefault(p => p.SchemeId == schemeId && p.Code == period)
@@ -165,6 +174,14 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
         if (approved.Count == 0)
         {
             throw new WorkflowException(WorkflowCodes.NothingToPublish, $"period {period} of scheme '{scheme.Code}' has no approved figures; nothing to publish", period, scheme.Code);
+        }
+
+        int missingCount = PublishCheck.Load(db, schemeId, period).Missing;
+        if (missingCount > 0 && missing is null)
+        {
+            throw new WorkflowException(WorkflowCodes.MissingRuleRequired,
+                string.Create(CultureInfo.InvariantCulture, $"period {period} of scheme '{scheme.Code}' has {missingCount} missing figure(s); say how they count: '{MissingRules.Scheme}' (the scheme's imputation rule) or '{MissingRules.Zero}'"),
+                period, missingCount.ToString(CultureInfo.InvariantCulture));
         }
 
         SchemeVersion version = new SchemeService(db, clock).CurrentVersion(schemeId);
@@ -198,12 +215,21 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
         }
 
         BulkWriter.WriteAudit(db, audit);
+        PeriodStatus was = rp.Status;
         rp.Status = PeriodStatus.Published;
         rp.SchemeVersionId = version.Id;
         rp.PublishedAt = now;
         rp.PublishedBy = actor.Name;
-        db.Audit.Add(AuditLog.Entry(now, actor, "publish", AuditLog.PeriodEntity, $"{scheme.Code}/{period}", "status", AuditLog.Text(PeriodStatus.Open), AuditLog.Text(PeriodStatus.Published),
+        // The choice means something only when figures are missing; a complete period records none.
+        rp.MissingRule = missingCount > 0 ? missing : null;
+        db.Audit.Add(AuditLog.Entry(now, actor, "publish", AuditLog.PeriodEntity, $"{scheme.Code}/{period}", "status", AuditLog.Text(was), AuditLog.Text(PeriodStatus.Published),
             string.Create(CultureInfo.InvariantCulture, $"scheme version {version.Version}")));
+        if (rp.MissingRule is not null)
+        {
+            db.Audit.Add(AuditLog.Entry(now, actor, "publish", AuditLog.PeriodEntity, $"{scheme.Code}/{period}", "missing_rule", null, rp.MissingRule,
+                string.Create(CultureInfo.InvariantCulture, $"{missingCount} figure(s) missing")));
+        }
+
         db.SaveChanges();
         ResultSet results = new ResultService(db, clock).ComputeCore(version.Id, period, now, actor);
         tx.Commit();

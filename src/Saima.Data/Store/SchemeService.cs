@@ -45,7 +45,7 @@ public sealed record NewScheme(
 /// <summary>
 /// Schemes (考核方案) and what hangs on them: units and tracks, indicators, versions of the scoring
 /// rules (append-only, each validated by the engine and against the indicator list), targets per
-/// unit, indicator and year, reporting periods and bonus/penalty items. Every change is audited.
+/// unit, indicator and year, and bonus/penalty items (periods are <see cref="PeriodService"/>'s). Every change is audited.
 /// </summary>
 public sealed class SchemeService(SaimaDb db, TimeProvider clock)
 {
@@ -364,29 +364,6 @@ public sealed class SchemeService(SaimaDb db, TimeProvider clock)
 
         db.SaveChanges();
         return target;
-    }
-
-    /// <summary>Opens a reporting period for intake, e.g. <c>2025-06</c> in a monthly scheme.</summary>
-    public ReportingPeriod OpenPeriod(Actor actor, long schemeId, string code, DateTimeOffset? deadline = null)
-    {
-        actor.RequireOffice("open periods");
-        AssessmentScheme scheme = Scheme(schemeId);
-        PeriodKind kind = KindOf(scheme.Frequency);
-        if (!Period.TryParse(code, out Period p) || p.Kind != kind || p.ToString() != code)
-        {
-            throw new WorkflowException($"period '{code}' is not a {scheme.Frequency} period; expected {Example(kind)}");
-        }
-
-        if (db.Periods.Any(x => x.SchemeId == schemeId && x.Code == code))
-        {
-            throw new WorkflowException($"period {code} of scheme '{scheme.Code}' exists already");
-        }
-
-        var period = new ReportingPeriod { SchemeId = schemeId, Code = code, Status = PeriodStatus.Open, Deadline = deadline?.ToUniversalTime() };
-        db.Periods.Add(period);
-        db.Audit.Add(AuditLog.Entry(StoreTime.Now(clock), actor, "create", AuditLog.PeriodEntity, $"{scheme.Code}/{code}", "status", null, AuditLog.Text(PeriodStatus.Open)));
-        db.SaveChanges();
-        return period;
     }
 
     /// <summary>

@@ -39,7 +39,9 @@ public sealed class ScoringInputs
     /// and period the highest revision entered at or before <paramref name="asOf"/> (a correction
     /// made later is not seen, so stored results can be recomputed exactly). Derived growth from
     /// those levels. Targets: each period's year. Adjustments: those created at or before
-    /// <paramref name="asOf"/>, for every period or one of the dataset's.
+    /// <paramref name="asOf"/>, for every period or one of the dataset's. In a period published
+    /// with missing figures counted as zero (<see cref="MissingRules.Zero"/>), the scored indicators
+    /// due there and missing (no figure, or one without a value) are given as 0.
     /// </summary>
     public static ScoringInputs Load(SaimaDb db, long schemeVersionId, string period, DateTimeOffset asOf)
     {
@@ -101,6 +103,13 @@ public sealed class ScoringInputs
             .Select(t => new { t.UnitId, t.IndicatorId, t.Year, t.Value })
             .ToDictionary(t => (t.UnitId, t.IndicatorId, t.Year), t => t.Value);
 
+        // Periods published with their missing figures counted as zero (as published by then).
+        var zeroPeriods = db.Periods.AsNoTracking()
+            .Where(p => p.SchemeId == version.SchemeId && p.MissingRule == MissingRules.Zero && p.Status == PeriodStatus.Published && string.Compare(p.Code, period) <= 0)
+            .Select(p => new { p.Code, p.PublishedAt }).ToList()
+            .Where(p => p.PublishedAt <= asOf && Scoring.Period.TryParse(p.Code, out Period pp) && pp.Kind == kind)
+            .Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
+
         // Rows of the dataset: reported figures the scheme uses, then derived growth.
         var rows = new List<InputRow>(levels.Count);
         var periodsWithRows = new HashSet<string>(StringComparer.Ordinal);
@@ -113,7 +122,25 @@ public sealed class ScoringInputs
             }
 
             periodsWithRows.Add(p);
-            rows.Add(new InputRow(p, unitCode[unit], ind.Code, value ?? double.NaN, Target(unit, ind, p)));
+            double counted = value ?? (zeroPeriods.Contains(p) && scoredIndicators.Contains(ind.Code) && Due(ind, p) ? 0 : double.NaN);
+            rows.Add(new InputRow(p, unitCode[unit], ind.Code, counted, Target(unit, ind, p)));
+        }
+
+        // Scored indicators due in a zero period and without a figure count 0 there (and only there: no
+        // growth is derived from such a zero). Denominators are left missing: dividing by 0 scores nothing.
+        foreach (string p in zeroPeriods)
+        {
+            foreach (Indicator ind in indicators.Where(i => i.GrowthOfId is null && scoredIndicators.Contains(i.Code) && Due(i, p)))
+            {
+                foreach (var u in units)
+                {
+                    if (!levels.ContainsKey((u.Id, ind.Id, p)))
+                    {
+                        periodsWithRows.Add(p);
+                        rows.Add(new InputRow(p, u.Code, ind.Code, 0, Target(u.Id, ind, p)));
+                    }
+                }
+            }
         }
 
         foreach (Indicator ind in indicators.Where(i => i.GrowthOfId is not null && scoredIndicators.Contains(i.Code)))
@@ -205,6 +232,8 @@ public sealed class ScoringInputs
             InputHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical))),
             UnitIds = ids,
         };
+
+        static bool Due(Indicator ind, string p) => Scoring.Period.TryParse(p, out Period pp) && Intake.IntakePeriods.IsDue(ind.Frequency, pp);
 
         double Target(long unit, Indicator ind, string p) =>
             scoredIndicators.Contains(ind.Code) && targets.TryGetValue((unit, ind.Id, int.Parse(p.AsSpan(0, 4), CultureInfo.InvariantCulture)), out double t)

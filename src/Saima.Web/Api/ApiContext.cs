@@ -31,7 +31,7 @@ internal static class ApiContext
     public static async Task<ReportingPeriod?> PeriodAsync(SaimaDb db, SaimaAccess access, long schemeId, string code, CancellationToken cancel)
     {
         ReportingPeriod? period = await db.Periods.AsNoTracking().SingleOrDefaultAsync(p => p.SchemeId == schemeId && p.Code == code, cancel);
-        return period is { Status: PeriodStatus.Open } && !SeesOpenPeriods(access) ? null : period;
+        return period is { Status: not PeriodStatus.Published } && !SeesOpenPeriods(access) ? null : period;
     }
 
     public static string Status(FigureStatus s) => s.ToString().ToLowerInvariant();

@@ -95,7 +95,8 @@ public static class ApiExtensions
             .RequireAuthorization(AccessPolicies.Review).AddEndpointFilter(RequireToken);
         api.MapPost("/schemes/{scheme}/periods/{period}/publish", ApiWrites.Publish)
             .WithName("PublishPeriod").WithSummary("Publish a period (office, bearer token)")
-            .WithDescription("Publishes the period: every current figure must be approved (else 409 listing them in 'outstanding'); the results are computed with the scheme's current version and frozen.")
+            .WithDescription("Publishes the period: every current figure must be approved (else 409 listing them in 'outstanding'); the results are computed with the scheme's current version and frozen. When figures due in the period are missing, 'missing' says how they count: 'scheme' (the scheme's imputation rule) or 'zero' (else 409); it is recorded with the period.")
+            .WithMetadata(new ApiBody(typeof(ApiPublishRequest), Required: false))
             .Produces<ApiPublication>().Problems(401, 403, 404, 409)
             .RequireAuthorization(AccessPolicies.Office).AddEndpointFilter(RequireToken);
 

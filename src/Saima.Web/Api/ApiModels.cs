@@ -47,5 +47,8 @@ public sealed record ApiSubmitRequest(IReadOnlyList<string>? Units = null);
 /// <summary>A review decision on a unit's figures (one indicator, or all of them waiting): action approve or return; a return needs a comment.</summary>
 public sealed record ApiReviewRequest(string Unit, string Action, string? Indicator = null, string? Comment = null);
 
+/// <summary>How the figures missing at publication count: "scheme" (the scheme's imputation rule) or "zero"; needed only when some are missing.</summary>
+public sealed record ApiPublishRequest(string? Missing = null);
+
 /// <summary>A period published: how many figures, and when its results were computed.</summary>
 public sealed record ApiPublication(string Scheme, string Period, int FiguresPublished, DateTimeOffset PublishedAt, DateTimeOffset ComputedAt);

@@ -254,8 +254,12 @@ internal static class ApiWrites
         return await InTransactionAsync(db, ids, id => approve ? workflow.Approve(actor, id) : workflow.Return(actor, id, comment!.Trim()), cancel);
     }
 
-    /// <summary>Publishes a period (the office): every figure must be approved; the results are computed and frozen.</summary>
-    public static async Task<IResult> Publish(string scheme, string period, SaimaDb db, SaimaAccess access, TimeProvider clock, CancellationToken cancel)
+    /// <summary>
+    /// Publishes a period (the office): every figure must be approved; the results are computed and
+    /// frozen. With figures missing, the optional body says how they count: <c>{"missing": "scheme"}</c>
+    /// or <c>{"missing": "zero"}</c>.
+    /// </summary>
+    public static async Task<IResult> Publish(string scheme, string period, HttpRequest request, SaimaDb db, SaimaAccess access, TimeProvider clock, CancellationToken cancel)
     {
         Actor actor = access.As(ActorRole.Office);
         if (await ApiContext.SchemeAsync(db, scheme, cancel) is not { } s)
@@ -263,9 +267,36 @@ internal static class ApiWrites
             return ApiProblems.NotFound($"scheme '{scheme}' does not exist");
         }
 
+        (JsonDocument? json, string? bodyError) = await ApiJson.ReadAsync(request, cancel);
+        using JsonDocument? document = json;
+        if (bodyError is not null)
+        {
+            return ApiProblems.Invalid([("body", bodyError)]);
+        }
+
+        string? missing = null;
+        if (document is not null)
+        {
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return ApiProblems.Invalid([("body", "expected an object {\"missing\": \"scheme\" | \"zero\"} or no body")]);
+            }
+
+            if (root.TryGetProperty("missing", out JsonElement m) && m.ValueKind != JsonValueKind.Null)
+            {
+                if (m.ValueKind != JsonValueKind.String)
+                {
+                    return ApiProblems.Invalid([("missing", "expected \"scheme\" or \"zero\"")]);
+                }
+
+                missing = m.GetString();
+            }
+        }
+
         try
         {
-            Publication p = new FigureWorkflow(db, clock).Publish(actor, s.Id, period);
+            Publication p = new FigureWorkflow(db, clock).Publish(actor, s.Id, period, missing);
             return TypedResults.Ok(new ApiPublication(s.Code, p.Period.Code, p.FiguresPublished, p.Period.PublishedAt ?? p.Results.ComputedAt, p.Results.ComputedAt));
         }
         catch (NotFoundException e)
@@ -279,13 +310,17 @@ internal static class ApiWrites
                 ["outstanding"] = e.Outstanding.Select(o => new { unit = o.UnitCode, indicator = o.IndicatorCode, status = ApiContext.Status(o.Status) }).ToList(),
             });
         }
+        catch (WorkflowException e) when (e.Code == WorkflowCodes.MissingRuleUnknown)
+        {
+            return ApiProblems.Invalid([("missing", e.Message)]);
+        }
         catch (WorkflowException e)
         {
             return ApiProblems.Conflict(e.Message);
         }
     }
 
-    /// <summary>404 for an unknown scheme or period, 409 for a published one (figures are never overwritten: the office corrects them); null when open.</summary>
+    /// <summary>404 for an unknown scheme or period, 409 for a published one (figures are never overwritten: the office corrects them); null when open or closed.</summary>
     private static async Task<IResult?> OpenPeriodAsync(SaimaDb db, string scheme, string period, CancellationToken cancel)
     {
         if (await ApiContext.SchemeAsync(db, scheme, cancel) is not { } s)
@@ -299,6 +334,7 @@ internal static class ApiWrites
             return ApiProblems.NotFound($"period '{period}' of scheme '{scheme}' does not exist");
         }
 
+        // A period whose intake is closed goes on to the store, which says what it still allows (review).
         return p.Status != PeriodStatus.Published
             ? null
             : ApiProblems.Conflict($"period '{period}' of scheme '{scheme}' is published: its figures are never overwritten (the office corrects them with a reason)");

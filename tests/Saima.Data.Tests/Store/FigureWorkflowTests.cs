@@ -28,7 +28,7 @@ public sealed class FigureWorkflowTests(Stores stores)
         DateTimeOffset t6 = w.Clock.Advance(TimeSpan.FromHours(1));
         w.Figures.Approve(w.Reviewer, f.Id);
         DateTimeOffset t7 = w.Clock.Advance(TimeSpan.FromHours(1));
-        w.Figures.Publish(w.Office, w.Scheme.Id, "2025-06");
+        w.Figures.Publish(w.Office, w.Scheme.Id, "2025-06", MissingRules.Scheme);
         DateTimeOffset t8 = w.Clock.Advance(TimeSpan.FromDays(3));
         Correction c = w.Figures.Correct(w.Office, f.Id, 0.1 + 0.2, "统计局年报修订");
 
@@ -206,7 +206,7 @@ public sealed class FigureWorkflowTests(Stores stores)
             .Message.ShouldContain("is submitted and waits for review");
 
         w.Figures.Approve(w.Reviewer, f.Id);
-        w.Figures.Publish(w.Office, w.Scheme.Id, "2025-06");
+        w.Figures.Publish(w.Office, w.Scheme.Id, "2025-06", MissingRules.Scheme);
         Should.Throw<WorkflowException>(() => w.Figures.SaveDraft(reporter, w.Scheme.Id, w.Unit("C01"), w.Indicator(World.Revenue), "2025-06", 1))
             .Code.ShouldBe(WorkflowCodes.PeriodClosed);
         Should.Throw<WorkflowException>(() => w.Figures.Return(w.Reviewer, f.Id, "改一下"))

@@ -229,6 +229,6 @@ public sealed class ResultServiceTests(Stores stores, ITestOutputHelper output)
         }
 
         w.Clock.Advance(TimeSpan.FromMinutes(1));
-        return w.Figures.Publish(w.Office, w.Scheme.Id, period);
+        return w.Figures.Publish(w.Office, w.Scheme.Id, period, MissingRules.Scheme);
     }
 }

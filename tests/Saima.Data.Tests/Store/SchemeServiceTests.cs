@@ -135,16 +135,12 @@ public sealed class SchemeServiceTests(Stores stores)
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
-    public void OpenPeriod_OfAnotherKindOrTwice_IsRefused(StoreProvider provider)
+    public void AddAdjustment_WithoutReasonOrOnAnUnknownNode_IsRefused(StoreProvider provider)
     {
         using var w = new World(stores.NewMigrated(provider));
         w.CreateScheme();
         w.Open("2025-06");
 
-        Should.Throw<WorkflowException>(() => w.Schemes.OpenPeriod(w.Office, w.Scheme.Id, "2025-Q2"))
-            .Message.ShouldBe("period '2025-Q2' is not a month period; expected a month like 2025-06");
-        Should.Throw<WorkflowException>(() => w.Schemes.OpenPeriod(w.Office, w.Scheme.Id, "2025-6"));
-        Should.Throw<WorkflowException>(() => w.Schemes.OpenPeriod(w.Office, w.Scheme.Id, "2025-06")).Message.ShouldContain("exists already");
         Should.Throw<WorkflowException>(() => w.Schemes.AddAdjustment(w.Office, w.Scheme.Id, w.Unit("C01"), 2, " "))
             .Message.ShouldContain("needs a reason");
         Should.Throw<WorkflowException>(() => w.Schemes.AddAdjustment(w.Office, w.Scheme.Id, w.Unit("C01"), 2, "表彰", node: "Nope"))

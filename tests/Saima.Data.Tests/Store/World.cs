@@ -38,6 +38,7 @@ public sealed class World : IDisposable
         Schemes = new SchemeService(Db, Clock);
         Figures = new FigureWorkflow(Db, Clock);
         Results = new ResultService(Db, Clock);
+        Periods = new PeriodService(Db, Clock);
         AddUnit("CITY", "江海市", UnitKind.City, null);
         AddUnit("C01", "青山区", UnitKind.District, "CITY");
         AddUnit("C02", "临江县", UnitKind.County, "CITY");
@@ -52,6 +53,7 @@ public sealed class World : IDisposable
     public SchemeService Schemes { get; }
     public FigureWorkflow Figures { get; }
     public ResultService Results { get; }
+    public PeriodService Periods { get; }
     public AssessmentScheme Scheme { get; private set; } = null!;
 
     public Actor Office { get; } = Actor.Office("office.wang");
@@ -80,7 +82,7 @@ public sealed class World : IDisposable
     public ReportingPeriod Open(string period)
     {
         Clock.Advance(TimeSpan.FromMinutes(1));
-        return Schemes.OpenPeriod(Office, Scheme.Id, period);
+        return Periods.OpenAsync(Office, Scheme.Id, period, Clock.UtcNow.AddDays(10)).GetAwaiter().GetResult();
     }
 
     /// <summary>The unit's reporter enters and submits a figure; the reviewer approves it.</summary>
@@ -104,7 +106,7 @@ public sealed class World : IDisposable
         }
 
         Clock.Advance(TimeSpan.FromMinutes(1));
-        return Figures.Publish(Office, Scheme.Id, period);
+        return Figures.Publish(Office, Scheme.Id, period, MissingRules.Scheme);
     }
 
     public Figure CurrentFigure(string unit, string indicator, string period) =>

@@ -104,7 +104,4 @@ public sealed class TokensModel(ApiTokens tokens, UserManager<SaimaUser> users, 
 
     /// <summary>"active", "revoked" or "expired".</summary>
     public string State(ApiToken t) => t.RevokedAt is not null ? "revoked" : ApiTokens.IsLive(t, Now) ? "active" : "expired";
-
-    public static string Time(DateTimeOffset? at) =>
-        at?.ToLocalTime().ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
 }

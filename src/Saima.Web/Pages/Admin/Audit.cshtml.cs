@@ -10,14 +10,14 @@ namespace Saima.Web.Pages.Admin;
 
 /// <summary>The audit trail (/admin/audit), newest first, filtered by user, action, entity, key and dates, paged.</summary>
 [Authorize(Policy = AccessPolicies.Office)]
-public sealed class AuditModel(SaimaDb db) : PageModel
+public sealed class AuditModel(SaimaDb db, OfficeTime time) : PageModel
 {
     public const int PageSize = 50;
 
     /// <summary>Entities and actions the stores and pages write, offered as suggestions (the filters take any text).</summary>
-    public static readonly string[] KnownEntities = ["figure", "period", "scheme", "scheme_unit", "indicator", "target", "unit", "adjustment", "result_set", "user", "geo_map"];
+    public static readonly string[] KnownEntities = ["figure", "period", "scheme", "scheme_unit", "indicator", "target", "unit", "adjustment", "result_set", "user", "geo_map", "setting"];
 
-    public static readonly string[] KnownActions = ["create", "update", "submit", "approve", "return", "publish", "correct", "import", "compute", "lock", "unlock", "reset_password"];
+    public static readonly string[] KnownActions = ["create", "update", "submit", "approve", "return", "publish", "correct", "import", "compute", "lock", "unlock", "reset_password", "close", "reopen"];
 
     [BindProperty(SupportsGet = true, Name = "user")]
     public string? UserFilter { get; set; }
@@ -117,9 +117,11 @@ public sealed class AuditModel(SaimaDb db) : PageModel
             return null;
         }
 
-        if (DateTime.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime d))
+        // A day of the office's time zone: from its local midnight.
+        if (DateTime.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime d)
+            && time.TryParse(d.ToString("yyyy-MM-dd 00:00", CultureInfo.InvariantCulture), out DateTimeOffset start))
         {
-            return new DateTimeOffset(d, TimeSpan.Zero);
+            return start;
         }
 
         BadDate = true;

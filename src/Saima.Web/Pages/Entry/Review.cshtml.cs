@@ -89,7 +89,7 @@ public sealed class ReviewModel(SaimaDb db, SaimaAccess access, TimeProvider clo
     {
         return db.Figures.AsNoTracking().Unpublished(db, access.ScopeOf(Actor))
             .Where(f => f.IsCurrent && (f.Status == FigureStatus.Submitted || f.Status == FigureStatus.Approved)
-                        && db.Periods.Any(p => p.SchemeId == f.SchemeId && p.Code == f.Period && p.Status == PeriodStatus.Open));
+                        && db.Periods.Any(p => p.SchemeId == f.SchemeId && p.Code == f.Period && p.Status != PeriodStatus.Published));
     }
 
     private async Task LoadAsync(CancellationToken cancel)

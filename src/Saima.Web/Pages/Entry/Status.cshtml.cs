@@ -22,9 +22,9 @@ public sealed record UnitProgress(string Code, string Name, int Expected, int Mi
 }
 
 /// <summary>
-/// The office's view of an open period (报送进度): who is late (figures not entered, and the
-/// outstanding ones from <see cref="FigureWorkflow.Outstanding"/>), and publication, which
-/// computes and freezes the results; when figures are outstanding, they are listed.
+/// The office's view of an unpublished period, open or with intake closed (报送进度): who is late
+/// (figures not entered, and the outstanding ones from <see cref="FigureWorkflow.Outstanding"/>),
+/// reminders, and the way to publication (its confirmation page, /entry/publish).
 /// </summary>
 [Authorize(Policy = AccessPolicies.Office)]
 public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clock) : PageModel
@@ -41,8 +41,6 @@ public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clo
     public DateTimeOffset? Deadline { get; private set; }
     public bool PastDeadline { get; private set; }
     public IReadOnlyList<UnitProgress> Units { get; private set; } = [];
-    public IReadOnlyList<OutstandingFigure> Outstanding { get; private set; } = [];
-    public string? Error { get; private set; }
 
     /// <summary>What the reminders sent: units and reminders, or none late.</summary>
     public (int Units, int Reminders)? Reminded { get; private set; }
@@ -60,32 +58,6 @@ public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clo
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancel) =>
         await LoadAsync(cancel) ? Page() : NotFound();
-
-    public async Task<IActionResult> OnPostPublishAsync(CancellationToken cancel)
-    {
-        if (!await LoadAsync(cancel) || Scheme is null || Period is null)
-        {
-            return NotFound();
-        }
-
-        try
-        {
-            new FigureWorkflow(db, clock).Publish(access.As(ActorRole.Office), Scheme.Id, Period);
-        }
-        catch (OutstandingFiguresException e)
-        {
-            Outstanding = e.Outstanding;
-            Error = WorkflowMessages.Text(HttpContext, e);
-            return Page();
-        }
-        catch (WorkflowException e)
-        {
-            Error = WorkflowMessages.Text(HttpContext, e);
-            return Page();
-        }
-
-        return Redirect("/league?scheme=" + Uri.EscapeDataString(Scheme.Code) + "&period=" + Uri.EscapeDataString(Period));
-    }
 
     /// <summary>
     /// Reminds one late unit (<see cref="RemindUnit"/>, a unit code) or, without one, every late
@@ -139,7 +111,7 @@ public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clo
         }
 
         long schemeId = Scheme.Id;
-        var open = await db.Periods.AsNoTracking().Where(p => p.SchemeId == schemeId && p.Status == PeriodStatus.Open)
+        var open = await db.Periods.AsNoTracking().Where(p => p.SchemeId == schemeId && p.Status != PeriodStatus.Published)
             .OrderByDescending(p => p.Code).ToListAsync(cancel);
         Periods = open.Select(p => p.Code).ToList();
         Period ??= Periods.FirstOrDefault();
