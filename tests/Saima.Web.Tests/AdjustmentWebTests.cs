@@ -27,7 +27,8 @@ public sealed partial class AdjustmentWebTests
         string page = await web.Client.GetStringAsync(List);
         page.ShouldContain("href=\"/admin/adjustments\"", customMessage: "in the admin nav");
         page.ShouldContain("id=\"adjust-propose\"");
-        page.ShouldContain("<option value=\"Econ\">　经济发展</option>", customMessage: "the node picker names nodes in Chinese");
+        Regex.IsMatch(page, "<option value=\"Econ\"[^>]*>[^<]*经济发展</option>").ShouldBeTrue("the node picker names nodes in Chinese");
+        Regex.IsMatch(page, "<option value=\"REV\"[^>]*>[^<]*财政收入</option>").ShouldBeTrue("and indicators by their stored names");
 
         // Every period (the published 2025-06 included, from its next computation), on the economy dimension; a PDF named .png.
         using HttpResponseMessage proposed = await ProposeAsync(web, ("NewUnit", "C03"), ("NewPeriod", ""), ("NewNode", "Econ"), ("Kind", "bonus"), ("Amount", "2.5"), ("Reason", "省级表彰 <b>x</b>"));
@@ -50,7 +51,7 @@ public sealed partial class AdjustmentWebTests
         listed.ShouldContain("data-status=\"proposed\"");
         listed.ShouldContain("待审核");
         listed.ShouldContain("加分");
-        listed.ShouldContain("+2.5");
+        listed.ShouldContain("&#x2B;2.5");
         listed.ShouldContain("省级表彰 &lt;b&gt;x&lt;/b&gt;");
         listed.ShouldContain($"href=\"/evidence/{fileId}\"");
         listed.ShouldContain("本人提出");
@@ -104,10 +105,10 @@ public sealed partial class AdjustmentWebTests
         string counted = Section(unit, "unit-adjustments");
         counted.ShouldContain("2025-06 期计入的加分扣分");
         counted.ShouldContain("经济发展");
-        counted.ShouldContain("+2.5");
+        counted.ShouldContain("&#x2B;2.5");
         counted.ShouldContain("省级表彰 &lt;b&gt;x&lt;/b&gt;");
         counted.ShouldContain($"href=\"/evidence/{fileId}\"");
-        ExplainRow(unit, "Econ").ShouldContain("<small class=\"d-block text-start adjust-reason\" data-adjustment=\"" + Text(id) + "\">+2.5 省级表彰 &lt;b&gt;x&lt;/b&gt;</small>");
+        ExplainRow(unit, "Econ").ShouldContain("<small class=\"d-block text-start adjust-reason\" data-adjustment=\"" + Text(id) + "\">&#x2B;2.5 省级表彰 &lt;b&gt;x&lt;/b&gt;</small>");
 
         // Another unit counts nothing; a reporter sees the file's name without a link it could not open.
         Section(await web.Client.GetStringAsync("/unit/C01?scheme=T"), "unit-adjustments").ShouldContain("本期没有计入的加分扣分事项");
