@@ -5,6 +5,7 @@ using Microsoft.Extensions.WebEncoders;
 using Saima.Data;
 using Saima.Web.Access;
 using Saima.Web.Api;
+using Saima.Web.Evidence;
 using Saima.Web.Identity;
 using Saima.Web.Localization;
 using Saima.Web.Pages;
@@ -92,6 +93,7 @@ public static class SaimaWeb
         builder.Services.AddSaimaSecurity();
         builder.Services.AddSaimaAccess();
         builder.Services.AddSaimaApi();
+        builder.Services.AddSaimaEvidence(builder.Configuration);
         builder.Services.AddSaimaLocalization();
         builder.Services.AddRazorPages();
         builder.Services.AddMemoryCache(); // frozen published data (Pages/Published.cs, Pages/UnitExplain.cs)
@@ -112,6 +114,7 @@ public static class SaimaWeb
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapRazorPages();
         app.MapSaimaApi();
+        app.MapSaimaEvidence();
         return app;
     }
 

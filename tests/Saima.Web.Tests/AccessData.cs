@@ -70,6 +70,20 @@ internal static class AccessData
          "groups": [{"code": "Total", "name": "综合得分"}]}
         """;
 
+    /// <summary>The reasons of the seeded bonus and penalty items of scheme Z that the /admin/adjustments cells approve, reject and withdraw.</summary>
+    public const string AdjustApprove = "访问矩阵通过";
+
+    public const string AdjustReject = "访问矩阵驳回";
+
+    public const string AdjustWithdraw = "访问矩阵撤回";
+
+    /// <summary>The id of the seeded bonus or penalty item with this reason.</summary>
+    public static long AdjustmentId(StoreOptions store, string reason)
+    {
+        using SaimaDb db = SaimaDb.Open(store);
+        return db.Adjustments.Single(a => a.Reason == reason).Id;
+    }
+
     /// <summary>The user the /admin/users/{name} cells lock, unlock, reset and save (a leader nobody signs in as).</summary>
     public const string AdminTarget = "m.admin.target";
 
@@ -199,6 +213,19 @@ internal static class AccessData
         periods.OpenAsync(office, z.Id, "2025-03", SeedDeadline).GetAwaiter().GetResult();
         periods.CloseIntakeAsync(office, z.Id, "2025-03").GetAwaiter().GetResult();
         new Reminders(db, clock).Send(office, z.Id, AdminPeriod, null, "请尽快报送");
+
+        // Bonus and penalty items of Z for the /admin/adjustments cells: one to approve and one to
+        // reject (proposed by the seed's office user, so the matrix's office user may review them),
+        // one the matrix's office user proposed (to withdraw); the first has the store's first
+        // evidence file (/evidence/1), a PDF.
+        var adjustments = new AdjustmentService(db, clock);
+        using (var pdf = new MemoryStream(System.Text.Encoding.ASCII.GetBytes("%PDF-1.4\n%%EOF\n")))
+        {
+            adjustments.ProposeAsync(office, new AdjustmentProposal(z.Id, ids["CA"], 2, AdjustApprove, AdminPeriod), [new EvidenceUpload("表彰文件.pdf", pdf)]).GetAwaiter().GetResult();
+        }
+
+        adjustments.ProposeAsync(office, new AdjustmentProposal(z.Id, ids["CB"], -1, AdjustReject, AdminPeriod)).GetAwaiter().GetResult();
+        adjustments.ProposeAsync(Actor.Office(AccessSessions.UserName(AccessRole.Office)), new AdjustmentProposal(z.Id, ids["CA"], 1, AdjustWithdraw, AdminPeriod)).GetAwaiter().GetResult();
 
         // Scheme W, for the API's writes: one period each for publish, save, submit and review.
         AssessmentScheme w = schemes.CreateScheme(office, new NewScheme(ApiScheme, "接口测试方案", "month",

@@ -108,7 +108,8 @@ public sealed record AccessLine(string Key, string Request, Expect[] Expected)
 /// redirect that is the success goes in <c>Success</c>), and must leave the store usable for
 /// every other line (post to scheme T's empty period 2025-08, or to data no other line uses:
 /// the administration's scheme Z and user m.admin.target, the API's scheme W, a token of the
-/// role's own (<c>{token}</c>) to revoke, see <see cref="AccessData"/>).
+/// role's own (<c>{token}</c>) to revoke, the seeded bonus and penalty items of scheme Z
+/// (<c>{adjust-approve}</c>, <c>{adjust-reject}</c>, <c>{adjust-withdraw}</c>) and its evidence file 1, see <see cref="AccessData"/>).
 /// Each cell is one xunit case, named "Cell(endpoint: ..., role: ..., expected: ...)".
 /// <para>
 /// HTTP API lines (<c>A(...)</c>, <see cref="AccessLine.Api"/>): every cell is asked the way a
@@ -149,6 +150,15 @@ public static class AccessMatrix
         L("POST /account/tokens?handler=Revoke", "/account/tokens?handler=Revoke",                 Login, Ok,    Ok,  Ok,  Ok,  Ok) with
             { Form = "TokenId={token}", Success = "/account/tokens?done=revoked" },
         L("GET /admin",                          "/admin",                                         Login, Ok,    No,  No,  No,  No),
+        L("GET /admin/adjustments",              "/admin/adjustments?scheme=Z",                    Login, Ok,    No,  No,  No,  Ok),
+        L("POST /admin/adjustments?handler=Approve", "/admin/adjustments?handler=Approve",         Login, Ok,    No,  No,  No,  No) with
+            { Form = "scheme=Z&ItemId={adjust-approve}&Comment=访问测试", Success = "/admin/adjustments?scheme=Z&done=approved" },
+        L("POST /admin/adjustments?handler=Propose", "/admin/adjustments?handler=Propose",         Login, Ok,    No,  No,  No,  No) with
+            { Form = "scheme=Z&NewUnit=CB&NewPeriod=2025-06&Kind=penalty&Amount=1.5&Reason=访问测试", Success = "/admin/adjustments?scheme=Z&done=proposed" },
+        L("POST /admin/adjustments?handler=Reject", "/admin/adjustments?handler=Reject",           Login, Ok,    No,  No,  No,  No) with
+            { Form = "scheme=Z&ItemId={adjust-reject}&Comment=依据不足", Success = "/admin/adjustments?scheme=Z&done=rejected" },
+        L("POST /admin/adjustments?handler=Withdraw", "/admin/adjustments?handler=Withdraw",       Login, Ok,    No,  No,  No,  No) with
+            { Form = "scheme=Z&ItemId={adjust-withdraw}", Success = "/admin/adjustments?scheme=Z&done=withdrawn" },
         L("GET /admin/audit",                    "/admin/audit?entity=figure",                     Login, Ok,    No,  No,  No,  No),
         L("GET /admin/maps",                     "/admin/maps",                                    Login, Ok,    No,  No,  No,  No),
         L("POST /admin/maps",                    "/admin/maps",                                    Login, Ok,    No,  No,  No,  No) with
@@ -234,6 +244,7 @@ public static class AccessMatrix
         L("GET /error/{code:int?}",              "/error/404",                                     None,  None,  None, None, None, None),
         L("POST /error/{code:int?}",             "/error/404",                                     None,  None,  None, None, None, None) with
             { Form = "" },
+        L("GET /evidence/{id:long}",             "/evidence/1",                                    Login, Ok,    No,  No,  No,  Ok),
         L("GET /healthz",                        "/healthz",                                       Ok,    Ok,    Ok,  Ok,  Ok,  Ok),
         L("GET /league",                         "/league?scheme=T",                               Login, Ok,    Ok,  Ok,  Ok,  Ok),
         L("GET /league?handler=Export",          "/league/export?scheme=T",                        Login, Ok,    Ok,  Ok,  Ok,  Ok),

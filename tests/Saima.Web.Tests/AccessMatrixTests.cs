@@ -69,6 +69,11 @@ public sealed partial class AccessFixture : IAsyncLifetime
         _figures[(AccessRole.Reporter, "{reminder}")] = AccessData.ReminderId(Web.Store, "CA").ToString(CultureInfo.InvariantCulture);
         _figures[(AccessRole.Department, "{reminder}")] = AccessData.ReminderId(Web.Store, "DS").ToString(CultureInfo.InvariantCulture);
 
+        // The office user approves, rejects and withdraws seeded bonus and penalty items of scheme Z.
+        _figures[(AccessRole.Office, "{adjust-approve}")] = AccessData.AdjustmentId(Web.Store, AccessData.AdjustApprove).ToString(CultureInfo.InvariantCulture);
+        _figures[(AccessRole.Office, "{adjust-reject}")] = AccessData.AdjustmentId(Web.Store, AccessData.AdjustReject).ToString(CultureInfo.InvariantCulture);
+        _figures[(AccessRole.Office, "{adjust-withdraw}")] = AccessData.AdjustmentId(Web.Store, AccessData.AdjustWithdraw).ToString(CultureInfo.InvariantCulture);
+
         // Each signed-in role makes its API token on /account/tokens, as a user would, and holds a
         // second one (made by the token service) for the revoke cell, so that revoking never stops the first.
         _programs[AccessRole.Anonymous] = Web.ProgramClient();
@@ -81,12 +86,15 @@ public sealed partial class AccessFixture : IAsyncLifetime
 
     /// <summary>
     /// The figure a role reviews in the cell ({approve}, {return}), or the reminder it reads ({reminder});
-    /// roles that may not review ask for the reviewer's figure, roles that receive no reminders for the reporter's reminder;
+    /// roles that may not review ask for the reviewer's figure, roles that receive no reminders for the reporter's reminder,
+    /// roles other than the office for the office's bonus or penalty item ({adjust-approve}, {adjust-reject}, {adjust-withdraw});
     /// or a token of the role's user to revoke ({token}; anonymous asks for the reporter's).
     /// </summary>
     public string Figure(AccessRole role, string placeholder) =>
         _figures.TryGetValue((role, placeholder), out string? id) ? id
-        : _figures[(placeholder is "{reminder}" or "{token}" ? AccessRole.Reporter : AccessRole.Reviewer, placeholder)];
+        : _figures[(placeholder is "{reminder}" or "{token}" ? AccessRole.Reporter
+            : placeholder.StartsWith("{adjust-", StringComparison.Ordinal) ? AccessRole.Office
+            : AccessRole.Reviewer, placeholder)];
 
     /// <summary>The file a role uploads in the upload cell: a figure of 2025-08 that it may enter and no other cell touches.</summary>
     public static string UploadFile(AccessRole role) => "unit,indicator,period,value\n" + role switch
@@ -329,7 +337,7 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
             int eq = pair.IndexOf('=', StringComparison.Ordinal);
             string name = pair[..eq];
             string value = pair[(eq + 1)..];
-            fields.Add(new(name, value is "{approve}" or "{return}" or "{reminder}" or "{token}" ? fixture.Figure(session.Role, value) : value));
+            fields.Add(new(name, value is "{approve}" or "{return}" or "{reminder}" or "{token}" or "{adjust-approve}" or "{adjust-reject}" or "{adjust-withdraw}" ? fixture.Figure(session.Role, value) : value));
         }
 
         fields.Add(new("__RequestVerificationToken", session.Token));

@@ -352,6 +352,51 @@ public static class WorkflowCodes
 
     /// <summary>{0} the id given: not a time zone this machine knows (an IANA id like Asia/Shanghai).</summary>
     public const string TimeZoneUnknown = "TimeZoneUnknown";
+
+    /// <summary>{0} file name, {1} the kinds of file taken: the content is none of them (whatever the name says).</summary>
+    public const string EvidenceType = "EvidenceType";
+
+    /// <summary>{0} file name, {1} size in bytes, {2} the largest size taken in bytes.</summary>
+    public const string EvidenceTooLarge = "EvidenceTooLarge";
+
+    /// <summary>{0} file name: the file is empty.</summary>
+    public const string EvidenceEmpty = "EvidenceEmpty";
+
+    /// <summary>{0} entity: evidence is attached to a figure, a correction or an adjustment only.</summary>
+    public const string EvidenceEntity = "EvidenceEntity";
+
+    /// <summary>{0} id: no such evidence file (or its content is gone from the folder).</summary>
+    public const string NoEvidence = "NoEvidence";
+
+    /// <summary>{0} points: bonus or penalty points must be a finite number other than 0.</summary>
+    public const string AdjustmentPoints = "AdjustmentPoints";
+
+    /// <summary>A bonus or penalty item needs a reason.</summary>
+    public const string AdjustmentReason = "AdjustmentReason";
+
+    /// <summary>{0} period, {1} scheme code, {2} an example of the scheme's periods: not a period of the scheme's frequency.</summary>
+    public const string AdjustmentPeriod = "AdjustmentPeriod";
+
+    /// <summary>{0} node code, {1} scheme code: not the total, a group or an indicator of the scheme's current version.</summary>
+    public const string AdjustmentNode = "AdjustmentNode";
+
+    /// <summary>{0} period, {1} scheme code: the period is published; its bonus and penalty items are final (correct the results instead).</summary>
+    public const string AdjustmentPublished = "AdjustmentPublished";
+
+    /// <summary>{0} user, {1} item id: nobody approves or rejects an item they proposed.</summary>
+    public const string AdjustmentFourEyes = "AdjustmentFourEyes";
+
+    /// <summary>{0} item id, {1} status (proposed, approved, rejected, withdrawn): only proposed items are approved, rejected or withdrawn.</summary>
+    public const string AdjustmentStatus = "AdjustmentStatus";
+
+    /// <summary>{0} item id: rejecting needs a comment.</summary>
+    public const string AdjustmentRejectComment = "AdjustmentRejectComment";
+
+    /// <summary>{0} user, {1} item id: only the proposer withdraws an item.</summary>
+    public const string AdjustmentNotProposer = "AdjustmentNotProposer";
+
+    /// <summary>{0} id: no such bonus or penalty item.</summary>
+    public const string NoAdjustment = "NoAdjustment";
 }
 
 /// <summary>Publication refused: some current figures of the period are not approved yet.</summary>

@@ -45,7 +45,7 @@ public sealed record NewScheme(
 /// <summary>
 /// Schemes (考核方案) and what hangs on them: units and tracks, indicators, versions of the scoring
 /// rules (append-only, each validated by the engine and against the indicator list), targets per
-/// unit, indicator and year, and bonus/penalty items (periods are <see cref="PeriodService"/>'s). Every change is audited.
+/// unit, indicator and year (periods are <see cref="PeriodService"/>'s; bonus/penalty items <see cref="AdjustmentService"/>'s). Every change is audited.
 /// </summary>
 public sealed class SchemeService(SaimaDb db, TimeProvider clock)
 {
@@ -366,48 +366,6 @@ public sealed class SchemeService(SaimaDb db, TimeProvider clock)
         return target;
     }
 
-    /// <summary>
-    /// Adds a bonus or penalty item (加分/扣分) with its reason: for one period or every period
-    /// (null), on a node of the current version or the root (null). Items are never edited: a
-    /// mistaken item is offset by another.
-    /// </summary>
-    public AdjustmentItem AddAdjustment(Actor actor, long schemeId, long unitId, double points, string reason, string? period = null, string? node = null)
-    {
-        actor.RequireOffice("add bonus or penalty points");
-        AssessmentScheme scheme = Scheme(schemeId);
-        Require(double.IsFinite(points) && points != 0, "points must be a finite number other than 0");
-        if (string.IsNullOrWhiteSpace(reason))
-        {
-            throw new WorkflowException("a bonus or penalty item needs a reason");
-        }
-
-        string unitCode = SchemeUnitCode(schemeId, unitId);
-        if (period is not null && !(Period.TryParse(period, out Period p) && p.Kind == KindOf(scheme.Frequency) && p.ToString() == period))
-        {
-            throw new WorkflowException($"period '{period}' is not a {scheme.Frequency} period; expected {Example(KindOf(scheme.Frequency))}");
-        }
-
-        if (period is not null && db.Periods.Any(x => x.SchemeId == schemeId && x.Code == period && x.Status == PeriodStatus.Published))
-        {
-            throw new WorkflowException($"period {period} is published; its bonus and penalty items are final");
-        }
-
-        if (node is not null)
-        {
-            Scheme parsed = SchemeParser.Parse(CurrentVersion(schemeId).Json);
-            if (parsed.NodeIndex(node) < 0)
-            {
-                throw new WorkflowException($"'{node}' is not an indicator or group of scheme '{scheme.Code}'");
-            }
-        }
-
-        DateTimeOffset now = StoreTime.Now(clock);
-        var item = new AdjustmentItem { SchemeId = schemeId, UnitId = unitId, Period = period, Node = node, Points = points, Reason = reason, CreatedAt = now, CreatedBy = actor.Name };
-        db.Adjustments.Add(item);
-        db.SaveChanges();
-        db.Audit.Add(AuditLog.Entry(now, actor, "create", AuditLog.AdjustmentEntity, $"{scheme.Code}/{AuditLog.Text(item.Id)}", "points", null, AuditLog.Text(points), $"{unitCode} {period ?? "*"} {node ?? "*"}: {reason}"));
-        db.SaveChanges();
-        return item;
     }
 
     internal static PeriodKind KindOf(string frequency) => frequency switch

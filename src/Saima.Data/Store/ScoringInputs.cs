@@ -38,10 +38,10 @@ public sealed class ScoringInputs
     /// they stood at <paramref name="asOf"/>. Figures: the published revisions, per unit, indicator
     /// and period the highest revision entered at or before <paramref name="asOf"/> (a correction
     /// made later is not seen, so stored results can be recomputed exactly). Derived growth from
-    /// those levels. Targets: each period's year. Adjustments: those created at or before
-    /// <paramref name="asOf"/>, for every period or one of the dataset's. In a period published
-    /// with missing figures counted as zero (<see cref="MissingRules.Zero"/>), the scored indicators
-    /// due there and missing (no figure, or one without a value) are given as 0.
+    /// those levels. Targets: each period's year. Adjustments: the approved ones, approved at or
+    /// before <paramref name="asOf"/> (<see cref="AdjustmentService.CountsAsOf"/>), for every period or one of the dataset's.
+    /// In a period published with missing figures counted as zero (<see cref="MissingRules.Zero"/>),
+    /// the scored indicators due there and missing (no figure, or one without a value) are given as 0.
     /// </summary>
     public static ScoringInputs Load(SaimaDb db, long schemeVersionId, string period, DateTimeOffset asOf)
     {
@@ -173,8 +173,9 @@ public sealed class ScoringInputs
             return c != 0 ? c : string.CompareOrdinal(a.Code, b.Code);
         });
 
-        var adjustments = db.Adjustments.AsNoTracking().Where(a => a.SchemeId == version.SchemeId).ToList()
-            .Where(a => a.CreatedAt <= asOf && unitCode.ContainsKey(a.UnitId) && (a.Period is null || periodsWithRows.Contains(a.Period)))
+        // Only approved items: proposed, rejected and withdrawn ones are never given to the engine.
+        var adjustments = db.Adjustments.AsNoTracking().Where(a => a.SchemeId == version.SchemeId && a.Status == AdjustmentStatus.Approved).ToList()
+            .Where(a => AdjustmentService.CountsAsOf(a, asOf) && unitCode.ContainsKey(a.UnitId) && (a.Period is null || periodsWithRows.Contains(a.Period)))
             .Select(a => new AdjustmentRow(unitCode[a.UnitId], a.Period, a.Node, a.Points, a.Reason))
             .ToList();
         adjustments.Sort(static (a, b) =>

@@ -53,6 +53,9 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
     /// <summary>How the latest published total was computed (<see cref="UnitExplain"/>).</summary>
     public UnitExplanation? Explanation { get; private set; }
 
+    /// <summary>The approved bonus and penalty items counted in the latest published total (<see cref="UnitAdjustments"/>).</summary>
+    public IReadOnlyList<CountedAdjustment> Adjustments { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancel) =>
         await LoadViewAsync(cancel) ? Page() : NotFound();
 
@@ -99,7 +102,7 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
                     await LoadLatestAsync(cancel);
                 }
 
-                return new UnitView(Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation);
+                return new UnitView(Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation, Adjustments);
             },
             cancel);
         if (view is null)
@@ -109,6 +112,7 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
 
         (Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation) =
             (view.Unit, view.Name, view.Schemes, view.Scheme, view.History, view.Latest, view.Indicators, view.Strengths, view.Weaknesses, view.Explanation);
+        Adjustments = view.Adjustments;
         return true;
     }
 
@@ -116,7 +120,7 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
     private sealed record UnitView(
         Unit? Unit, string Name, IReadOnlyList<AssessmentScheme> Schemes, AssessmentScheme? Scheme, IReadOnlyList<UnitPoint> History,
         string? Latest, IReadOnlyList<UnitIndicatorRow> Indicators, IReadOnlyList<UnitIndicatorRow> Strengths,
-        IReadOnlyList<UnitIndicatorRow> Weaknesses, UnitExplanation? Explanation);
+        IReadOnlyList<UnitIndicatorRow> Weaknesses, UnitExplanation? Explanation, IReadOnlyList<CountedAdjustment> Adjustments);
 
     private async Task<bool> LoadAsync(CancellationToken cancel)
     {
@@ -229,5 +233,6 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
         Weaknesses = placed.Except(Strengths).OrderByDescending(i => i.Standing).ThenBy(i => i.Code, StringComparer.Ordinal).Take(Highlights).ToList();
         var english = stored.Values.Where(i => !string.IsNullOrWhiteSpace(i.NameEn)).ToDictionary(i => i.Code, i => i.NameEn!, StringComparer.Ordinal);
         Explanation = await UnitExplain.LoadAsync(db, set, unitId, english, English, cancel, cache);
+        Adjustments = await UnitAdjustments.LoadAsync(db, set, unitId, parsed, Indicators.ToDictionary(i => i.Code, i => i.Name, StringComparer.Ordinal), cancel);
     }
 }

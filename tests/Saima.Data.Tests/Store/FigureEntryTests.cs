@@ -178,8 +178,7 @@ public sealed class FigureEntryTests(Stores stores)
         using World w = Create(stores, provider);
         Actor reporter = w.ReporterOf("C01");
         (await Save(w, reporter, EntryMode.Submit, new FigureInput("C01", "Rev", "2025-06", 100))).Accepted.ShouldBeTrue();
-        await w.Db.Periods.Where(p => p.Code == "2025-06").ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PeriodStatus.Closed));
-        w.Db.ChangeTracker.Clear();
+        await w.Periods.CloseIntakeAsync(w.Office, w.Scheme.Id, "2025-06");
 
         EntryResult unit = await Save(w, w.ReporterOf("C02"), EntryMode.Draft, new FigureInput("C02", "Rev", "2025-06", 90));
         EntryResult office = await Save(w, w.Office, EntryMode.Draft, new FigureInput("C02", "Rev", "2025-06", 90));
@@ -217,7 +216,7 @@ public sealed class FigureEntryTests(Stores stores)
 
         var spec = new NewScheme("S1", "乡镇赛马", "month", [.. Enumerable.Range(0, 300).Select(i => new SchemeUnitSpec($"T{i:000}"))], Indicators, Json);
         w.Schemes.CreateScheme(w.Office, spec);
-        w.Schemes.OpenPeriod(w.Office, w.Db.Schemes.Single().Id, "2025-06");
+        await w.Periods.OpenAsync(w.Office, w.Db.Schemes.Single().Id, "2025-06", w.Clock.GetUtcNow().AddDays(10));
 
         EntryResult r = await Save(w, w.Office, EntryMode.Draft, [.. Enumerable.Range(0, 300).Select(i => new FigureInput($"T{i:000}", "Rev", "2025-06", i + 0.5))]);
 

@@ -199,8 +199,8 @@ public sealed class ResultServiceTests(Stores stores, ITestOutputHelper output)
             w.Schemes.SetTarget(w.Office, w.Scheme.Id, w.Unit(units[u]), w.Indicator("Rev"), 2025, targets[u]);
         }
 
-        w.Schemes.AddAdjustment(w.Office, w.Scheme.Id, w.Unit("C03"), 2, "省级表彰", period: "2025-06");
-        w.Schemes.AddAdjustment(w.Office, w.Scheme.Id, w.Unit("C04"), -1.5, "安全生产事故", node: "Rev");
+        w.Adjust("C03", 2, "省级表彰", period: "2025-06");
+        w.Adjust("C04", -1.5, "安全生产事故", node: "Rev");
         return w;
     }
 

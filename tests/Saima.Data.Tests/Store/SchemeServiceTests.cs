@@ -132,18 +132,4 @@ public sealed class SchemeServiceTests(Stores stores)
                 ("update", "260.5", "240", "年中目标调整"),
             });
     }
-
-    [Theory]
-    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
-    public void AddAdjustment_WithoutReasonOrOnAnUnknownNode_IsRefused(StoreProvider provider)
-    {
-        using var w = new World(stores.NewMigrated(provider));
-        w.CreateScheme();
-        w.Open("2025-06");
-
-        Should.Throw<WorkflowException>(() => w.Schemes.AddAdjustment(w.Office, w.Scheme.Id, w.Unit("C01"), 2, " "))
-            .Message.ShouldContain("needs a reason");
-        Should.Throw<WorkflowException>(() => w.Schemes.AddAdjustment(w.Office, w.Scheme.Id, w.Unit("C01"), 2, "表彰", node: "Nope"))
-            .Message.ShouldContain("'Nope' is not an indicator or group");
-    }
 }

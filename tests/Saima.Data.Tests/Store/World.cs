@@ -57,6 +57,9 @@ public sealed class World : IDisposable
     public AssessmentScheme Scheme { get; private set; } = null!;
 
     public Actor Office { get; } = Actor.Office("office.wang");
+
+    /// <summary>A second office user: approves what <see cref="Office"/> proposes (four eyes).</summary>
+    public Actor Office2 { get; } = Actor.Office("office.li");
     public Actor Reviewer { get; } = Actor.Reviewer("reviewer.zhao");
 
     public Actor ReporterOf(string unit) => Actor.Reporter("reporter." + unit.ToLowerInvariant(), Unit(unit));
@@ -107,6 +110,16 @@ public sealed class World : IDisposable
 
         Clock.Advance(TimeSpan.FromMinutes(1));
         return Figures.Publish(Office, Scheme.Id, period, MissingRules.Scheme);
+    }
+
+    /// <summary>The office proposes a bonus or penalty item and a second office user approves it.</summary>
+    public AdjustmentItem Adjust(string unit, double points, string reason, string? period = null, string? node = null)
+    {
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var service = new AdjustmentService(Db, Clock);
+        AdjustmentItem item = service.ProposeAsync(Office, new AdjustmentProposal(Scheme.Id, Unit(unit), points, reason, period, node)).GetAwaiter().GetResult();
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        return service.ApproveAsync(Office2, item.Id).GetAwaiter().GetResult();
     }
 
     public Figure CurrentFigure(string unit, string indicator, string period) =>
