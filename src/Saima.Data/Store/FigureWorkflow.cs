@@ -126,7 +126,15 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
             throw new WorkflowException(WorkflowCodes.ApproveStatus, $"figure {Key(c)} is {AuditLog.Text(figure.Status)}; only a submitted figure can be approved", Key(c), AuditLog.Text(figure.Status));
         }
 
-        return Move(actor, figure, c, "approve", FigureStatus.Approved, null);
+        // The reviewer's comment of an earlier return stays (the reporter sees it) until the figure is approved.
+        DateTimeOffset now = StoreTime.Now(clock);
+        if (figure.Comment is not null)
+        {
+            db.Audit.Add(AuditLog.Entry(now, actor, "approve", AuditLog.FigureEntity, Key(c), "comment", figure.Comment, null));
+            figure.Comment = null;
+        }
+
+        return Move(actor, figure, c, "approve", FigureStatus.Approved, null, now);
     }
 
     /// <summary>Returns a submitted or approved figure to its reporter with a comment saying what to fix.</summary>
