@@ -51,6 +51,9 @@ public sealed record ReviewItem(
     string? Explanation,
     string? Comment);
 
+/// <summary>An open period of a scheme as the review view offers it, with how many figures in the reviewer's units wait (submitted).</summary>
+public sealed record ReviewPeriod(long SchemeId, string SchemeCode, string SchemeName, string? SchemeNameEn, string Period, int Waiting);
+
 /// <summary>A page of the review view: the items, how many match the filter in all, and how many of those are "in range" (submitted, not flagged).</summary>
 public sealed record ReviewPage(
     IReadOnlyList<ReviewItem> Items,
@@ -125,6 +128,30 @@ public sealed class ReviewQueue(SaimaDb db)
                 r.Value, r.Status, r.EnteredBy, r.EnteredAt, before, yearAgo, target, prorated, r.MinPlausible, r.MaxPlausible, r.Flags, flags, r.Explanation, r.Comment);
         }).ToList();
         return new ReviewPage(items, total, inRange, page, pageSize, previous, lastYear, progress);
+    }
+
+    /// <summary>The open periods of every scheme, newest first within a scheme, each with the number of submitted figures in the actor's units.</summary>
+    public async Task<IReadOnlyList<ReviewPeriod>> OpenPeriodsAsync(Actor actor, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        long[]? scope = await ScopeAsync(actor, cancel);
+        var open = await (from p in db.Periods.AsNoTracking()
+                          join s in db.Schemes on p.SchemeId equals s.Id
+                          where p.Status == PeriodStatus.Open
+                          select new { s.Id, s.Code, s.Name, s.NameEn, Period = p.Code }).ToListAsync(cancel);
+        long[] schemeIds = [.. open.Select(o => o.Id).Distinct()];
+        IQueryable<Figure> waiting = db.Figures.AsNoTracking()
+            .Where(f => schemeIds.Contains(f.SchemeId) && f.IsCurrent && f.Status == FigureStatus.Submitted);
+        if (scope is not null)
+        {
+            waiting = waiting.Where(f => scope.Contains(f.UnitId));
+        }
+
+        var counts = (await waiting.GroupBy(f => new { f.SchemeId, f.Period }).Select(g => new { g.Key.SchemeId, g.Key.Period, Count = g.Count() }).ToListAsync(cancel))
+            .ToDictionary(c => (c.SchemeId, c.Period), c => c.Count);
+        return open.OrderBy(o => o.Code, StringComparer.Ordinal).ThenByDescending(o => o.Period, StringComparer.Ordinal)
+            .Select(o => new ReviewPeriod(o.Id, o.Code, o.Name, o.NameEn, o.Period, counts.GetValueOrDefault((o.Id, o.Period))))
+            .ToList();
     }
 
     /// <summary>

@@ -38,10 +38,10 @@ public sealed class ReviewTests(Stores stores)
         Actor office = w.Office;
 
         ReviewPage all = await queue.PageAsync(office, w.Scheme.Id, "2025-06", new ReviewFilter(), 1, 5);
-        all.Total.ShouldBe(12);
+        all.Total.ShouldBe(11, "C04/A is returned: not in the default statuses");
         all.Pages.ShouldBe(3);
         all.Items.Select(i => (i.UnitCode, i.IndicatorCode)).ShouldBe([("C01", "A"), ("C01", "B"), ("C01", "C"), ("C02", "A"), ("C02", "B")]);
-        (await queue.PageAsync(office, w.Scheme.Id, "2025-06", new ReviewFilter(), 3, 5)).Items.Select(i => (i.UnitCode, i.IndicatorCode)).ShouldBe([("C04", "B"), ("C04", "C")]);
+        (await queue.PageAsync(office, w.Scheme.Id, "2025-06", new ReviewFilter(), 3, 5)).Items.Select(i => (i.UnitCode, i.IndicatorCode)).ShouldBe([("C04", "C")]);
 
         // Past the last page: the last page.
         (await queue.PageAsync(office, w.Scheme.Id, "2025-06", new ReviewFilter(), 9, 5)).Page.ShouldBe(3);
@@ -51,7 +51,7 @@ public sealed class ReviewTests(Stores stores)
 
         (await Keys(new ReviewFilter(Unit: "C02"))).ShouldBe(["C02/A", "C02/B", "C02/C"]);
         (await Keys(new ReviewFilter(Unit: "CITY"))).ShouldBeEmpty("the city itself has no figures");
-        (await Keys(new ReviewFilter(Unit: "CITY", Below: true))).Length.ShouldBe(12);
+        (await Keys(new ReviewFilter(Unit: "CITY", Below: true))).Length.ShouldBe(11);
         (await Keys(new ReviewFilter(Indicator: "C"))).ShouldBe(["C01/C", "C02/C", "C03/C", "C04/C"]);
         (await Keys(new ReviewFilter(Source: "TJJ"))).ShouldBe(["C01/B", "C02/B", "C03/B", "C04/B"]);
         (await Keys(new ReviewFilter(Statuses: [FigureStatus.Approved]))).ShouldBe(["C04/C"]);
@@ -69,7 +69,7 @@ public sealed class ReviewTests(Stores stores)
         (await Keys(new ReviewFilter(), w.ReporterOf("C01"))).ShouldBeEmpty("a reporter reviews nothing");
 
         // "In range": submitted and not flagged (C04/C is approved already).
-        all.InRange.ShouldBe(12 - 1 - 3);
+        all.InRange.ShouldBe(11 - 1 - 3);
     }
 
     [Theory]
@@ -118,6 +118,7 @@ public sealed class ReviewTests(Stores stores)
         long approved = w.CurrentFigure("C04", "C", "2025-06").Id;
 
         // The office entered C03/A: four eyes refuse it; C04/C is approved already; nothing is approved.
+        DateTimeOffset bulk = w.Clock.Advance(TimeSpan.FromMinutes(5));
         BulkApproval refused = await actions.ApproveAsync(w.Office, [c01a, byOffice, c02c, approved]);
         refused.Done.ShouldBeFalse();
         refused.Approved.ShouldBeEmpty();
@@ -129,7 +130,7 @@ public sealed class ReviewTests(Stores stores)
         Statuses(w, c01a, c02c).ShouldBe([FigureStatus.Submitted, FigureStatus.Submitted], "all or nothing");
         using (SaimaDb fresh = SaimaDb.Open(w.Store))
         {
-            fresh.Audit.Count(a => a.Action == "approve" && a.At > w.Clock.UtcNow.AddSeconds(-1)).ShouldBe(0);
+            fresh.Audit.Count(a => a.Action == "approve" && a.At >= bulk).ShouldBe(0);
         }
 
         // A reviewer of C01 may not approve C02's figure: scope is checked per item too.
@@ -170,7 +171,7 @@ public sealed class ReviewTests(Stores stores)
 
         BulkApproval rest = await actions.ApproveAllInRangeAsync(w.Reviewer, w.Scheme.Id, "2025-06", new ReviewFilter());
         rest.Done.ShouldBeTrue();
-        rest.Approved.Count.ShouldBe(6);
+        rest.Approved.Count.ShouldBe(5, "A of C01 and C03, B of C02, C03 and C04");
         w.Db.ChangeTracker.Clear();
         var waiting = w.Db.Figures.Where(f => f.Period == "2025-06" && f.IsCurrent && f.Status == FigureStatus.Submitted).Select(f => f.Id).ToList();
         waiting.Order().ShouldBe(new[] { w.CurrentFigure("C01", "B", "2025-06").Id, w.CurrentFigure("C02", "A", "2025-06").Id, w.CurrentFigure("C03", "C", "2025-06").Id }.Order(),
