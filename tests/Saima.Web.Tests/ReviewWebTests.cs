@@ -184,7 +184,7 @@ public sealed partial class ReviewWebTests
         string league = await web.Client.GetStringAsync("/league?scheme=T&period=2025-06");
         league.ShouldContain("id=\"league-revised\"");
         league.ShouldContain("共 1 项更正");
-        league.ShouldContain("/revisions?scheme=T&amp;period=2025-06");
+        league.ShouldContain("href=\"/revisions?scheme=T&period=2025-06\"");
         (await web.Client.GetStringAsync("/league?scheme=T&period=2025-05")).ShouldNotContain("league-revised", customMessage: "another period is not revised");
         string list = await web.Client.GetStringAsync("/revisions?scheme=T&period=2025-06");
         list.ShouldContain("data-unit=\"C04\" data-indicator=\"REV\" data-period=\"2025-06\"");
