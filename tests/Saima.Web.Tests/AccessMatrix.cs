@@ -52,7 +52,8 @@ public enum Expect
 public sealed record AccessLine(string Key, string Request, Expect[] Expected)
 {
     /// <summary>
-    /// POST body (<c>a=1&amp;b=2</c>, unescaped), sent with a valid anti-forgery token. <c>{approve}</c> and <c>{return}</c> become the figure the role reviews,
+    /// POST body (<c>a=1&amp;b=2</c>, unescaped), sent with a valid anti-forgery token. <c>{approve}</c>, <c>{return}</c> and <c>{selected}</c> become the figure the role reviews,
+    /// <c>{inrange}</c> the unit whose AIR figure the role approves as "all in range", <c>{correct}</c> the published figure the office corrects,
     /// <c>{reminder}</c> a reminder addressed to the role's unit (<see cref="AccessData.ReminderId"/>), <c>{token}</c> the id of
     /// a personal API token of the role's user that no other cell uses.
     /// </summary>
@@ -232,9 +233,17 @@ public static class AccessMatrix
         L("GET /entry/publish",                  "/entry/publish?scheme=T&period=2025-07",         Login, Ok,    No,  No,  No,  No),
         L("POST /entry/publish",                 "/entry/publish",                                 Login, Ok,    No,  No,  No,  No) with
             { Form = "scheme=P&period=2025-05", Success = "/league?scheme=P&period=2025-05" },
+
+        L("GET /entry/correct",                  "/entry/correct?scheme=T&period=2025-05",         Login, Ok,    No,  No,  No,  No),
+        L("POST /entry/correct",                 "/entry/correct?scheme=T&period=2025-05",         Login, Ok,    No,  No,  No,  No) with
+            { Form = "figure={correct}&NewValue=99.5&Reason=访问测试更正" },
         L("GET /entry/review",                   "/entry/review",                                  Login, Ok,    No,  Ok,  No,  No),
         L("POST /entry/review?handler=Approve",  "/entry/review?handler=Approve",                  Login, Ok,    No,  Ok,  No,  No) with
             { Form = "FigureId={approve}", Success = "/entry/review?done=approved" },
+        L("POST /entry/review?handler=ApproveInRange", "/entry/review?handler=ApproveInRange", Login, Ok,   No,  Ok,  No,  No) with
+            { Form = "at=T/2025-07&unit={inrange}&indicator=AIR", Success = "/entry/review?done=bulk" },
+        L("POST /entry/review?handler=ApproveSelected", "/entry/review?handler=ApproveSelected", Login, Ok, No,  Ok,  No,  No) with
+            { Form = "Selected={selected}", Success = "/entry/review?done=bulk" },
         L("POST /entry/review?handler=Return",   "/entry/review?handler=Return",                   Login, Ok,    No,  Ok,  No,  No) with
             { Form = "FigureId={return}&Comment=口径不一致", Success = "/entry/review?done=returned" },
         L("GET /entry/status",                   "/entry/status?scheme=T&period=2025-07",          Login, Ok,    No,  No,  No,  No),
@@ -259,6 +268,7 @@ public static class AccessMatrix
         L("GET /matrix",                         "/matrix?scheme=T",                               Login, Ok,    Ok,  Ok,  Ok,  Ok),
         A("GET /openapi/{documentname}.json",    "/openapi/v1.json",                               Unauth, Ok,   Ok,  Ok,  Ok,  Ok),
         L("GET /public",                         "/public",                                        Ok,    Ok,    Ok,  Ok,  Ok,  Ok),
+        L("GET /revisions",                      "/revisions?scheme=T",                            Login, Ok,    Ok,  Ok,  Ok,  Ok),
         L("GET /unit/{code}",                    "/unit/CB?scheme=T",                              Login, Ok,    Ok,  Ok,  Ok,  Ok),
         L("GET /unit/{code}?handler=Chart",      "/unit/CB/chart?scheme=T",                        Login, Ok,    Ok,  Ok,  Ok,  Ok),
     ];

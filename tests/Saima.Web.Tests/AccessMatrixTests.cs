@@ -64,6 +64,14 @@ public sealed partial class AccessFixture : IAsyncLifetime
         _figures[(AccessRole.Reviewer, "{return}")] = FigureId("TA1", "REV");
         _figures[(AccessRole.Office, "{approve}")] = FigureId("TB1", "GDP");
         _figures[(AccessRole.Office, "{return}")] = FigureId("TB1", "REV");
+        _figures[(AccessRole.Reviewer, "{selected}")] = FigureId("TA1", "AIR");
+        _figures[(AccessRole.Office, "{selected}")] = FigureId("TB1", "AIR");
+
+        // "All in range" of AIR in one unit each (CA below the reviewer's CA, CB for the office); the office corrects a published figure of 2025-05.
+        _figures[(AccessRole.Reviewer, "{inrange}")] = "CA";
+        _figures[(AccessRole.Office, "{inrange}")] = "CB";
+        _figures[(AccessRole.Office, "{correct}")] = FigureId("CB", "EMP", "2025-05");
+        _figures[(AccessRole.Reviewer, "{correct}")] = _figures[(AccessRole.Office, "{correct}")];
 
         // The reporter of CA and the department DS each read a reminder addressed to them (scheme Z).
         _figures[(AccessRole.Reporter, "{reminder}")] = AccessData.ReminderId(Web.Store, "CA").ToString(CultureInfo.InvariantCulture);
@@ -119,8 +127,8 @@ public sealed partial class AccessFixture : IAsyncLifetime
         await Web.DisposeAsync();
     }
 
-    private string FigureId(string unit, string indicator) =>
-        AccessData.Figure(Web.Store, unit, indicator)!.Id.ToString(CultureInfo.InvariantCulture);
+    private string FigureId(string unit, string indicator, string period = "2025-07") =>
+        AccessData.Figure(Web.Store, unit, indicator, period)!.Id.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Makes a personal API token on /account/tokens in the role's browser; the secret the page shows once.</summary>
     private static async Task<string> MakeTokenAsync(AccessSession session)
@@ -337,7 +345,7 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
             int eq = pair.IndexOf('=', StringComparison.Ordinal);
             string name = pair[..eq];
             string value = pair[(eq + 1)..];
-            fields.Add(new(name, value is "{approve}" or "{return}" or "{reminder}" or "{token}" or "{adjust-approve}" or "{adjust-reject}" or "{adjust-withdraw}" ? fixture.Figure(session.Role, value) : value));
+            fields.Add(new(name, value is "{approve}" or "{return}" or "{reminder}" or "{token}" or "{adjust-approve}" or "{adjust-reject}" or "{adjust-withdraw}" or "{selected}" or "{inrange}" or "{correct}" ? fixture.Figure(session.Role, value) : value));
         }
 
         fields.Add(new("__RequestVerificationToken", session.Token));

@@ -397,6 +397,12 @@ public static class WorkflowCodes
 
     /// <summary>{0} id: no such bonus or penalty item.</summary>
     public const string NoAdjustment = "NoAdjustment";
+
+    /// <summary>No figure to approve: nothing selected, or nothing in range for the filter.</summary>
+    public const string NothingToApprove = "NothingToApprove";
+
+    /// <summary>{0} number of figures, {1} most one bulk approval takes: narrow the filter.</summary>
+    public const string TooManyToApprove = "TooManyToApprove";
 }
 
 /// <summary>Publication refused: some current figures of the period are not approved yet.</summary>

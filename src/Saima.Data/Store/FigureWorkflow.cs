@@ -90,7 +90,15 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
             throw new WorkflowException(WorkflowCodes.FlaggedNoExplanation, $"figure {Key(c)} is flagged by the checks (outside the plausible range, or a falling year-to-date value) and has no explanation; return it to the reporter", Key(c));
         }
 
-        return Move(actor, figure, c, "approve", FigureStatus.Approved, null);
+        // The reviewer's comment of an earlier return stays (the reporter sees it) until the figure is approved.
+        DateTimeOffset now = StoreTime.Now(clock);
+        if (figure.Comment is not null)
+        {
+            db.Audit.Add(AuditLog.Entry(now, actor, "approve", AuditLog.FigureEntity, Key(c), "comment", figure.Comment, null));
+            figure.Comment = null;
+        }
+
+        return Move(actor, figure, c, "approve", FigureStatus.Approved, null, now);
     }
 
     /// <summary>Returns a submitted or approved figure to its reporter with a comment saying what to fix.</summary>

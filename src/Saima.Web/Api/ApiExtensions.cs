@@ -89,7 +89,8 @@ public static class ApiExtensions
             .RequireAuthorization(AccessPolicies.Enter).AddEndpointFilter(RequireToken);
         api.MapPost("/schemes/{scheme}/periods/{period}/review", ApiWrites.Review)
             .WithName("ReviewFigures").WithSummary("Approve or return a unit's figures (bearer token)")
-            .WithDescription("A reviewer (within its units) or the office approves the unit's submitted figures, or returns submitted and approved ones with a comment; one indicator or all of them. Nobody reviews a figure they entered (403). Nothing waiting: 409.")
+            .WithDescription("A reviewer (within its units) or the office approves the unit's submitted figures, or returns submitted and approved ones with a comment; one indicator or all of them. Nobody reviews a figure they entered (403). Nothing waiting: 409. "
+                + "Action approveInRange approves every submitted figure that is not flagged (outside the plausible range, year to date falling) of an optional filter: unit (below: true for the units under it too), indicator, source department; all or nothing, refusals listed in refused.")
             .WithMetadata(new ApiBody(typeof(ApiReviewRequest), Required: true))
             .Produces<ApiFiguresChanged>().ProducesValidationProblem().Problems(401, 403, 404, 409)
             .RequireAuthorization(AccessPolicies.Review).AddEndpointFilter(RequireToken);

@@ -44,8 +44,8 @@ public sealed record ApiFiguresChanged(int Count, IReadOnlyList<ApiFigure> Figur
 /// <summary>Submit the user's drafts (and returned figures) that have a value; <see cref="Units"/> limits it to some units.</summary>
 public sealed record ApiSubmitRequest(IReadOnlyList<string>? Units = null);
 
-/// <summary>A review decision on a unit's figures (one indicator, or all of them waiting): action approve or return; a return needs a comment.</summary>
-public sealed record ApiReviewRequest(string Unit, string Action, string? Indicator = null, string? Comment = null);
+/// <summary>A review decision on a unit's figures (one indicator, or all of them waiting): action approve or return; a return needs a comment. Action approveInRange approves every unflagged submitted figure of the filter (unit optional, below, indicator, source).</summary>
+public sealed record ApiReviewRequest(string Unit, string Action, string? Indicator = null, string? Comment = null, bool? Below = null, string? Source = null);
 
 /// <summary>How the figures missing at publication count: "scheme" (the scheme's imputation rule) or "zero"; needed only when some are missing.</summary>
 public sealed record ApiPublishRequest(string? Missing = null);

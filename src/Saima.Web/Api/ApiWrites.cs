@@ -196,6 +196,11 @@ internal static class ApiWrites
         }
 
         JsonElement root = document.RootElement;
+        if (root.TryGetProperty("action", out JsonElement kind) && kind.ValueKind == JsonValueKind.String && kind.GetString() == "approveInRange")
+        {
+            return await ApproveInRangeAsync(s, period, root, db, actor, clock, cancel);
+        }
+
         var errors = new List<(string, string)>();
         string? unitCode = ApiJson.Required(root, "unit", "", errors);
         ApiJson.TryString(root, "indicator", "", errors, out string? indicatorCode);
@@ -203,7 +208,7 @@ internal static class ApiWrites
         ApiJson.TryString(root, "comment", "", errors, out string? comment);
         if (action is not null and not ("approve" or "return"))
         {
-            errors.Add(("action", "expected \"approve\" or \"return\""));
+            errors.Add(("action", "expected \"approve\", \"return\" or \"approveInRange\""));
         }
 
         if (action == "return" && string.IsNullOrWhiteSpace(comment))
@@ -252,6 +257,72 @@ internal static class ApiWrites
 
         var workflow = new FigureWorkflow(db, clock);
         return await InTransactionAsync(db, ids, id => approve ? workflow.Approve(actor, id) : workflow.Return(actor, id, comment!.Trim()), cancel);
+    }
+
+    /// <summary>
+    /// Approves every submitted figure of a filter that is not flagged (the review view's "all in
+    /// range", <see cref="ReviewActions.ApproveAllInRangeAsync"/>): optional unit (with
+    /// <c>below</c>: and the units below it), indicator and source department. All or nothing; a
+    /// refusal names every figure refused with its code (<c>refused</c>).
+    /// </summary>
+    private static async Task<IResult> ApproveInRangeAsync(AssessmentScheme s, string period, JsonElement root, SaimaDb db, Actor actor, TimeProvider clock, CancellationToken cancel)
+    {
+        var errors = new List<(string, string)>();
+        ApiJson.TryString(root, "unit", "", errors, out string? unit);
+        ApiJson.TryString(root, "indicator", "", errors, out string? indicator);
+        ApiJson.TryString(root, "source", "", errors, out string? source);
+        bool below = false;
+        if (root.TryGetProperty("below", out JsonElement b))
+        {
+            if (b.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            {
+                below = b.GetBoolean();
+            }
+            else
+            {
+                errors.Add(("below", "expected true or false"));
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(unit) && !await db.Units.AnyAsync(u => u.Code == unit && db.SchemeUnits.Any(su => su.SchemeId == s.Id && su.UnitId == u.Id), cancel)
+            && !(below && await db.Units.AnyAsync(u => u.Code == unit, cancel)))
+        {
+            errors.Add(("unit", $"unit '{unit}' does not take part in scheme '{s.Code}'"));
+        }
+
+        if (!string.IsNullOrWhiteSpace(indicator) && !await db.Indicators.AnyAsync(i => i.SchemeId == s.Id && i.Code == indicator, cancel))
+        {
+            errors.Add(("indicator", $"'{indicator}' is not an indicator of scheme '{s.Code}'"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        BulkApproval result;
+        try
+        {
+            result = await new ReviewActions(db, clock).ApproveAllInRangeAsync(actor, s.Id, period, new ReviewFilter(unit, below, indicator, null, source), cancel);
+        }
+        catch (WorkflowException e)
+        {
+            return ApiProblems.Conflict(e.Message);
+        }
+
+        if (!result.Done)
+        {
+            var refused = new Dictionary<string, object?>
+            {
+                ["refused"] = result.Refused.Select(r => new { unit = r.UnitCode, indicator = r.IndicatorCode, code = r.Code, message = r.Message }).ToList(),
+            };
+            string detail = string.Create(CultureInfo.InvariantCulture, $"{result.Refused.Count} figures cannot be approved, so none was: ") + result.Refused[0].Message;
+            return result.Refused.Any(r => r.AccessDenied)
+                ? ApiProblems.Problem(StatusCodes.Status403Forbidden, "Forbidden", detail, refused)
+                : ApiProblems.Conflict(detail, refused);
+        }
+
+        return TypedResults.Ok(new ApiFiguresChanged(result.Approved.Count, await DescribeAsync(db, result.Approved, cancel)));
     }
 
     /// <summary>

@@ -45,6 +45,7 @@ public sealed class FigureWorkflowTests(Stores stores)
             (t4, "reporter.c01", "update", "value", "125", "126.5", null),
             (t4, "reporter.c01", "update", "status", "returned", "draft", null),
             (t5, "reporter.c01", "submit", "status", "draft", "submitted", null),
+            (t6, "reviewer.zhao", "approve", "comment", "与财政局快报不一致，请核实", null, null),
             (t6, "reviewer.zhao", "approve", "status", "submitted", "approved", null),
             (t7, "office.wang", "publish", "status", "approved", "published", null),
 
