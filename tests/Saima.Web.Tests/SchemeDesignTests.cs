@@ -29,6 +29,9 @@ public sealed class SchemeDesignTests
     public async Task EmptyStore_ToACreatedScheme_InTheBrowser()
     {
         await using var web = await WebApp.StartAsync();
+        web.Output.ShouldContain("has no scheme yet");
+        web.Output.ShouldContain($"saima demo --db {new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(web.Store.ConnectionString).DataSource}");
+        web.Output.ShouldContain("/admin/schemes/new");
         await web.AdminAsync();
 
         string home = await web.Client.GetStringAsync("/");
@@ -97,6 +100,16 @@ public sealed class SchemeDesignTests
         mine.ShouldContain("data-indicator=\"A\" data-mine=\"false\"");
         mine.ShouldContain("市统计局（TJJ）提供");
         (await web.Client.GetAsync("/admin/schemes/new")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task StoreWithSchemes_SaysNothingOfAnEmptyStore()
+    {
+        await using var web = await WebApp.StartAsync(seed: LeagueData.Seed);
+        web.Output.ShouldNotContain("no scheme yet");
+        await web.AdminAsync();
+        (await web.Client.GetStringAsync("/")).ShouldNotContain("id=\"no-scheme\"");
+        (await web.Client.GetStringAsync("/admin")).ShouldNotContain("id=\"no-scheme\"");
     }
 
     [Fact]
