@@ -228,6 +228,15 @@ lo_fixtures() {
         mv "$out/$f.xlsx" "$out/$f.lo.xlsx"
         mv "$out/$f.xls" "$out/$f.lo.xls"
     done
+    # Indicator lists of a new scheme: every column text but weight, min and max.
+    local indicators='CSV:44,34,76,1,1/2/2/2/3/2/4/2/5/2/6/2/7/1/8/2/9/2/10/2/11/2/12/1/13/1/14/2,1033,false,true,false,false,false,-1'
+    for f in indicators_good indicators_bad; do
+        HOME=$out/home soffice --headless --infilter="$indicators" --convert-to xlsx --outdir "$out" "$src/$f.csv" >/dev/null 2>&1 &&
+            HOME=$out/home soffice --headless --infilter="$indicators" --convert-to 'xls:MS Excel 97' --outdir "$out" "$src/$f.csv" >/dev/null 2>&1 ||
+            give_up "LibreOffice could not convert $src/$f.csv"
+        mv "$out/$f.xlsx" "$out/$f.lo.xlsx"
+        mv "$out/$f.xls" "$out/$f.lo.xls"
+    done
     export SAIMA_LO_FIXTURES=$out
     say "intake fixtures converted by $(HOME=$out/home soffice --version | head -n 1)"
 }

@@ -11,8 +11,10 @@ internal static class ServeCommand
     private const string Description = """
         Starts the web application on --urls (default http://127.0.0.1:5000) until Ctrl+C.
         With no database given it uses saima.db in the working folder and builds the demo city
-        there on first start. The schema is brought up to date before it listens; GET /healthz
-        answers 200 once it serves pages.
+        there on first start. On a store given with --db or --postgres that holds no scheme yet
+        (a new file, an empty database) it says how to load the demo (saima demo --db FILE) or
+        how to start empty in the browser (/admin/units, then /admin/schemes/new). The schema is
+        brought up to date before it listens; GET /healthz answers 200 once it serves pages.
 
         The first administrator is 'admin': with SAIMA_ADMIN_PASSWORD set when the users are
         created, that is its password; otherwise a one-time password is printed here once and

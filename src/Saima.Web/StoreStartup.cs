@@ -55,8 +55,38 @@ internal static class StoreStartup
             }
         }
 
+        else
+        {
+            SayIfEmpty(store, output);
+        }
+
         using IServiceScope scope = services.CreateScope();
         FirstAdmin.EnsureAsync(scope.ServiceProvider, options.AdminPassword, output).GetAwaiter().GetResult();
         output.Flush();
     }
+
+    /// <summary>A store without schemes (a new file, an empty database): how to load the demo, or how to start from nothing.</summary>
+    internal static void SayIfEmpty(StoreOptions store, TextWriter output)
+    {
+        bool units, schemes;
+        using (SaimaDb db = SaimaDb.Open(store))
+        {
+            units = db.Units.Any();
+            schemes = db.Schemes.Any();
+        }
+
+        if (schemes)
+        {
+            return;
+        }
+
+        string where = store.Provider == StoreProvider.Sqlite
+            ? "--db " + Quote(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(store.ConnectionString).DataSource)
+            : "--postgres \"CONNECTION\"";
+        output.WriteLine($"{store} has {(units ? "units but " : string.Empty)}no scheme yet.");
+        output.WriteLine($"  To try Saima with the demo city: stop here (Ctrl+C), run `saima demo {where}{(units ? " --force" : string.Empty)}`{(units ? " (it empties the store first)" : string.Empty)}, then serve again.");
+        output.WriteLine("  To start empty: sign in as admin, add units at /admin/units and create a scheme at /admin/schemes/new.");
+    }
+
+    private static string Quote(string path) => path.Contains(' ', StringComparison.Ordinal) ? "\"" + path + "\"" : path;
 }

@@ -192,6 +192,26 @@ public static class AccessMatrix
         L("GET /admin/settings",                 "/admin/settings",                                Login, Ok,    No,  No,  No,  No),
         L("POST /admin/settings",                "/admin/settings",                                Login, Ok,    No,  No,  No,  No) with
             { Form = "Zone=Asia/Shanghai&Reason=访问测试", Success = "/admin/settings?done=saved" },
+
+        L("GET /admin/schemes/new",              "/admin/schemes/new",                             Login, Ok,    No,  No,  No,  No),
+        L("GET /admin/schemes/new?handler=Template", "/admin/schemes/new?handler=Template",        Login, Ok,    No,  No,  No,  No),
+        L("POST /admin/schemes/new?handler=Check", "/admin/schemes/new?handler=Check",             Login, Ok,    No,  No,  No,  No) with
+            { Form = "Code=ACC-CHK&Name=访问校验方案&Frequency=month&UnitList=CB&Inds[0].Code=X1&Inds[0].Name=校验指标&Inds[0].Rule=minmax&Inds[0].Direction=1" },
+        L("POST /admin/schemes/new?handler=Create", "/admin/schemes/new?handler=Create",           Login, Ok,    No,  No,  No,  No) with
+            { Form = "Code=ACC-NEW&Name=访问新建方案&Frequency=month&UnitList=CB&Inds[0].Code=X1&Inds[0].Name=新建指标&Inds[0].Rule=minmax&Inds[0].Direction=1", Success = "/admin/schemes/ACC-NEW" },
+        L("POST /admin/schemes/new?handler=Import", "/admin/schemes/new?handler=Import",           Login, Ok,    No,  No,  No,  No) with
+            { Form = "Code=ACC-IMP", File = ("IndicatorFile", "indicators.csv", "指标代码 code,指标名称 name\nX1,导入指标\n") },
+        L("POST /admin/schemes/new?handler=More", "/admin/schemes/new?handler=More",               Login, Ok,    No,  No,  No,  No) with
+            { Form = "Code=ACC-MORE" },
+        L("GET /admin/schemes/{code}/copy",      "/admin/schemes/Z/copy",                          Login, Ok,    No,  No,  No,  No),
+        L("POST /admin/schemes/{code}/copy",     "/admin/schemes/Z/copy",                          Login, Ok,    No,  No,  No,  No) with
+            { Form = "NewCode=Z-COPY&Name=管理测试方案副本", Success = "/admin/schemes/Z-COPY" },
+        L("GET /admin/schemes/{code}/sources",   "/admin/schemes/Z/sources",                       Login, Ok,    No,  No,  No,  No),
+        L("POST /admin/schemes/{code}/sources?handler=Set", "/admin/schemes/Z/sources?handler=Set", Login, Ok,   No,  No,  No,  No) with
+            { Form = "IndicatorCode=X&Department=", Success = "/admin/schemes/Z/sources?done=X" },
+        L("GET /admin/units",                    "/admin/units?kind=County&p=1",                   Login, Ok,    No,  No,  No,  No),
+        L("POST /admin/units?handler=Add",       "/admin/units?handler=Add",                       Login, Ok,    No,  No,  No,  No) with
+            { Form = "NewCode=ACC-U1&NewName=访问测试单位&NewKind=Township&NewParent=CB", Success = "/admin/units?done=ACC-U1" },
         L("GET /admin/users",                    "/admin/users",                                   Login, Ok,    No,  No,  No,  No),
         L("POST /admin/users?handler=Create",    "/admin/users?handler=Create",                    Login, Ok,    No,  No,  No,  No) with
             { Form = "NewUserName=m.admin.created&DisplayName=新建用户&Roles=leader" },
@@ -237,6 +257,8 @@ public static class AccessMatrix
         L("GET /entry/correct",                  "/entry/correct?scheme=T&period=2025-05",         Login, Ok,    No,  No,  No,  No),
         L("POST /entry/correct",                 "/entry/correct?scheme=T&period=2025-05",         Login, Ok,    No,  No,  No,  No) with
             { Form = "figure={correct}&NewValue=99.5&Reason=访问测试更正" },
+
+        L("GET /entry/mine",                     "/entry/mine",                                    Login, Ok,    Ok,  No,  Ok,  No),
         L("GET /entry/review",                   "/entry/review",                                  Login, Ok,    No,  Ok,  No,  No),
         L("POST /entry/review?handler=Approve",  "/entry/review?handler=Approve",                  Login, Ok,    No,  Ok,  No,  No) with
             { Form = "FigureId={approve}", Success = "/entry/review?done=approved" },

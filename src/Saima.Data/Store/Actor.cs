@@ -403,6 +403,27 @@ public static class WorkflowCodes
 
     /// <summary>{0} number of figures, {1} most one bulk approval takes: narrow the filter.</summary>
     public const string TooManyToApprove = "TooManyToApprove";
+
+    /// <summary>{0} scheme code: a scheme with this code exists already.</summary>
+    public const string SchemeCodeTaken = "SchemeCodeTaken";
+
+    /// <summary>{0} unit code: a unit with this code exists already.</summary>
+    public const string UnitCodeTaken = "UnitCodeTaken";
+
+    /// <summary>{0} number of fields: a new scheme's form has errors, each beside its field (<see cref="SchemeDraftException.Errors"/>).</summary>
+    public const string SchemeDraftInvalid = "SchemeDraftInvalid";
+
+    /// <summary>{0} unit code: a data source must be a department (部门).</summary>
+    public const string NotDepartment = "NotDepartment";
+
+    /// <summary>{0} indicator code: a derived indicator is computed, not supplied by a department.</summary>
+    public const string DerivedNoSource = "DerivedNoSource";
+
+    /// <summary>{0} number of errors: an indicator list file has errors, each named by sheet, line and column (<see cref="Saima.Data.Intake.IndicatorSheetException.Errors"/>).</summary>
+    public const string IndicatorFileInvalid = "IndicatorFileInvalid";
+
+    /// <summary>{0} field: a unit needs a code, a name (or a scheme copy a code and name).</summary>
+    public const string Required = "Required";
 }
 
 /// <summary>Publication refused: some current figures of the period are not approved yet.</summary>

@@ -84,6 +84,15 @@ public sealed class SchemeService(SaimaDb db, TimeProvider clock)
     /// <exception cref="SchemeException">The JSON is not a valid scheme, or its codes do not match the indicators.</exception>
     public AssessmentScheme CreateScheme(Actor actor, NewScheme spec)
     {
+        using var tx = db.Database.BeginTransaction();
+        AssessmentScheme scheme = CreateCore(actor, spec);
+        tx.Commit();
+        return scheme;
+    }
+
+    /// <summary>What <see cref="CreateScheme"/> does, inside the caller's transaction (a copy adds its targets in the same one).</summary>
+    internal AssessmentScheme CreateCore(Actor actor, NewScheme spec)
+    {
         actor.RequireOffice("create schemes");
         Require(!string.IsNullOrWhiteSpace(spec.Code), "a scheme needs a code");
         Require(!string.IsNullOrWhiteSpace(spec.Name), $"scheme '{spec.Code}' needs a name");
@@ -169,7 +178,6 @@ public sealed class SchemeService(SaimaDb db, TimeProvider clock)
         CheckAgainstIndicators(SchemeParser.Parse(spec.Json), draft, spec.Units.Where(u => !string.IsNullOrEmpty(u.Track)).Select(u => u.Track!).Distinct().ToList(), spec.Code);
 
         DateTimeOffset now = StoreTime.Now(clock);
-        using var tx = db.Database.BeginTransaction();
         var scheme = new AssessmentScheme { Code = spec.Code, Name = spec.Name, NameEn = spec.NameEn, Frequency = frequency, CreatedAt = now, CreatedBy = actor.Name };
         db.Schemes.Add(scheme);
         db.SaveChanges();
@@ -212,7 +220,6 @@ public sealed class SchemeService(SaimaDb db, TimeProvider clock)
         db.SaveChanges();
         db.Audit.Add(AuditLog.Entry(now, actor, "create", AuditLog.SchemeEntity, scheme.Code, "name", null, scheme.Name));
         AddVersionCore(actor, scheme, spec.Json, spec.Note, now);
-        tx.Commit();
         return scheme;
     }
 

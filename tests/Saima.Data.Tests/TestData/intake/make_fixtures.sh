@@ -33,6 +33,14 @@ for f in figures_good figures_bad; do
   cp "$work/$f.xlsx" "$here/$f.lo.xlsx"
   cp "$work/$f.xls" "$here/$f.lo.xls"
 done
+# Indicator lists of a new scheme: every column text but weight, min and max (7, 12, 13).
+INDICATORS='CSV:44,34,76,1,1/2/2/2/3/2/4/2/5/2/6/2/7/1/8/2/9/2/10/2/11/2/12/1/13/1/14/2,1033,false,true,false,false,false,-1'
+for f in indicators_good indicators_bad; do
+  convert xlsx "$INDICATORS" "$here/$f.csv" "$work"
+  convert 'xls:MS Excel 97' "$INDICATORS" "$here/$f.csv" "$work"
+  cp "$work/$f.xlsx" "$here/$f.lo.xlsx"
+  cp "$work/$f.xls" "$here/$f.lo.xls"
+done
 cp "$here/figures_good.csv" "$work/figures_good_numeric_codes.csv"
 convert xlsx "$PLAIN" "$work/figures_good_numeric_codes.csv" "$work"
 cp "$work/figures_good_numeric_codes.xlsx" "$here/figures_good_numeric_codes.lo.xlsx"
