@@ -54,7 +54,8 @@ public sealed class LayoutTests(Chromium chromium, DemoApp fixture) : IClassFixt
                 wide.Add($"{path}: {width} px");
             }
 
-            await page.ScreenshotAsync(new() { Path = Shot("phone", path), FullPage = true });
+            // The first screen: what a phone shows (whole pages of 150 townships are too tall to shoot).
+            await page.ScreenshotAsync(new() { Path = Shot("phone", path), Timeout = 90_000 });
         }
 
         wide.ShouldBeEmpty("no page is wider than the phone (wide tables scroll inside .table-responsive)");
