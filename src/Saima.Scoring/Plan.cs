@@ -105,7 +105,7 @@ internal sealed class Plan
                 IndicatorOverride? io = o is not null && o.Indicators.TryGetValue(def.Code, out IndicatorOverride? x) ? x : null;
                 impute[t][i] = io?.Impute ?? def.Impute ?? scheme.Steps.Impute;
                 treat[t][i] = io?.Treat ?? def.Treat ?? scheme.Steps.Treat;
-                normalise[t][i] = io?.Normalise ?? def.Normalise ?? scheme.Steps.Normalise;
+                normalise[t][i] = scheme.NormaliseFor(i, o is null ? null : trackNames[t]);
                 weight[t][i] = o is not null && o.Weights.TryGetValue(def.Code, out double w) ? w : def.Weight;
                 if (impute[t][i].Group is { } column)
                 {
@@ -126,9 +126,9 @@ internal sealed class Plan
             for (int g = 0; g < nGroups; g++)
             {
                 GroupDef def = scheme.Groups[g];
-                GroupOverride? go = o is not null && o.Groups.TryGetValue(def.Code, out GroupOverride? x) ? x : null;
-                aggregate[t][g] = go?.Aggregate ?? def.Aggregate ?? scheme.Steps.Aggregate;
-                weighting[t][g] = go?.Weights ?? def.Weights;
+                string? track = o is null ? null : trackNames[t];
+                aggregate[t][g] = scheme.AggregateFor(g, track);
+                weighting[t][g] = scheme.WeightingFor(g, track);
                 weight[t][nInd + g] = o is not null && o.Weights.TryGetValue(def.Code, out double w) ? w : def.Weight;
             }
         }

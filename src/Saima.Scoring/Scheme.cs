@@ -48,6 +48,27 @@ public sealed class Scheme
 
     /// <summary>Index of the root group within <see cref="Groups"/>.</summary>
     public int RootGroup { get; init; }
+
+    /// <summary>
+    /// The normalisation rule an indicator is scored with in a track: the track's override, else
+    /// the indicator's own, else the scheme's default (the precedence every step follows).
+    /// </summary>
+    public NormaliseStep NormaliseFor(int indicator, string? track) =>
+        OverrideOf(track)?.Indicators.GetValueOrDefault(Indicators[indicator].Code)?.Normalise
+        ?? Indicators[indicator].Normalise ?? Steps.Normalise;
+
+    /// <summary>How a group combines its children in a track (override, own, default).</summary>
+    public AggregateStep AggregateFor(int group, string? track) =>
+        OverrideOf(track)?.Groups.GetValueOrDefault(Groups[group].Code)?.Aggregate
+        ?? Groups[group].Aggregate ?? Steps.Aggregate;
+
+    /// <summary>How a group weights its children in a track (override, else its own).</summary>
+    public WeightingMethod WeightingFor(int group, string? track) =>
+        OverrideOf(track)?.Groups.GetValueOrDefault(Groups[group].Code)?.Weights ?? Groups[group].Weights;
+
+    /// <summary>A track's overrides, or null (no track, or none for it).</summary>
+    public TrackOverride? OverrideOf(string? track) =>
+        track is not null && Tracks?.Overrides.TryGetValue(track, out TrackOverride? o) == true ? o : null;
 }
 
 public sealed class Steps
@@ -160,6 +181,9 @@ public sealed class IndicatorDef
 {
     public required string Code { get; init; }
     public string? Name { get; init; }
+
+    /// <summary>The English display name (<c>name_en</c>), when the scheme gives one.</summary>
+    public string? NameEn { get; init; }
     public required string Parent { get; init; }
     public double Weight { get; init; } = 1;
 
@@ -178,6 +202,9 @@ public sealed class GroupDef
     public required string Code { get; init; }
     public string? Name { get; init; }
 
+    /// <summary>The English display name (<c>name_en</c>), when the scheme gives one.</summary>
+    public string? NameEn { get; init; }
+
     /// <summary>Null for the root.</summary>
     public string? Parent { get; init; }
     public double Weight { get; init; } = 1;
@@ -193,6 +220,10 @@ public sealed class TrackSettings
     public CompareScope Compare { get; init; } = CompareScope.All;
     public IReadOnlyDictionary<string, TrackOverride> Overrides { get; init; } =
         new Dictionary<string, TrackOverride>(StringComparer.Ordinal);
+
+    /// <summary>English names of tracks (<c>tracks.name_en</c>), by the track's name.</summary>
+    public IReadOnlyDictionary<string, string> NamesEn { get; init; } =
+        new Dictionary<string, string>(StringComparer.Ordinal);
 }
 
 public sealed class TrackOverride

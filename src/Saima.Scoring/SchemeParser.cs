@@ -166,7 +166,7 @@ public static class SchemeParser
 
     private static IndicatorDef ReadIndicator(Node n)
     {
-        n.Object("code", "name", "parent", "weight", "direction", "denominator", "transform", "cumulative", "impute", "treat", "normalise");
+        n.Object("code", "name", "name_en", "parent", "weight", "direction", "denominator", "transform", "cumulative", "impute", "treat", "normalise");
         Transform transform = n.Get("transform") is { } t
             ? t.Enum("transform", ("none", Transform.None), ("ln", Transform.Ln), ("log10", Transform.Log10), ("sqrt", Transform.Sqrt))
             : Transform.None;
@@ -186,6 +186,7 @@ public static class SchemeParser
         {
             Code = n.Required("code", "the indicator's code").Code(),
             Name = n.Get("name") is { IsNull: false } nm ? nm.String() : null,
+            NameEn = n.Get("name_en") is { IsNull: false } en ? en.String() : null,
             Parent = n.Required("parent", "the code of the group it belongs to").Code(),
             Weight = n.Get("weight") is { } w ? w.Weight() : 1,
             Direction = direction,
@@ -200,11 +201,12 @@ public static class SchemeParser
 
     private static GroupDef ReadGroup(Node n)
     {
-        n.Object("code", "name", "parent", "weight", "aggregate", "weights", "minDataShare");
+        n.Object("code", "name", "name_en", "parent", "weight", "aggregate", "weights", "minDataShare");
         return new GroupDef
         {
             Code = n.Required("code", "the group's code").Code(),
             Name = n.Get("name") is { IsNull: false } nm ? nm.String() : null,
+            NameEn = n.Get("name_en") is { IsNull: false } en ? en.String() : null,
             Parent = n.Get("parent") is { IsNull: false } p ? p.Code() : null,
             Weight = n.Get("weight") is { } w ? w.Weight() : 1,
             Aggregate = n.Get("aggregate") is { } a ? ReadAggregate(a) : null,
@@ -425,7 +427,7 @@ public static class SchemeParser
 
     private static TrackSettings ReadTracks(Node t, Dictionary<string, Transform> transforms, HashSet<string> groupCodes)
     {
-        t.Object("compare", "overrides");
+        t.Object("compare", "overrides", "name_en");
         CompareScope compare = t.Get("compare") is { } c
             ? c.Enum("compare", ("all", CompareScope.All), ("track", CompareScope.Track))
             : CompareScope.All;
@@ -488,7 +490,16 @@ public static class SchemeParser
             }
         }
 
-        return new TrackSettings { Compare = compare, Overrides = overrides };
+        var namesEn = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (t.Get("name_en") is { } names)
+        {
+            foreach ((string track, Node nn) in names.Properties())
+            {
+                namesEn[track] = nn.String();
+            }
+        }
+
+        return new TrackSettings { Compare = compare, Overrides = overrides, NamesEn = namesEn };
     }
 
     private static int CheckHierarchy(List<IndicatorDef> indicators, List<GroupDef> groups)

@@ -29,6 +29,9 @@ public class SchemeParserTests
         { "{'indicators':{'code':'X'}," + Root + "}", "$.indicators", "expected an array" },
         { "{'indicators':[{'code':'X','parent':'R','cumulative':'yes'}]," + Root + "}", "$.indicators[0].cumulative", "expected true or false" },
         { "{'indicators':[{'code':7,'parent':'R'}]," + Root + "}", "$.indicators[0].code", "expected a string" },
+        { "{'indicators':[{'code':'X','parent':'R','name_en':3}]," + Root + "}", "$.indicators[0].name_en", "expected a string" },
+        { "{'indicators':[{'code':'X','parent':'R'}],'groups':[{'code':'R','name_en':['Total']}]}", "$.groups[0].name_en", "expected a string" },
+        { "{'indicators':[{'code':'X','parent':'R'}]," + Root + ",'tracks':{'name_en':{'县':1}}}", "$.tracks.name_en.县", "expected a string" },
         { "{'indicators':[{'code':'X','parent':'R','normalise':'minmax'}]," + Root + "}", "$.indicators[0].normalise", "expected an object" },
         { "[]", "$", "expected an object" },
         { "{'indicators':[{'code':'X','parent':'R','impute':'mean'}]," + Root + "}", "$.indicators[0].impute", "expected an object" },
@@ -112,6 +115,36 @@ public class SchemeParserTests
         SchemeException ex = Assert.Throws<SchemeException>(() => SchemeParser.Parse(Fx.Q(json)));
         Assert.Equal("$", ex.Path);
         Assert.Contains("line", ex.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_EnglishNames_OfIndicatorsGroupsAndTracks_AreKept()
+    {
+        Scheme s = SchemeParser.Parse(Fx.Q(
+            "{'indicators':[{'code':'X','parent':'D','name':'增速','name_en':'Growth'},{'code':'Y','parent':'D'}]," +
+            "'groups':[{'code':'R','name':'总分','name_en':'Total'},{'code':'D','parent':'R','name':'经济发展','name_en':'Economy'}]," +
+            "'tracks':{'name_en':{'县':'Counties','城区':'Urban districts'}}}"));
+        Assert.Equal(("增速", "Growth"), (s.Indicators[0].Name, s.Indicators[0].NameEn));
+        Assert.Null(s.Indicators[1].NameEn);
+        Assert.Equal(("Total", "Economy"), (s.Groups[0].NameEn, s.Groups[1].NameEn));
+        Assert.Equal("Counties", s.Tracks!.NamesEn["县"]);
+        Assert.Equal("Urban districts", s.Tracks.NamesEn["城区"]);
+    }
+
+    [Fact]
+    public void Resolve_TrackOverride_ThenOwnRule_ThenDefault()
+    {
+        Scheme s = SchemeParser.Parse(Fx.Q(
+            "{'steps':{'normalise':{'method':'rank'},'aggregate':{'method':'sum'}}," +
+            "'indicators':[{'code':'X','parent':'R','normalise':{'method':'vector'}},{'code':'Y','parent':'R'}]," +
+            "'groups':[{'code':'R'}]," +
+            "'tracks':{'overrides':{'县':{'indicators':{'X':{'normalise':{'method':'tiers','bounds':[1],'points':[0,1]}}},'groups':{'R':{'aggregate':{'method':'geometric'},'weights':'equal'}}}}}}"));
+        Assert.Equal(NormaliseMethod.Tiers, s.NormaliseFor(0, "县").Method);
+        Assert.Equal(NormaliseMethod.Vector, s.NormaliseFor(0, "城区").Method);
+        Assert.Equal(NormaliseMethod.Vector, s.NormaliseFor(0, null).Method);
+        Assert.Equal(NormaliseMethod.Rank, s.NormaliseFor(1, "县").Method);
+        Assert.Equal((AggregateMethod.Geometric, WeightingMethod.Equal), (s.AggregateFor(0, "县").Method, s.WeightingFor(0, "县")));
+        Assert.Equal((AggregateMethod.Sum, WeightingMethod.Given), (s.AggregateFor(0, null).Method, s.WeightingFor(0, null)));
     }
 
     [Fact]

@@ -288,6 +288,7 @@ public static class AccessMatrix
         L("GET /map",                            "/map?scheme=T",                                  Login, Ok,    Ok,  Ok,  Ok,  Ok),
         L("GET /map?handler=Data",               "/map/data?scheme=T",                             Login, Ok,    Ok,  Ok,  Ok,  Ok),
         L("GET /matrix",                         "/matrix?scheme=T",                               Login, Ok,    Ok,  Ok,  Ok,  Ok),
+        L("GET /matrix?handler=Export",          "/matrix/export?scheme=T",                        Login, Ok,    Ok,  Ok,  Ok,  Ok),
         A("GET /openapi/{documentname}.json",    "/openapi/v1.json",                               Unauth, Ok,   Ok,  Ok,  Ok,  Ok),
         L("GET /public",                         "/public",                                        Ok,    Ok,    Ok,  Ok,  Ok,  Ok),
         L("GET /revisions",                      "/revisions?scheme=T",                            Login, Ok,    Ok,  Ok,  Ok,  Ok),

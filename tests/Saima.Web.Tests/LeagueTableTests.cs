@@ -124,10 +124,11 @@ public sealed partial class LeagueTableTests
         r.Content.Headers.ContentType!.MediaType.ShouldBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
         List<string[]> sheet = ReadSheet(await r.Content.ReadAsByteArrayAsync());
 
-        sheet[0].ShouldBe(["排名 / Rank", "代码 / Code", "考核对象 / Unit", "分道 / Track", "数值 / Value", "得分 / Score", "位次变化 / Rank change", "分道排名 / Track rank", "预警 / Warning"]);
-        sheet.Skip(1).Select(row => row[1]).ShouldBe(page.Codes);
-        sheet[1].ShouldBe(["5", "C03", "<script>alert(1)</script>", "县", "60", "0", "-2", "3", "red"]);
-        sheet[3].ShouldBe(["2", "C01", "甲县", "县", "90", "75", "-1", "1", "yellow"]);
+        sheet[0].ShouldBe(["测试赛马 · 通报期 2025-06 · 分道：县 · 地区生产总值"], "a title row names the scheme, period, track and node");
+        sheet[1].ShouldBe(["排名 / Rank", "代码 / Code", "考核对象 / Unit", "分道 / Track", "数值 / Value", "得分 / Score", "位次变化 / Rank change", "分道排名 / Track rank", "预警 / Warning"]);
+        sheet.Skip(2).Select(row => row[1]).ShouldBe(page.Codes);
+        sheet[2].ShouldBe(["5", "C03", "<script>alert(1)</script>", "县", "60", "0", "-2", "3", "红色"]);
+        sheet[4].ShouldBe(["2", "C01", "甲县", "县", "90", "75", "-1", "1", "黄色"]);
     }
 
     [Fact]
@@ -185,7 +186,7 @@ public sealed partial class LeagueTableTests
     }
 
     /// <summary>The first sheet as text, cell by cell (numbers in the invariant form they were written in).</summary>
-    private static List<string[]> ReadSheet(byte[] xlsx)
+    internal static List<string[]> ReadSheet(byte[] xlsx)
     {
         using var doc = SpreadsheetDocument.Open(new MemoryStream(xlsx), false);
         WorkbookPart book = doc.WorkbookPart!;

@@ -225,6 +225,6 @@ internal sealed partial class MatrixPage
     [GeneratedRegex("<tr data-unit=\"([^\"]+)\">")]
     private static partial Regex RowRegex();
 
-    [GeneratedRegex("<th class=\"indicator\" data-indicator=\"([^\"]+)\">")]
+    [GeneratedRegex("<th class=\"indicator\" data-indicator=\"([^\"]+)\"")]
     private static partial Regex HeaderRegex();
 }

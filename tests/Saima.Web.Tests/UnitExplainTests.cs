@@ -30,8 +30,9 @@ public sealed partial class UnitExplainTests
         Cell(Row(html, "GDP"), "weight").ShouldBe("1");
         Cell(Row(html, "GDP"), "effective").ShouldBe("0.3");
         Cell(Row(html, "EMP"), "effective").ShouldBe("0.2");
-        Row(html, "Total").ShouldContain("加权算术平均");
-        Row(html, "GDP").ShouldContain("<code>minmax [0,100]</code>");
+        Row(html, "Total").ShouldContain("加权平均（按方案给定的权重；缺项时其余权重按比例放大）");
+        Row(html, "GDP").ShouldContain("极值标准化（min-max）：最好的单位得 100 分，最差的得 0 分，其余按比例");
+        Row(html, "GDP").ShouldNotContain("minmax [0,100]");
 
         // Raw figures and scores: C01's GDP 90 of 60..100 → 75; EMP 10, the lowest → 0.
         Cell(Row(html, "GDP"), "raw").ShouldBe("90.00");

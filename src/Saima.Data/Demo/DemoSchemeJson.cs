@@ -48,10 +48,10 @@ internal static class DemoSchemeJson
             list.Add(node);
         }
 
-        var groups = new JsonArray { new JsonObject { ["code"] = "Total", ["name"] = "综合得分" } };
+        var groups = new JsonArray { new JsonObject { ["code"] = "Total", ["name"] = "综合得分", ["name_en"] = "Total score" } };
         foreach (DemoDimension d in dimensions.Where(d => indicators.Any(i => i.Dimension == d.Code)))
         {
-            groups.Add(new JsonObject { ["code"] = d.Code, ["name"] = d.Name, ["parent"] = "Total" });
+            groups.Add(new JsonObject { ["code"] = d.Code, ["name"] = d.Name, ["name_en"] = d.NameEn, ["parent"] = "Total" });
         }
 
         var overrides = new JsonObject();
@@ -79,7 +79,7 @@ internal static class DemoSchemeJson
             },
             ["indicators"] = list,
             ["groups"] = groups,
-            ["tracks"] = new JsonObject { ["compare"] = "track", ["overrides"] = overrides },
+            ["tracks"] = new JsonObject { ["compare"] = "track", ["name_en"] = TrackNamesEn(trackWeights.Keys), ["overrides"] = overrides },
             ["ranking"] = new JsonObject { ["roundTo"] = 2 },
             ["warnings"] = new JsonObject
             {
@@ -128,4 +128,23 @@ internal static class DemoSchemeJson
     }
 
     private static double Round(double x) => Math.Round(x, 3, MidpointRounding.AwayFromZero);
+
+    /// <summary>English names of the demo's tracks (those it has weights for), for the English pages.</summary>
+    private static JsonObject TrackNamesEn(IEnumerable<string> tracks)
+    {
+        var known = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [DemoNames.UrbanTrack] = "Urban districts",
+            [DemoNames.CountyTrack] = "Counties",
+            ["街道"] = "Streets",
+            ["乡镇"] = "Towns and townships",
+        };
+        var names = new JsonObject();
+        foreach (string t in tracks.Where(known.ContainsKey))
+        {
+            names[t] = known[t];
+        }
+
+        return names;
+    }
 }

@@ -17,7 +17,7 @@ public sealed record LeagueRow(string Code, string Name, string? Track, double? 
 /// an indicator), for all units or one track, sorted on the server (the `sort` parameter) so that
 /// it works without script; `/league/export` gives the same rows as an .xlsx workbook.
 /// </summary>
-public sealed class LeagueModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemoryCache cache) : PageModel
+public sealed class LeagueModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemoryCache cache, IStringLocalizer<RuleTexts> ruleTexts) : PageModel
 {
     /// <summary>The columns one may sort by; a leading '-' sorts descending.</summary>
     public static readonly string[] SortKeys = ["rank", "unit", "score", "change", "trackrank", "value"];
@@ -41,10 +41,19 @@ public sealed class LeagueModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemo
     public AssessmentScheme? Scheme { get; private set; }
     public IReadOnlyList<string> Periods { get; private set; } = [];
     public IReadOnlyList<string> Tracks { get; private set; } = [];
+
+    /// <summary>The tracks' display names in the user's language (the scheme's <c>tracks.name_en</c> in English).</summary>
+    public IReadOnlyDictionary<string, string> TrackNames { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>A track's display name.</summary>
+    public string TrackName(string? track) => track is null ? string.Empty : TrackNames.GetValueOrDefault(track) ?? track;
     public IReadOnlyList<NodeOption> Nodes { get; private set; } = [];
     public NodeOption? Current { get; private set; }
     public IReadOnlyList<LeagueRow> Rows { get; private set; } = [];
     public bool English { get; private set; }
+
+    /// <summary>How the shown node is scored, in words (<see cref="RuleTexts"/>), for the shown track (all: the scheme's own rule).</summary>
+    public string Rule { get; private set; } = string.Empty;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancel) =>
         await LoadAsync(cancel) ? Page() : NotFound();
@@ -93,15 +102,15 @@ public sealed class LeagueModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemo
 
         LeagueView? view = await Published.KeptAsync(db, cache,
             stamp => (Published.CacheKey.LeagueView, stamp, SchemeCode, Period, Track, Node, Sort, English),
-            async () => await ReadAsync(cancel) ? new LeagueView(Schemes, Scheme, Periods, Period, Tracks, Nodes, Current, Rows, Track, Sort) : null,
+            async () => await ReadAsync(cancel) ? new LeagueView(Schemes, Scheme, Periods, Period, Tracks, Nodes, Current, Rows, Track, Sort, TrackNames, Rule) : null,
             cancel);
         if (view is null)
         {
             return false;
         }
 
-        (Schemes, Scheme, Periods, Period, Tracks, Nodes, Current, Rows, Track, Sort) =
-            (view.Schemes, view.Scheme, view.Periods, view.Period, view.Tracks, view.Nodes, view.Current, view.Rows, view.Track, view.Sort);
+        (Schemes, Scheme, Periods, Period, Tracks, Nodes, Current, Rows, Track, Sort, TrackNames, Rule) =
+            (view.Schemes, view.Scheme, view.Periods, view.Period, view.Tracks, view.Nodes, view.Current, view.Rows, view.Track, view.Sort, view.TrackNames, view.Rule);
         return true;
     }
 
@@ -109,7 +118,7 @@ public sealed class LeagueModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemo
     private sealed record LeagueView(
         IReadOnlyList<AssessmentScheme> Schemes, AssessmentScheme? Scheme, IReadOnlyList<string> Periods, string? Period,
         IReadOnlyList<string> Tracks, IReadOnlyList<NodeOption> Nodes, NodeOption? Current, IReadOnlyList<LeagueRow> Rows,
-        string? Track, string? Sort);
+        string? Track, string? Sort, IReadOnlyDictionary<string, string> TrackNames, string Rule);
 
     private async Task<bool> ReadAsync(CancellationToken cancel)
     {
@@ -142,6 +151,7 @@ public sealed class LeagueModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemo
                              where su.SchemeId == schemeId
                              select new Member(u.Id, u.Code, u.Name, u.NameEn, su.Track)).ToListAsync(cancel);
         Tracks = members.Select(t => t.Track).OfType<string>().Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        TrackNames = Tracks.ToDictionary(t => t, t => SchemeNames.Track(parsed, t, English), StringComparer.Ordinal);
         if (string.IsNullOrEmpty(Track))
         {
             Track = null;
@@ -151,6 +161,7 @@ public sealed class LeagueModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemo
             return false;
         }
 
+        Rule = RuleTexts.Describe(ruleTexts, parsed, Current.Code, Track);
         IReadOnlyList<FrozenRow> frozen = await FrozenRowsAsync(set.Id, Current, cancel);
         var byId = members.ToDictionary(m => m.Id);
         var strangers = frozen.Select(r => r.UnitId).Where(id => !byId.ContainsKey(id)).ToList();

@@ -1,15 +1,15 @@
 using System.Globalization;
-using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Microsoft.Extensions.Localization;
+using static Saima.Web.Pages.SheetWriter;
 
 namespace Saima.Web.Pages;
 
 /// <summary>
-/// The league table as an .xlsx workbook: one sheet, a header row (Chinese first, then English,
-/// as the store's exports do) and exactly the rows the page shows, in its order. Numbers are
-/// numbers, not text, so the office can sort and sum in Excel or WPS.
+/// The league table as an .xlsx workbook: one sheet, a title row naming the scheme, period, track
+/// and node, a header row (Chinese first, then English, as the store's exports do) and exactly the
+/// rows the page shows, in its order, with the page's decimals. Numbers are numbers, not text;
+/// warning levels are named in the user's language, as on the page.
 /// </summary>
 internal static class LeagueWorkbook
 {
@@ -39,72 +39,67 @@ internal static class LeagueWorkbook
             header.Add(texts["Xlsx_Warning"]);
         }
 
-        using var stream = new MemoryStream();
-        using (var doc = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
+        var rows = new List<IEnumerable<Cell>>
         {
-            WorkbookPart workbook = doc.AddWorkbookPart();
-            workbook.Workbook = new Workbook();
-            WorksheetPart sheet = workbook.AddNewPart<WorksheetPart>();
-            var data = new SheetData();
-            data.Append(Row(header.Select(Text)));
-            foreach (LeagueRow r in table.Rows)
+            new[] { Text(Title(table.Scheme is null ? null : Published.Name(table.Scheme.Name, table.Scheme.NameEn, table.English), table.Period,
+                table.Track is null ? null : table.TrackName(table.Track), table.Current.Name, texts)) },
+            header.Select(Text),
+        };
+        foreach (LeagueRow r in table.Rows)
+        {
+            var cells = new List<Cell> { Number(r.Rank), Text(r.Code), Text(r.Name) };
+            if (tracks)
             {
-                var cells = new List<Cell> { Number(r.Rank), Text(r.Code), Text(r.Name) };
-                if (tracks)
-                {
-                    cells.Add(Text(r.Track));
-                }
-
-                if (indicator)
-                {
-                    cells.Add(Number(r.Value));
-                }
-
-                cells.AddRange([Number(r.Score), Number(r.RankChange)]);
-                if (tracks)
-                {
-                    cells.Add(Number(r.TrackRank));
-                }
-
-                if (indicator)
-                {
-                    cells.Add(Text(r.Warning));
-                }
-
-                data.Append(Row(cells));
+                cells.Add(Text(table.TrackName(r.Track)));
             }
 
-            sheet.Worksheet = new Worksheet(data);
-            string title = string.Create(CultureInfo.InvariantCulture, $"{table.Period} {table.Current.Code}");
-            workbook.Workbook.AppendChild(new Sheets(new Sheet
+            if (indicator)
             {
-                Id = workbook.GetIdOfPart(sheet),
-                SheetId = 1U,
-                Name = SheetName(title),
-            }));
-            workbook.Workbook.Save();
+                cells.Add(Number(r.Value));
+            }
+
+            cells.AddRange([Number(r.Score), Number(r.RankChange)]);
+            if (tracks)
+            {
+                cells.Add(Number(r.TrackRank));
+            }
+
+            if (indicator)
+            {
+                cells.Add(Text(r.Warning is null ? null : WarningLevels.LabelKey(r.Warning) is string key ? texts[key] : r.Warning));
+            }
+
+            rows.Add(cells);
         }
 
-        return stream.ToArray();
+        return SheetWriter.Write(string.Create(CultureInfo.InvariantCulture, $"{table.Period} {table.Current.Code}"), rows);
     }
 
-    private static Row Row(IEnumerable<Cell> cells) => new(cells);
-
-    private static Cell Text(string? text) => text is null
-        ? new Cell()
-        : new Cell { DataType = CellValues.InlineString, InlineString = new InlineString(new Text(text)) };
-
-    private static Cell Number(double? n) => n is double v && double.IsFinite(v)
-        ? new Cell { DataType = CellValues.Number, CellValue = new CellValue(v.ToString("R", CultureInfo.InvariantCulture)) }
-        : new Cell();
-
-    private static Cell Number(int? n) => Number(n is int v ? (double?)v : null);
-
-    /// <summary>Excel refuses sheet names over 31 characters or with []:*?/\.</summary>
-    private static string SheetName(string name)
+    /// <summary>The title row: scheme · period · track · node (those given), in the user's language.</summary>
+    public static string Title(string? scheme, string? period, string? track, string? node, IStringLocalizer<Texts> texts)
     {
-        char[] bad = ['[', ']', ':', '*', '?', '/', '\\'];
-        string clean = new(name.Select(c => bad.Contains(c) ? '_' : c).ToArray());
-        return clean.Length > 31 ? clean[..31] : clean;
+        ArgumentNullException.ThrowIfNull(texts);
+        var parts = new List<string>();
+        if (scheme is not null)
+        {
+            parts.Add(scheme);
+        }
+
+        if (period is not null)
+        {
+            parts.Add(texts["Xlsx_TitlePeriod", period]);
+        }
+
+        if (track is not null)
+        {
+            parts.Add(texts["Xlsx_TitleTrack", track]);
+        }
+
+        if (node is not null)
+        {
+            parts.Add(node);
+        }
+
+        return string.Join(" · ", parts);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Localization;
 using Saima.Data;
 using Saima.Scoring;
 
@@ -32,7 +33,7 @@ public sealed record MatrixGroup(string Code, string Name, IReadOnlyList<NodeOpt
 /// has a warning with a level for it; otherwise it is green above the average score of the units
 /// compared (those shown), red below it (scores: higher is always better).
 /// </summary>
-public sealed class MatrixModel(SaimaDb db, IMemoryCache cache) : PageModel
+public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer<RuleTexts> ruleTexts, IStringLocalizer<Texts> texts, IStringLocalizer<MatrixTexts> matrixTexts) : PageModel
 {
     /// <summary>Two scores closer than this are the same (stored scores are rounded far coarser).</summary>
     private const double Tolerance = 1e-9;
@@ -54,6 +55,12 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache) : PageModel
     public AssessmentScheme? Scheme { get; private set; }
     public IReadOnlyList<string> Periods { get; private set; } = [];
     public IReadOnlyList<string> Tracks { get; private set; } = [];
+
+    /// <summary>The tracks' display names in the user's language (the scheme's <c>tracks.name_en</c> in English).</summary>
+    public IReadOnlyDictionary<string, string> TrackNames { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>A track's display name.</summary>
+    public string TrackName(string? track) => track is null ? string.Empty : TrackNames.GetValueOrDefault(track) ?? track;
     public IReadOnlyList<MatrixGroup> Groups { get; private set; } = [];
     public IReadOnlyList<MatrixRow> Rows { get; private set; } = [];
 
@@ -63,6 +70,9 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache) : PageModel
     /// <summary>The average score of the compared units per indicator.</summary>
     public IReadOnlyDictionary<string, double?> Averages { get; private set; } = new Dictionary<string, double?>();
 
+    /// <summary>How each indicator is scored, in words (<see cref="RuleTexts"/>), for the shown track (all: the scheme's own rule).</summary>
+    public IReadOnlyDictionary<string, string> Rules { get; private set; } = new Dictionary<string, string>();
+
     public bool AnyWarning { get; private set; }
     public bool AnyAverage { get; private set; }
     public bool ShowValue => Show == "value";
@@ -71,7 +81,20 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache) : PageModel
     public async Task<IActionResult> OnGetAsync(CancellationToken cancel) =>
         await LoadAsync(cancel) ? Page() : NotFound();
 
-    public string Link(string? track = null, string? show = null, bool keepTrack = true)
+    /// <summary><c>/matrix/export</c>: what the page shows (same parameters) as an .xlsx workbook.</summary>
+    public async Task<IActionResult> OnGetExportAsync(CancellationToken cancel)
+    {
+        if (!await LoadAsync(cancel) || Scheme is null || Period is null)
+        {
+            return NotFound();
+        }
+
+        byte[] book = MatrixWorkbook.Write(this, texts, matrixTexts);
+        string name = string.Create(CultureInfo.InvariantCulture, $"matrix-{Scheme.Code}-{Period}.xlsx");
+        return File(book, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+    }
+
+    public string Link(string? track = null, string? show = null, bool keepTrack = true, string path = "/matrix")
     {
         var q = new List<string>();
         void Add(string key, string? value)
@@ -86,7 +109,7 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache) : PageModel
         Add("period", Period);
         Add("track", track ?? (keepTrack ? Track : null));
         Add("show", show ?? Show);
-        return q.Count == 0 ? "/matrix" : "/matrix?" + string.Join('&', q);
+        return q.Count == 0 ? path : path + "?" + string.Join('&', q);
     }
 
     private async Task<bool> LoadAsync(CancellationToken cancel)
@@ -100,7 +123,7 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache) : PageModel
         MatrixView? view = await Published.KeptAsync(db, cache,
             stamp => (Published.CacheKey.MatrixView, stamp, SchemeCode, Period, Track, Show, English),
             async () => await ReadAsync(cancel)
-                ? new MatrixView(Schemes, Scheme, Periods, Period, Tracks, Track, Groups, Rows, Levels, Averages, AnyWarning, AnyAverage)
+                ? new MatrixView(Schemes, Scheme, Periods, Period, Tracks, Track, Groups, Rows, Levels, Averages, AnyWarning, AnyAverage, TrackNames, Rules)
                 : null,
             cancel);
         if (view is null)
@@ -108,8 +131,8 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache) : PageModel
             return false;
         }
 
-        (Schemes, Scheme, Periods, Period, Tracks, Track, Groups, Rows, Levels, Averages, AnyWarning, AnyAverage) =
-            (view.Schemes, view.Scheme, view.Periods, view.Period, view.Tracks, view.Track, view.Groups, view.Rows, view.Levels, view.Averages, view.AnyWarning, view.AnyAverage);
+        (Schemes, Scheme, Periods, Period, Tracks, Track, Groups, Rows, Levels, Averages, AnyWarning, AnyAverage, TrackNames, Rules) =
+            (view.Schemes, view.Scheme, view.Periods, view.Period, view.Tracks, view.Track, view.Groups, view.Rows, view.Levels, view.Averages, view.AnyWarning, view.AnyAverage, view.TrackNames, view.Rules);
         return true;
     }
 
@@ -117,7 +140,8 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache) : PageModel
     private sealed record MatrixView(
         IReadOnlyList<AssessmentScheme> Schemes, AssessmentScheme? Scheme, IReadOnlyList<string> Periods, string? Period,
         IReadOnlyList<string> Tracks, string? Track, IReadOnlyList<MatrixGroup> Groups, IReadOnlyList<MatrixRow> Rows,
-        IReadOnlyList<string> Levels, IReadOnlyDictionary<string, double?> Averages, bool AnyWarning, bool AnyAverage);
+        IReadOnlyList<string> Levels, IReadOnlyDictionary<string, double?> Averages, bool AnyWarning, bool AnyAverage,
+        IReadOnlyDictionary<string, string> TrackNames, IReadOnlyDictionary<string, string> Rules);
 
     private async Task<bool> ReadAsync(CancellationToken cancel)
     {
@@ -141,6 +165,7 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache) : PageModel
                              where s.SchemeId == schemeId
                              select new { u.Id, u.Code, u.Name, u.NameEn, s.Track }).ToListAsync(cancel);
         Tracks = members.Select(m => m.Track).OfType<string>().Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        TrackNames = Tracks.ToDictionary(t => t, t => SchemeNames.Track(parsed, t, English), StringComparer.Ordinal);
         if (string.IsNullOrEmpty(Track))
         {
             Track = null;
@@ -166,6 +191,7 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache) : PageModel
             : [];
 
         var indicators = Groups.SelectMany(g => g.Indicators).Select(i => i.Code).ToList();
+        Rules = indicators.ToDictionary(code => code, code => RuleTexts.Describe(ruleTexts, parsed, code, Track), StringComparer.Ordinal);
         var averages = new Dictionary<string, double?>(StringComparer.Ordinal);
         foreach (string code in indicators)
         {
@@ -242,8 +268,8 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache) : PageModel
             }
 
             GroupDef g = scheme.Groups.Single(x => x.Code == code);
-            groups.Add(new MatrixGroup(code, g.Name ?? g.Code, members.Select(i => new NodeOption(i.Code,
-                english && englishNames.TryGetValue(i.Code, out string? en) ? en : i.Name ?? i.Code, NodeKind.Indicator)).ToList()));
+            groups.Add(new MatrixGroup(code, SchemeNames.Group(g, english), members.Select(i => new NodeOption(i.Code,
+                SchemeNames.Indicator(i, englishNames, english), NodeKind.Indicator)).ToList()));
         }
 
         return groups;

@@ -116,10 +116,9 @@ public static class Published
         ArgumentNullException.ThrowIfNull(englishNames);
         var list = new List<NodeOption>();
         GroupDef root = scheme.Groups[scheme.RootGroup];
-        list.Add(new NodeOption(root.Code, root.Name ?? root.Code, NodeKind.Total));
-        list.AddRange(scheme.Groups.Where(g => g.Parent is not null).Select(g => new NodeOption(g.Code, g.Name ?? g.Code, NodeKind.Dimension)));
-        list.AddRange(scheme.Indicators.Select(i => new NodeOption(i.Code,
-            english && englishNames.TryGetValue(i.Code, out string? en) ? en : i.Name ?? i.Code, NodeKind.Indicator)));
+        list.Add(new NodeOption(root.Code, SchemeNames.Group(root, english), NodeKind.Total));
+        list.AddRange(scheme.Groups.Where(g => g.Parent is not null).Select(g => new NodeOption(g.Code, SchemeNames.Group(g, english), NodeKind.Dimension)));
+        list.AddRange(scheme.Indicators.Select(i => new NodeOption(i.Code, SchemeNames.Indicator(i, englishNames, english), NodeKind.Indicator)));
         return list;
     }
 

@@ -33,6 +33,9 @@ public sealed record UnitExplanation(
 {
     /// <summary>The recomputed total is not the stored one (the inputs changed since, which <see cref="ResultService.Recompute"/> would report).</summary>
     public bool Differs => Total is double t && StoredTotal is double s && Math.Abs(t - s) > 1e-9 * Math.Max(1, Math.Abs(s));
+
+    /// <summary>The scheme version the set was scored with: the page describes each node's rule from it (<see cref="RuleTexts"/>).</summary>
+    public Scheme? Scheme { get; init; }
 }
 
 /// <summary>
@@ -120,7 +123,7 @@ public static class UnitExplain
         double total = pr.Scores[root][u];
         double? storedTotal = await db.ResultRows.AsNoTracking()
             .Where(r => r.ResultSetId == set.Id && r.UnitId == unitId && r.Node == scheme.NodeCode(root)).Select(r => r.Score).SingleOrDefaultAsync(cancel);
-        return new UnitExplanation(set.Period, version, track, nodes, Num(total), storedTotal, sum, additive, null);
+        return new UnitExplanation(set.Period, version, track, nodes, Num(total), storedTotal, sum, additive, null) { Scheme = scheme };
 
         // Depth first from the total; factor: the product of the weights used from the total down
         // to this node, null once a group on the way does not add its children up.
@@ -136,7 +139,7 @@ public static class UnitExplain
                 IndicatorDef def = scheme.Indicators[node];
                 figures.TryGetValue(code, out Figure? figure);
                 approvals.TryGetValue(AuditTrail.FigureKey(schemeCode, unitCode, code, set.Period), out var approval);
-                string name = english && englishNames.TryGetValue(code, out string? en) ? en : def.Name ?? code;
+                string name = SchemeNames.Indicator(def, englishNames, english);
                 nodes.Add(new ExplainNode(code, name, NodeKind.Indicator, depth, w.Given, w.Effective, used, null, null, trace.Rule[node][u],
                     Num(trace.Raw[node][u]), Num(trace.TargetUsed[node][u]), trace.Imputed[node][u], derived.Contains(code),
                     Num(score), Num(adjustment), contribution,
@@ -154,7 +157,7 @@ public static class UnitExplain
             (AggregateMethod method, WeightingMethod weighting) = Rules(scheme, group, track);
             bool adds = method is AggregateMethod.Arithmetic or AggregateMethod.Sum;
             additive &= adds;
-            nodes.Add(new ExplainNode(code, group.Name ?? code, g == scheme.RootGroup ? NodeKind.Total : NodeKind.Dimension, depth,
+            nodes.Add(new ExplainNode(code, SchemeNames.Group(group, english), g == scheme.RootGroup ? NodeKind.Total : NodeKind.Dimension, depth,
                 g == scheme.RootGroup ? null : w.Given, g == scheme.RootGroup ? null : w.Effective, used,
                 method, weighting, trace.Rule[node][u], null, null, false, false, Num(score), Num(adjustment), contribution,
                 null, null, null, null, null, null));
@@ -178,9 +181,8 @@ public static class UnitExplain
     {
         ArgumentNullException.ThrowIfNull(scheme);
         ArgumentNullException.ThrowIfNull(group);
-        GroupOverride? o = track is not null && scheme.Tracks?.Overrides.TryGetValue(track, out TrackOverride? t) == true
-            && t.Groups.TryGetValue(group.Code, out GroupOverride? go) ? go : null;
-        return ((o?.Aggregate ?? group.Aggregate ?? scheme.Steps.Aggregate).Method, o?.Weights ?? group.Weights);
+        int g = scheme.NodeIndex(group.Code) - scheme.Indicators.Count;
+        return (scheme.AggregateFor(g, track).Method, scheme.WeightingFor(g, track));
     }
 
     /// <summary>

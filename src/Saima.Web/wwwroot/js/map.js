@@ -20,6 +20,11 @@
             var name = "saima-" + d.map;
             echarts.registerMap(name, d.geo);
             var warning = d.mode === "warning";
+            // Above this many features, labels show on hover only: 150 township names at once overlap.
+            var dense = (d.geo && d.geo.features ? d.geo.features.length : 0) > 30;
+            el.setAttribute("data-dense", dense ? "true" : "false");
+            var halo = { color: "#212529", textBorderColor: "rgba(255, 255, 255, 0.92)", textBorderWidth: 3, fontSize: 12 };
+            var labelOf = function (p) { return p.data && p.data.unit ? p.data.unit.name : p.name; };
             var data = d.units.map(function (u) {
                 var item = { name: u.code, value: u.score, unit: u };
                 if (warning) {
@@ -55,8 +60,11 @@
                     nameProperty: "code",
                     roam: true,
                     selectedMode: false,
-                    label: { show: true, formatter: function (p) { return p.data && p.data.unit ? p.data.unit.name : p.name; } },
-                    emphasis: { label: { show: true } },
+                    // Dark text with a light halo reads on every fill (red, yellow, green, blue);
+                    // a dense map (many features) names a unit only under the pointer.
+                    label: Object.assign({ show: !dense, formatter: labelOf }, halo),
+                    labelLayout: { hideOverlap: true },
+                    emphasis: { label: Object.assign({ show: true, formatter: labelOf, fontWeight: "bold" }, halo) },
                     data: data
                 }]
             };
