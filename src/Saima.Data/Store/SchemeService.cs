@@ -373,8 +373,6 @@ public sealed class SchemeService(SaimaDb db, TimeProvider clock)
         return target;
     }
 
-    }
-
     internal static PeriodKind KindOf(string frequency) => frequency switch
     {
         "month" => PeriodKind.Month,
