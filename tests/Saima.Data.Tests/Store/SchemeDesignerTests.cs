@@ -130,7 +130,7 @@ public sealed class SchemeDesignerTests(Stores stores)
         long gdp = w.Db.Indicators.Single(i => i.SchemeId == old.Id && i.Code == "GDP").Id;
         w.Schemes.SetTarget(w.Office, old.Id, w.Unit("C02"), gdp, 2025, 7.5);
         w.Schemes.SetTarget(w.Office, old.Id, w.Unit("C03"), gdp, 2024, 6);
-        w.Schemes.OpenPeriod(w.Office, old.Id, "2025-06");
+        await w.Periods.OpenAsync(w.Office, old.Id, "2025-06", w.Clock.GetUtcNow().AddDays(10));
         w.Figures.SaveDraft(w.ReporterOf("C02"), old.Id, w.Unit("C02"), w.Db.Indicators.Single(i => i.SchemeId == old.Id && i.Code == "FAI").Id, "2025-06", 12);
         int periods = w.Db.Periods.Count(), figures = w.Db.Figures.Count();
 
