@@ -110,9 +110,9 @@ public sealed partial class BrowserPage : IAsyncDisposable
             Directory.CreateDirectory(Chromium.ScreenshotFolder);
             await Page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath, FullPage = true });
         }
-        catch (PlaywrightException)
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
         {
-            // A page that crashed has no screenshot; the test says why it failed.
+            // A page that crashed, or too long to paint in time, has no screenshot; the test says why it failed.
         }
 
         await _context.CloseAsync();

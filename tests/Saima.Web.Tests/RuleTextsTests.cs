@@ -191,7 +191,7 @@ public sealed class RuleTextsTests
         HttpResponseMessage values = await web.Client.GetAsync("/matrix/export?scheme=T&show=value");
         List<string[]> v = LeagueTableTests.ReadSheet(await values.Content.ReadAsByteArrayAsync());
         v[0][0].ShouldEndWith("· 指标数值");
-        v.Single(row => row[1] == "C02").Skip(5).ShouldBe(["100", "50", "40", "50"]);
+        v.Single(row => row.Length > 1 && row[1] == "C02").Skip(5).ShouldBe(["100", "50", "40", "50"]);
         (await web.Client.GetAsync("/matrix/export?scheme=T&period=2025-07")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
