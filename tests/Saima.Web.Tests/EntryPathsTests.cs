@@ -99,6 +99,54 @@ public sealed class EntryPathsTests
         html.ShouldContain("监测站点调整，已与生态环境局核对");
     }
 
+    [Fact]
+    public async Task EvidenceWithAFigure_IsStoredByItsContent_AndAnExecutableNamedPdfIsRefusedWithNothingStored()
+    {
+        await using WebApp web = await WebApp.StartAsync(seed: LeagueData.Seed);
+        await web.CreateUserAsync("rep.c01", SaimaRoles.Reporter, "C01");
+        await web.SwitchToAsync("rep.c01");
+
+        async Task<HttpResponseMessage> PostAsync(string value, string fileName, byte[] content)
+        {
+            string antiforgery = await web.TokenAsync(Form);
+            var form = new MultipartFormDataContent
+            {
+                { new StringContent("T"), "scheme" },
+                { new StringContent("2025-07"), "period" },
+                { new StringContent(antiforgery), "__RequestVerificationToken" },
+            };
+            foreach ((string name, string v) in Entry(web, 0, "C01", "AIR", value))
+            {
+                form.Add(new StringContent(v), name);
+            }
+
+            form.Add(new ByteArrayContent(content), "Entries[0].File", fileName);
+            return await web.Client.PostAsync("/entry?handler=Save", form);
+        }
+
+        // An executable renamed .pdf: refused by its content, and the figure is not stored either.
+        HttpResponseMessage refused = await PostAsync("88", "监测报告.pdf", [0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00]);
+        refused.StatusCode.ShouldBe(HttpStatusCode.OK);
+        WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()).ShouldContain("文件“监测报告.pdf”的内容不属于可接受的佐证材料类型");
+        using (SaimaDb db = SaimaDb.Open(web.Store))
+        {
+            db.Evidence.Count().ShouldBe(0);
+            db.Figures.Count(f => f.Period == "2025-07" && db.Indicators.Any(i => i.Id == f.IndicatorId && i.Code == "AIR")).ShouldBe(0);
+        }
+
+        // A PDF named .png is stored, as a PDF, with the figure; the form links to it.
+        HttpResponseMessage saved = await PostAsync("88", "照片.png", Encoding.ASCII.GetBytes("%PDF-1.4\n%%EOF\n"));
+        saved.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        using (SaimaDb db = SaimaDb.Open(web.Store))
+        {
+            Figure f = db.Figures.Single(f => f.Period == "2025-07" && f.IsCurrent && db.Indicators.Any(i => i.Id == f.IndicatorId && i.Code == "AIR"));
+            EvidenceFile file = db.Evidence.Single();
+            (file.Entity, file.EntityId, file.ContentType, file.FileName).ShouldBe(("figure", f.Id, "application/pdf", "照片.png"));
+        }
+
+        (await web.Client.GetStringAsync(Form)).ShouldContain("class=\"d-block small figure-evidence\"");
+    }
+
     private static (string Name, string Value)[] Entry(WebApp web, int n, string unit, string indicator, string value)
     {
         using SaimaDb db = SaimaDb.Open(web.Store);

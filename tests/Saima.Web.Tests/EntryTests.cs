@@ -90,8 +90,15 @@ public sealed class EntryTests
         form.ShouldContain("与统计局口径不一致");
         form.ShouldContain("已退回");
 
-        // Resubmitted, the right reviewer approves it.
-        await web.PostFormAsync(Form, "/entry?handler=Submit", ("scheme", "T"), ("period", "2025-07"));
+        // Sent back unchanged it is refused: a returned figure goes back changed, or explained.
+        HttpResponseMessage unchanged = await web.PostFormAsync(Form, "/entry?handler=Submit", ("scheme", "T"), ("period", "2025-07"));
+        unchanged.StatusCode.ShouldBe(HttpStatusCode.OK);
+        WebUtility.HtmlDecode(await unchanged.Content.ReadAsStringAsync()).ShouldContain("该数据被退回后未作修改（仍为 999）；请修改，或填写说明后再报送");
+        Figure(web, "C01", "REV")!.Status.ShouldBe(FigureStatus.Returned);
+
+        // Resubmitted with an explanation, the right reviewer approves it.
+        (await web.PostFormAsync(Form, "/entry?handler=Submit",
+            [("scheme", "T"), ("period", "2025-07"), .. Entry(web, 0, "C01", "REV", "999"), ("Entries[0].Explanation", "已与统计局核对，口径一致")])).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         await web.SwitchToAsync("rev.c01");
         (await web.PostFormAsync("/entry/review", "/entry/review?handler=Approve", ("FigureId", Id(rev)))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         Figure(web, "C01", "REV")!.Status.ShouldBe(FigureStatus.Approved);

@@ -18,7 +18,11 @@ public enum EntryMode
 /// number, text such as "1,234.5" or "１２３", or null/empty for none) and the reporter's
 /// explanation, if any.
 /// </summary>
-public sealed record FigureInput(string Unit, string Indicator, string Period, object? Value, string? Explanation = null);
+public sealed record FigureInput(string Unit, string Indicator, string Period, object? Value, string? Explanation = null)
+{
+    /// <summary>Evidence files attached with the figure (PDF, images, office documents; checked by content).</summary>
+    public IReadOnlyList<EvidenceUpload> Evidence { get; init; } = [];
+}
 
 /// <summary>Which part of an item an entry error is about.</summary>
 public enum EntryField
@@ -29,6 +33,7 @@ public enum EntryField
     Period = 3,
     Value = 4,
     Explanation = 5,
+    Evidence = 6,
 }
 
 /// <summary>
@@ -76,7 +81,7 @@ public sealed record EntryResult(bool Accepted, int Created, int Updated, int Un
 /// value, and a returned one goes back only changed or explained. A batch is stored whole in one
 /// transaction, with the audit trail (who, when, old and new value), or not at all.
 /// </summary>
-public sealed class FigureEntry(SaimaDb db, TimeProvider clock)
+public sealed class FigureEntry(SaimaDb db, TimeProvider clock, EvidenceOptions? evidence = null)
 {
     /// <summary>Longest explanation kept with a figure.</summary>
     public const int MaxExplanation = 1000;
@@ -112,12 +117,57 @@ public sealed class FigureEntry(SaimaDb db, TimeProvider clock)
         }
 
         EntryResult result = await WriteAsync(actor, scheme, request, changes, cancel);
+        if (await AttachEvidenceAsync(actor, scheme.Id, request, result, cancel) is { } refused)
+        {
+            if (tx is not null)
+            {
+                await tx.RollbackAsync(cancel);
+            }
+
+            db.ChangeTracker.Clear();
+            return refused;
+        }
+
         if (tx is not null)
         {
             await tx.CommitAsync(cancel);
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The evidence files of the batch, each attached to the figure it came with (whom the batch
+    /// allowed to enter the figure may attach evidence to it); the first file refused (empty, too
+    /// large, not of a kind taken) refuses the batch.
+    /// </summary>
+    private async Task<EntryResult?> AttachEvidenceAsync(Actor actor, long schemeId, EntryRequest request, EntryResult result, CancellationToken cancel)
+    {
+        var store = new EvidenceStore(db, clock, evidence);
+        for (int i = 0; i < request.Items.Count; i++)
+        {
+            foreach (EvidenceUpload file in request.Items[i].Evidence)
+            {
+                try
+                {
+                    await store.AddAsync(actor, schemeId, EvidenceStore.FigureEntity, result.FigureIds[i], file.FileName, file.Content, cancel);
+                }
+                catch (WorkflowException e)
+                {
+                    string name = e.Args.Count > 0 ? e.Args[0] : file.FileName;
+                    string zh = e.Code switch
+                    {
+                        WorkflowCodes.EvidenceEmpty => $"文件“{name}”是空文件",
+                        WorkflowCodes.EvidenceTooLarge => $"文件“{name}”超过佐证材料的大小上限",
+                        WorkflowCodes.EvidenceType => $"文件“{name}”的内容不属于可接受的佐证材料类型（按内容核验）；可接受 PDF、图片、Word/Excel/PowerPoint 文档",
+                        _ => $"文件“{name}”不能作为佐证材料",
+                    };
+                    return EntryResult.Refused([Error(i, EntryField.Evidence, e.Code, [.. e.Args], zh, e.Message)]);
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The same rules for one figure the caller already holds by id (e.g. "submit this one").</summary>

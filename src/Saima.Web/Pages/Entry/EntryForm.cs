@@ -32,6 +32,9 @@ public sealed class EntryInput
 
     /// <summary>Why a flagged value is right, or why a returned figure goes back unchanged.</summary>
     public string? Explanation { get; set; }
+
+    /// <summary>An evidence file for the figure (its type is checked by content when stored).</summary>
+    public Microsoft.AspNetCore.Http.IFormFile? File { get; set; }
 }
 
 public static class EntryForm

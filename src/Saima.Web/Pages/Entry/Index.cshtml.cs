@@ -21,7 +21,7 @@ namespace Saima.Web.Pages.Entry;
 [Authorize(Policy = AccessPolicies.Enter)]
 [RequestFormLimits(MultipartBodyLengthLimit = MaxUpload)]
 [RequestSizeLimit(MaxUpload)]
-public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider clock, IStringLocalizer<EntryTexts> texts) : PageModel
+public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider clock, IStringLocalizer<EntryTexts> texts, EvidenceOptions evidence) : PageModel
 {
     public const int MaxUpload = 10 * 1024 * 1024;
 
@@ -63,6 +63,9 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
 
     /// <summary>Values as posted, shown again when the form is refused.</summary>
     public Dictionary<string, string?> Posted { get; } = [];
+
+    /// <summary>Evidence files attached to the form's figures, by figure id.</summary>
+    public IReadOnlyDictionary<long, IReadOnlyList<EvidenceFile>> Evidence { get; private set; } = new Dictionary<long, IReadOnlyList<EvidenceFile>>();
 
     /// <summary>Explanations as posted, shown again when the form is refused.</summary>
     public Dictionary<string, string?> PostedExplanations { get; } = [];
@@ -178,12 +181,15 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
 
             string text = (input.Value ?? string.Empty).Trim();
             string? explanation = string.IsNullOrWhiteSpace(input.Explanation) ? null : input.Explanation.Trim();
-            var item = new FigureInput(row.UnitCode, row.Code, Period, text, explanation);
+            var item = new FigureInput(row.UnitCode, row.Code, Period, text, explanation)
+            {
+                Evidence = input.File is { Length: > 0 } file ? [new EvidenceUpload(Path.GetFileName(file.FileName), file.OpenReadStream())] : [],
+            };
             if (submit && text.Length > 0)
             {
                 submits.Add((row, item));
             }
-            else if (row.FigureId is not null || text.Length > 0 || explanation is not null)
+            else if (row.FigureId is not null || text.Length > 0 || explanation is not null || item.Evidence.Count > 0)
             {
                 drafts.Add((row, item));
             }
@@ -198,7 +204,7 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
             }
         }
 
-        var entry = new FigureEntry(db, clock);
+        var entry = new FigureEntry(db, clock, evidence);
         await using (var tx = await db.Database.BeginTransactionAsync(cancel))
         {
             foreach ((List<(EntryRow Row, FigureInput Input)> batch, EntryMode mode) in new[] { (drafts, EntryMode.Draft), (submits, EntryMode.Submit) })
@@ -354,6 +360,9 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
         }
 
         Rows = rows;
+        long[] figureIds = [.. rows.Where(r => r.FigureId is not null).Select(r => r.FigureId!.Value)];
+        Evidence = figureIds.Length == 0 ? [] : (await new EvidenceStore(db, clock, evidence).ListAsync(EvidenceStore.FigureEntity, figureIds, cancel))
+            .GroupBy(e => e.EntityId).ToDictionary(g => g.Key, g => (IReadOnlyList<EvidenceFile>)[.. g]);
         return true;
     }
 }
