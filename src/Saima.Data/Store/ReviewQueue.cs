@@ -271,7 +271,7 @@ public sealed class ReviewQueue(SaimaDb db)
         {
             string code = filter.Unit.Trim();
             long? unit = await db.Units.AsNoTracking().Where(u => u.Code == code).Select(u => (long?)u.Id).SingleOrDefaultAsync(cancel);
-            units = unit is not { } id ? [] : filter.Below ? [.. await BelowAsync(id, cancel)] : [id];
+            units = unit is not { } id ? [] : filter.Below ? [.. await UnitTree.WithUnitsBelowAsync(db, id, cancel)] : [id];
         }
 
         FigureStatus[] statuses = filter.Statuses is { Count: > 0 } s ? [.. s.Where(x => x != FigureStatus.Published)] : [FigureStatus.Submitted, FigureStatus.Approved];
@@ -312,31 +312,8 @@ public sealed class ReviewQueue(SaimaDb db)
     private async Task<long[]?> ScopeAsync(Actor actor, CancellationToken cancel) => actor.Role switch
     {
         ActorRole.Office => null,
-        ActorRole.Reviewer when actor.UnitId is { } unit => [.. await BelowAsync(unit, cancel)],
+        ActorRole.Reviewer when actor.UnitId is { } unit => [.. await UnitTree.WithUnitsBelowAsync(db, unit, cancel)],
         ActorRole.Reviewer => null,
         _ => [],
     };
-
-    /// <summary>A unit and every unit below it (one read of the tree's ids and parents).</summary>
-    private async Task<List<long>> BelowAsync(long root, CancellationToken cancel)
-    {
-        var children = (await db.Units.AsNoTracking().Where(u => u.ParentId != null).Select(u => new { u.Id, Parent = u.ParentId!.Value }).ToListAsync(cancel))
-            .ToLookup(u => u.Parent, u => u.Id);
-        var result = new List<long>();
-        var seen = new HashSet<long>();
-        var todo = new Stack<long>([root]);
-        while (todo.TryPop(out long id))
-        {
-            if (seen.Add(id))
-            {
-                result.Add(id);
-                foreach (long child in children[id])
-                {
-                    todo.Push(child);
-                }
-            }
-        }
-
-        return result;
-    }
 }

@@ -70,7 +70,7 @@ public sealed class SaimaAccess(IHttpContextAccessor http, SaimaDb db)
         {
             ActorRole.Office => UnitScope.All,
             ActorRole.Reporter when actor.UnitId is long unit => UnitScope.Of([unit]),
-            ActorRole.Reviewer when actor.UnitId is long unit => UnitScope.Of(WithUnitsBelow(unit)),
+            ActorRole.Reviewer when actor.UnitId is long unit => UnitScope.Of(UnitTree.WithUnitsBelow(db, unit)),
             ActorRole.Reviewer => UnitScope.All,
             ActorRole.DepartmentReporter when actor.UnitId is long unit => UnitScope.Department(unit),
             _ => UnitScope.Nothing,
@@ -87,29 +87,6 @@ public sealed class SaimaAccess(IHttpContextAccessor http, SaimaDb db)
         ActorRole.DepartmentReporter => SaimaRoles.Department,
         _ => SaimaRoles.Leader,
     };
-
-    /// <summary>The unit and every unit below it (the tree is small: one read of ids and parents).</summary>
-    private List<long> WithUnitsBelow(long root)
-    {
-        var children = db.Units.AsNoTracking().Where(u => u.ParentId != null).Select(u => new { u.Id, Parent = u.ParentId!.Value })
-            .AsEnumerable().ToLookup(u => u.Parent, u => u.Id);
-        var result = new List<long>();
-        var seen = new HashSet<long>();
-        var todo = new Stack<long>([root]);
-        while (todo.TryPop(out long id))
-        {
-            if (seen.Add(id))
-            {
-                result.Add(id);
-                foreach (long child in children[id])
-                {
-                    todo.Push(child);
-                }
-            }
-        }
-
-        return result;
-    }
 }
 
 /// <summary>The Razor Pages policies of data entry, one per kind of work.</summary>
