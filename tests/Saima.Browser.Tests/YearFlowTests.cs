@@ -100,7 +100,9 @@ public sealed class YearFlowTests(Chromium chromium)
         await entry.UploadAsync("figures.csv", Csv(period, explained: true));
         await Assertions.Expect(entry.Done).ToHaveTextAsync("模板已导入，数据已存为草稿。");
         await entry.SubmitAsync();
-        await Assertions.Expect(page.Locator("#entry-rows tr[data-status='Submitted']")).ToHaveCountAsync(3);
+        await Assertions.Expect(entry.Row("X01", "GDP")).ToHaveCountAsync(0, new() { Timeout = 1000 });
+        await Assertions.Expect(entry.Row("X01", "INV")).ToHaveAttributeAsync("data-status", "Submitted");
+        await Assertions.Expect(entry.Row("X01", "EMP")).ToHaveAttributeAsync("data-status", "Submitted");
 
         // 5. The county's reviewer approves in bulk what raised no flag, then the flagged figure by hand;
         //    the office approves the bureau's figures of the other counties.
