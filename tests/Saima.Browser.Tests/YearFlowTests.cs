@@ -139,7 +139,9 @@ public sealed class YearFlowTests(Chromium chromium)
         await tab.LoginAsync("admin", BrowserApp.AdminPassword);
         await publish.OpenAsync(Scheme, period);
         (await publish.CountAsync("missing")).ShouldBe("4");
-        (await publish.CountAsync("unapproved")).ShouldBe("0");
+        (await publish.CountAsync("submitted")).ShouldBe("0");
+        (await publish.CountAsync("approved")).ShouldBe("5");
+        (await publish.CountAsync("out-of-range")).ShouldBe("1");
         await Assertions.Expect(publish.MissingChoice).ToContainTextAsync("有 4 项数据缺报");
         await ShootAsync(page, "year-publish");
         await publish.PublishAsync(missingAsZero: true);
