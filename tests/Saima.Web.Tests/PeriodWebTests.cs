@@ -178,7 +178,7 @@ public sealed class PeriodWebTests
                 string c = LeagueData.Codes[i];
                 long u = db.Units.Single(x => x.Code == c).Id;
                 Actor reporter = Actor.Reporter("reporter." + c.ToLowerInvariant(), u);
-                Figure f = figures.SaveDraft(reporter, scheme, u, ind, "2025-07", values[i]);
+                Figure f = figures.SaveDraft(reporter, scheme, u, ind, "2025-07", values[i], "测试数据：7 月按新口径填报（累计数可能低于 6 月）");
                 figures.Submit(reporter, f.Id);
                 figures.Approve(reviewer, f.Id);
             }
