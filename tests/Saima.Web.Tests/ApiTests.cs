@@ -152,7 +152,7 @@ public sealed class ApiTests
         {
             var trail = AuditTrail.For(db, "figure", "T/C01/GDP/2025-07");
             trail.ShouldContain(a => a.Action == "create" && a.Field == "value" && a.NewValue == "95.5" && a.User == "rep.c01");
-            trail.ShouldContain(a => a.Action == "note" && a.NewValue == "含一次性项目" && a.User == "rep.c01");
+            trail.ShouldContain(a => a.Field == "explanation" && a.NewValue == "含一次性项目" && a.User == "rep.c01");
             AuditTrail.For(db, "figure", "T/C01/REV/2025-07").ShouldContain(a => a.Action == "update" && a.OldValue == "999" && a.NewValue == "1000");
         }
 
@@ -188,14 +188,14 @@ public sealed class ApiTests
         int audit = CountAudit(web);
 
         HttpResponseMessage r = await rep.PostAsync(Open + "/figures", Json("""
-            {"items": [{"unit": "C01", "indicator": "GDP", "value": 1},
+            {"items": [{"unit": "C01", "indicator": "GDP", "value": 95},
                        {"unit": "C01", "indicator": "AIR", "value": 2},
                        {"unit": "C01", "indicator": "REV", "value": "abc"}]}
             """));
         r.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         JsonElement problem = await ProblemAsync(r);
-        problem.GetProperty("detail").GetString().ShouldBe("items[2].value: expected a number");
-        problem.GetProperty("errors").GetProperty("items[2].value")[0].GetString().ShouldBe("expected a number");
+        problem.GetProperty("detail").GetString().ShouldBe("items[2].value: 'abc' is not a number");
+        problem.GetProperty("errors").GetProperty("items[2].value")[0].GetString().ShouldBe("'abc' is not a number");
         CountFigures(web).ShouldBe(before);
         CountAudit(web).ShouldBe(audit);
 
@@ -236,7 +236,7 @@ public sealed class ApiTests
         using HttpClient rep = web.ProgramClient(await web.MakeTokenAsync("rep.c01"));
         HttpResponseMessage r = await rep.PostAsJsonAsync(Open + "/figures", new { items = new[] { new { unit = "C01", indicator = "AIR", value = 101 } } });
         r.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await ProblemAsync(r)).GetProperty("detail").GetString()!.ShouldStartWith("items[0].value: 101 is outside the plausible range [0, 100]");
+        (await ProblemAsync(r)).GetProperty("detail").GetString()!.ShouldStartWith("items[0].explanation: value 101 is outside the plausible range [0, 100] of indicator 'AIR'; if it is right, explain it");
         Figure(web, "C01", "AIR").ShouldBeNull();
     }
 

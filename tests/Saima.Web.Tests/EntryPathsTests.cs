@@ -66,7 +66,7 @@ public sealed class EntryPathsTests
             new { items = new[] { new { unit = "C01", indicator = "AIR", value = apiValue } } });
         api.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         using JsonDocument problem = JsonDocument.Parse(await api.Content.ReadAsStringAsync());
-        JsonElement error = problem.RootElement.GetProperty("errors").EnumerateArray().Single();
+        JsonElement error = problem.RootElement.GetProperty("codes").EnumerateArray().Single();
         error.GetProperty("code").GetString().ShouldBe(code);
         error.GetProperty("message_zh").GetString().ShouldBe(zh);
 

@@ -95,10 +95,24 @@ internal static class ApiWrites
         };
 
         var codes = errors.Select(e => new { path = Path(e), code = e.Code, message = e.En, message_zh = e.Zh }).ToList();
+        var extensions = new Dictionary<string, object?> { ["codes"] = codes };
         if (errors.FirstOrDefault(e => e.IsAccess) is { } denied)
         {
-            return ApiProblems.Problem(StatusCodes.Status403Forbidden, "Forbidden", $"{Path(denied)}: {denied.En}", new Dictionary<string, object?> { ["errors"] = codes });
+            return ApiProblems.Problem(StatusCodes.Status403Forbidden, "Forbidden", $"{Path(denied)}: {denied.En}", extensions);
         }
+
+        // Only the state of what is stored stands in the way (a published period, a submitted figure): a conflict.
+        if (errors.All(e => e.Code is WorkflowCodes.PeriodClosed or WorkflowCodes.IntakeClosed or WorkflowCodes.EditSubmitted or WorkflowCodes.EditApproved or WorkflowCodes.EditPublished))
+        {
+            return ApiProblems.Problem(StatusCodes.Status409Conflict, "Conflict", $"{Path(errors[0])}: {errors[0].En}", extensions);
+        }
+
+        return TypedResults.ValidationProblem(
+            errors.GroupBy(Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.En).ToArray(), StringComparer.Ordinal),
+            detail: $"{Path(errors[0])}: {errors[0].En}" + (errors.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" (and {errors.Count - 1} more)") : string.Empty),
+            title: "One or more figures were refused",
+            extensions: extensions);
+    }
 
         return ApiProblems.Problem(StatusCodes.Status400BadRequest, "One or more figures were refused", string.Join("; ", errors.Take(10).Select(e => $"{Path(e)}: {e.En}")),
             new Dictionary<string, object?> { ["errors"] = codes });
