@@ -114,10 +114,6 @@ internal static class ApiWrites
             extensions: extensions);
     }
 
-        return ApiProblems.Problem(StatusCodes.Status400BadRequest, "One or more figures were refused", string.Join("; ", errors.Take(10).Select(e => $"{Path(e)}: {e.En}")),
-            new Dictionary<string, object?> { ["errors"] = codes });
-    }
-
     /// <summary>Submits the user's drafts and returned figures that have a value (of some units, or all the user enters).</summary>
     public static async Task<IResult> Submit(string scheme, string period, HttpRequest request, SaimaDb db, SaimaAccess access, TimeProvider clock, CancellationToken cancel)
     {
