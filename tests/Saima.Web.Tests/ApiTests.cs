@@ -163,7 +163,7 @@ public sealed class ApiTests
         });
         other.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         JsonElement problem = await ProblemAsync(other);
-        problem.GetProperty("detail").GetString()!.ShouldStartWith("items[1]: ");
+        problem.GetProperty("detail").GetString()!.ShouldStartWith("items[1].unit: ");
         problem.GetProperty("detail").GetString()!.ShouldContain("C02/GDP");
         CountFigures(web).ShouldBe(before);
         Figure(web, "C01", "GDP")!.Value.ShouldBe(95.5);
@@ -174,7 +174,7 @@ public sealed class ApiTests
             items = new object[] { new { unit = "C01", indicator = "GDP", value = 3 }, new { unit = "C01", indicator = "EMP", value = 4 } },
         });
         supplied.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        (await ProblemAsync(supplied)).GetProperty("detail").GetString()!.ShouldStartWith("items[1]: ");
+        (await ProblemAsync(supplied)).GetProperty("detail").GetString()!.ShouldStartWith("items[1].unit: ");
         Figure(web, "C01", "GDP")!.Value.ShouldBe(95.5);
         Figure(web, "C01", "EMP").ShouldBeNull();
     }
@@ -210,7 +210,7 @@ public sealed class ApiTests
         JsonElement errors = (await ProblemAsync(names)).GetProperty("errors");
         errors.GetProperty("items[2].value").GetArrayLength().ShouldBe(1);
         HttpResponseMessage unknown = await rep.PostAsync(Open + "/figures", Json("""
-            {"items": [{"unit": "X9", "indicator": "NOPE", "value": 2}, {"unit": "C01", "indicator": "GDP", "value": 1}, {"unit": "C01", "indicator": "GDP", "value": 3}]}
+            {"items": [{"unit": "X9", "indicator": "NOPE", "value": 2}, {"unit": "C01", "indicator": "GDP", "value": 95}, {"unit": "C01", "indicator": "GDP", "value": 96}]}
             """));
         unknown.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await ProblemAsync(unknown)).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)
