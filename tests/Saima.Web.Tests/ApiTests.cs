@@ -164,7 +164,7 @@ public sealed class ApiTests
         other.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         JsonElement problem = await ProblemAsync(other);
         problem.GetProperty("detail").GetString()!.ShouldStartWith("items[1].unit: ");
-        problem.GetProperty("detail").GetString()!.ShouldContain("C02/GDP");
+        problem.GetProperty("detail").GetString()!.ShouldContain("unit 'C02'");
         CountFigures(web).ShouldBe(before);
         Figure(web, "C01", "GDP")!.Value.ShouldBe(95.5);
 
@@ -174,7 +174,7 @@ public sealed class ApiTests
             items = new object[] { new { unit = "C01", indicator = "GDP", value = 3 }, new { unit = "C01", indicator = "EMP", value = 4 } },
         });
         supplied.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        (await ProblemAsync(supplied)).GetProperty("detail").GetString()!.ShouldStartWith("items[1].unit: ");
+        (await ProblemAsync(supplied)).GetProperty("detail").GetString()!.ShouldStartWith("items[1].indicator: ");
         Figure(web, "C01", "GDP")!.Value.ShouldBe(95.5);
         Figure(web, "C01", "EMP").ShouldBeNull();
     }
