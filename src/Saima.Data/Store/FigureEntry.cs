@@ -592,6 +592,11 @@ public sealed class FigureEntry(SaimaDb db, TimeProvider clock, EvidenceOptions?
         return (batch.TryGetValue(key, out double? inBatch) ? inBatch : stored.TryGetValue(key, out Figure? f) ? f.Value : null, key.Period);
     }
 
+    /// <summary>The flags a value raises: outside the plausible range, or a year-to-date value below the period before's.</summary>
+    public static FigureFlags FlagsOf(double value, double? min, double? max, double? previousInYear) =>
+        ((min is { } lo && value < lo) || (max is { } hi && value > hi) ? FigureFlags.OutOfRange : FigureFlags.None)
+        | (previousInYear is { } b && value < b ? FigureFlags.YearToDateFalls : FigureFlags.None);
+
     /// <summary>The flags a value raises, and what the reporter is told when it comes without an explanation.</summary>
     internal static FigureFlags Flags(Indicator indicator, double value, double? previousInYear, string previousPeriod, out string? zh, out string? en, out string? code, out string[] args)
     {

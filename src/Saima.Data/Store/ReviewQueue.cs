@@ -170,26 +170,8 @@ public sealed class ReviewQueue(SaimaDb db)
     }
 
     /// <summary>The flags computed from a value: outside the plausible range; a year-to-date value below last month's (<paramref name="lastMonth"/>, null when it does not apply).</summary>
-    public static FigureFlags Computed(double? value, double? min, double? max, double? lastMonth)
-    {
-        if (value is not { } v)
-        {
-            return FigureFlags.None;
-        }
-
-        FigureFlags flags = FigureFlags.None;
-        if ((min is { } lo && v < lo) || (max is { } hi && v > hi))
-        {
-            flags |= FigureFlags.OutOfRange;
-        }
-
-        if (lastMonth is { } before && v < before)
-        {
-            flags |= FigureFlags.YearToDateFalls;
-        }
-
-        return flags;
-    }
+    public static FigureFlags Computed(double? value, double? min, double? max, double? lastMonth) =>
+        value is { } v ? FigureEntry.FlagsOf(v, min, max, lastMonth) : FigureFlags.None;
 
     /// <summary>The period before, the same period a year earlier, and the time progress (percent of the year) of a period code.</summary>
     public static (string? Previous, string? LastYear, double? Progress) Around(string period)
