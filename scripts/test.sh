@@ -202,8 +202,8 @@ fi
 # A project that reads SAIMA_TEST_PG gets the private PostgreSQL (unless one is given already).
 if [[ -z ${SAIMA_TEST_PG:-} ]]; then
     for p in "${projects[@]}"; do
-        # (the fixture that reads it may be linked in from tests/Shared: look at the .csproj too)
-        if grep -rlq --include='*.cs' 'SAIMA_TEST_PG' "$(dirname "$p")" || grep -q 'Shared/Stores.cs' "$p"; then
+        # (the fixture that reads it lives in tests/Saima.Testing: look at the .csproj's references too)
+        if grep -rlq --include='*.cs' 'SAIMA_TEST_PG' "$(dirname "$p")" || grep -q 'Saima.Testing.csproj' "$p"; then
             start_postgres
             break
         fi

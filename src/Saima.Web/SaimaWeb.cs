@@ -4,11 +4,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.WebEncoders;
 using Saima.Data;
 using Saima.Web.Access;
-using Saima.Web.Api;
-using Saima.Web.Evidence;
+using Saima.Web.Features.Api;
+using Saima.Web.Features.Errors;
+using Saima.Web.Features.Evidence;
+using Saima.Web.Features.League;
+using Saima.Web.Features.Shared;
+using Saima.Web.Features.Units;
 using Saima.Web.Identity;
 using Saima.Web.Localization;
-using Saima.Web.Pages;
 using Saima.Web.Security;
 
 namespace Saima.Web;
@@ -95,7 +98,9 @@ public static class SaimaWeb
         builder.Services.AddSaimaApi();
         builder.Services.AddSaimaEvidence(builder.Configuration);
         builder.Services.AddSaimaLocalization();
-        builder.Services.AddRazorPages();
+        builder.Services.AddScoped<LeagueQuery>();
+        // Pages live in feature folders (Features/League holds the league page, its export and its query).
+        builder.Services.AddRazorPages(o => o.RootDirectory = "/Features");
         builder.Services.AddMemoryCache(); // frozen published data (Pages/Published.cs, Pages/UnitExplain.cs)
         options.ConfigureBuilder?.Invoke(builder);
 

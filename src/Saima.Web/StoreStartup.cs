@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Saima.Data;
 using Saima.Data.Backup;
 using Saima.Data.Demo;
+using Saima.Web.Features.Shared;
 using Saima.Web.Identity;
 
 namespace Saima.Web;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Localization;
 using Saima.Data.Store;
+using Saima.Web.Features.Home;
 
 namespace Saima.Web;
 

@@ -4,7 +4,6 @@ using Microsoft.Playwright;
 using Saima.Data;
 using Saima.Data.Store;
 using Saima.Web.Identity;
-using Saima.Web.Tests;
 
 namespace Saima.Browser.Tests;
 

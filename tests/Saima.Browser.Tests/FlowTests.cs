@@ -3,8 +3,8 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Saima.Data;
 using Saima.Data.Store;
+using Saima.Web.Features.Shared;
 using Saima.Web.Identity;
-using Saima.Web.Tests;
 
 namespace Saima.Browser.Tests;
 

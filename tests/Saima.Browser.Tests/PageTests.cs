@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Playwright;
 using Saima.Web.Identity;
-using Saima.Web.Tests;
 
 namespace Saima.Browser.Tests;
 

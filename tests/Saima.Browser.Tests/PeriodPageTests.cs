@@ -1,6 +1,5 @@
 using Microsoft.Playwright;
 using Saima.Web.Identity;
-using Saima.Web.Tests;
 
 namespace Saima.Browser.Tests;
 

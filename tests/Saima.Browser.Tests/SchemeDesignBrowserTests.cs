@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Saima.Web.Tests;
 
 namespace Saima.Browser.Tests;
 

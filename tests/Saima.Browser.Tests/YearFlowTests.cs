@@ -7,6 +7,7 @@ using Saima.Data.Store;
 using Saima.Web.Identity;
 using ReviewPage = Saima.Browser.Tests.Pages.ReviewPage;
 using UnitPage = Saima.Browser.Tests.Pages.UnitPage;
+using Saima.Web.Features.Shared;
 
 namespace Saima.Browser.Tests;
 

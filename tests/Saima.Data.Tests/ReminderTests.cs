@@ -45,7 +45,8 @@ public sealed class ReminderTests(Stores stores)
     {
         using var w = Seed(stores.NewMigrated(provider));
         var reminders = new Reminders(w.Db, w.Clock);
-        DateTimeOffset at = w.Clock.Advance(TimeSpan.FromHours(1));
+        w.Clock.Advance(TimeSpan.FromHours(1));
+        DateTimeOffset at = w.Clock.GetUtcNow();
         var sent = reminders.Send(w.Office, w.Scheme.Id, "2025-06", [w.Unit("C02")], "  请于今日下班前报送  ");
 
         sent.Select(r => r.RecipientUnitId).ShouldBe([w.Unit("C02"), w.Unit("TJJ")]);
@@ -70,7 +71,8 @@ public sealed class ReminderTests(Stores stores)
 
         long id = sent[0].Id;
         Should.Throw<AccessDeniedException>(() => reminders.MarkRead(c03, id)).Code.ShouldBe(WorkflowCodes.NotRecipient);
-        DateTimeOffset readAt = w.Clock.Advance(TimeSpan.FromMinutes(5));
+        w.Clock.Advance(TimeSpan.FromMinutes(5));
+        DateTimeOffset readAt = w.Clock.GetUtcNow();
         reminders.MarkRead(c02, id);
         reminders.MarkRead(c02, id);
         reminders.Unread(c02).ShouldBeEmpty();

@@ -1,5 +1,7 @@
 using Saima.Data;
 using Saima.Data.Store;
+using Saima.Web.Features.Api;
+using Saima.Web.Features.Shared;
 
 namespace Saima.Web.Tests;
 

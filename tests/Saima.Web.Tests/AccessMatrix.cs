@@ -1,3 +1,4 @@
+using Saima.Web.Features.Api;
 namespace Saima.Web.Tests;
 
 /// <summary>The roles of the matrix: one signed-in user each (the unit ones on <see cref="AccessData"/>), and nobody.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using Saima.Data;
+using Saima.Web.Features.Shared;
 
 namespace Saima.Web.Tests;
 

@@ -99,7 +99,7 @@ public sealed class AdminUserTests
     [Fact]
     public async Task LockAndRoleChanges_EndTheUsersOpenSessions_WithinTheSessionCheck()
     {
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = TestClocks.At(DateTimeOffset.UtcNow);
         await using var web = await WebApp.StartAsync(seed: LeagueData.Seed, time: clock);
         await web.CreateUserAsync("rep.c01", "reporter", "C01");
         await web.CreateUserAsync("rep.c02", "reporter", "C02");
@@ -140,15 +140,6 @@ public sealed class AdminUserTests
     }
 
     /// <summary>A clock the test moves by hand.</summary>
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
-
     [Fact]
     public async Task Office_CannotLockItself_OrDropItsOwnOfficeRole_ButChangesOthersRolesAndUnit()
     {

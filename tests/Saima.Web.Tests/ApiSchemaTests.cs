@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Saima.Data;
-using Saima.Web.Api;
 using Saima.Web.Identity;
 using StoreOptions = Saima.Data.StoreOptions;
+using Saima.Web.Features.Api;
 
 namespace Saima.Web.Tests;
 

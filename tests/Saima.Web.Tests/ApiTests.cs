@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Saima.Data;
 using Saima.Data.Store;
+using Saima.Web.Features.Api;
 using Saima.Web.Identity;
 
 namespace Saima.Web.Tests;
@@ -87,6 +89,29 @@ public sealed class ApiTests
             db.ApiTokens.Single().RevokedAt.ShouldNotBeNull();
             db.Audit.Count(a => a.Entity == "api_token" && a.Action == "revoke" && a.User == "leader.zhou").ShouldBe(1);
         }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("?node=GDP")]
+    [InlineData("?node=GDP&track=%E5%8E%BF")]
+    [InlineData("?track=%E5%9F%8E%E5%8C%BA")]
+    public async Task Results_AreTheLeagueTablesRows_InItsOrder(string query)
+    {
+        await using var web = await StartAsync();
+        using HttpClient program = web.ProgramClient(await web.MakeTokenAsync("leader.zhou"));
+        JsonElement api = await JsonAsync(await program.GetAsync(June + "/results" + query));
+        string page = query.Length == 0 ? "?scheme=T&period=2025-06" : "?scheme=T&period=2025-06&" + query[1..];
+        List<string[]> sheet = LeagueTableTests.ReadSheet(await web.Client.GetByteArrayAsync("/league/export" + page));
+
+        // The export's data rows: rank, unit code, name, ... (after the title and header rows).
+        var exported = sheet.Skip(2).Where(row => row.Length > 1).Select(row => (Rank: row[0], Unit: row[1])).ToList();
+        var served = api.GetProperty("rows").EnumerateArray()
+            .Select(row => (Rank: row.GetProperty("rank").ValueKind == JsonValueKind.Null ? string.Empty : row.GetProperty("rank").GetInt32().ToString(CultureInfo.InvariantCulture),
+                            Unit: row.GetProperty("unit").GetString()!))
+            .ToList();
+        served.Count.ShouldBeGreaterThan(0);
+        served.ShouldBe(exported);
     }
 
     [Fact]

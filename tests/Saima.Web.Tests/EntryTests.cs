@@ -1,5 +1,6 @@
 using System.Net;
 using Saima.Data;
+using Saima.Web.Features.Shared;
 using Saima.Web.Identity;
 
 namespace Saima.Web.Tests;

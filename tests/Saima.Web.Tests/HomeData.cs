@@ -1,4 +1,5 @@
 using Saima.Data;
+using Saima.Web.Features.Shared;
 
 namespace Saima.Web.Tests;
 

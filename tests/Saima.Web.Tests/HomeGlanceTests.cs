@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Saima.Web.Features.Home;
 using Saima.Web.Identity;
 
 namespace Saima.Web.Tests;

@@ -1,5 +1,6 @@
 using System.Net;
 using Saima.Data;
+using Saima.Web.Features.Home;
 
 namespace Saima.Web.Tests;
 

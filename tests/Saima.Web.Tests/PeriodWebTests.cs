@@ -1,6 +1,7 @@
 using System.Net;
 using Saima.Data;
 using Saima.Data.Store;
+using Saima.Web.Features.Shared;
 using Saima.Web.Identity;
 
 namespace Saima.Web.Tests;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Saima.Data;
 using Saima.Scoring;
+using Saima.Web.Features.Shared;
 
 namespace Saima.Web.Tests;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Saima.Data;
 using Saima.Data.Store;
 using Saima.Web.Access;
+using Saima.Web.Features.Shared;
 using Saima.Web.Identity;
 
 namespace Saima.Web.Tests;

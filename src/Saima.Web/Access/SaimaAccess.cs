@@ -114,7 +114,7 @@ public static class AccessPolicies
             .AddPolicy(Review, p => p.RequireAuthenticatedUser().RequireRole(SaimaRoles.Reviewer, SaimaRoles.Office))
             .AddPolicy(Office, p => p.RequireAuthenticatedUser().RequireRole(SaimaRoles.Office));
 
-        // Every page under Pages/Admin is the office's, whatever its own attributes say.
+        // Every page under Features/Admin is the office's, whatever its own attributes say.
         services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o => o.Conventions.AuthorizeFolder("/Admin", Office));
         services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o =>
         {

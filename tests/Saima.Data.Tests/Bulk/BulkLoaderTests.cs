@@ -56,7 +56,7 @@ public sealed class BulkLoaderTests(Stores stores)
         }
 
         string dir = Directory.CreateTempSubdirectory("saima-bulk").FullName;
-        BulkLoadResult result = FigureBulkLoader.LoadCsv(store, "S", Csv(dir, "f.csv", lines), new BulkLoadOptions { Clock = new FixedTime(At) });
+        BulkLoadResult result = FigureBulkLoader.LoadCsv(store, "S", Csv(dir, "f.csv", lines), new BulkLoadOptions { Clock = TestClocks.At(At) });
 
         result.Rows.ShouldBe(3000);
         result.PeriodsCreated.ShouldBe(new[] { "2025-01", "2025-02", "2025-03" });
@@ -164,8 +164,4 @@ public sealed class BulkLoaderTests(Stores stores)
         db.Figures.OrderBy(f => f.UnitId).Select(f => f.Value).ToList().ShouldBe(new double?[] { 1.5, null, 2.25 });
     }
 
-    internal sealed class FixedTime(DateTimeOffset at) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => at;
-    }
 }

@@ -95,7 +95,7 @@ public sealed class LargeLoadTests(Stores stores)
         }
 
         string dir = Directory.CreateTempSubdirectory("saima-bulk-large").FullName;
-        BulkLoadResult result = FigureBulkLoader.LoadCsv(store, "S", LargeCsv(dir), new BulkLoadOptions { Clock = new BulkLoaderTests.FixedTime(At) });
+        BulkLoadResult result = FigureBulkLoader.LoadCsv(store, "S", LargeCsv(dir), new BulkLoadOptions { Clock = TestClocks.At(At) });
 
         result.Rows.ShouldBe(Units * Indicators * Periods);
         result.Rows.ShouldBeGreaterThanOrEqualTo(FigureBulkLoader.LargeLoadRows);

@@ -5,14 +5,6 @@ using Saima.Data.Intake;
 
 namespace Saima.Data.Tests.Intake;
 
-/// <summary>A clock that stands still, in Beijing time.</summary>
-internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => now.ToUniversalTime();
-
-    public override TimeZoneInfo LocalTimeZone { get; } = TimeZoneInfo.CreateCustomTimeZone("CST", TimeSpan.FromHours(8), "China Standard Time", "China Standard Time");
-}
-
 /// <summary>
 /// A small scheme for intake tests: three units in two tracks, a statistics bureau that supplies GDP,
 /// a unit outside the scheme, indicators with plausible ranges (one cumulative, one derived, one
@@ -29,7 +21,7 @@ internal sealed class IntakeWorld
     private IntakeWorld(StoreOptions store) => Store = store;
 
     public StoreOptions Store { get; }
-    public TimeProvider Clock { get; } = new FixedClock(Now);
+    public TimeProvider Clock { get; } = TestClocks.InChina(Now.ToUniversalTime());
     public long SchemeId { get; private set; }
     public Dictionary<string, long> Units { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, long> Indicators { get; } = new(StringComparer.Ordinal);

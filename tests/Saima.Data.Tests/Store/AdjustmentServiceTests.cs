@@ -78,7 +78,7 @@ public sealed class AdjustmentServiceTests(Stores stores)
         using SaimaDb fresh = SaimaDb.Open(w.Store);
         AdjustmentItem stored = fresh.Adjustments.Single(a => a.Id == item.Id);
         (stored.Status, stored.ReviewedBy, stored.ReviewedAt, stored.ReviewComment, stored.CreatedBy, stored.Node)
-            .ShouldBe((AdjustmentStatus.Approved, "office.li", w.Clock.UtcNow, "核实无误", "office.wang", "Econ"));
+            .ShouldBe((AdjustmentStatus.Approved, "office.li", w.Clock.GetUtcNow(), "核实无误", "office.wang", "Econ"));
         AuditTrail.For(fresh, "adjustment", "S1/" + item.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .Select(a => (a.User, a.Action, a.OldValue, a.NewValue)).ToList()
             .ShouldBe(new (string, string, string?, string?)[] { ("office.wang", "propose", null, "proposed"), ("office.li", "approve", "proposed", "approved") });

@@ -15,21 +15,30 @@ public sealed class FigureWorkflowTests(Stores stores)
         Actor reporter = w.ReporterOf("C01");
         long unit = w.Unit("C01"), rev = w.Indicator(World.Revenue);
 
-        DateTimeOffset t1 = w.Clock.Advance(TimeSpan.FromHours(1));
+        w.Clock.Advance(TimeSpan.FromHours(1));
+
+        DateTimeOffset t1 = w.Clock.GetUtcNow();
         Figure f = w.Figures.SaveDraft(reporter, w.Scheme.Id, unit, rev, "2025-06", 125);
-        DateTimeOffset t2 = w.Clock.Advance(TimeSpan.FromHours(1));
+        w.Clock.Advance(TimeSpan.FromHours(1));
+        DateTimeOffset t2 = w.Clock.GetUtcNow();
         w.Figures.Submit(reporter, f.Id);
-        DateTimeOffset t3 = w.Clock.Advance(TimeSpan.FromHours(1));
+        w.Clock.Advance(TimeSpan.FromHours(1));
+        DateTimeOffset t3 = w.Clock.GetUtcNow();
         w.Figures.Return(w.Reviewer, f.Id, "与财政局快报不一致，请核实");
-        DateTimeOffset t4 = w.Clock.Advance(TimeSpan.FromHours(1));
+        w.Clock.Advance(TimeSpan.FromHours(1));
+        DateTimeOffset t4 = w.Clock.GetUtcNow();
         w.Figures.SaveDraft(reporter, w.Scheme.Id, unit, rev, "2025-06", 126.5).Id.ShouldBe(f.Id);
-        DateTimeOffset t5 = w.Clock.Advance(TimeSpan.FromHours(1));
+        w.Clock.Advance(TimeSpan.FromHours(1));
+        DateTimeOffset t5 = w.Clock.GetUtcNow();
         w.Figures.Submit(reporter, f.Id);
-        DateTimeOffset t6 = w.Clock.Advance(TimeSpan.FromHours(1));
+        w.Clock.Advance(TimeSpan.FromHours(1));
+        DateTimeOffset t6 = w.Clock.GetUtcNow();
         w.Figures.Approve(w.Reviewer, f.Id);
-        DateTimeOffset t7 = w.Clock.Advance(TimeSpan.FromHours(1));
+        w.Clock.Advance(TimeSpan.FromHours(1));
+        DateTimeOffset t7 = w.Clock.GetUtcNow();
         w.Figures.Publish(w.Office, w.Scheme.Id, "2025-06", MissingRules.Scheme);
-        DateTimeOffset t8 = w.Clock.Advance(TimeSpan.FromDays(3));
+        w.Clock.Advance(TimeSpan.FromDays(3));
+        DateTimeOffset t8 = w.Clock.GetUtcNow();
         Correction c = w.Figures.Correct(w.Office, f.Id, 0.1 + 0.2, "统计局年报修订");
 
         using SaimaDb fresh = SaimaDb.Open(w.Store);
@@ -73,7 +82,7 @@ public sealed class FigureWorkflowTests(Stores stores)
         w.CreateScheme();
         w.PublishRevenue("2024-06", ("C01", 100), ("C02", 200), ("C03", 80), ("C04", 0));
         Publication p = w.PublishRevenue("2025-06", ("C01", 125), ("C02", 300), ("C03", 60), ("C04", 90));
-        DateTimeOffset publishing = w.Clock.UtcNow;
+        DateTimeOffset publishing = w.Clock.GetUtcNow();
 
         using SaimaDb fresh = SaimaDb.Open(w.Store);
         ReportingPeriod period = fresh.Periods.Single(x => x.Code == "2025-06");

@@ -19,7 +19,7 @@ public sealed class PeriodServiceTests(Stores stores)
 
         using SaimaDb fresh = SaimaDb.Open(w.Store);
         ReportingPeriod p = fresh.Periods.Single();
-        (p.Code, p.Status, p.OpenedBy, p.OpenedAt, p.MissingRule).ShouldBe(("2025-06", PeriodStatus.Open, "office.wang", w.Clock.UtcNow, (string?)null));
+        (p.Code, p.Status, p.OpenedBy, p.OpenedAt, p.MissingRule).ShouldBe(("2025-06", PeriodStatus.Open, "office.wang", w.Clock.GetUtcNow(), (string?)null));
         p.Deadline.ShouldBe(new DateTimeOffset(2025, 7, 10, 10, 0, 0, TimeSpan.Zero));
         p.Deadline!.Value.Offset.ShouldBe(TimeSpan.Zero);
         fresh.Audit.Where(a => a.Entity == "period").OrderBy(a => a.Id).Select(a => new { a.EntityKey, a.Action, a.Field, a.OldValue, a.NewValue }).ToList()

@@ -104,7 +104,7 @@ public sealed class ResultServiceTests(Stores stores, ITestOutputHelper output)
         PublishRich(w, "2024-06");
         Publication p = PublishRich(w, "2025-06");
 
-        ScoringInputs a = ScoringInputs.Load(w.Db, p.Results.SchemeVersionId, "2025-06", w.Clock.UtcNow);
+        ScoringInputs a = ScoringInputs.Load(w.Db, p.Results.SchemeVersionId, "2025-06", w.Clock.GetUtcNow());
         using SaimaDb other = SaimaDb.Open(store);
         ScoringInputs b = ScoringInputs.Load(other, p.Results.SchemeVersionId, "2025-06", p.Results.ComputedAt);
 
@@ -130,7 +130,7 @@ public sealed class ResultServiceTests(Stores stores, ITestOutputHelper output)
         using (var w = RichWorld(store))
         {
             long version = w.Schemes.CurrentVersion(w.Scheme.Id).Id;
-            var set = new ResultSet { SchemeId = w.Scheme.Id, SchemeVersionId = version, Period = "2025-06", ComputedAt = w.Clock.UtcNow, ComputedBy = "t", InputHash = "x" };
+            var set = new ResultSet { SchemeId = w.Scheme.Id, SchemeVersionId = version, Period = "2025-06", ComputedAt = w.Clock.GetUtcNow(), ComputedBy = "t", InputHash = "x" };
             w.Db.ResultSets.Add(set);
             w.Db.SaveChanges();
             w.Db.ResultRows.AddRange(awkward.Select((v, i) => new ResultRow { ResultSetId = set.Id, UnitId = w.Unit("C01"), Node = "N" + i.ToString(CultureInfo.InvariantCulture), Value = v, Score = -v }));
@@ -149,7 +149,7 @@ public sealed class ResultServiceTests(Stores stores, ITestOutputHelper output)
     {
         StoreOptions store = stores.NewMigrated(provider);
         const int Units = 150, Indicators = 59;
-        var clock = new FakeClock(new DateTimeOffset(2025, 7, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = TestClocks.At(new DateTimeOffset(2025, 7, 1, 0, 0, 0, TimeSpan.Zero));
         Actor office = Actor.Office("office");
         using SaimaDb db = SaimaDb.Open(store);
         var codes = Enumerable.Range(1, Units).Select(i => "U" + i.ToString("D3", CultureInfo.InvariantCulture)).ToList();
@@ -169,7 +169,7 @@ public sealed class ResultServiceTests(Stores stores, ITestOutputHelper output)
                             select new Figure
                             {
                                 SchemeId = scheme.Id, UnitId = unitIds[u], IndicatorId = indicatorIds[i], Period = "2025-06",
-                                Value = Math.Round(random.NextDouble() * 1000, 3), Status = FigureStatus.Published, EnteredBy = "import", EnteredAt = clock.UtcNow,
+                                Value = Math.Round(random.NextDouble() * 1000, 3), Status = FigureStatus.Published, EnteredBy = "import", EnteredAt = clock.GetUtcNow(),
                             });
         db.SaveChanges();
         clock.Advance(TimeSpan.FromMinutes(1));

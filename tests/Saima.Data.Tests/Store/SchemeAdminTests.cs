@@ -106,7 +106,7 @@ public sealed class SchemeAdminTests(Stores stores)
         w.Results.Recompute(set.Id).Identical.ShouldBeTrue();
 
         AuditEntry json = fresh.Audit.Where(a => a.Entity == "scheme" && a.Field == "json").OrderBy(a => a.Id).ToList()[^1];
-        (json.User, json.Action, json.OldValue, json.NewValue, json.Reason, json.At).ShouldBe(("office.wang", "update", Json, proposed, "乙指标权重加倍", w.Clock.UtcNow));
+        (json.User, json.Action, json.OldValue, json.NewValue, json.Reason, json.At).ShouldBe(("office.wang", "update", Json, proposed, "乙指标权重加倍", w.Clock.GetUtcNow()));
         fresh.Audit.Any(a => a.Entity == "scheme" && a.Field == "version" && a.OldValue == "1" && a.NewValue == "2").ShouldBeTrue();
     }
 

@@ -46,7 +46,7 @@ public sealed class SchemeServiceTests(Stores stores)
         using SaimaDb fresh = SaimaDb.Open(w.Store);
         fresh.SchemeVersions.OrderBy(v => v.Version).Select(v => v.Json).ToList().ShouldBe(new[] { World.GrowthSchemeJson, v2 });
         AuditEntry audit = fresh.Audit.Where(a => a.Entity == "scheme").OrderBy(a => a.Id).ToList()[^1];
-        (audit.Field, audit.OldValue, audit.NewValue, audit.Reason, audit.At).ShouldBe(("version", "1", "2", "收入权重加倍", w.Clock.UtcNow));
+        (audit.Field, audit.OldValue, audit.NewValue, audit.Reason, audit.At).ShouldBe(("version", "1", "2", "收入权重加倍", w.Clock.GetUtcNow()));
     }
 
     [Theory]

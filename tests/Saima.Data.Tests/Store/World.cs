@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Saima.Data.Store;
 
 namespace Saima.Data.Tests.Store;
@@ -34,7 +35,7 @@ public sealed class World : IDisposable
     {
         Store = store;
         Db = SaimaDb.Open(store);
-        Clock = new FakeClock(new DateTimeOffset(2025, 7, 1, 8, 0, 0, TimeSpan.Zero));
+        Clock = TestClocks.At(new DateTimeOffset(2025, 7, 1, 8, 0, 0, TimeSpan.Zero));
         Schemes = new SchemeService(Db, Clock);
         Figures = new FigureWorkflow(Db, Clock);
         Results = new ResultService(Db, Clock);
@@ -49,7 +50,7 @@ public sealed class World : IDisposable
 
     public StoreOptions Store { get; }
     public SaimaDb Db { get; }
-    public FakeClock Clock { get; }
+    public FakeTimeProvider Clock { get; }
     public SchemeService Schemes { get; }
     public FigureWorkflow Figures { get; }
     public ResultService Results { get; }
@@ -85,7 +86,7 @@ public sealed class World : IDisposable
     public ReportingPeriod Open(string period)
     {
         Clock.Advance(TimeSpan.FromMinutes(1));
-        return Periods.OpenAsync(Office, Scheme.Id, period, Clock.UtcNow.AddDays(10)).GetAwaiter().GetResult();
+        return Periods.OpenAsync(Office, Scheme.Id, period, Clock.GetUtcNow().AddDays(10)).GetAwaiter().GetResult();
     }
 
     /// <summary>The unit's reporter enters and submits a figure; the reviewer approves it.</summary>

@@ -1,0 +1,76 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using Saima.Web.Identity;
+
+namespace Saima.Web.Features.Account;
+
+/// <summary>Change one's password; with a one-time password nothing else is allowed until this is done.</summary>
+public sealed class PasswordModel(UserManager<SaimaUser> users, SignInManager<SaimaUser> signIn, IStringLocalizer<Texts> t) : PageModel
+{
+    [BindProperty]
+    [Required(ErrorMessage = "Validation_Required")]
+    [DataType(DataType.Password)]
+    public string CurrentPassword { get; set; } = "";
+
+    [BindProperty]
+    [Required(ErrorMessage = "Validation_Required")]
+    [DataType(DataType.Password)]
+    public string NewPassword { get; set; } = "";
+
+    [BindProperty]
+    [Required(ErrorMessage = "Validation_Required")]
+    [DataType(DataType.Password)]
+    public string ConfirmPassword { get; set; } = "";
+
+    public bool Forced => User.HasClaim(c => c.Type == SaimaClaims.MustChangePassword);
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        if (NewPassword != ConfirmPassword)
+        {
+            ModelState.AddModelError(nameof(ConfirmPassword), t["Password_NoMatch"]);
+            return Page();
+        }
+
+        if (NewPassword == CurrentPassword)
+        {
+            ModelState.AddModelError(nameof(NewPassword), t["Password_SameAsOld"]);
+            return Page();
+        }
+
+        SaimaUser? user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            return Challenge();
+        }
+
+        // Saved together with the new hash (ChangePasswordAsync updates the user), or not at all.
+        user.MustChangePassword = false;
+        IdentityResult result = await users.ChangePasswordAsync(user, CurrentPassword, NewPassword);
+        if (!result.Succeeded)
+        {
+            foreach (IdentityError e in result.Errors)
+            {
+                ModelState.AddModelError("", e.Description);
+            }
+
+            return Page();
+        }
+
+        // A new cookie without the forced-change mark.
+        await signIn.RefreshSignInAsync(user);
+        return LocalRedirect("/");
+    }
+}

@@ -1,0 +1,168 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Saima.Data;
+using Saima.Data.Store;
+using Saima.Web.Access;
+using Saima.Web.Features.Shared;
+
+namespace Saima.Web.Features.Entry;
+
+/// <summary>One unit's progress in the period: figures expected, not yet entered, and outstanding by status.</summary>
+public sealed record UnitProgress(string Code, string Name, int Expected, int Missing, int Draft, int Returned, int Submitted, int Approved)
+{
+    /// <summary>When the unit was last reminded in this period, and by whom.</summary>
+    public (DateTimeOffset At, string By)? Reminded { get; init; }
+
+    /// <summary>Figures not yet submitted (by the unit or a source department): what a reminder is about.</summary>
+    public bool Remindable { get; init; }
+
+    public bool Late => Missing + Draft + Returned + Submitted > 0;
+}
+
+/// <summary>
+/// The office's view of an unpublished period, open or with intake closed (报送进度): who is late
+/// (figures not entered, and the outstanding ones from <see cref="FigureWorkflow.Outstanding"/>),
+/// reminders, and the way to publication (its confirmation page, /entry/publish).
+/// </summary>
+[Authorize(Policy = AccessPolicies.Office)]
+public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clock) : PageModel
+{
+    [BindProperty(SupportsGet = true, Name = "scheme")]
+    public string? SchemeCode { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "period")]
+    public string? Period { get; set; }
+
+    public IReadOnlyList<AssessmentScheme> Schemes { get; private set; } = [];
+    public AssessmentScheme? Scheme { get; private set; }
+    public IReadOnlyList<string> Periods { get; private set; } = [];
+    public DateTimeOffset? Deadline { get; private set; }
+    public bool PastDeadline { get; private set; }
+    public IReadOnlyList<UnitProgress> Units { get; private set; } = [];
+
+    /// <summary>What the reminders sent: units and reminders, or none late.</summary>
+    public (int Units, int Reminders)? Reminded { get; private set; }
+
+    /// <summary>A reminder the store refused, in the user's language.</summary>
+    public string? RemindError { get; private set; }
+
+    [BindProperty]
+    public string? RemindUnit { get; set; }
+
+    [BindProperty]
+    public string? RemindMessage { get; set; }
+
+    public bool English { get; } = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancel) =>
+        await LoadAsync(cancel) ? Page() : NotFound();
+
+    /// <summary>
+    /// Reminds one late unit (<see cref="RemindUnit"/>, a unit code) or, without one, every late
+    /// unit of the period, with an optional message; the reminders show to the units' reporters.
+    /// </summary>
+    public async Task<IActionResult> OnPostRemindAsync(CancellationToken cancel)
+    {
+        if (!await LoadAsync(cancel) || Scheme is null || Period is null)
+        {
+            return NotFound();
+        }
+
+        long[]? units = null;
+        if (!string.IsNullOrWhiteSpace(RemindUnit))
+        {
+            string code = RemindUnit.Trim();
+            long? id = await db.Units.AsNoTracking().InScope(access.ScopeOf(access.As(ActorRole.Office)))
+                .Where(u => u.Code == code).Select(u => (long?)u.Id).SingleOrDefaultAsync(cancel);
+            if (id is null)
+            {
+                return NotFound();
+            }
+
+            units = [id.Value];
+        }
+
+        IReadOnlyList<Reminder> sent;
+        try
+        {
+            sent = new Reminders(db, clock).Send(access.As(ActorRole.Office), Scheme.Id, Period, units, RemindMessage);
+        }
+        catch (WorkflowException e)
+        {
+            RemindError = WorkflowMessages.Text(HttpContext, e);
+            return Page();
+        }
+
+        return Redirect("/entry/status?scheme=" + Uri.EscapeDataString(Scheme.Code) + "&period=" + Uri.EscapeDataString(Period)
+            + "&reminded=" + sent.Select(r => r.UnitId).Distinct().Count().ToString(CultureInfo.InvariantCulture)
+            + "&reminders=" + sent.Count.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private async Task<bool> LoadAsync(CancellationToken cancel)
+    {
+        UnitScope scope = access.ScopeOf(access.As(ActorRole.Office));
+        Schemes = await db.Schemes.AsNoTracking().OrderBy(s => s.Code).ToListAsync(cancel);
+        Scheme = SchemeCode is null ? Schemes.FirstOrDefault() : Schemes.FirstOrDefault(s => s.Code == SchemeCode);
+        if (Scheme is null)
+        {
+            return SchemeCode is null;
+        }
+
+        long schemeId = Scheme.Id;
+        var open = await db.Periods.AsNoTracking().Where(p => p.SchemeId == schemeId && p.Status != PeriodStatus.Published)
+            .OrderByDescending(p => p.Code).ToListAsync(cancel);
+        Periods = open.Select(p => p.Code).ToList();
+        Period ??= Periods.FirstOrDefault();
+        if (Period is null)
+        {
+            return true;
+        }
+
+        ReportingPeriod? rp = open.FirstOrDefault(p => p.Code == Period);
+        if (rp is null)
+        {
+            return false;
+        }
+
+        string period = Period;
+        Deadline = rp.Deadline;
+        PastDeadline = rp.Deadline is { } d && clock.GetUtcNow() > d;
+        int due = (await db.Indicators.AsNoTracking().Where(i => i.SchemeId == schemeId && i.GrowthOfId == null).Select(i => i.Frequency).ToListAsync(cancel))
+            .Count(f => EntryForm.IsDue(f, period));
+        var units = await db.Units.AsNoTracking().InScope(scope)
+            .Where(u => db.SchemeUnits.Any(su => su.SchemeId == schemeId && su.UnitId == u.Id))
+            .OrderBy(u => u.Code).Select(u => new { u.Id, u.Code, u.Name, u.NameEn }).ToListAsync(cancel);
+        var counts = (await db.Figures.AsNoTracking().Unpublished(db, scope)
+                .Where(f => f.SchemeId == schemeId && f.Period == period && f.IsCurrent)
+                .GroupBy(f => new { f.UnitId, f.Status }).Select(g => new { g.Key.UnitId, g.Key.Status, N = g.Count() })
+                .ToListAsync(cancel))
+            .ToLookup(c => c.UnitId);
+        var outstanding = new FigureWorkflow(db, clock).Outstanding(schemeId, period).ToLookup(o => o.UnitCode);
+        if (int.TryParse(Request.Query["reminded"], NumberStyles.None, CultureInfo.InvariantCulture, out int remindedUnits)
+            && int.TryParse(Request.Query["reminders"], NumberStyles.None, CultureInfo.InvariantCulture, out int reminders))
+        {
+            Reminded = (remindedUnits, reminders);
+        }
+
+        var reminding = new Reminders(db, clock);
+        var last = reminding.LastReminded(schemeId, period);
+        var remindable = reminding.Late(schemeId, period).Select(l => l.UnitId).ToHashSet();
+        Units = units.Select(u =>
+        {
+            int Count(FigureStatus s) => s is FigureStatus.Approved
+                ? counts[u.Id].Where(c => c.Status == s).Sum(c => c.N)
+                : outstanding[u.Code].Count(o => o.Status == s);
+            int entered = counts[u.Id].Sum(c => c.N);
+            return new UnitProgress(u.Code, English && u.NameEn is not null ? u.NameEn : u.Name, due, Math.Max(0, due - entered),
+                Count(FigureStatus.Draft), Count(FigureStatus.Returned), Count(FigureStatus.Submitted), Count(FigureStatus.Approved))
+            {
+                Reminded = last.TryGetValue(u.Id, out var r) ? r : null,
+                Remindable = remindable.Contains(u.Id),
+            };
+        }).OrderByDescending(u => u.Late).ThenBy(u => u.Code, StringComparer.Ordinal).ToList();
+        return true;
+    }
+}

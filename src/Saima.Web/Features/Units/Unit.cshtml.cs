@@ -1,0 +1,239 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Localization;
+using Saima.Data;
+using Saima.Scoring;
+using Saima.Web.Features.Shared;
+
+namespace Saima.Web.Features.Units;
+
+/// <summary>One indicator of a unit in a period: its figure against target and time, and its place among the units.</summary>
+public sealed record UnitIndicatorRow(
+    string Code, string Name, string? UnitOfMeasure, double? Value, double? Target, double? Completion, double? Expected,
+    double? Score, int? Rank, int Ranked, string? Warning)
+{
+    /// <summary>Where the rank stands among the units ranked, 0 the best and 1 the last: ranks compare across indicators ranked among different numbers of units.</summary>
+    public double? Standing => Rank is int r && Ranked > 1 ? (r - 1) / (double)(Ranked - 1) : null;
+}
+
+/// <summary>The unit's total in one published period.</summary>
+public sealed record UnitPoint(string Period, double? Score, int? Rank, int Ranked);
+
+/// <summary>
+/// A unit's page: its total score and rank over the published periods (a chart fed by the
+/// `chart` handler's JSON), and the latest published period indicator by indicator, with its
+/// three strongest and three weakest indicators against its peers.
+/// </summary>
+public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemoryCache cache) : PageModel
+{
+    public const int Highlights = 3;
+
+    /// <summary>The scheme's published periods, read once per request.</summary>
+    private IReadOnlyList<(string Period, ResultSet Set)> _periods = [];
+
+    [BindProperty(SupportsGet = true, Name = "code")]
+    public string Code { get; set; } = "";
+
+    [BindProperty(SupportsGet = true, Name = "scheme")]
+    public string? SchemeCode { get; set; }
+
+    public Unit? Unit { get; private set; }
+    public string Name { get; private set; } = "";
+    public AssessmentScheme? Scheme { get; private set; }
+    public IReadOnlyList<AssessmentScheme> Schemes { get; private set; } = [];
+    public bool English { get; private set; }
+    public IReadOnlyList<UnitPoint> History { get; private set; } = [];
+    public string? Latest { get; private set; }
+    public IReadOnlyList<UnitIndicatorRow> Indicators { get; private set; } = [];
+    public IReadOnlyList<UnitIndicatorRow> Strengths { get; private set; } = [];
+    public IReadOnlyList<UnitIndicatorRow> Weaknesses { get; private set; } = [];
+
+    /// <summary>How the latest published total was computed (<see cref="UnitExplain"/>).</summary>
+    public UnitExplanation? Explanation { get; private set; }
+
+    /// <summary>The approved bonus and penalty items counted in the latest published total (<see cref="UnitAdjustments"/>).</summary>
+    public IReadOnlyList<CountedAdjustment> Adjustments { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancel) =>
+        await LoadViewAsync(cancel) ? Page() : NotFound();
+
+    /// <summary>The chart's data: periods oldest first, the total score and the rank in each.</summary>
+    public async Task<IActionResult> OnGetChartAsync(CancellationToken cancel)
+    {
+        if (!await LoadViewAsync(cancel))
+        {
+            return NotFound();
+        }
+
+        return new JsonResult(new
+        {
+            unit = Code,
+            scheme = Scheme?.Code,
+            periods = History.Select(h => h.Period),
+            score = History.Select(h => h.Score is double s ? Math.Round(s, 2) : (double?)null),
+            rank = History.Select(h => h.Rank),
+            units = History.Select(h => h.Ranked),
+            labels = new { score = texts["Unit_ChartScore"].Value, rank = texts["Unit_ChartRank"].Value },
+        });
+    }
+
+    /// <summary>
+    /// The page's state: kept under the store's change stamp (one small query), as the league
+    /// table's is: it depends on the unit, the scheme asked for, the language and the store's
+    /// published data only, not on the user; any change to what it is read from (a publication, a
+    /// correction, a renamed unit or indicator) changes the stamp, whoever made it.
+    /// </summary>
+    private async Task<bool> LoadViewAsync(CancellationToken cancel)
+    {
+        English = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+        UnitView? view = await Published.KeptAsync(db, cache,
+            stamp => (Published.CacheKey.UnitView, stamp, Code, SchemeCode, English),
+            async () =>
+            {
+                if (!await LoadAsync(cancel))
+                {
+                    return null;
+                }
+
+                if (Scheme is not null && Latest is not null)
+                {
+                    await LoadLatestAsync(cancel);
+                }
+
+                return new UnitView(Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation, Adjustments);
+            },
+            cancel);
+        if (view is null)
+        {
+            return false;
+        }
+
+        (Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation) =
+            (view.Unit, view.Name, view.Schemes, view.Scheme, view.History, view.Latest, view.Indicators, view.Strengths, view.Weaknesses, view.Explanation);
+        Adjustments = view.Adjustments;
+        return true;
+    }
+
+    /// <summary>What <see cref="LoadViewAsync"/> keeps of a unit's page.</summary>
+    private sealed record UnitView(
+        Unit? Unit, string Name, IReadOnlyList<AssessmentScheme> Schemes, AssessmentScheme? Scheme, IReadOnlyList<UnitPoint> History,
+        string? Latest, IReadOnlyList<UnitIndicatorRow> Indicators, IReadOnlyList<UnitIndicatorRow> Strengths,
+        IReadOnlyList<UnitIndicatorRow> Weaknesses, UnitExplanation? Explanation, IReadOnlyList<CountedAdjustment> Adjustments);
+
+    private async Task<bool> LoadAsync(CancellationToken cancel)
+    {
+        // One connection for the page's queries (as the league table does): the context, scoped
+        // to the request, closes it.
+        await db.Database.OpenConnectionAsync(cancel);
+        Unit = await db.Units.AsNoTracking().SingleOrDefaultAsync(u => u.Code == Code, cancel);
+        if (Unit is null)
+        {
+            return false;
+        }
+
+        Name = Published.Name(Unit.Name, Unit.NameEn, English);
+        long unitId = Unit.Id;
+        Schemes = await (from s in db.Schemes.AsNoTracking()
+                         join su in db.SchemeUnits.AsNoTracking() on s.Id equals su.SchemeId
+                         where su.UnitId == unitId
+                         orderby s.Code
+                         select s).ToListAsync(cancel);
+        if (SchemeCode is not null)
+        {
+            Scheme = Schemes.FirstOrDefault(s => s.Code == SchemeCode);
+            if (Scheme is null)
+            {
+                return false;
+            }
+        }
+        else
+        {
+            Scheme = Schemes.FirstOrDefault();
+        }
+
+        if (Scheme is null)
+        {
+            return true;
+        }
+
+        var periods = _periods = await Published.PeriodsAsync(db, Scheme.Id, cancel);
+        var setIds = periods.Select(p => p.Set.Id).ToList();
+
+        // Published result sets never change (a correction is a new set): what is read from them
+        // is kept under the sets it was read from, so a new publication or correction is a new key.
+        var historyKey = ("unit-history", unitId, string.Join(',', setIds));
+        if (cache.TryGetValue(historyKey, out IReadOnlyList<UnitPoint>? known) && known is not null)
+        {
+            History = known;
+            Latest = History.Count > 0 ? History[^1].Period : null;
+            return true;
+        }
+
+        var totals = new Dictionary<long, string>();
+        foreach (long version in periods.Select(p => p.Set.SchemeVersionId).Distinct())
+        {
+            Saima.Scoring.Scheme parsed = await Published.SchemeOfAsync(db, version, cache, cancel);
+            totals[version] = parsed.Groups[parsed.RootGroup].Code;
+        }
+
+        // Only the total's rows: the history is of the total (every node of every period would be
+        // the whole result table of the scheme).
+        string[] totalNodes = [.. totals.Values.Distinct(StringComparer.Ordinal)];
+        var rows = await db.ResultRows.AsNoTracking()
+            .Where(r => setIds.Contains(r.ResultSetId) && r.UnitId == unitId && totalNodes.Contains(r.Node))
+            .Select(r => new { r.ResultSetId, r.Node, r.Score, r.Rank }).ToListAsync(cancel);
+        var ranked = await db.ResultRows.AsNoTracking()
+            .Where(r => setIds.Contains(r.ResultSetId) && totalNodes.Contains(r.Node) && r.Rank != null)
+            .GroupBy(r => new { r.ResultSetId, r.Node }).Select(g => new { g.Key.ResultSetId, g.Key.Node, Count = g.Count() })
+            .ToListAsync(cancel);
+        History = periods.Reverse().Select(p =>
+        {
+            string total = totals[p.Set.SchemeVersionId];
+            var row = rows.FirstOrDefault(r => r.ResultSetId == p.Set.Id && r.Node == total);
+            int n = ranked.FirstOrDefault(c => c.ResultSetId == p.Set.Id && c.Node == total)?.Count ?? 0;
+            return new UnitPoint(p.Period, row?.Score, row?.Rank, n);
+        }).Where(p => p.Score is not null || p.Rank is not null).ToList();
+        cache.Set(historyKey, History, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(30) });
+        Latest = History.Count > 0 ? History[^1].Period : null;
+        return true;
+    }
+
+    private async Task LoadLatestAsync(CancellationToken cancel)
+    {
+        long schemeId = Scheme!.Id;
+        long unitId = Unit!.Id;
+        ResultSet set = _periods.Single(p => p.Period == Latest).Set;
+        Saima.Scoring.Scheme parsed = await Published.SchemeOfAsync(db, set.SchemeVersionId, cache, cancel);
+        var stored = (await db.Indicators.AsNoTracking().Where(i => i.SchemeId == schemeId).ToListAsync(cancel))
+            .ToDictionary(i => i.Code, StringComparer.Ordinal);
+        var rows = (await db.ResultRows.AsNoTracking().Where(r => r.ResultSetId == set.Id && r.UnitId == unitId).ToListAsync(cancel))
+            .ToDictionary(r => r.Node, StringComparer.Ordinal);
+        var warnings = (await db.WarningResults.AsNoTracking().Where(w => w.ResultSetId == set.Id && w.UnitId == unitId).ToListAsync(cancel))
+            .ToDictionary(w => w.Indicator, StringComparer.Ordinal);
+        var ranked = (await db.ResultRows.AsNoTracking().Where(r => r.ResultSetId == set.Id && r.Rank != null)
+            .GroupBy(r => r.Node).Select(g => new { Node = g.Key, Count = g.Count() }).ToListAsync(cancel))
+            .ToDictionary(c => c.Node, c => c.Count, StringComparer.Ordinal);
+
+        Indicators = parsed.Indicators.Select(def =>
+        {
+            stored.TryGetValue(def.Code, out Indicator? meta);
+            rows.TryGetValue(def.Code, out ResultRow? row);
+            warnings.TryGetValue(def.Code, out WarningResult? w);
+            string name = English && !string.IsNullOrWhiteSpace(meta?.NameEn) ? meta.NameEn : def.Name ?? meta?.Name ?? def.Code;
+            return new UnitIndicatorRow(def.Code, name, meta?.UnitOfMeasure, w?.Value ?? row?.Value, w?.Target, w?.Completion, w?.Expected,
+                row?.Score, row?.Rank, ranked.GetValueOrDefault(def.Code), w?.Level);
+        }).ToList();
+
+        // Strengths and weaknesses against the peers: the place among the units ranked, so that
+        // 3rd of 12 and 3rd of 4 are not taken for the same.
+        var placed = Indicators.Where(i => i.Standing is not null).ToList();
+        Strengths = placed.OrderBy(i => i.Standing).ThenBy(i => i.Code, StringComparer.Ordinal).Take(Highlights).ToList();
+        Weaknesses = placed.Except(Strengths).OrderByDescending(i => i.Standing).ThenBy(i => i.Code, StringComparer.Ordinal).Take(Highlights).ToList();
+        var english = stored.Values.Where(i => !string.IsNullOrWhiteSpace(i.NameEn)).ToDictionary(i => i.Code, i => i.NameEn!, StringComparer.Ordinal);
+        Explanation = await UnitExplain.LoadAsync(db, set, unitId, english, English, cancel, cache);
+        Adjustments = await UnitAdjustments.LoadAsync(db, set, unitId, parsed, Indicators.ToDictionary(i => i.Code, i => i.Name, StringComparer.Ordinal), cancel);
+    }
+}

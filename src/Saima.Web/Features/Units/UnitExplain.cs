@@ -1,0 +1,258 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Saima.Data;
+using Saima.Data.Store;
+using Saima.Scoring;
+using Saima.Web.Features.Shared;
+
+namespace Saima.Web.Features.Units;
+
+/// <summary>
+/// One node of a unit's total, as the unit page explains it: its weights (as given and effective
+/// up to the root, from the stored explanation; and as this unit's aggregation used it), the
+/// method and rule, for an indicator the raw figure, target and who entered and approved it, the
+/// score and bonus/penalty points, and its contribution to the total.
+/// </summary>
+public sealed record ExplainNode(
+    string Code, string Name, NodeKind Kind, int Depth,
+    double? Weight, double? EffectiveWeight, double? UsedWeight,
+    AggregateMethod? Aggregate, WeightingMethod? Weighting, string Rule,
+    double? Raw, double? Target, bool Imputed, bool Derived,
+    double? Score, double? Adjustment, double? Contribution,
+    string? EnteredBy, DateTimeOffset? EnteredAt, string? ApprovedBy, DateTimeOffset? ApprovedAt, int? Revision, string? Reason);
+
+/// <summary>
+/// How a unit's total of a stored result set came about: the tree total → dimensions → indicators
+/// in scheme order (<see cref="Nodes"/>, depth first). <see cref="Additive"/>: every group is a
+/// weighted sum or mean, so that contributions add up (with the bonus/penalty points) to the total.
+/// </summary>
+public sealed record UnitExplanation(
+    string Period, int SchemeVersion, string? Track, IReadOnlyList<ExplainNode> Nodes,
+    double? Total, double? StoredTotal, double ContributionSum, bool Additive, string? Error)
+{
+    /// <summary>The recomputed total is not the stored one (the inputs changed since, which <see cref="ResultService.Recompute"/> would report).</summary>
+    public bool Differs => Total is double t && StoredTotal is double s && Math.Abs(t - s) > 1e-9 * Math.Max(1, Math.Abs(s));
+
+    /// <summary>The scheme version the set was scored with: the page describes each node's rule from it (<see cref="RuleTexts"/>).</summary>
+    public Scheme? Scheme { get; init; }
+}
+
+/// <summary>
+/// Builds a <see cref="UnitExplanation"/>. The weights come from the result set's stored
+/// explanation JSON; what it does not keep (each stage of each value, the rule, the weights the
+/// unit's aggregation used, bonus/penalty points) is re-derived by the engine from the same inputs
+/// (<see cref="ScoringInputs"/> as of the time the set was computed, the options
+/// <see cref="ResultService"/> scores with), never by scoring logic of its own. Who entered a
+/// figure is the published revision's; who approved it, the audit trail's last approval before the
+/// results were computed.
+/// </summary>
+public static class UnitExplain
+{
+    /// <summary>The audit trail's entity of figures (the store's AuditLog.FigureEntity).</summary>
+    private const string FigureEntity = "figure";
+
+    public static async Task<UnitExplanation> LoadAsync(SaimaDb db, ResultSet set, long unitId, IReadOnlyDictionary<string, string> englishNames, bool english, CancellationToken cancel, IMemoryCache? cache = null)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(englishNames);
+        int version = await db.SchemeVersions.AsNoTracking().Where(v => v.Id == set.SchemeVersionId).Select(v => v.Version).SingleAsync(cancel);
+        string? track = await db.SchemeUnits.AsNoTracking().Where(s => s.SchemeId == set.SchemeId && s.UnitId == unitId).Select(s => s.Track).SingleOrDefaultAsync(cancel);
+        Scored scored;
+        try
+        {
+            // A result set never changes once stored (a correction makes a new one), so its
+            // re-derivation is kept by the set's id: scoring the scheme again on every view of every
+            // unit page would cost the engine run and the read of its inputs each time.
+            scored = cache is null
+                ? Score(db, set)
+                : (await cache.GetOrCreateAsync(("unit-explain", set.Id), entry =>
+                {
+                    entry.SlidingExpiration = TimeSpan.FromMinutes(30);
+                    return Task.FromResult(Score(db, set));
+                }))!;
+        }
+        catch (Exception e) when (e is WorkflowException or NotFoundException or ScoringException or SchemeException or Saima.Scoring.DataException)
+        {
+            return new UnitExplanation(set.Period, version, track, [], null, null, 0, false, e.Message);
+        }
+
+        ScoringInputs inputs = scored.Inputs;
+        PeriodResult pr = scored.Result;
+
+        Trace trace = pr.Trace!;
+        Scheme scheme = inputs.Scheme;
+        int nInd = scheme.Indicators.Count;
+        int u = Array.FindIndex(pr.Data.Units, g => inputs.UnitIds[g] == unitId);
+        if (u < 0)
+        {
+            return new UnitExplanation(set.Period, version, track, [], null, null, 0, false, "unit not scored in this period");
+        }
+
+        var weights = scored.WeightsOf(track) ?? pr.Weights
+            .Where(w => w.Track == track || (track is null && w.Track is null))
+            .ToDictionary(w => scheme.NodeCode(w.Node), w => (w.Weight, w.EffectiveWeight), StringComparer.Ordinal);
+
+        // Figures as they were scored: the published revision current when the set was computed.
+        string schemeCode = await db.Schemes.AsNoTracking().Where(s => s.Id == set.SchemeId).Select(s => s.Code).SingleAsync(cancel);
+        string unitCode = await db.Units.AsNoTracking().Where(x => x.Id == unitId).Select(x => x.Code).SingleAsync(cancel);
+        var stored = await db.Indicators.AsNoTracking().Where(i => i.SchemeId == set.SchemeId)
+            .Select(i => new { i.Id, i.Code, i.GrowthOfId }).ToListAsync(cancel);
+        var indicatorCode = stored.ToDictionary(i => i.Id, i => i.Code);
+        var derived = stored.Where(i => i.GrowthOfId is not null).Select(i => i.Code).ToHashSet(StringComparer.Ordinal);
+        var figures = (await db.Figures.AsNoTracking()
+                .Where(f => f.SchemeId == set.SchemeId && f.UnitId == unitId && f.Period == set.Period && f.Status == FigureStatus.Published)
+                .ToListAsync(cancel))
+            .Where(f => f.EnteredAt <= set.ComputedAt)
+            .GroupBy(f => f.IndicatorId)
+            .ToDictionary(g => indicatorCode[g.Key], g => g.MaxBy(f => f.Revision)!, StringComparer.Ordinal);
+        var keys = scheme.Indicators.Select(i => AuditTrail.FigureKey(schemeCode, unitCode, i.Code, set.Period)).ToList();
+        var approvals = (await db.Audit.AsNoTracking()
+                .Where(a => a.Entity == FigureEntity && a.Action == "approve" && keys.Contains(a.EntityKey))
+                .Select(a => new { a.Id, a.EntityKey, a.User, a.At }).ToListAsync(cancel))
+            .Where(a => a.At <= set.ComputedAt)
+            .GroupBy(a => a.EntityKey)
+            .ToDictionary(g => g.Key, g => g.MaxBy(a => a.Id)!, StringComparer.Ordinal);
+
+        var nodes = new List<ExplainNode>();
+        bool additive = true;
+        double sum = 0;
+        int root = nInd + scheme.RootGroup;
+        Walk(root, 0, 1.0, null);
+        double total = pr.Scores[root][u];
+        double? storedTotal = await db.ResultRows.AsNoTracking()
+            .Where(r => r.ResultSetId == set.Id && r.UnitId == unitId && r.Node == scheme.NodeCode(root)).Select(r => r.Score).SingleOrDefaultAsync(cancel);
+        return new UnitExplanation(set.Period, version, track, nodes, Num(total), storedTotal, sum, additive, null) { Scheme = scheme };
+
+        // Depth first from the total; factor: the product of the weights used from the total down
+        // to this node, null once a group on the way does not add its children up.
+        void Walk(int node, int depth, double? factor, double? used)
+        {
+            string code = scheme.NodeCode(node);
+            (double? Given, double? Effective) w = weights.TryGetValue(code, out var found) ? (Num(found.Weight), Num(found.EffectiveWeight)) : (null, null);
+            double score = pr.Scores[node][u];
+            double adjustment = trace.Adjustment[node][u];
+            double? contribution = factor is double f && !double.IsNaN(score) ? f * score : null;
+            if (node < nInd)
+            {
+                IndicatorDef def = scheme.Indicators[node];
+                figures.TryGetValue(code, out Figure? figure);
+                approvals.TryGetValue(AuditTrail.FigureKey(schemeCode, unitCode, code, set.Period), out var approval);
+                string name = SchemeNames.Indicator(def, englishNames, english);
+                nodes.Add(new ExplainNode(code, name, NodeKind.Indicator, depth, w.Given, w.Effective, used, null, null, trace.Rule[node][u],
+                    Num(trace.Raw[node][u]), Num(trace.TargetUsed[node][u]), trace.Imputed[node][u], derived.Contains(code),
+                    Num(score), Num(adjustment), contribution,
+                    figure?.EnteredBy, figure?.EnteredAt, approval?.User, approval?.At, figure?.Revision, figure?.Reason));
+                if (contribution is double c)
+                {
+                    sum += c;
+                }
+
+                return;
+            }
+
+            int g = node - nInd;
+            GroupDef group = scheme.Groups[g];
+            (AggregateMethod method, WeightingMethod weighting) = Rules(scheme, group, track);
+            bool adds = method is AggregateMethod.Arithmetic or AggregateMethod.Sum;
+            additive &= adds;
+            nodes.Add(new ExplainNode(code, SchemeNames.Group(group, english), g == scheme.RootGroup ? NodeKind.Total : NodeKind.Dimension, depth,
+                g == scheme.RootGroup ? null : w.Given, g == scheme.RootGroup ? null : w.Effective, used,
+                method, weighting, trace.Rule[node][u], null, null, false, false, Num(score), Num(adjustment), contribution,
+                null, null, null, null, null, null));
+            if (factor is double gf && adjustment != 0 && !double.IsNaN(adjustment))
+            {
+                sum += gf * adjustment;
+            }
+
+            int[] children = trace.Children[g];
+            double[]? childWeights = trace.ChildWeights[g][u];
+            for (int k = 0; k < children.Length; k++)
+            {
+                double? cw = childWeights is null || double.IsNaN(childWeights[k]) ? null : childWeights[k];
+                Walk(children[k], depth + 1, adds && factor is double pf && cw is double x ? pf * x : null, cw);
+            }
+        }
+    }
+
+    /// <summary>The aggregation and weighting of a group for a track: the track's override, else the group's own, else the scheme's default.</summary>
+    public static (AggregateMethod Method, WeightingMethod Weighting) Rules(Scheme scheme, GroupDef group, string? track)
+    {
+        ArgumentNullException.ThrowIfNull(scheme);
+        ArgumentNullException.ThrowIfNull(group);
+        int g = scheme.NodeIndex(group.Code) - scheme.Indicators.Count;
+        return (scheme.AggregateFor(g, track).Method, scheme.WeightingFor(g, track));
+    }
+
+    /// <summary>
+    /// The engine's re-derivation of a result set (its inputs as of the computation, the period's
+    /// result with the trace) and the set's stored explanation JSON, whose weights are read per
+    /// track once.
+    /// </summary>
+    private sealed class Scored(ScoringInputs inputs, PeriodResult result, string? explainJson)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Dictionary<string, (double Weight, double EffectiveWeight)>?> _weights = new(StringComparer.Ordinal);
+
+        public ScoringInputs Inputs { get; } = inputs;
+
+        public PeriodResult Result { get; } = result;
+
+        public Dictionary<string, (double Weight, double EffectiveWeight)>? WeightsOf(string? track) =>
+            _weights.GetOrAdd(track ?? string.Empty, _ => StoredWeights(explainJson, track));
+    }
+
+    private static Scored Score(SaimaDb db, ResultSet set)
+    {
+        ScoringInputs inputs = ScoringInputs.Load(db, set.SchemeVersionId, set.Period, set.ComputedAt);
+        ScoringResult result = ScoringEngine.Score(inputs.Scheme, inputs.Dataset, new ScoringOptions { Explain = true, LastPeriods = 2 });
+
+        // The set as given may come without its explanation (lists of periods leave it out).
+        string? json = set.ExplainJson ?? db.ResultSets.AsNoTracking().Where(r => r.Id == set.Id).Select(r => r.ExplainJson).SingleOrDefault();
+        return new Scored(inputs, result.Periods[^1], json);
+    }
+
+    /// <summary>The node weights of the unit's track from the stored explanation JSON, or null when it has none.</summary>
+    private static Dictionary<string, (double Weight, double EffectiveWeight)>? StoredWeights(string? json, string? track)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return null;
+        }
+
+        using JsonDocument doc = JsonDocument.Parse(json);
+        if (!doc.RootElement.TryGetProperty("weights", out JsonElement rows))
+        {
+            return null;
+        }
+
+        var all = rows.EnumerateArray().Select(r => new
+        {
+            Track = r.GetProperty("track").ValueKind == JsonValueKind.String ? r.GetProperty("track").GetString() : null,
+            Node = r.GetProperty("node").GetString() ?? string.Empty,
+            Weight = Read(r, "weight"),
+            Effective = Read(r, "effectiveWeight"),
+        }).ToList();
+        var mine = all.Where(r => r.Track == track).ToList();
+        if (mine.Count == 0)
+        {
+            mine = all.Where(r => r.Track is null).ToList();
+        }
+
+        var map = new Dictionary<string, (double, double)>(StringComparer.Ordinal);
+        foreach (var r in mine)
+        {
+            map[r.Node] = (r.Weight, r.Effective);
+        }
+
+        return map;
+
+        static double Read(JsonElement e, string name) =>
+            e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;
+    }
+
+    private static double? Num(double v) => double.IsNaN(v) ? null : v;
+
+    public static string Format(double? v, string format = "0.00") => v?.ToString(format, CultureInfo.InvariantCulture) ?? "–";
+}
