@@ -11,7 +11,7 @@ using Spectre.Console;
 namespace Saima.Cli;
 
 /// <summary>
-/// The operations commands of shared/contracts/ops-cli.md: <c>saima demo</c>, <c>saima db
+/// The operations commands (docs/operations.md): <c>saima demo</c>, <c>saima db
 /// init|migrate|backup|restore</c> and <c>saima import</c>. Results go to standard output;
 /// progress bars go to standard error, and only when it is a terminal.
 /// </summary>
@@ -31,6 +31,11 @@ internal static class OpsCommands
         and scored but the last, which is open with late and returned submissions; bonus and penalty
         items; a GeoJSON map (table geo_maps). The same seed gives the same city.
 
+        With --scale province|large|country it builds a synthetic store to measure with instead:
+        counties named like the city's in two tracks, one monthly scheme (100 or 200 indicators),
+        24 months of figures by the bulk path, every period published and scored but the last;
+        country adds 40,000 townships × 50 indicators in a second scheme.
+
         It refuses a database that already holds data unless --force is given; with --force the
         database is emptied and rebuilt from an empty schema.
 
@@ -41,6 +46,7 @@ internal static class OpsCommands
           saima demo
           saima demo --db /var/lib/saima/demo.db --force
           saima demo --postgres "Host=127.0.0.1;Username=postgres;Database=saima_demo"
+          saima demo --scale province --db province.db
         """ + StoreHelp;
 
     private const string DbDescription = """
@@ -131,8 +137,15 @@ internal static class OpsCommands
         var force = new Option<bool>("--force") { Description = "Empty a database that holds data and rebuild it." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the generator (default 20240101).", DefaultValueFactory = _ => 20240101, HelpName = "S" };
         var verbose = new Option<bool>("--verbose") { Description = "Print each step of the build with its time." };
-        var command = new Command("demo", DemoDescription) { db, postgres, force, seed, verbose };
-        command.SetAction(parse => Guarded(stderr, () => Demo(Store(parse.GetValue(db), parse.GetValue(postgres)), parse.GetValue(force), parse.GetValue(seed), parse.GetValue(verbose), stdout, stderr)));
+        var scale = new Option<string>("--scale")
+        {
+            Description = "city (the demo city, default), province (100 counties × 100 indicators × 24 months), large (1,000 × 200 × 24) or country (3,000 × 200 × 24 and 40,000 townships × 50).",
+            DefaultValueFactory = _ => "city",
+            HelpName = "SIZE",
+        };
+        scale.AcceptOnlyFromAmong("city", "province", "large", "country");
+        var command = new Command("demo", DemoDescription) { db, postgres, force, seed, verbose, scale };
+        command.SetAction(parse => Guarded(stderr, () => Demo(Store(parse.GetValue(db), parse.GetValue(postgres)), parse.GetValue(force), parse.GetValue(seed), parse.GetValue(verbose), parse.GetValue(scale) ?? "city", stdout, stderr)));
         return command;
     }
 
@@ -356,7 +369,7 @@ internal static class OpsCommands
         return result;
     }
 
-    private static void Demo(StoreOptions store, bool force, ulong seed, bool verbose, TextWriter stdout, TextWriter stderr)
+    private static void Demo(StoreOptions store, bool force, ulong seed, bool verbose, string scale, TextWriter stdout, TextWriter stderr)
     {
         DatabaseOps.EnsureDatabase(store);
         if (DatabaseOps.HoldsData(store))
@@ -373,33 +386,54 @@ internal static class OpsCommands
         var sw = Stopwatch.StartNew();
         DemoSummary? summary = null;
         string step = "schema";
-        WithProgress(stderr, "Building the demo city", report =>
+        DemoScale? size = scale switch
         {
-            SchemaMigrator.Migrate(store);
-            summary = DemoCity.Build(store, new DemoOptions
+            "province" => DemoScale.Province,
+            "large" => DemoScale.Large,
+            "country" => DemoScale.Country,
+            _ => null,
+        };
+        void Progress(Action<double> report, string name, double share)
+        {
+            if (verbose && name != step)
             {
-                Seed = seed,
-                Progress = (name, share) =>
-                {
-                    if (verbose && name != step)
-                    {
-                        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {sw.Elapsed.TotalSeconds,6:0.00} s  {name}"));
-                        step = name;
-                    }
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {sw.Elapsed.TotalSeconds,6:0.00} s  {name}"));
+                step = name;
+            }
 
-                    report(share);
-                },
+            report(share);
+        }
+
+        if (size is { } big)
+        {
+            WithProgress(stderr, $"Building the {scale} store", report =>
+            {
+                SchemaMigrator.Migrate(store);
+                summary = DemoCity.BuildScale(store, big, new DemoOptions { Seed = seed, Progress = (name, share) => Progress(report, name, share) });
             });
-        });
-        var s = summary!;
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"built the demo city 澜川市 (Lanchuan) into {store} in {sw.Elapsed.TotalSeconds:0.0} s"));
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {s.Units} units, {s.Schemes} schemes ({DemoCity.CountyScheme}, {DemoCity.TownshipScheme}, {DemoCity.DepartmentScheme}), {s.Indicators} indicators, {s.Targets} targets"));
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {s.Figures} figures; {s.PublishedPeriods} of {s.Periods} periods published, {s.ResultSets} scored; open periods: {s.LateFigures} figures late, {s.ReturnedFigures} returned"));
+            var b = summary!;
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"built the {scale} store into {store} in {sw.Elapsed.TotalSeconds:0.0} s"));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {b.Units} units, {b.Schemes} schemes, {b.Indicators} indicators, {b.Targets} targets, {b.Figures} figures; {b.PublishedPeriods} of {b.Periods} periods published, {b.ResultSets} scored"));
+        }
+        else
+        {
+            WithProgress(stderr, "Building the demo city", report =>
+            {
+                SchemaMigrator.Migrate(store);
+                summary = DemoCity.Build(store, new DemoOptions { Seed = seed, Progress = (name, share) => Progress(report, name, share) });
+            });
+            var s = summary!;
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"built the demo city 澜川市 (Lanchuan) into {store} in {sw.Elapsed.TotalSeconds:0.0} s"));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {s.Units} units, {s.Schemes} schemes ({DemoCity.CountyScheme}, {DemoCity.TownshipScheme}, {DemoCity.DepartmentScheme}), {s.Indicators} indicators, {s.Targets} targets"));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {s.Figures} figures; {s.PublishedPeriods} of {s.Periods} periods published, {s.ResultSets} scored; open periods: {s.LateFigures} figures late, {s.ReturnedFigures} returned"));
+        }
 
-        // The first administrator (contracts/ops-cli.md), stored with the users of the web application.
+        // The first administrator (docs/operations.md), stored with the users of the web application.
         Saima.Web.Identity.FirstAdmin.Ensure(store, Environment.GetEnvironmentVariable(Saima.Web.Identity.FirstAdmin.PasswordVariable), stdout);
     }
 

@@ -3,7 +3,7 @@ using Saima.Web;
 
 namespace Saima.Cli;
 
-/// <summary><c>saima serve</c>: the web application (contracts/ops-cli.md).</summary>
+/// <summary><c>saima serve</c>: the web application (docs/operations.md).</summary>
 internal static class ServeCommand
 {
     public const string DefaultUrls = "http://127.0.0.1:5000";

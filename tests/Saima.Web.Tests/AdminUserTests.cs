@@ -217,7 +217,9 @@ public sealed class AdminUserTests
 
         string future = await web.Client.GetStringAsync("/admin/audit?from=2999-01-01");
         future.ShouldContain("id=\"audit-empty\"");
-        string today = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        // Today as the office sees it (the filter's dates are days in the office's zone, Asia/Shanghai by default).
+        string today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"))
+            .ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         (await web.Client.GetStringAsync($"/admin/audit?entity=user&from={today}&to={today}")).ShouldContain("data-action=\"unlock\"");
 
         string page2 = await web.Client.GetStringAsync("/admin/audit?p=2");

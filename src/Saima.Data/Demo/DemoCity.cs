@@ -54,7 +54,7 @@ public sealed record DemoSummary(
 /// The generator is SplitMix64 with a fixed seed, and every time written is fixed (derived from
 /// the periods, not the clock), so two builds give identical tables.
 /// </remarks>
-public static class DemoCity
+public static partial class DemoCity
 {
     public const string CountyScheme = "LC-COUNTY";
     public const string TownshipScheme = "LC-TOWN";
@@ -182,157 +182,181 @@ public static class DemoCity
                 }),
         };
 
-        int figures = 0, targets = 0, periodsTotal = 0, published = 0, late = 0, returned = 0, resultSets = 0;
-        var publications = new List<(long VersionId, string Period, DateTimeOffset At)>();
+        var tally = new Tally();
+        int resultSets = 0;
         for (int s = 0; s < schemes.Count; s++)
         {
             SchemePlan plan = schemes[s];
             report($"scheme {plan.Code}", 0.1 + (0.6 * s / schemes.Count));
-            string json = DemoSchemeJson.Build(plan.Name, plan.Indicators, DemoCatalog.SixComparisons, plan.TrackWeights);
-            SchemeParser.Parse(json); // the engine must accept it, or the demo is broken: fail loudly here.
-
-            var scheme = new AssessmentScheme { Code = plan.Code, Name = plan.Name, NameEn = plan.NameEn, Frequency = plan.Frequency, CreatedAt = created, CreatedBy = Office };
-            db.Schemes.Add(scheme);
-            db.SaveChanges();
-            var version = new SchemeVersion { SchemeId = scheme.Id, Version = 1, Json = json, Note = "演示方案 demo scheme", CreatedAt = created, CreatedBy = Office };
-            db.SchemeVersions.Add(version);
-            db.SchemeUnits.AddRange(plan.Units.Select(u => new SchemeUnit { SchemeId = scheme.Id, UnitId = unitByCode[u.Code], Track = u.Track }));
-            var indicators = new Dictionary<string, Indicator>(StringComparer.Ordinal);
-            for (int i = 0; i < plan.Indicators.Count; i++)
-            {
-                DemoIndicator d = plan.Indicators[i];
-                var indicator = new Indicator
-                {
-                    SchemeId = scheme.Id, Code = d.Code, Name = d.Name, NameEn = d.NameEn, Dimension = d.Dimension, Direction = d.Direction,
-                    UnitOfMeasure = d.Uom, Frequency = plan.Frequency, Cumulative = d.Cumulative,
-                    SourceUnitId = d.Source is null ? null : unitByCode[d.Source],
-                    MinPlausible = d.Min,
-                    MaxPlausible = d.Max,
-                    IsPublic = d.Public, SortOrder = i + 1,
-                };
-                indicators[d.Code] = indicator;
-                db.Indicators.Add(indicator);
-            }
-
-            db.SaveChanges();
-            foreach (DemoIndicator d in plan.Indicators.Where(d => d.GrowthOf is not null))
-            {
-                indicators[d.Code].GrowthOfId = indicators[d.GrowthOf!].Id;
-            }
-
-            // Periods: all published but the last, which is open for intake.
-            List<string> periodCodes = PeriodCodes(plan.Frequency, options.FirstYear, options.Months);
-            var periods = new List<ReportingPeriod>();
-            for (int p = 0; p < periodCodes.Count; p++)
-            {
-                DateTimeOffset end = PeriodEnd(periodCodes[p]);
-                bool open = p == periodCodes.Count - 1;
-                periods.Add(new ReportingPeriod
-                {
-                    SchemeId = scheme.Id, Code = periodCodes[p], Status = open ? PeriodStatus.Open : PeriodStatus.Published,
-                    Deadline = end.AddDays(10),
-                    SchemeVersionId = open ? null : version.Id,
-                    PublishedAt = open ? null : end.AddDays(8),
-                    PublishedBy = open ? null : Office,
-                });
-            }
-
-            db.Periods.AddRange(periods);
-            db.SaveChanges();
-            periodsTotal += periods.Count;
-            published += periods.Count - 1;
-
-            // Figures and targets, drawn unit by unit.
-            DemoRandom draw = values.Fork(plan.Code);
-            var drawn = DrawFigures(draw, plan, periodCodes, options.FirstYear);
-            foreach (var (unit, indicator, year, value) in drawn.Targets)
-            {
-                db.Targets.Add(new Target { SchemeId = scheme.Id, UnitId = unitByCode[unit], IndicatorId = indicators[indicator].Id, Year = year, Value = value });
-                targets++;
-            }
-
-            foreach (ReportingPeriod p in periods.Where(p => p.Status == PeriodStatus.Published))
-            {
-                db.Audit.Add(new AuditEntry
-                {
-                    At = p.PublishedAt!.Value, User = Office, Action = "publish", Entity = "period", EntityKey = $"{plan.Code}/{p.Code}",
-                    Field = "status", OldValue = "open", NewValue = "published", Reason = "演示数据 demo history",
-                });
-                publications.Add((version.Id, p.Code, p.PublishedAt.Value));
-            }
-
-            foreach (var a in Adjustments(plan.Code, periodCodes))
-            {
-                db.Adjustments.Add(new AdjustmentItem
-                {
-                    SchemeId = scheme.Id, UnitId = unitByCode[a.Unit], Period = a.Period, Node = a.Node, Points = a.Points, Reason = a.Reason,
-                    CreatedBy = Office, CreatedAt = a.Period is null ? created : PeriodEnd(a.Period).AddDays(6),
-                });
-            }
-
-            db.SaveChanges();
-
-            // Two import batches: the history (each period's figures entered a few days after it
-            // ended, before it was published, as the reporters' monthly submissions would be)
-            // and the open period's submissions so far.
-            DemoRandom intakeRng = intake.Fork(plan.Code);
-            string openPeriod = periodCodes[^1];
-            var history = new List<BulkFigure>();
-            var current = new List<BulkFigure>();
-            var enteredAt = periodCodes.ToDictionary(p => p, p => PeriodEnd(p).AddDays(4), StringComparer.Ordinal);
-            foreach (var f in drawn.Figures)
-            {
-                if (f.Period != openPeriod)
-                {
-                    history.Add(new BulkFigure(f.Unit, f.Indicator, f.Period, f.Value, FigureStatus.Published, EnteredAt: enteredAt[f.Period]));
-                    continue;
-                }
-
-                // The open period: some units are late (nothing yet), some figures are returned.
-                if (drawn.LateUnits.Contains(f.Unit) && intakeRng.Chance(0.5))
-                {
-                    late++;
-                    continue;
-                }
-
-                double roll = intakeRng.NextDouble();
-                if (roll < 0.05)
-                {
-                    DemoIndicator d = plan.Indicators.First(i => i.Code == f.Indicator);
-                    double bad = d.Model is ValueModel.Rate or ValueModel.Rank ? Math.Round(d.Max * 1.15, d.Decimals) : Math.Round(f.Value * 10, d.Decimals);
-                    current.Add(new BulkFigure(f.Unit, f.Indicator, f.Period, bad, FigureStatus.Returned, ReturnComments[intakeRng.Next(ReturnComments.Length)]));
-                    returned++;
-                }
-                else
-                {
-                    current.Add(new BulkFigure(f.Unit, f.Indicator, f.Period, f.Value, roll < 0.6 ? FigureStatus.Approved : FigureStatus.Submitted));
-                }
-            }
-
-            if (history.Count > 0)
-            {
-                FigureBulkLoader.Load(store, plan.Code, history, new BulkLoadOptions
-                {
-                    EnteredBy = "reporter", FileName = $"{periodCodes[0]}..{periodCodes[^2]} (demo history)", AllowPublishedPeriods = true,
-                    Clock = new FixedClock(enteredAt[periodCodes[^2]]),
-                });
-            }
-
-            FigureBulkLoader.Load(store, plan.Code, current, new BulkLoadOptions
-            {
-                EnteredBy = "reporter", FileName = $"{openPeriod} (demo submissions)", Clock = new FixedClock(enteredAt[openPeriod]),
-            });
-            figures += history.Count + current.Count;
+            BuildScheme(db, store, plan, options, values, intake, unitByCode, created, tally);
         }
 
         report("results", 0.75);
         if (options.ComputeResults)
         {
-            resultSets = ComputeResults(store, publications, report);
+            resultSets = ComputeResults(store, tally.Publications, report);
         }
 
         report("done", 1.0);
-        return new DemoSummary(db.Units.Count(), schemes.Count, schemes.Sum(s => s.Indicators.Count), figures, targets, periodsTotal, published, resultSets, late, returned);
+        return new DemoSummary(db.Units.Count(), schemes.Count, schemes.Sum(s => s.Indicators.Count), tally.Figures, tally.Targets, tally.Periods, tally.Published, resultSets, tally.Late, tally.Returned);
+    }
+
+    /// <summary>What the schemes of a build wrote, summed as they are built.</summary>
+    private sealed class Tally
+    {
+        public int Figures;
+        public int Targets;
+        public int Periods;
+        public int Published;
+        public int Late;
+        public int Returned;
+        public List<(long VersionId, string Period, DateTimeOffset At)> Publications { get; } = [];
+    }
+
+    /// <summary>
+    /// One scheme of a build: its version, participants, indicators, periods (all published but the
+    /// last), targets, adjustments and figures (the history and the open period's submissions, by
+    /// the bulk path).
+    /// </summary>
+    private static void BuildScheme(
+        SaimaDb db, StoreOptions store, SchemePlan plan, DemoOptions options, DemoRandom values, DemoRandom intake,
+        Dictionary<string, long> unitByCode, DateTimeOffset created, Tally tally)
+    {
+        string json = DemoSchemeJson.Build(plan.Name, plan.Indicators, DemoCatalog.SixComparisons, plan.TrackWeights);
+        SchemeParser.Parse(json); // the engine must accept it, or the demo is broken: fail loudly here.
+
+        var scheme = new AssessmentScheme { Code = plan.Code, Name = plan.Name, NameEn = plan.NameEn, Frequency = plan.Frequency, CreatedAt = created, CreatedBy = Office };
+        db.Schemes.Add(scheme);
+        db.SaveChanges();
+        var version = new SchemeVersion { SchemeId = scheme.Id, Version = 1, Json = json, Note = "演示方案 demo scheme", CreatedAt = created, CreatedBy = Office };
+        db.SchemeVersions.Add(version);
+        db.SchemeUnits.AddRange(plan.Units.Select(u => new SchemeUnit { SchemeId = scheme.Id, UnitId = unitByCode[u.Code], Track = u.Track }));
+        var indicators = new Dictionary<string, Indicator>(StringComparer.Ordinal);
+        for (int i = 0; i < plan.Indicators.Count; i++)
+        {
+            DemoIndicator d = plan.Indicators[i];
+            var indicator = new Indicator
+            {
+                SchemeId = scheme.Id, Code = d.Code, Name = d.Name, NameEn = d.NameEn, Dimension = d.Dimension, Direction = d.Direction,
+                UnitOfMeasure = d.Uom, Frequency = plan.Frequency, Cumulative = d.Cumulative,
+                SourceUnitId = d.Source is null ? null : unitByCode[d.Source],
+                MinPlausible = d.Min,
+                MaxPlausible = d.Max,
+                IsPublic = d.Public, SortOrder = i + 1,
+            };
+            indicators[d.Code] = indicator;
+            db.Indicators.Add(indicator);
+        }
+
+        db.SaveChanges();
+        foreach (DemoIndicator d in plan.Indicators.Where(d => d.GrowthOf is not null))
+        {
+            indicators[d.Code].GrowthOfId = indicators[d.GrowthOf!].Id;
+        }
+
+        // Periods: all published but the last, which is open for intake.
+        List<string> periodCodes = PeriodCodes(plan.Frequency, options.FirstYear, options.Months);
+        var periods = new List<ReportingPeriod>();
+        for (int p = 0; p < periodCodes.Count; p++)
+        {
+            DateTimeOffset end = PeriodEnd(periodCodes[p]);
+            bool open = p == periodCodes.Count - 1;
+            periods.Add(new ReportingPeriod
+            {
+                SchemeId = scheme.Id, Code = periodCodes[p], Status = open ? PeriodStatus.Open : PeriodStatus.Published,
+                Deadline = end.AddDays(10),
+                SchemeVersionId = open ? null : version.Id,
+                PublishedAt = open ? null : end.AddDays(8),
+                PublishedBy = open ? null : Office,
+            });
+        }
+
+        db.Periods.AddRange(periods);
+        db.SaveChanges();
+        tally.Periods += periods.Count;
+        tally.Published += periods.Count - 1;
+
+        // Figures and targets, drawn unit by unit.
+        DemoRandom draw = values.Fork(plan.Code);
+        var drawn = DrawFigures(draw, plan, periodCodes, options.FirstYear);
+        foreach (var (unit, indicator, year, value) in drawn.Targets)
+        {
+            db.Targets.Add(new Target { SchemeId = scheme.Id, UnitId = unitByCode[unit], IndicatorId = indicators[indicator].Id, Year = year, Value = value });
+            tally.Targets++;
+        }
+
+        foreach (ReportingPeriod p in periods.Where(p => p.Status == PeriodStatus.Published))
+        {
+            db.Audit.Add(new AuditEntry
+            {
+                At = p.PublishedAt!.Value, User = Office, Action = "publish", Entity = "period", EntityKey = $"{plan.Code}/{p.Code}",
+                Field = "status", OldValue = "open", NewValue = "published", Reason = "演示数据 demo history",
+            });
+            tally.Publications.Add((version.Id, p.Code, p.PublishedAt.Value));
+        }
+
+        foreach (var a in Adjustments(plan.Code, periodCodes))
+        {
+            db.Adjustments.Add(new AdjustmentItem
+            {
+                SchemeId = scheme.Id, UnitId = unitByCode[a.Unit], Period = a.Period, Node = a.Node, Points = a.Points, Reason = a.Reason,
+                CreatedBy = Office, CreatedAt = a.Period is null ? created : PeriodEnd(a.Period).AddDays(6),
+            });
+        }
+
+        db.SaveChanges();
+
+        // Two import batches: the history (each period's figures entered a few days after it
+        // ended, before it was published, as the reporters' monthly submissions would be)
+        // and the open period's submissions so far.
+        DemoRandom intakeRng = intake.Fork(plan.Code);
+        string openPeriod = periodCodes[^1];
+        var history = new List<BulkFigure>();
+        var current = new List<BulkFigure>();
+        var enteredAt = periodCodes.ToDictionary(p => p, p => PeriodEnd(p).AddDays(4), StringComparer.Ordinal);
+        foreach (var f in drawn.Figures)
+        {
+            if (f.Period != openPeriod)
+            {
+                history.Add(new BulkFigure(f.Unit, f.Indicator, f.Period, f.Value, FigureStatus.Published, EnteredAt: enteredAt[f.Period]));
+                continue;
+            }
+
+            // The open period: some units are late (nothing yet), some figures are returned.
+            if (drawn.LateUnits.Contains(f.Unit) && intakeRng.Chance(0.5))
+            {
+                tally.Late++;
+                continue;
+            }
+
+            double roll = intakeRng.NextDouble();
+            if (roll < 0.05)
+            {
+                DemoIndicator d = plan.Indicators.First(i => i.Code == f.Indicator);
+                double bad = d.Model is ValueModel.Rate or ValueModel.Rank ? Math.Round(d.Max * 1.15, d.Decimals) : Math.Round(f.Value * 10, d.Decimals);
+                current.Add(new BulkFigure(f.Unit, f.Indicator, f.Period, bad, FigureStatus.Returned, ReturnComments[intakeRng.Next(ReturnComments.Length)]));
+                tally.Returned++;
+            }
+            else
+            {
+                current.Add(new BulkFigure(f.Unit, f.Indicator, f.Period, f.Value, roll < 0.6 ? FigureStatus.Approved : FigureStatus.Submitted));
+            }
+        }
+
+        if (history.Count > 0)
+        {
+            FigureBulkLoader.Load(store, plan.Code, history, new BulkLoadOptions
+            {
+                EnteredBy = "reporter", FileName = $"{periodCodes[0]}..{periodCodes[^2]} (demo history)", AllowPublishedPeriods = true,
+                Clock = new FixedClock(enteredAt[periodCodes[^2]]),
+            });
+        }
+
+        FigureBulkLoader.Load(store, plan.Code, current, new BulkLoadOptions
+        {
+            EnteredBy = "reporter", FileName = $"{openPeriod} (demo submissions)", Clock = new FixedClock(enteredAt[openPeriod]),
+        });
+        tally.Figures += history.Count + current.Count;
     }
 
     /// <summary>Scores every published period with the Store's result service, as of its publication.</summary>

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Identity;
 namespace Saima.Web.Identity;
 
 /// <summary>
-/// The first administrator, <c>admin</c> (contracts/ops-cli.md): created with the users, once.
+/// The first administrator, <c>admin</c> (docs/operations.md): created with the users, once.
 /// With SAIMA_ADMIN_PASSWORD that is its password (automation; no forced change); otherwise a
 /// random one-time password is printed once and must be changed at first login. There is never a
 /// built-in password.
