@@ -93,7 +93,7 @@ public static class RankUncertainty
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount };
         Parallel.For(0, N, parallel, (r, state) =>
         {
-            var rng = new SplitMix64(StreamSeed(options.Seed, r));
+            var rng = new SplitMix64(ReplicateSeed(options.Seed, r));
             double[][] weight = draws.Draw(rng, options.WeightSpread);
             int combo = Pick(rng, alt);
             try
@@ -157,10 +157,14 @@ public static class RankUncertainty
     }
 
     /// <summary>
-    /// The replicate's seed: SplitMix64's finaliser over the seed and the index, so that streams of
-    /// neighbouring replicates (or seeds) are unrelated and none depends on any other replicate.
+    /// The seed of replicate <paramref name="replicate"/>'s SplitMix64 stream: SplitMix64's
+    /// finaliser over the seed and the index, so that streams of neighbouring replicates (or seeds)
+    /// are unrelated and none depends on any other replicate. From the stream, in this order: one
+    /// factor 1 + W·(2u − 1) per node (indicators, then groups, in scheme order), one per track
+    /// override weight (tracks in name order, nodes in scheme order), then the index of the impute,
+    /// normalise and aggregate alternative (those with a list), each ⌊u·count⌋.
     /// </summary>
-    internal static ulong StreamSeed(ulong seed, long replicate) =>
+    public static ulong ReplicateSeed(ulong seed, long replicate) =>
         Mix(seed ^ Mix(unchecked((ulong)replicate + 0x9E3779B97F4A7C15UL)));
 
     private static ulong Mix(ulong z)
@@ -228,7 +232,7 @@ public static class RankUncertainty
 
     private static string Describe(StepAlternatives alt, int replicate, ulong seed, WeightDraws draws, double spread)
     {
-        var rng = new SplitMix64(StreamSeed(seed, replicate));
+        var rng = new SplitMix64(ReplicateSeed(seed, replicate));
         draws.Draw(rng, spread);
         var parts = new List<string>();
         if (alt.Impute.Count > 0)
