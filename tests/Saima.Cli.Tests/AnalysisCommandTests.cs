@@ -166,6 +166,45 @@ public class AnalysisCommandTests
         double.Parse(rows[1]["needed"], CultureInfo.InvariantCulture).ShouldBe(80, 80e-6);
     }
 
+    /// <summary>
+    /// The real ASEM data under winsorising and geometric means (the scan-then-bisect path): every
+    /// reachable answer, written into DATA.csv and scored by `saima score`, reaches the rank, and a
+    /// value 1e-6 relative short of it does not.
+    /// </summary>
+    [Theory]
+    [InlineData("geo", "KOR", 5)]
+    [InlineData("zscore", "ESP", 10)]
+    public void WhatIf_Asem_NeededIsTheThresholdWhenScored(string config, string unit, int rank)
+    {
+        using var dir = new CliTempDir();
+        string scheme = Asem($"scheme-{config}.json");
+        CliRun run = CliRunner.Run("whatif", "--scheme", scheme, "--data", Asem("data.csv"), "--units", Asem("units.csv"),
+            "--unit", unit, "--rank", rank.ToString(CultureInfo.InvariantCulture), "--indicators", "LPI,Ship,CO2,Renew,Forest", "--out", dir["w.csv"]);
+        run.Exit.ShouldBe(0, run.ToString());
+        List<Dictionary<string, string>> rows = Table(dir["w.csv"]);
+        rows.Select(r => r["indicator"]).ShouldBe(["LPI", "Ship", "CO2", "Renew", "Forest"]);
+        rows.ShouldContain(r => r["reachable"] == "true" && r["change"] != "0");
+        string[] data = File.ReadAllLines(Asem("data.csv"));
+        foreach (Dictionary<string, string> row in rows.Where(r => r["reachable"] == "true" && r["change"] != "0"))
+        {
+            double needed = double.Parse(row["needed"], CultureInfo.InvariantCulture);
+            double value = double.Parse(row["value"], CultureInfo.InvariantCulture);
+            double shortOf = needed - (Math.Sign(needed - value) * 1.0000001e-6 * Math.Max(1, Math.Abs(needed)));
+            RankWith(row["indicator"], needed).ShouldBeLessThanOrEqualTo(rank, $"{row["indicator"]} at {row["needed"]}");
+            RankWith(row["indicator"], shortOf).ShouldBeGreaterThan(rank, $"{row["indicator"]} just short of {row["needed"]}");
+        }
+
+        int RankWith(string indicator, double v)
+        {
+            string prefix = $"{unit},{indicator},";
+            string moved = dir.Write("moved.csv", string.Join("\n", data.Select(l => l.StartsWith(prefix, StringComparison.Ordinal) ? prefix + v.ToString("R", CultureInfo.InvariantCulture) : l)) + "\n");
+            CliRun score = CliRunner.Run("score", "--scheme", scheme, "--data", moved, "--units", Asem("units.csv"), "--out", dir["r.csv"]);
+            score.Exit.ShouldBe(0, score.ToString());
+            string r = Table(dir["r.csv"]).Single(x => x["node"] == "Index" && x["unit"] == unit)["rank"];
+            return r.Length == 0 ? int.MaxValue : int.Parse(r, CultureInfo.InvariantCulture);
+        }
+    }
+
     [Fact]
     public void WhatIf_IndicatorsOption_SetsTheRowsAndTheirOrder()
     {

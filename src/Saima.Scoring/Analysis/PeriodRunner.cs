@@ -30,9 +30,12 @@ public static partial class ScoringEngine
 
         public PeriodData Data => Plan.Data.Periods[Period];
 
-        /// <summary>Scores the period under <paramref name="plan"/> (a variant of <see cref="Plan"/> over the same data).</summary>
-        public PeriodResult Score(Plan? plan = null) =>
-            new PeriodScorer(plan ?? Plan, _prepared, Period, explain: false, warnings: false).Score();
+        /// <summary>
+        /// Scores the period under <paramref name="plan"/> (a variant of <see cref="Plan"/> over the
+        /// same data); with <paramref name="rankOnly"/> ≥ 0 only that node is ranked (the others' ranks are missing).
+        /// </summary>
+        public PeriodResult Score(Plan? plan = null, int rankOnly = -1) =>
+            new PeriodScorer(plan ?? Plan, _prepared, Period, explain: false, warnings: false, rankOnly).Score();
 
         /// <summary>
         /// Scores the period with the raw figure of <paramref name="indicator"/> for the local unit
@@ -40,7 +43,7 @@ public static partial class ScoringEngine
         /// use it as their denominator follow it.
         /// </summary>
         /// <exception cref="ScoringException">The value is outside the transform's domain, or scoring fails.</exception>
-        public PeriodResult ScoreWith(int indicator, int unit, double raw)
+        public PeriodResult ScoreWith(int indicator, int unit, double raw, int rankOnly = -1)
         {
             PeriodData pd = Data;
             Prepared basis = _prepared[Period];
@@ -64,7 +67,7 @@ public static partial class ScoringEngine
 
             var prepared = (Prepared[])_prepared.Clone();
             prepared[Period] = new Prepared { Denominator = denominator, Denominated = denominated, Transformed = transformed, LocalOf = basis.LocalOf };
-            return new PeriodScorer(Plan, prepared, Period, explain: false, warnings: false).Score();
+            return new PeriodScorer(Plan, prepared, Period, explain: false, warnings: false, rankOnly).Score();
         }
     }
 }

@@ -98,7 +98,7 @@ public static class RankUncertainty
             int combo = Pick(rng, alt);
             try
             {
-                PeriodResult result = runner.Score(combos[combo].WithWeights(weight));
+                PeriodResult result = runner.Score(combos[combo].WithWeights(weight), root);
                 ranks[r] = result.Ranks[root];
                 if (trackRanks is not null)
                 {

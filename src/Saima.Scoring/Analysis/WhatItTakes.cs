@@ -177,7 +177,7 @@ public static class WhatItTakes
             failed = false;
             try
             {
-                return Reaches(RankOf(runner.ScoreWith(i, unit, v)));
+                return Reaches(RankOf(runner.ScoreWith(i, unit, v, node)));
             }
             catch (ScoringException)
             {
