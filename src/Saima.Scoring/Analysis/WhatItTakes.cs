@@ -47,7 +47,8 @@ public sealed record WhatIfRow(int Indicator, double Value, double Needed, bool 
 /// treating, normalising against the moved value's peers, entropy weights, adjustments, rounding
 /// before ranking) acts exactly as in a real run. Bisection narrows the threshold to a relative
 /// 1e-6; where the score may not be monotone in the value (winsorising, entropy weights, TOPSIS),
-/// or where a probe fails to score (outside a transform's domain), 64 evenly spaced points are
+/// or where the far end of the interval does not reach (it may fail to score, outside a
+/// transform's domain, or turn a lower-is-better ratio negative), 64 evenly spaced points are
 /// scanned first and the first reaching one is bisected against the point before it.
 /// </summary>
 public static class WhatItTakes
@@ -143,7 +144,7 @@ public static class WhatItTakes
             double best = dir == 1 ? max : min, worst = dir == 1 ? min : max;
             double start = double.IsNaN(value) ? worst : value;
             double end = best + (dir * 10 * range);
-            if (double.IsNaN(value) && Test(start, out _, i))
+            if (double.IsNaN(value) && Test(start, i))
             {
                 return new WhatIfRow(i, value, start, true);
             }
@@ -158,13 +159,15 @@ public static class WhatItTakes
             {
                 needed = ScanThenBisect(i, start, end);
             }
-            else if (Test(end, out bool failed, i))
+            else if (Test(end, i))
             {
                 needed = Bisect(i, start, end);
             }
-            else if (failed)
+            else
             {
-                // The far end cannot be scored (e.g. outside a transform's domain): reaching values may lie before it.
+                // The far end cannot be scored (outside a transform's domain), or a ratio turned
+                // negative there (target, completion or leader ratio, lower is better, past 0):
+                // reaching values may lie before it.
                 needed = ScanThenBisect(i, start, end);
             }
 
@@ -172,16 +175,14 @@ public static class WhatItTakes
         }
 
         /// <summary>Whether the unit reaches the rank with indicator i's raw value at v; a probe that cannot be scored does not.</summary>
-        private bool Test(double v, out bool failed, int i)
+        private bool Test(double v, int i)
         {
-            failed = false;
             try
             {
                 return Reaches(RankOf(runner.ScoreWith(i, unit, v, node)));
             }
             catch (ScoringException)
             {
-                failed = true;
                 return false;
             }
         }
@@ -197,7 +198,7 @@ public static class WhatItTakes
             for (int k = 1; k < ScanPoints; k++)
             {
                 double v = k == ScanPoints - 1 ? end : start + ((end - start) * k / (ScanPoints - 1));
-                if (Test(v, out _, i))
+                if (Test(v, i))
                 {
                     return Bisect(i, previous, v);
                 }
@@ -219,7 +220,7 @@ public static class WhatItTakes
                     break;
                 }
 
-                if (Test(m, out _, i))
+                if (Test(m, i))
                 {
                     b = m;
                 }
