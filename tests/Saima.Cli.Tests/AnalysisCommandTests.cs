@@ -172,8 +172,8 @@ public class AnalysisCommandTests
     /// value 1e-6 relative short of it does not.
     /// </summary>
     [Theory]
-    [InlineData("geo", "KOR", 5)]
-    [InlineData("zscore", "ESP", 10)]
+    [InlineData("geo", "FIN", 11)]
+    [InlineData("zscore", "ESP", 21)]
     public void WhatIf_Asem_NeededIsTheThresholdWhenScored(string config, string unit, int rank)
     {
         using var dir = new CliTempDir();
