@@ -20,6 +20,9 @@ public static class CliApp
           saima generate --units 300 --indicators 40 --periods 3 --tracks 2 --out demo
           saima score --scheme demo/scheme.json --data demo/data.csv --units demo/units.csv --out demo/results.csv
           saima demo --db saima.db            (the demo city; see also: saima db, saima import)
+          saima uncertainty --scheme demo/scheme.json --data demo/data.csv --replicates 1000 --out demo/uncertainty.csv
+          saima whatif --scheme demo/scheme.json --data demo/data.csv --unit U0007 --rank 5 --out demo/whatif.csv
+          saima peers --data demo/data.csv --unit U0007 --indicators I001,I002,I003 --out demo/peers.csv
 
         Exit codes: 0 success; 2 bad input (the message names the file and the line, column or
         JSON path); 1 any other failure.
@@ -80,6 +83,9 @@ public static class CliApp
         var root = new RootCommand(RootDescription);
         root.Add(BuildScore(stdout, stderr));
         root.Add(BuildGenerate(stderr));
+        root.Add(AnalysisCommands.BuildUncertainty(stdout, stderr));
+        root.Add(AnalysisCommands.BuildWhatIf(stdout, stderr));
+        root.Add(AnalysisCommands.BuildPeers(stdout, stderr));
         root.Add(OpsCommands.BuildDemo(stdout, stderr));
         root.Add(OpsCommands.BuildDb(stdout, stderr));
         root.Add(OpsCommands.BuildImport(stdout, stderr));
@@ -132,7 +138,7 @@ public static class CliApp
     }
 
     /// <summary>Runs a command, turning bad input into exit code 2 with a one-line message.</summary>
-    private static int Guarded(TextWriter stderr, Action run)
+    internal static int Guarded(TextWriter stderr, Action run)
     {
         try
         {

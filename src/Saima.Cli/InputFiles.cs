@@ -49,6 +49,36 @@ internal static class InputFiles
         }
     }
 
+    /// <summary>
+    /// The distinct non-empty codes of DATA.csv's indicator column, in order of first appearance:
+    /// for commands that read figures without a scheme (every code then counts as an indicator).
+    /// </summary>
+    public static List<string> IndicatorCodes(string path)
+    {
+        using CsvFileReader reader = Open(path);
+        CsvHeader header = CsvHeader.Read(reader, DataColumns, DataRequired, allowExtra: false);
+        int indicator = header.IndexOf("indicator");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var codes = new List<string>();
+        while (reader.Read())
+        {
+            if (!header.CheckRow(reader))
+            {
+                continue;
+            }
+
+            ReadOnlySpan<char> code = reader[indicator].Trim();
+            if (!code.IsEmpty && !seen.GetAlternateLookup<ReadOnlySpan<char>>().Contains(code))
+            {
+                string text = code.ToString();
+                seen.Add(text);
+                codes.Add(text);
+            }
+        }
+
+        return codes;
+    }
+
     private static DatasetBuilder ReadUnits(Scheme scheme, string path)
     {
         using CsvFileReader reader = Open(path);

@@ -79,7 +79,7 @@ internal static class ScoreCommand
     }
 
     /// <summary>Writes one output into its temp file; <paramref name="path"/> is also how messages name it.</summary>
-    private static void Write(OutputSet outputs, string path, Action<Utf8CsvWriter> write)
+    internal static void Write(OutputSet outputs, string path, Action<Utf8CsvWriter> write)
     {
         Stream stream = outputs.Create(path, path);
         try
@@ -96,20 +96,7 @@ internal static class ScoreCommand
 
     internal static Scheme ReadScheme(string path)
     {
-        string json;
-        try
-        {
-            json = File.ReadAllText(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new CliInputException($"{path}: the file is not UTF-8 text; expected a UTF-8 JSON scheme");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new CliInputException($"{path}: cannot read the file: {e.Message}");
-        }
-
+        string json = ReadJsonText(path, "a UTF-8 JSON scheme");
         try
         {
             return SchemeParser.Parse(json);
@@ -125,7 +112,24 @@ internal static class ScoreCommand
         }
     }
 
-    private static CliInputException SchemeError(string path, SchemeException e) => new($"{path}: {e.Path}: {e.Reason}");
+    /// <summary>Reads a UTF-8 JSON file whole; <paramref name="expected"/> says what it should be.</summary>
+    internal static string ReadJsonText(string path, string expected)
+    {
+        try
+        {
+            return File.ReadAllText(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new CliInputException($"{path}: the file is not UTF-8 text; expected {expected}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new CliInputException($"{path}: cannot read the file: {e.Message}");
+        }
+    }
+
+    internal static CliInputException SchemeError(string path, SchemeException e) => new($"{path}: {e.Path}: {e.Reason}");
 
     /// <summary>
     /// Refuses outputs that would overwrite an input or each other, or whose directory does not
@@ -174,6 +178,15 @@ internal static class ScoreCommand
             }
         }
 
+        CheckPaths(inputs, outputs);
+    }
+
+    /// <summary>
+    /// Refuses outputs that are directories, would overwrite an input or each other, or (except
+    /// <c>--explain</c>'s files) lie in a directory that does not exist.
+    /// </summary>
+    internal static void CheckPaths(IReadOnlyList<(string Option, string Path)> inputs, IReadOnlyList<(string Option, string Path)> outputs)
+    {
         for (int i = 0; i < outputs.Count; i++)
         {
             (string option, string path) = outputs[i];

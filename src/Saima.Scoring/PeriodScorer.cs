@@ -28,8 +28,12 @@ public static partial class ScoringEngine
         private readonly bool[] _screened;
         private readonly double[] _scratch;
 
-        public PeriodScorer(Plan plan, Prepared[] prepared, int p, bool explain, bool warnings)
+        /// <summary>The only node to rank (the analyses need one), or -1 for every node.</summary>
+        private readonly int _rankOnly;
+
+        public PeriodScorer(Plan plan, Prepared[] prepared, int p, bool explain, bool warnings, int rankOnly = -1)
         {
+            _rankOnly = rankOnly;
             _warnings = warnings;
             _plan = plan;
             _prepared = prepared;
@@ -269,8 +273,21 @@ public static partial class ScoringEngine
             int[][]? trackRanks = _plan.HasTracks ? new int[nNodes][] : null;
             var keyBuffer = new long[_n];
             var orderBuffer = new int[_n];
+            int[]? unranked = null;
             for (int node = 0; node < nNodes; node++)
             {
+                if (_rankOnly >= 0 && node != _rankOnly)
+                {
+                    // Sorting is most of a scoring's cost; a caller that reads one node's ranks skips the others.
+                    ranks[node] = unranked ??= NoRanks();
+                    if (trackRanks is not null)
+                    {
+                        trackRanks[node] = unranked;
+                    }
+
+                    continue;
+                }
+
                 ranks[node] = NoRanks();
                 Ranking.RankInto(scores[node], _active, scheme.RoundTo, ranks[node], keyBuffer, orderBuffer);
                 if (trackRanks is not null)

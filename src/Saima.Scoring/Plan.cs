@@ -46,6 +46,29 @@ internal sealed class Plan
     /// <summary>[track][indicator] attribute column (by global unit) for group imputation, or null.</summary>
     public required string[]?[][] ImputeGroup { get; init; }
 
+    /// <summary>The same plan with other given weights ([track][node]); everything else shared.</summary>
+    public Plan WithWeights(double[][] weight) => new()
+    {
+        Scheme = Scheme,
+        Data = Data,
+        TrackCount = TrackCount,
+        HasTracks = HasTracks,
+        CompareTrack = CompareTrack,
+        TrackNames = TrackNames,
+        UnitTrack = UnitTrack,
+        Impute = Impute,
+        Treat = Treat,
+        Normalise = Normalise,
+        Aggregate = Aggregate,
+        Weighting = Weighting,
+        Weight = weight,
+        Children = Children,
+        Parent = Parent,
+        BottomUp = BottomUp,
+        Denominator = Denominator,
+        ImputeGroup = ImputeGroup,
+    };
+
     public static Plan Create(Scheme scheme, Dataset data)
     {
         int nInd = scheme.Indicators.Count, nGroups = scheme.Groups.Count, nNodes = scheme.NodeCount;

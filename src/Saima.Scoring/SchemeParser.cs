@@ -8,7 +8,7 @@ namespace Saima.Scoring;
 /// out-of-range parameters, unknown codes, a cycle or two roots in the hierarchy. Every refusal
 /// names the JSON path (<c>$.indicators[3].normalise.range</c>) and what was expected.
 /// </summary>
-public static class SchemeParser
+public static partial class SchemeParser
 {
     /// <summary>Parses and validates a scheme. Throws <see cref="SchemeException"/> naming the JSON path.</summary>
     public static Scheme Parse(string json)

@@ -116,52 +116,8 @@ public static partial class ScoringEngine
         double[]? noDenominator = null;
         for (int i = 0; i < nInd; i++)
         {
-            IndicatorDef def = plan.Scheme.Indicators[i];
-            double[] raw = pd.Values[i];
-            double[] den;
-            double[] x;
-            if (plan.Denominator[i] >= 0)
-            {
-                den = pd.Values[plan.Denominator[i]];
-                x = new double[n];
-                for (int u = 0; u < n; u++)
-                {
-                    double d = den[u];
-
-                    // A missing or zero denominator gives a missing value.
-                    x[u] = double.IsNaN(d) || d == 0 ? double.NaN : raw[u] / d;
-                }
-            }
-            else
-            {
-                den = noDenominator ??= Nan(n);
-                x = raw;
-            }
-
-            double[] y = x;
-            if (def.Transform != Transform.None)
-            {
-                y = new double[n];
-                for (int u = 0; u < n; u++)
-                {
-                    if (double.IsNaN(x[u]))
-                    {
-                        y[u] = double.NaN;
-                        continue;
-                    }
-
-                    y[u] = Transforms.Apply(def.Transform, x[u]);
-                    if (!double.IsFinite(y[u]))
-                    {
-                        throw new ScoringException(
-                            $"{Where(pd.Period)}unit '{plan.Data.UnitCodes[pd.Units[u]]}', indicator '{def.Code}': value {Text(x[u])} is outside the domain of the transform {Transforms.Name(def.Transform)}");
-                    }
-                }
-            }
-
-            denominator[i] = den;
-            denominated[i] = x;
-            transformed[i] = y;
+            double[]? den = plan.Denominator[i] >= 0 ? pd.Values[plan.Denominator[i]] : null;
+            (denominator[i], denominated[i], transformed[i]) = PrepareColumn(plan, pd, i, pd.Values[i], den ?? (noDenominator ??= Nan(n)), den is not null);
         }
 
         int[] localOf = new int[plan.Data.UnitCodes.Length];
@@ -172,6 +128,56 @@ public static partial class ScoringEngine
         }
 
         return new Prepared { Denominator = denominator, Denominated = denominated, Transformed = transformed, LocalOf = localOf };
+    }
+
+    /// <summary>
+    /// One indicator's column of a period denominated and transformed: the denominator used, the
+    /// denominated values and the transformed ones. Throws for a value outside the transform's domain.
+    /// </summary>
+    internal static (double[] Denominator, double[] Denominated, double[] Transformed) PrepareColumn(
+        Plan plan, PeriodData pd, int i, double[] raw, double[] den, bool hasDenominator)
+    {
+        IndicatorDef def = plan.Scheme.Indicators[i];
+        int n = raw.Length;
+        double[] x;
+        if (hasDenominator)
+        {
+            x = new double[n];
+            for (int u = 0; u < n; u++)
+            {
+                double d = den[u];
+
+                // A missing or zero denominator gives a missing value.
+                x[u] = double.IsNaN(d) || d == 0 ? double.NaN : raw[u] / d;
+            }
+        }
+        else
+        {
+            x = raw;
+        }
+
+        double[] y = x;
+        if (def.Transform != Transform.None)
+        {
+            y = new double[n];
+            for (int u = 0; u < n; u++)
+            {
+                if (double.IsNaN(x[u]))
+                {
+                    y[u] = double.NaN;
+                    continue;
+                }
+
+                y[u] = Transforms.Apply(def.Transform, x[u]);
+                if (!double.IsFinite(y[u]))
+                {
+                    throw new ScoringException(
+                        $"{Where(pd.Period)}unit '{plan.Data.UnitCodes[pd.Units[u]]}', indicator '{def.Code}': value {Text(x[u])} is outside the domain of the transform {Transforms.Name(def.Transform)}");
+                }
+            }
+        }
+
+        return (den, x, y);
     }
 
     private static void FillRankChanges(Plan plan, PeriodResult[] results, int p)
