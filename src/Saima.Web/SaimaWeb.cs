@@ -96,7 +96,9 @@ public static class SaimaWeb
         builder.Services.AddSaimaEvidence(builder.Configuration);
         builder.Services.AddSaimaLocalization();
         builder.Services.AddRazorPages();
-        builder.Services.AddMemoryCache(); // frozen published data (Pages/Published.cs, Pages/UnitExplain.cs)
+        // Frozen published data (Pages/Published.cs, Pages/UnitExplain.cs), within a budget: every entry has a size.
+        long cacheSize = builder.Configuration.GetValue("Saima:CacheSize", Published.DefaultCacheSize);
+        builder.Services.AddMemoryCache(o => o.SizeLimit = Math.Max(1, cacheSize));
         options.ConfigureBuilder?.Invoke(builder);
 
         WebApplication app = builder.Build();

@@ -146,8 +146,8 @@ public sealed partial class AccessFixture : IAsyncLifetime
         using IServiceScope scope = Web.Services.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<SaimaUser>>();
         SaimaUser user = (await users.FindByNameAsync(AccessSessions.UserName(role)))!;
-        NewApiToken made = await scope.ServiceProvider.GetRequiredService<ApiTokens>()
-            .CreateAsync(user.Id, user.UserName!, "访问矩阵撤销", 30, CancellationToken.None);
+        Saima.Data.Store.NewApiToken made = await scope.ServiceProvider.GetRequiredService<Saima.Data.Store.ApiTokenService>()
+            .CreateAsync(Saima.Data.Store.Actor.Leader(user.UserName!), user.Id, user.UserName!, "访问矩阵撤销", 30);
         return made.Row.Id;
     }
 

@@ -100,6 +100,10 @@ public sealed class LeagueModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemo
     {
         English = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
 
+        // Validated before it becomes part of the cache key: an unknown sort is the default order,
+        // kept once, not one entry per made-up value. The other values of the key are looked up
+        // exactly (scheme, period, track, node), and a view that is not found is not kept.
+        Sort = ValidSort(Sort);
         LeagueView? view = await Published.KeptAsync(db, cache,
             stamp => (Published.CacheKey.LeagueView, stamp, SchemeCode, Period, Track, Node, Sort, English),
             async () => await ReadAsync(cancel) ? new LeagueView(Schemes, Scheme, Periods, Period, Tracks, Nodes, Current, Rows, Track, Sort, TrackNames, Rule) : null,
@@ -215,6 +219,10 @@ public sealed class LeagueModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemo
     private sealed record Member(long Id, string Code, string Name, string? NameEn, string? Track);
 
     private sealed record FrozenRow(long UnitId, double? Value, double? Score, int? Rank, int? TrackRank, int? RankChange, string? Warning);
+
+    /// <summary>The sort as asked when it names a column (with an optional leading '-'); otherwise null (by rank).</summary>
+    public static string? ValidSort(string? sort) =>
+        sort is not null && SortKeys.Contains(sort.StartsWith('-') ? sort[1..] : sort, StringComparer.Ordinal) ? sort : null;
 
     private List<LeagueRow> Sorted(List<LeagueRow> rows)
     {

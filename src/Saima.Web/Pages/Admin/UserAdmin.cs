@@ -144,7 +144,12 @@ public sealed class UserAdmin(UserManager<SaimaUser> users, SaimaDb db, SaimaAcc
         string token = await users.GeneratePasswordResetTokenAsync(user);
         user.MustChangePassword = true;
         Check(await users.ResetPasswordAsync(user, token, password));
-        AdminAudit.Record(db, clock, actor, "reset_password", AdminAudit.UserEntity, user.UserName!, "must_change_password", "false", "true", "one-time password issued");
+
+        // A reset says the account may be in other hands: its API tokens go with the old password
+        // (saved with the audit entry below), and the new stamp ends its open sessions.
+        int revoked = await new ApiTokenService(db, clock).RevokeAllOfAsync(actor, user.Id, user.UserName!, "password reset by the office", save: false);
+        AdminAudit.Record(db, clock, actor, "reset_password", AdminAudit.UserEntity, user.UserName!, "must_change_password", "false", "true",
+            revoked == 0 ? "one-time password issued" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"one-time password issued; {revoked} API token(s) revoked"));
         return password;
     }
 
