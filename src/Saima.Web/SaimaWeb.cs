@@ -91,6 +91,7 @@ public static class SaimaWeb
         builder.Services.AddSaimaStore(store);
         builder.Services.AddSaimaIdentity(store);
         builder.Services.AddSaimaSecurity();
+        builder.Services.AddSaimaProxyAndThrottle(builder.Configuration);
         builder.Services.AddSaimaAccess();
         builder.Services.AddSaimaApi();
         builder.Services.AddSaimaEvidence(builder.Configuration);
@@ -104,11 +105,13 @@ public static class SaimaWeb
         WebApplication app = builder.Build();
         StoreStartup.Prepare(app.Services, store, options);
 
+        app.UseSaimaProxies();
         app.UseSaimaSecurityHeaders();
         app.UseSaimaErrorPages();
         app.UseStaticFiles();
         app.UseSaimaLocalization();
         app.UseRouting();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseForcedPasswordChange();
