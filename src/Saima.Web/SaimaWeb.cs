@@ -98,8 +98,8 @@ public static class SaimaWeb
         builder.Services.AddSaimaLocalization();
         builder.Services.AddRazorPages();
         // Frozen published data (Pages/Published.cs, Pages/UnitExplain.cs), within a budget: every entry has a size.
-        long cacheSize = builder.Configuration.GetValue("Saima:CacheSize", Published.DefaultCacheSize);
-        builder.Services.AddMemoryCache(o => o.SizeLimit = Math.Max(1, cacheSize));
+        IConfiguration configuration = builder.Configuration;
+        builder.Services.AddMemoryCache(o => o.SizeLimit = Math.Max(1, configuration.GetValue("Saima:CacheSize", Published.DefaultCacheSize)));
         options.ConfigureBuilder?.Invoke(builder);
 
         WebApplication app = builder.Build();

@@ -54,15 +54,17 @@ public static class ProxyAndThrottle
             o.ForwardLimit = 1;
         });
 
-        string[] hosts = Split(configuration["Saima:AllowedHosts"]);
-        if (hosts.Length > 0)
+        // Configuration is read when the options are first used, so that values added after this
+        // call (tests, ConfigureBuilder) count.
+        services.Configure<HostFilteringOptions>(o =>
         {
-            services.Configure<HostFilteringOptions>(o =>
+            string[] hosts = Split(configuration["Saima:AllowedHosts"]);
+            if (hosts.Length > 0)
             {
                 o.AllowedHosts = hosts;
                 o.AllowEmptyHosts = false;
-            });
-        }
+            }
+        });
 
         services.AddHsts(o =>
         {
@@ -75,19 +77,31 @@ public static class ProxyAndThrottle
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<DbTicketStore>((o, store) => o.SessionStore = store);
 
-        int perMinute = configuration.GetValue("Saima:LoginLimit", LoginThrottle.DefaultPerMinute);
         services.AddRateLimiter(o =>
         {
-            o.GlobalLimiter = LoginThrottle.Limiter(Math.Max(1, perMinute));
+            o.GlobalLimiter = LoginThrottle.Limiter(Math.Max(1, configuration.GetValue("Saima:LoginLimit", LoginThrottle.DefaultPerMinute)));
             o.OnRejected = LoginThrottle.RejectAsync;
         });
         return services;
     }
 
     /// <summary>Forwarded headers (from the known proxies) and HSTS: first in the pipeline, so that everything after sees the client's address and scheme.</summary>
-    public static IApplicationBuilder UseSaimaProxies(this IApplicationBuilder app)
+    public static WebApplication UseSaimaProxies(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        ArgumentNullException.ThrowIfNull(app);
+
+        // Without known proxies ASP.NET Core's middleware would trust forwarded headers from anyone:
+        // it only runs when proxies are named.
+        if (Split(app.Configuration["Saima:KnownProxies"]).Length > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
+        if (Split(app.Configuration["Saima:AllowedHosts"]).Length > 0)
+        {
+            app.UseHostFiltering();
+        }
+
         app.UseHsts();
         return app;
     }

@@ -23,6 +23,8 @@ public sealed class SpreadsheetTests
     [Fact]
     public void Property_AnyNames_TheBookOpens_AndEachTextReadsBackAsItsXmlSafeCharacters()
     {
+        // ExcelDataReader asks for code page 1252 even for .xlsx (as intake registers it).
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         Gen<string> name = Gen.ArrayOf(Character()).Select(cs => new string(cs));
         Gen<string[]> names = Gen.ArrayOf(name, 6);
         Prop.ForAll(FsCheck.Fluent.Arb.From(names), n =>
@@ -95,7 +97,7 @@ public sealed class SpreadsheetTests
             HttpResponseMessage r = await web.Client.GetAsync(path);
             r.StatusCode.ShouldBe(HttpStatusCode.OK, path);
             List<string[]> sheet = LeagueTableTests.ReadSheet(await r.Content.ReadAsByteArrayAsync());
-            sheet.SelectMany(row => row).ShouldContain(c => c == "甲县", path);
+            sheet.SelectMany(row => row).ShouldContain(c => c.StartsWith("甲县", StringComparison.Ordinal), path);
         }
     }
 

@@ -129,8 +129,8 @@ public sealed partial class TokenHardeningTests
         string first = await web.Client.GetStringAsync("/admin/tokens");
         Regex.Matches(first, "data-token=").Count.ShouldBe(50);
         first.ShouldContain("共 60 个有效令牌");
-        first.ShouldContain("/admin/tokens?page=2");
-        Regex.Matches(await web.Client.GetStringAsync("/admin/tokens?page=2"), "data-token=").Count.ShouldBe(10);
+        first.ShouldContain("/admin/tokens?p=2");
+        Regex.Matches(await web.Client.GetStringAsync("/admin/tokens?p=2"), "data-token=").Count.ShouldBe(10);
     }
 
     [Fact]

@@ -164,8 +164,11 @@ public sealed class UserAdmin(UserManager<SaimaUser> users, SaimaDb db, SaimaAcc
             throw new UserAdminException("User_LockSelf");
         }
 
-        bool was = user.LockoutEnd is { } end && end > clock.GetUtcNow();
-        if (was == locked)
+        // The office's lock, not the lockout after failed logins: a user locked out for a quarter
+        // of an hour is still locked by the office when asked, and unlocking ends either.
+        DateTimeOffset now = clock.GetUtcNow();
+        bool was = IdentityExtensions.IsLockedByOffice(user, now);
+        if (locked ? was : !(user.LockoutEnd is { } end && end > now))
         {
             return;
         }

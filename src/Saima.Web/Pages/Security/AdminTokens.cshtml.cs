@@ -16,7 +16,7 @@ public sealed class AdminTokensModel(ApiTokenService tokens, SaimaAccess access)
 {
     public const int PageSize = 50;
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
     [BindProperty(SupportsGet = true, Name = "done")]
