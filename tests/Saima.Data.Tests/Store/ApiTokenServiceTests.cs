@@ -111,7 +111,7 @@ public sealed class ApiTokenServiceTests(Stores stores)
     {
         string id = Guid.NewGuid().ToString();
         using SaimaDb db = SaimaDb.Open(store);
-        string created = store.Provider == StoreProvider.Sqlite ? "2026-01-01 00:00:00+00:00" : "2026-01-01T00:00:00Z";
+        var created = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         db.Database.ExecuteSql($"INSERT INTO identity_users (id, user_name, normalized_user_name, created_at) VALUES ({id}, {name}, {name.ToUpperInvariant()}, {created})");
         return id;
     }
