@@ -92,6 +92,7 @@ public static class CliApp
         root.Add(OpsCommands.BuildExport(stdout, stderr));
         root.Add(OpsCommands.BuildTemplate(stdout, stderr));
         root.Add(ServeCommand.Build(stdout, stderr));
+        root.Add(TokenCommand.Build(stdout, stderr));
         return root;
     }
 

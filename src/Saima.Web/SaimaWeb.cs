@@ -94,6 +94,7 @@ public static class SaimaWeb
         builder.Services.AddSaimaStore(store);
         builder.Services.AddSaimaIdentity(store);
         builder.Services.AddSaimaSecurity();
+        builder.Services.AddSaimaProxyAndThrottle(builder.Configuration);
         builder.Services.AddSaimaAccess();
         builder.Services.AddSaimaApi();
         builder.Services.AddSaimaEvidence(builder.Configuration);
@@ -101,17 +102,21 @@ public static class SaimaWeb
         builder.Services.AddScoped<LeagueQuery>();
         // Pages live in feature folders (Features/League holds the league page, its export and its query).
         builder.Services.AddRazorPages(o => o.RootDirectory = "/Features");
-        builder.Services.AddMemoryCache(); // frozen published data (Pages/Published.cs, Pages/UnitExplain.cs)
+        // Frozen published data (Features/Shared/Published.cs, Features/Units/UnitExplain.cs), within a budget: every entry has a size.
+        IConfiguration configuration = builder.Configuration;
+        builder.Services.AddMemoryCache(o => o.SizeLimit = Math.Max(1, configuration.GetValue("Saima:CacheSize", Published.DefaultCacheSize)));
         options.ConfigureBuilder?.Invoke(builder);
 
         WebApplication app = builder.Build();
         StoreStartup.Prepare(app.Services, store, options);
 
+        app.UseSaimaProxies();
         app.UseSaimaSecurityHeaders();
         app.UseSaimaErrorPages();
         app.UseStaticFiles();
         app.UseSaimaLocalization();
         app.UseRouting();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseForcedPasswordChange();

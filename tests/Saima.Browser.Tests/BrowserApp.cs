@@ -64,7 +64,13 @@ public sealed partial class BrowserApp : IAsyncDisposable
             AdminPassword = adminPassword,
             Output = output,
             Urls = "http://127.0.0.1:0",
-            ConfigureBuilder = b => b.Logging.SetMinimumLevel(LogLevel.Warning),
+            ConfigureBuilder = b =>
+            {
+                b.Logging.SetMinimumLevel(LogLevel.Warning);
+
+                // One browser signs in as many users, quickly: no throttle of login posts per address here.
+                b.Configuration["Saima:LoginLimit"] = "100000";
+            },
         });
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

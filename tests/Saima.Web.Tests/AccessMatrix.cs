@@ -162,6 +162,9 @@ public static class AccessMatrix
         L("POST /admin/adjustments?handler=Withdraw", "/admin/adjustments?handler=Withdraw",       Login, Ok,    No,  No,  No,  No) with
             { Form = "scheme=Z&ItemId={adjust-withdraw}", Success = "/admin/adjustments?scheme=Z&done=withdrawn" },
         L("GET /admin/audit",                    "/admin/audit?entity=figure",                     Login, Ok,    No,  No,  No,  No),
+        L("GET /admin/tokens",                   "/admin/tokens",                                  Login, Ok,    No,  No,  No,  No),
+        L("POST /admin/tokens?handler=Revoke",   "/admin/tokens?handler=Revoke",                   Login, Ok,    No,  No,  No,  No) with
+            { Form = "TokenId={office-token}&Reason=访问矩阵", Success = "/admin/tokens?done=revoked" },
         L("GET /admin/maps",                     "/admin/maps",                                    Login, Ok,    No,  No,  No,  No),
         L("POST /admin/maps",                    "/admin/maps",                                    Login, Ok,    No,  No,  No,  No) with
             { Form = "Code=access-admin&Name=管理测试地图", File = ("GeoFile", "map.geojson", AdminMap) },

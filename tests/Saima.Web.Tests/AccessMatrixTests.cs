@@ -90,6 +90,9 @@ public sealed partial class AccessFixture : IAsyncLifetime
             _programs[role] = Web.ProgramClient(await MakeTokenAsync(_sessions[role]));
             _figures[(role, "{token}")] = (await RevocableTokenAsync(role)).ToString(CultureInfo.InvariantCulture);
         }
+
+        // A third token of the office's user, for the office's revoke cell on /admin/tokens ({office-token}).
+        _figures[(AccessRole.Office, "{office-token}")] = (await RevocableTokenAsync(AccessRole.Office)).ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>
@@ -101,7 +104,7 @@ public sealed partial class AccessFixture : IAsyncLifetime
     public string Figure(AccessRole role, string placeholder) =>
         _figures.TryGetValue((role, placeholder), out string? id) ? id
         : _figures[(placeholder is "{reminder}" or "{token}" ? AccessRole.Reporter
-            : placeholder.StartsWith("{adjust-", StringComparison.Ordinal) ? AccessRole.Office
+            : placeholder.StartsWith("{adjust-", StringComparison.Ordinal) || placeholder == "{office-token}" ? AccessRole.Office
             : AccessRole.Reviewer, placeholder)];
 
     /// <summary>The file a role uploads in the upload cell: a figure of 2025-08 that it may enter and no other cell touches.</summary>
@@ -146,8 +149,8 @@ public sealed partial class AccessFixture : IAsyncLifetime
         using IServiceScope scope = Web.Services.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<SaimaUser>>();
         SaimaUser user = (await users.FindByNameAsync(AccessSessions.UserName(role)))!;
-        NewApiToken made = await scope.ServiceProvider.GetRequiredService<ApiTokens>()
-            .CreateAsync(user.Id, user.UserName!, "访问矩阵撤销", 30, CancellationToken.None);
+        Saima.Data.Store.NewApiToken made = await scope.ServiceProvider.GetRequiredService<Saima.Data.Store.ApiTokenService>()
+            .CreateAsync(Saima.Data.Store.Actor.Leader(user.UserName!), user.Id, user.UserName!, "访问矩阵撤销", 30);
         return made.Row.Id;
     }
 
@@ -345,7 +348,7 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
             int eq = pair.IndexOf('=', StringComparison.Ordinal);
             string name = pair[..eq];
             string value = pair[(eq + 1)..];
-            fields.Add(new(name, value is "{approve}" or "{return}" or "{reminder}" or "{token}" or "{adjust-approve}" or "{adjust-reject}" or "{adjust-withdraw}" or "{selected}" or "{inrange}" or "{correct}" ? fixture.Figure(session.Role, value) : value));
+            fields.Add(new(name, value is "{approve}" or "{return}" or "{reminder}" or "{token}" or "{office-token}" or "{adjust-approve}" or "{adjust-reject}" or "{adjust-withdraw}" or "{selected}" or "{inrange}" or "{correct}" ? fixture.Figure(session.Role, value) : value));
         }
 
         fields.Add(new("__RequestVerificationToken", session.Token));

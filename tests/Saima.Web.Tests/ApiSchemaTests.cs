@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Saima.Data;
+using Saima.Data.Store;
 using Saima.Web.Identity;
 using StoreOptions = Saima.Data.StoreOptions;
 using Saima.Web.Features.Api;
@@ -44,25 +45,25 @@ public sealed class ApiSchemaTests(Stores stores)
         NewApiToken made;
         using (SaimaDb db = SaimaDb.Open(store))
         {
-            made = await new ApiTokens(db, TimeProvider.System).CreateAsync(userId, "api.user", "导入脚本", 30, CancellationToken.None);
+            made = await new ApiTokenService(db, TimeProvider.System).CreateAsync(Actor.Leader("api.user"), userId, "api.user", "导入脚本", 30);
         }
 
         using (SaimaDb db = SaimaDb.Open(store))
         {
-            ApiToken row = db.ApiTokens.Single(t => t.TokenHash == ApiTokens.Hash(made.Secret));
-            (row.UserId, row.Name, row.Prefix).ShouldBe((userId, "导入脚本", made.Secret[..ApiTokens.PrefixLength]));
+            ApiToken row = db.ApiTokens.Single(t => t.TokenHash == ApiTokenService.Hash(made.Secret));
+            (row.UserId, row.Name, row.Prefix).ShouldBe((userId, "导入脚本", made.Secret[..ApiTokenService.PrefixLength]));
             row.CreatedAt.ShouldBe(made.Row.CreatedAt);
             row.ExpiresAt.ShouldBe(made.Row.CreatedAt.AddDays(30));
             db.ApiTokens.Any(t => t.TokenHash == made.Secret || t.Prefix == made.Secret).ShouldBeFalse();
-            (await new ApiTokens(db, TimeProvider.System).RevokeAsync("someone-else", "x", row.Id, CancellationToken.None)).ShouldBeFalse();
-            (await new ApiTokens(db, TimeProvider.System).RevokeAsync(userId, "api.user", row.Id, CancellationToken.None)).ShouldBeTrue();
-            (await new ApiTokens(db, TimeProvider.System).RevokeAsync(userId, "api.user", row.Id, CancellationToken.None)).ShouldBeFalse();
+            (await new ApiTokenService(db, TimeProvider.System).RevokeOwnAsync(Actor.Leader("x"), "someone-else", row.Id)).ShouldBeFalse();
+            (await new ApiTokenService(db, TimeProvider.System).RevokeOwnAsync(Actor.Leader("api.user"), userId, row.Id)).ShouldBeTrue();
+            (await new ApiTokenService(db, TimeProvider.System).RevokeOwnAsync(Actor.Leader("api.user"), userId, row.Id)).ShouldBeFalse();
         }
 
         using (SaimaDb db = SaimaDb.Open(store))
         {
             db.ApiTokens.Single().RevokedAt.ShouldNotBeNull();
-            db.Audit.Where(a => a.Entity == ApiTokens.AuditEntity).OrderBy(a => a.Id).Select(a => a.Action).ToList().ShouldBe(["create", "revoke"]);
+            db.Audit.Where(a => a.Entity == ApiTokenService.AuditEntity).OrderBy(a => a.Id).Select(a => a.Action).ToList().ShouldBe(["create", "revoke"]);
         }
     }
 }

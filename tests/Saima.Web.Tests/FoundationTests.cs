@@ -89,7 +89,7 @@ public sealed class FoundationTests
     }
 
     [Fact]
-    public async Task Login_WrongPasswordFiveTimes_LocksTheAccount()
+    public async Task Login_WrongPasswordFiveTimes_LocksTheAccount_WithoutSayingSo()
     {
         await using var web = await WebApp.StartAsync();
         for (int i = 0; i < Identity.IdentityExtensions.MaxFailedLogins; i++)
@@ -100,7 +100,9 @@ public sealed class FoundationTests
 
         HttpResponseMessage right = await web.LoginAsync("admin", WebApp.AdminPassword);
         right.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await right.Content.ReadAsStringAsync()).ShouldContain("账户已锁定");
+        string html = await right.Content.ReadAsStringAsync();
+        html.ShouldContain("用户名或密码错误", customMessage: "a locked name answers as an unknown one or a wrong password");
+        html.ShouldNotContain("账户已锁定");
         (await web.Client.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
     }
 

@@ -7,7 +7,7 @@ using DocumentFormat.OpenXml.Spreadsheet;
 namespace Saima.Data.Intake;
 
 /// <summary>A cell to write: text, a number, or nothing, with one of the book's styles.</summary>
-internal readonly record struct XCell(string? Text, double? Number, uint Style)
+public readonly record struct XCell(string? Text, double? Number, uint Style)
 {
     public static XCell Str(string? text, uint style = XlsxBook.Text) => new(text, null, style);
 
@@ -20,7 +20,7 @@ internal readonly record struct XCell(string? Text, double? Number, uint Style)
 }
 
 /// <summary>What goes around a sheet's rows.</summary>
-internal sealed class SheetSetup
+public sealed class SheetSetup
 {
     public bool Hidden { get; init; }
     public double[] ColumnWidths { get; init; } = [];
@@ -30,11 +30,14 @@ internal sealed class SheetSetup
 }
 
 /// <summary>
-/// A small streaming .xlsx writer over OpenXml's SAX writer: rows go straight to the part, so an
-/// export of a country's figures does not build a DOM. Strings are inline, styles fixed (see the
-/// constants), worksheet children written in the order the schema requires.
+/// The application's one .xlsx writer (templates, the period export, the web pages' league table
+/// and matrix): a small streaming writer over OpenXml's SAX writer, so rows go straight to the
+/// part and an export of a country's figures does not build a DOM. Strings are inline, styles
+/// fixed (see the constants), worksheet children written in the order the schema requires. Every
+/// text, sheet name and defined name passes <see cref="Clean"/>: whatever a unit, track or
+/// indicator is named (control characters, lone surrogates), the book is well-formed and opens.
 /// </summary>
-internal sealed class XlsxBook : IDisposable
+public sealed class XlsxBook : IDisposable
 {
     public const uint Default = 0;
     public const uint Header = 1;
@@ -66,8 +69,9 @@ internal sealed class XlsxBook : IDisposable
             throw new InvalidOperationException("end the current sheet first");
         }
 
+        ArgumentNullException.ThrowIfNull(setup);
         WorksheetPart part = _doc.WorkbookPart!.AddNewPart<WorksheetPart>();
-        _sheets.Add((name, _doc.WorkbookPart.GetIdOfPart(part), setup.Hidden));
+        _sheets.Add((SheetName(name, _sheets.Select(s => s.Name)), _doc.WorkbookPart.GetIdOfPart(part), setup.Hidden));
         _writer = OpenXmlWriter.Create(part);
         _writer.WriteStartElement(new Worksheet());
         if (setup.FrozenRows > 0)
@@ -175,8 +179,13 @@ internal sealed class XlsxBook : IDisposable
         _writer = null;
     }
 
-    public void DefineName(string name, string sheet, string cell) =>
-        _names.Add(new DefinedName("'" + sheet.Replace("'", "''", StringComparison.Ordinal) + "'!" + cell) { Name = name });
+    /// <summary>A defined name for a cell of a sheet begun before (named as <see cref="BeginSheet"/> was given it).</summary>
+    public void DefineName(string name, string sheet, string cell)
+    {
+        ArgumentNullException.ThrowIfNull(sheet);
+        string clean = SheetName(sheet, []);
+        _names.Add(new DefinedName("'" + clean.Replace("'", "''", StringComparison.Ordinal) + "'!" + cell) { Name = Clean(name) });
+    }
 
     public void Dispose()
     {
@@ -209,24 +218,104 @@ internal sealed class XlsxBook : IDisposable
         _doc.Dispose();
     }
 
-    /// <summary>XML 1.0 cannot carry most control characters; a pasted name may hold one.</summary>
-    private static string Clean(string text)
+    /// <summary>The most characters a cell holds (Excel's limit); a longer text is cut.</summary>
+    public const int MaxCellText = 32767;
+
+    /// <summary>
+    /// A text as a cell can hold it: without the characters XML 1.0 cannot carry (control
+    /// characters but tab, line feed and carriage return; U+FFFE, U+FFFF; a surrogate without its
+    /// pair), which a pasted name may hold, and at most <see cref="MaxCellText"/> characters.
+    /// </summary>
+    public static string Clean(string? text)
     {
-        if (!text.Any(c => c < ' ' && c != '\t' && c != '\n' && c != '\r'))
+        if (string.IsNullOrEmpty(text))
+        {
+            return string.Empty;
+        }
+
+        bool clean = text.Length <= MaxCellText;
+        for (int i = 0; clean && i < text.Length; i++)
+        {
+            clean = Allowed(text, i, out int width);
+            i += width - 1;
+        }
+
+        if (clean)
         {
             return text;
         }
 
-        var sb = new StringBuilder(text.Length);
-        foreach (char c in text)
+        var sb = new StringBuilder(Math.Min(text.Length, MaxCellText));
+        for (int i = 0; i < text.Length && sb.Length < MaxCellText; i++)
         {
-            if (c >= ' ' || c == '\t' || c == '\n' || c == '\r')
+            if (Allowed(text, i, out int width))
             {
-                sb.Append(c);
+                if (sb.Length + width > MaxCellText)
+                {
+                    break;
+                }
+
+                sb.Append(text, i, width);
             }
+
+            i += width - 1;
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// A sheet's name as Excel takes it: cleaned, without []:*?/\, not starting or ending with an
+    /// apostrophe, 1 to 31 characters (a surrogate pair is not cut), and unlike the names taken.
+    /// </summary>
+    public static string SheetName(string? name, IEnumerable<string> taken)
+    {
+        ArgumentNullException.ThrowIfNull(taken);
+        char[] bad = ['[', ']', ':', '*', '?', '/', '\\'];
+        string clean = new(Clean(name).Select(c => bad.Contains(c) || char.IsControl(c) ? '_' : c).ToArray());
+        clean = clean.Trim('\'').Trim();
+        if (clean.Length == 0)
+        {
+            clean = "Sheet";
+        }
+
+        clean = Cut(clean, 31);
+        var used = taken.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        string unique = clean;
+        for (int n = 2; used.Contains(unique); n++)
+        {
+            string suffix = " (" + n.ToString(CultureInfo.InvariantCulture) + ")";
+            unique = Cut(clean, 31 - suffix.Length) + suffix;
+        }
+
+        return unique;
+    }
+
+    private static string Cut(string text, int max) =>
+        text.Length <= max ? text : text[..(char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)];
+
+    /// <summary>Whether the character at <paramref name="i"/> (with its pair: <paramref name="width"/> 2) may stand in XML 1.0.</summary>
+    private static bool Allowed(string text, int i, out int width)
+    {
+        char c = text[i];
+        width = 1;
+        if (char.IsHighSurrogate(c))
+        {
+            if (i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                width = 2;
+                return true;
+            }
+
+            return false;
+        }
+
+        if (char.IsLowSurrogate(c))
+        {
+            return false;
+        }
+
+        return c >= ' ' ? c is not '\uFFFE' and not '\uFFFF' : c is '\t' or '\n' or '\r';
     }
 
     private static Stylesheet Styles()

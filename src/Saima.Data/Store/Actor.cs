@@ -424,6 +424,18 @@ public static class WorkflowCodes
 
     /// <summary>{0} field: a unit needs a code, a name (or a scheme copy a code and name).</summary>
     public const string Required = "Required";
+
+    /// <summary>{0} owner's user name: one makes personal API tokens for oneself only.</summary>
+    public const string TokenNotOwn = "TokenNotOwn";
+
+    /// <summary>{0} longest name: a token's name has 1 to {0} characters and no control characters.</summary>
+    public const string TokenName = "TokenName";
+
+    /// <summary>{0} longest lifetime in days: a token lives 1 to {0} days, or does not expire.</summary>
+    public const string TokenDays = "TokenDays";
+
+    /// <summary>{0} most live tokens: the user holds that many; revoke one first.</summary>
+    public const string TokenLimit = "TokenLimit";
 }
 
 /// <summary>Publication refused: some current figures of the period are not approved yet.</summary>

@@ -13,6 +13,18 @@ public static class IdentityExtensions
 
     public static readonly TimeSpan LockoutTime = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Whether the office locked the user (/admin/users: a lock until unlocked,
+    /// <see cref="DateTimeOffset.MaxValue"/>), as opposed to the lockout of
+    /// <see cref="MaxFailedLogins"/> failed logins, which ends after <see cref="LockoutTime"/>.
+    /// The office's lock refuses everything (login, API tokens); the lockout refuses password logins only.
+    /// </summary>
+    public static bool IsLockedByOffice(SaimaUser user, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.LockoutEnd is { } end && end > now.AddDays(365);
+    }
+
     /// <summary>How often a session's cookie is checked against the user's security stamp.</summary>
     public static readonly TimeSpan SessionCheck = TimeSpan.FromMinutes(1);
 

@@ -49,6 +49,9 @@ public static class SaimaClaims
 /// </summary>
 public sealed class SaimaIdentityDb(DbContextOptions<SaimaIdentityDb> options) : IdentityDbContext<SaimaUser, IdentityRole, string>(options)
 {
+    /// <summary>Login sessions kept on the server (<see cref="Saima.Web.Security.DbTicketStore"/>).</summary>
+    public DbSet<Saima.Web.Security.AuthSession> Sessions => Set<Saima.Web.Security.AuthSession>();
+
     public static void Configure(DbContextOptionsBuilder builder, StoreOptions store)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -82,6 +85,12 @@ public sealed class SaimaIdentityDb(DbContextOptions<SaimaIdentityDb> options) :
         builder.Entity<IdentityRoleClaim<string>>().ToTable("identity_role_claims");
         builder.Entity<IdentityUserLogin<string>>().ToTable("identity_user_logins");
         builder.Entity<IdentityUserToken<string>>().ToTable("identity_user_tokens");
+        builder.Entity<Saima.Web.Security.AuthSession>(e =>
+        {
+            // Schema script 0010_auth_sessions.sql: the server side of login sessions (Security/DbTicketStore.cs).
+            e.ToTable("auth_sessions");
+            e.HasKey(x => x.Id);
+        });
 
         foreach (var entity in builder.Model.GetEntityTypes())
         {

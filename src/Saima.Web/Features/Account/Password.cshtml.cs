@@ -7,7 +7,12 @@ using Saima.Web.Identity;
 
 namespace Saima.Web.Features.Account;
 
-/// <summary>Change one's password; with a one-time password nothing else is allowed until this is done.</summary>
+/// <summary>
+/// Change one's password; with a one-time password nothing else is allowed until this is done.
+/// A wrong current password counts toward the lockout as a failed login does (a stolen session
+/// cannot guess the password here without limit); the user's API tokens stay (they are listed and
+/// revoked on /account/tokens; an office reset revokes them).
+/// </summary>
 public sealed class PasswordModel(UserManager<SaimaUser> users, SignInManager<SaimaUser> signIn, IStringLocalizer<Texts> t) : PageModel
 {
     [BindProperty]
@@ -54,6 +59,15 @@ public sealed class PasswordModel(UserManager<SaimaUser> users, SignInManager<Sa
         if (user is null)
         {
             return Challenge();
+        }
+
+        // The current password is checked as at login: a wrong one counts toward the lockout, and a
+        // locked account changes nothing here (it says no more than that the password is wrong).
+        Microsoft.AspNetCore.Identity.SignInResult check = await signIn.CheckPasswordSignInAsync(user, CurrentPassword, lockoutOnFailure: true);
+        if (!check.Succeeded)
+        {
+            ModelState.AddModelError(nameof(CurrentPassword), t["Password_CurrentWrong"]);
+            return Page();
         }
 
         // Saved together with the new hash (ChangePasswordAsync updates the user), or not at all.

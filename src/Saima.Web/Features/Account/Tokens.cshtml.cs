@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using Saima.Data;
+using Saima.Data.Store;
 using Saima.Web.Features.Api;
 using Saima.Web.Identity;
 
@@ -11,9 +12,9 @@ namespace Saima.Web.Features.Account;
 /// <summary>
 /// The user's personal API tokens (/account/tokens): make one (shown once, only its SHA-256 kept),
 /// see when each was made, last used and expires, and revoke it. Any signed-in user; each sees and
-/// revokes only their own. Both changes are in the audit trail (<see cref="ApiTokens"/>).
+/// revokes only their own. Both changes are in the audit trail (<see cref="ApiTokenService"/>, the one door of tokens).
 /// </summary>
-public sealed class TokensModel(ApiTokens tokens, UserManager<SaimaUser> users, TimeProvider clock, IStringLocalizer<ApiTexts> texts) : PageModel
+public sealed class TokensModel(ApiTokenService tokens, UserManager<SaimaUser> users, TimeProvider clock, IStringLocalizer<ApiTexts> texts) : PageModel
 {
     /// <summary>The lifetimes offered, in days; 0 is "does not expire".</summary>
     public static readonly int[] Lifetimes = [30, 90, 365, 0];
@@ -57,25 +58,27 @@ public sealed class TokensModel(ApiTokens tokens, UserManager<SaimaUser> users, 
             return Challenge();
         }
 
-        string name = (Name ?? string.Empty).Trim();
-        if (name.Length == 0 || name.Length > ApiTokens.MaxNameLength || !Lifetimes.Contains(Days))
+        if (!Lifetimes.Contains(Days))
         {
-            Error = texts["Tokens_NameRequired", ApiTokens.MaxNameLength];
+            Error = texts["Tokens_NameRequired", ApiTokenService.MaxNameLength];
         }
         else
         {
             try
             {
-                NewApiToken made = await tokens.CreateAsync(id, User.Identity!.Name!, name, Days == 0 ? null : Days, cancel);
+                string me = User.Identity!.Name!;
+                NewApiToken made = await tokens.CreateAsync(ApiTokenService.Owner(me), id, me, Name ?? string.Empty, Days == 0 ? null : Days, cancel: cancel);
                 NewSecret = made.Secret;
                 Name = null;
 
                 // The secret is on this page only: no cache keeps it.
                 Response.Headers.CacheControl = "no-store";
             }
-            catch (InvalidOperationException)
+            catch (WorkflowException e)
             {
-                Error = texts["Tokens_TooMany", ApiTokens.MaxActivePerUser];
+                Error = e.Code == WorkflowCodes.TokenLimit
+                    ? texts["Tokens_TooMany", ApiTokenService.MaxActivePerUser]
+                    : texts["Tokens_NameRequired", ApiTokenService.MaxNameLength];
             }
         }
 
@@ -91,7 +94,7 @@ public sealed class TokensModel(ApiTokens tokens, UserManager<SaimaUser> users, 
         }
 
         // Another user's token, or one revoked already, is not there for this user.
-        return await tokens.RevokeAsync(id, User.Identity!.Name!, TokenId, cancel)
+        return await tokens.RevokeOwnAsync(ApiTokenService.Owner(User.Identity!.Name!), id, TokenId, cancel)
             ? Redirect("/account/tokens?done=revoked")
             : NotFound();
     }
@@ -103,5 +106,5 @@ public sealed class TokensModel(ApiTokens tokens, UserManager<SaimaUser> users, 
     }
 
     /// <summary>"active", "revoked" or "expired".</summary>
-    public string State(ApiToken t) => t.RevokedAt is not null ? "revoked" : ApiTokens.IsLive(t, Now) ? "active" : "expired";
+    public string State(ApiToken t) => t.RevokedAt is not null ? "revoked" : ApiTokenService.IsLive(t, Now) ? "active" : "expired";
 }

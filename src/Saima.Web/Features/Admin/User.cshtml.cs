@@ -12,7 +12,7 @@ namespace Saima.Web.Features.Admin;
 
 /// <summary>One user (/admin/users/{name}): roles, unit and display name; a new one-time password; lock and unlock.</summary>
 [Authorize(Policy = AccessPolicies.Office)]
-public sealed class UserModel(UserManager<SaimaUser> users, SaimaDb db, SaimaAccess access, TimeProvider clock, IStringLocalizer<AdminTexts> a) : PageModel
+public sealed class UserModel(UserManager<SaimaUser> users, SaimaDb db, SaimaAccess access, TimeProvider clock, IStringLocalizer<AdminTexts> a, Saima.Web.Security.DbTicketStore sessions) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string Name { get; set; } = "";
@@ -67,7 +67,7 @@ public sealed class UserModel(UserManager<SaimaUser> users, SaimaDb db, SaimaAcc
         return Page();
     }
 
-    private UserAdmin Admin => new(users, db, access, clock);
+    private UserAdmin Admin => new(users, db, access, clock, sessions);
 
     private async Task<IActionResult> ActAsync(Func<Task> action, string done, CancellationToken cancel)
     {

@@ -24,7 +24,7 @@ public sealed class UserAdminException(string key, params object[] args) : Excep
 /// unit; an office user keeps its own office role and cannot lock itself. Every change is audited
 /// (<see cref="AdminAudit"/>), passwords never.
 /// </summary>
-public sealed class UserAdmin(UserManager<SaimaUser> users, SaimaDb db, SaimaAccess access, TimeProvider clock)
+public sealed class UserAdmin(UserManager<SaimaUser> users, SaimaDb db, SaimaAccess access, TimeProvider clock, Saima.Web.Security.DbTicketStore? sessions = null)
 {
     private const int MaxName = 50;
 
@@ -144,7 +144,13 @@ public sealed class UserAdmin(UserManager<SaimaUser> users, SaimaDb db, SaimaAcc
         string token = await users.GeneratePasswordResetTokenAsync(user);
         user.MustChangePassword = true;
         Check(await users.ResetPasswordAsync(user, token, password));
-        AdminAudit.Record(db, clock, actor, "reset_password", AdminAudit.UserEntity, user.UserName!, "must_change_password", "false", "true", "one-time password issued");
+
+        // A reset says the account may be in other hands: its API tokens go with the old password
+        // (saved with the audit entry below), and the new stamp ends its open sessions.
+        int revoked = await new ApiTokenService(db, clock).RevokeAllOfAsync(actor, user.Id, user.UserName!, "password reset by the office", save: false);
+        AdminAudit.Record(db, clock, actor, "reset_password", AdminAudit.UserEntity, user.UserName!, "must_change_password", "false", "true",
+            revoked == 0 ? "one-time password issued" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"one-time password issued; {revoked} API token(s) revoked"));
+        await EndSessionsAsync(user);
         return password;
     }
 
@@ -158,8 +164,11 @@ public sealed class UserAdmin(UserManager<SaimaUser> users, SaimaDb db, SaimaAcc
             throw new UserAdminException("User_LockSelf");
         }
 
-        bool was = user.LockoutEnd is { } end && end > clock.GetUtcNow();
-        if (was == locked)
+        // The office's lock, not the lockout after failed logins: a user locked out for a quarter
+        // of an hour is still locked by the office when asked, and unlocking ends either.
+        DateTimeOffset now = clock.GetUtcNow();
+        bool was = IdentityExtensions.IsLockedByOffice(user, now);
+        if (locked ? was : !(user.LockoutEnd is { } end && end > now))
         {
             return;
         }
@@ -171,9 +180,23 @@ public sealed class UserAdmin(UserManager<SaimaUser> users, SaimaDb db, SaimaAcc
             Check(await users.ResetAccessFailedCountAsync(user));
         }
 
-        // A locked user's open sessions end at the next check (IdentityExtensions.SessionCheck).
+        // A locked user's open sessions end now (the sessions on the server) or at the next check (IdentityExtensions.SessionCheck).
         Check(await users.UpdateSecurityStampAsync(user));
+        if (locked)
+        {
+            await EndSessionsAsync(user);
+        }
+
         AdminAudit.Record(db, clock, actor, locked ? "lock" : "unlock", AdminAudit.UserEntity, user.UserName!, "locked", was ? "true" : "false", locked ? "true" : "false");
+    }
+
+    /// <summary>Ends the user's login sessions on the server at once (every copy of their cookies).</summary>
+    private async Task EndSessionsAsync(SaimaUser user)
+    {
+        if (sessions is not null)
+        {
+            await sessions.EndAllOfAsync(user.Id);
+        }
     }
 
     public async Task<SaimaUser> FindAsync(string userName) =>

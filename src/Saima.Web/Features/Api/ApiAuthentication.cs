@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Saima.Data;
+using Saima.Data.Store;
 using Saima.Web.Identity;
 
 namespace Saima.Web.Features.Api;
@@ -63,9 +64,9 @@ public sealed class ApiTokenHandler(
             return AuthenticateResult.Fail("the bearer token is empty");
         }
 
-        string hash = ApiTokens.Hash(token);
+        string hash = ApiTokenService.Hash(token);
         ApiToken? row = await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, Context.RequestAborted);
-        DateTimeOffset now = ApiTokens.Now(clock);
+        DateTimeOffset now = ApiTokenService.Now(clock);
         if (row is null)
         {
             return AuthenticateResult.Fail("the token is not known");
@@ -87,7 +88,10 @@ public sealed class ApiTokenHandler(
             return AuthenticateResult.Fail("the token's user no longer exists");
         }
 
-        if (await users.IsLockedOutAsync(user))
+        // Only the office's lock refuses a token: the lockout after failed logins guards the
+        // password, and a token is not a password login (else anyone could disable a user's
+        // programs by typing wrong passwords under their name).
+        if (IdentityExtensions.IsLockedByOffice(user, clock.GetUtcNow()))
         {
             return AuthenticateResult.Fail("the token's user is locked out");
         }

@@ -22,7 +22,7 @@ public static class ApiExtensions
 
     public static IServiceCollection AddSaimaApi(this IServiceCollection services)
     {
-        services.AddScoped<ApiTokens>();
+        services.AddScoped<Saima.Data.Store.ApiTokenService>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(ApiAuth.TokenScheme, null)
             .AddPolicyScheme(ApiAuth.ApiScheme, null, o =>

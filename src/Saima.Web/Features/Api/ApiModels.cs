@@ -27,7 +27,8 @@ public sealed record ApiResults(
 
 /// <summary>
 /// A current figure: value (null: missing), status (draft, submitted, approved, returned,
-/// published), revision, the reviewer's comment when returned, and who entered it (unpublished
+/// published), revision, the reviewer's comment (only to the unit, its reviewers and the office; null for
+/// others), and who entered it (unpublished
 /// figures only).
 /// </summary>
 public sealed record ApiFigure(

@@ -92,9 +92,13 @@ internal static class ApiReads
                           where f.SchemeId == s.Id && f.Period == period && f.IsCurrent
                                 && (unit == null || u.Code == unit) && (indicator == null || i.Code == indicator)
                           orderby u.Code, i.SortOrder, i.Code
-                          select new { Unit = u.Code, Indicator = i.Code, f.Value, f.Status, f.Revision, f.Comment, f.EnteredBy, f.EnteredAt })
+                          select new { UnitId = u.Id, i.SourceUnitId, Unit = u.Code, Indicator = i.Code, f.Value, f.Status, f.Revision, f.Comment, f.EnteredBy, f.EnteredAt })
             .ToListAsync(cancel);
-        return TypedResults.Ok(rows.Select(r => new ApiFigure(r.Unit, r.Indicator, r.Value, ApiContext.Status(r.Status), r.Revision, r.Comment,
+
+        // A reviewer's comment belongs to the review: the unit, its reviewers and the office read it
+        // (the scope that covers the figure), never a leader or another unit, published or not.
+        return TypedResults.Ok(rows.Select(r => new ApiFigure(r.Unit, r.Indicator, r.Value, ApiContext.Status(r.Status), r.Revision,
+            scope.Covers(r.UnitId, r.SourceUnitId) ? r.Comment : null,
             r.Status == FigureStatus.Published ? null : r.EnteredBy, r.EnteredAt)).ToList());
     }
 }

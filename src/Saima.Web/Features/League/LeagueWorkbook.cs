@@ -1,5 +1,5 @@
 using System.Globalization;
-using DocumentFormat.OpenXml.Spreadsheet;
+using Saima.Data.Intake;
 using Microsoft.Extensions.Localization;
 using static Saima.Web.Features.Shared.SheetWriter;
 using Saima.Web.Features.Shared;
@@ -40,7 +40,7 @@ internal static class LeagueWorkbook
             header.Add(texts["Xlsx_Warning"]);
         }
 
-        var rows = new List<IEnumerable<Cell>>
+        var rows = new List<IEnumerable<XCell>>
         {
             new[] { Text(Title(table.Scheme is null ? null : Published.Name(table.Scheme.Name, table.Scheme.NameEn, table.English), table.Period,
                 table.Track is null ? null : table.TrackName(table.Track), table.Current.Name, texts)) },
@@ -48,7 +48,7 @@ internal static class LeagueWorkbook
         };
         foreach (LeagueRow r in table.Rows)
         {
-            var cells = new List<Cell> { Number(r.Rank), Text(r.Code), Text(r.Name) };
+            var cells = new List<XCell> { Number(r.Rank), Text(r.Code), Text(r.Name) };
             if (tracks)
             {
                 cells.Add(Text(table.TrackName(r.Track)));

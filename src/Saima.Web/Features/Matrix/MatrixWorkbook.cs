@@ -1,5 +1,5 @@
 using System.Globalization;
-using DocumentFormat.OpenXml.Spreadsheet;
+using Saima.Data.Intake;
 using Microsoft.Extensions.Localization;
 using static Saima.Web.Features.Shared.SheetWriter;
 using Saima.Web.Features.Shared;
@@ -34,7 +34,7 @@ internal static class MatrixWorkbook
             dimensions.AddRange(g.Indicators.Select((_, k) => Text(k == 0 ? g.Name : null)));
         }
 
-        var rows = new List<IEnumerable<Cell>>
+        var rows = new List<IEnumerable<XCell>>
         {
             new[] { Text(title) },
             dimensions,
@@ -42,7 +42,7 @@ internal static class MatrixWorkbook
         };
         foreach (MatrixRow r in matrix.Rows)
         {
-            var cells = new List<Cell> { Number(r.Rank), Text(r.Code), Text(r.Name) };
+            var cells = new List<XCell> { Number(r.Rank), Text(r.Code), Text(r.Name) };
             if (tracks)
             {
                 cells.Add(Text(matrix.TrackName(r.Track)));

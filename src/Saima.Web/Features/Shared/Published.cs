@@ -185,6 +185,17 @@ public static class Published
     }
 
     /// <summary>
+    /// The cache's budget (<c>Saima:CacheSize</c>, default <see cref="DefaultCacheSize"/>): every
+    /// entry has a size (a page's view 1, a re-scored result set <see cref="ScoredEntrySize"/>), and
+    /// beyond the budget entries are not kept (and the least recently used are compacted away), so
+    /// that no sequence of requests grows the process without bound.
+    /// </summary>
+    public const long DefaultCacheSize = 20_000;
+
+    /// <summary>The size of a result set's re-derivation (the engine's whole output) in the cache's budget.</summary>
+    public const long ScoredEntrySize = 50;
+
+    /// <summary>
     /// How long a page's view, kept under a change stamp, stays when no one asks for it: a newer
     /// stamp makes the old entries unreachable, and they go after this.
     /// </summary>

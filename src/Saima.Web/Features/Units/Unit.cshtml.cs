@@ -196,7 +196,7 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
             int n = ranked.FirstOrDefault(c => c.ResultSetId == p.Set.Id && c.Node == total)?.Count ?? 0;
             return new UnitPoint(p.Period, row?.Score, row?.Rank, n);
         }).Where(p => p.Score is not null || p.Rank is not null).ToList();
-        cache.Set(historyKey, History, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(30) });
+        cache.Set(historyKey, History, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(30), Size = 1 });
         Latest = History.Count > 0 ? History[^1].Period : null;
         return true;
     }

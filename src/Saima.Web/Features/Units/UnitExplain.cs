@@ -71,6 +71,9 @@ public static class UnitExplain
                 : (await cache.GetOrCreateAsync(("unit-explain", set.Id), entry =>
                 {
                     entry.SlidingExpiration = TimeSpan.FromMinutes(30);
+
+                    // A whole scheme's scoring: worth many page views in the cache's budget.
+                    entry.Size = Published.ScoredEntrySize;
                     return Task.FromResult(Score(db, set));
                 }))!;
         }
