@@ -102,6 +102,9 @@ public sealed class FigureEntry(SaimaDb db, TimeProvider clock, EvidenceOptions?
         // A caller's transaction (an API request that does more) is joined, not nested.
         await using IDbContextTransaction? tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancel) : null;
         var errors = new List<EntryError>();
+
+        // Periods are read after their rows are locked against a publication in flight (PostgreSQL).
+        await PeriodLock.ForEntryAsync(db, scheme.Id, request.Items.Select(i => (i.Period ?? string.Empty).Trim()).Where(c => c.Length > 0), cancel);
         var lookup = await Lookup.LoadAsync(db, scheme, request.Items, cancel);
         List<Checked> good = CheckItems(actor, scheme, request, lookup, errors);
         Dictionary<Key, Figure> stored = await LoadStoredAsync(scheme.Id, good, cancel);
@@ -116,7 +119,23 @@ public sealed class FigureEntry(SaimaDb db, TimeProvider clock, EvidenceOptions?
             return EntryResult.Refused([.. errors.OrderBy(e => e.Index).ThenBy(e => e.Field)]);
         }
 
-        EntryResult result = await WriteAsync(actor, scheme, request, changes, cancel);
+        EntryResult result;
+        try
+        {
+            result = await WriteAsync(actor, scheme, request, changes, cancel);
+        }
+        catch (Exception e) when (IsClash(e))
+        {
+            // Another batch stored one of these figures after they were read: nothing of this batch stays.
+            if (tx is not null)
+            {
+                await tx.RollbackAsync(cancel);
+            }
+
+            db.ChangeTracker.Clear();
+            return await ClashAsync(scheme, changes, e, cancel);
+        }
+
         if (await AttachEvidenceAsync(actor, scheme.Id, request, result, cancel) is { } refused)
         {
             if (tx is not null)
@@ -134,6 +153,54 @@ public sealed class FigureEntry(SaimaDb db, TimeProvider clock, EvidenceOptions?
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A write that lost a race: a figure changed since it was read (its row version moved), or a
+    /// new figure another batch inserted first (the unique key of scheme, period, unit, indicator
+    /// and revision, from EF or from COPY).
+    /// </summary>
+    private static bool IsClash(Exception e) => e switch
+    {
+        DbUpdateConcurrencyException => true,
+        DbUpdateException { InnerException: { } inner } => IsClash(inner),
+        Npgsql.PostgresException p => p.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
+        Microsoft.Data.Sqlite.SqliteException q => q.SqliteErrorCode == 19 && q.SqliteExtendedErrorCode == 2067,
+        _ => false,
+    };
+
+    /// <summary>The refusal of a batch that lost a race, naming the figure it clashed on (the first whose stored state moved meanwhile).</summary>
+    private async Task<EntryResult> ClashAsync(AssessmentScheme scheme, List<Change> changes, Exception e, CancellationToken cancel)
+    {
+        Change? clash = null;
+        if (e is DbUpdateConcurrencyException concurrency)
+        {
+            var ids = concurrency.Entries.Select(x => x.Entity).OfType<Figure>().Select(f => f.Id).ToHashSet();
+            clash = changes.FirstOrDefault(c => c.Current is { } f && ids.Contains(f.Id));
+        }
+
+        if (clash is null)
+        {
+            var fresh = changes.Where(c => c.Current is null).ToList();
+            long[] units = [.. fresh.Select(c => c.Item.UnitId).Distinct().Take(1000)];
+            string[] periods = [.. fresh.Select(c => c.Item.Period.Code).Distinct()];
+            var taken = (await db.Figures.AsNoTracking()
+                    .Where(f => f.SchemeId == scheme.Id && f.IsCurrent && periods.Contains(f.Period) && units.Contains(f.UnitId))
+                    .Select(f => new { f.UnitId, f.IndicatorId, f.Period }).ToListAsync(cancel))
+                .Select(f => new Key(f.UnitId, f.IndicatorId, f.Period)).ToHashSet();
+            clash = fresh.FirstOrDefault(c => taken.Contains(c.Item.Key)) ?? changes.FirstOrDefault();
+        }
+
+        if (clash is null)
+        {
+            throw new WorkflowException(WorkflowCodes.EntryClash, "the figures were stored by someone else at the same moment; nothing was stored, try again", string.Empty);
+        }
+
+        Checked c = clash.Item;
+        string key = AuditLog.FigureKey(scheme.Code, c.UnitCode, c.Indicator.Code, c.Period.Code);
+        return EntryResult.Refused([Error(c.Index, EntryField.Item, WorkflowCodes.EntryClash, [key],
+            $"数据 {key} 同时被他人录入或导入，本次未保存任何数据，请重试",
+            $"figure {key} was entered or imported by someone else at the same moment; nothing was stored, try again")]);
     }
 
     /// <summary>
