@@ -94,6 +94,11 @@ public sealed class FigureEntry(SaimaDb db, TimeProvider clock, EvidenceOptions?
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(request);
         actor.Validate();
+        if (request.FileName is { } named && named.Contains('\0', StringComparison.Ordinal))
+        {
+            request = request with { FileName = named.Replace("\0", string.Empty, StringComparison.Ordinal) };
+        }
+
         AssessmentScheme scheme = await db.Schemes.AsNoTracking().SingleOrDefaultAsync(s => s.Code == request.SchemeCode, cancel)
             ?? throw new NotFoundException(WorkflowCodes.NoScheme, $"scheme '{request.SchemeCode}' does not exist", request.SchemeCode);
 
@@ -104,7 +109,7 @@ public sealed class FigureEntry(SaimaDb db, TimeProvider clock, EvidenceOptions?
         var errors = new List<EntryError>();
 
         // Periods are read after their rows are locked against a publication in flight (PostgreSQL).
-        await PeriodLock.ForEntryAsync(db, scheme.Id, request.Items.Select(i => (i.Period ?? string.Empty).Trim()).Where(c => c.Length > 0), cancel);
+        await PeriodLock.ForEntryAsync(db, scheme.Id, request.Items.Select(i => (i.Period ?? string.Empty).Trim()).Where(c => c.Length > 0 && !c.Contains('\0', StringComparison.Ordinal)), cancel);
         var lookup = await Lookup.LoadAsync(db, scheme, request.Items, cancel);
         List<Checked> good = CheckItems(actor, scheme, request, lookup, errors);
         Dictionary<Key, Figure> stored = await LoadStoredAsync(scheme.Id, good, cancel);
@@ -317,7 +322,8 @@ public sealed class FigureEntry(SaimaDb db, TimeProvider clock, EvidenceOptions?
         public static async Task<Lookup> LoadAsync(SaimaDb db, AssessmentScheme scheme, IReadOnlyList<FigureInput> items, CancellationToken cancel)
         {
             var l = new Lookup();
-            string[] unitCodes = [.. items.Select(i => (i.Unit ?? string.Empty).Trim()).Where(c => c.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)];
+            // A code with a NUL cannot be one (and PostgreSQL refuses the character in a parameter): it is looked up as unknown.
+            string[] unitCodes = [.. items.Select(i => (i.Unit ?? string.Empty).Trim()).Where(c => c.Length > 0 && !c.Contains('\0', StringComparison.Ordinal)).Distinct(StringComparer.OrdinalIgnoreCase)];
 
             // A country's scheme has thousands of units: read only those named, unless a code typed
             // as a number (001 became 1) needs the whole list to find its unit.
@@ -355,7 +361,7 @@ public sealed class FigureEntry(SaimaDb db, TimeProvider clock, EvidenceOptions?
                 l.IndicatorsById[i.Id] = i;
             }
 
-            string[] periodCodes = [.. items.Select(i => (i.Period ?? string.Empty).Trim()).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal)];
+            string[] periodCodes = [.. items.Select(i => (i.Period ?? string.Empty).Trim()).Where(c => c.Length > 0 && !c.Contains('\0', StringComparison.Ordinal)).Distinct(StringComparer.Ordinal)];
             foreach (ReportingPeriod p in await db.Periods.AsNoTracking().Where(p => p.SchemeId == scheme.Id && periodCodes.Contains(p.Code)).ToListAsync(cancel))
             {
                 l.Periods[p.Code] = p;
@@ -496,7 +502,9 @@ public sealed class FigureEntry(SaimaDb db, TimeProvider clock, EvidenceOptions?
                 errors.Add(Error(index, EntryField.Value, WorkflowCodes.NotANumber, [text], $"“{text}”不是数字", $"'{text}' is not a number"));
             }
 
-            string? explanation = string.IsNullOrWhiteSpace(item.Explanation) ? null : item.Explanation.Trim();
+            // NUL is no text a person writes, and PostgreSQL stores none: it is dropped.
+            string? explanation = string.IsNullOrWhiteSpace(item.Explanation) ? null : item.Explanation.Replace("\0", string.Empty, StringComparison.Ordinal).Trim();
+            explanation = explanation?.Length == 0 ? null : explanation;
             if (explanation is { Length: > MaxExplanation })
             {
                 string max = MaxExplanation.ToString(CultureInfo.InvariantCulture);
