@@ -115,7 +115,7 @@ public sealed class FigureImporter(SaimaDb db, TimeProvider clock)
                 : null;
         }
 
-        return new ImportError(row.Sheet, row.Row, field.Label, e.Zh, e.En);
+        return new ImportError(row.Sheet, row.Row, field.Label, e.Zh, e.En) { Code = e.Code };
     }
 
     /// <summary>Errors in the order the user reads the file: sheet by sheet, row by row, column by column.</summary>
