@@ -46,6 +46,9 @@ public sealed record ImportResult(
     /// <summary>Errors found beyond those listed (the list ends with one that says "and n more").</summary>
     public int MoreErrors { get; init; }
 
+    /// <summary>Every error found, listed or not.</summary>
+    public int ErrorCount => MoreErrors > 0 ? Errors.Count - 1 + MoreErrors : Errors.Count;
+
     internal static ImportResult Refused(IReadOnlyList<ImportError> errors, int skipped, int maxErrors = int.MaxValue)
     {
         if (errors.Count <= maxErrors)
