@@ -129,6 +129,17 @@ internal static class XlsxScan
             {
                 switch (r.LocalName)
                 {
+                    case "dimension" when r.GetAttribute("ref") is { Length: > 0 } range:
+                        // A reader sizes every row by the declared range: a range to XFD1048576 over three cells is refused like the cells.
+                        (int lastRow, int lastColumn) = CellReference(range[(range.IndexOf(':', StringComparison.Ordinal) + 1)..], fileName, sheet, limits);
+                        if (lastColumn >= limits.MaxColumns)
+                        {
+                            throw IntakeFileException.Limit(fileName, sheet, lastRow, CellText.ColumnLetter(lastColumn), "columns", limits.MaxColumns,
+                                string.Create(CultureInfo.InvariantCulture, $"工作表声明的区域 {range} 超出列数上限（每个工作表最多 {limits.MaxColumns} 列，即 A–{CellText.ColumnLetter(limits.MaxColumns - 1)} 列）"),
+                                string.Create(CultureInfo.InvariantCulture, $"the sheet declares the range {range}, beyond the limit of {limits.MaxColumns} columns (A to {CellText.ColumnLetter(limits.MaxColumns - 1)})"));
+                        }
+
+                        break;
                     case "row":
                         row = r.GetAttribute("r") is { } rr ? RowNumber(rr, fileName, sheet, limits) : row + 1;
                         if (row > limits.MaxRows)

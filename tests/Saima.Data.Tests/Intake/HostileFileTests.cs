@@ -79,6 +79,18 @@ public sealed class HostileFileTests(Stores stores, ITestOutputHelper output)
     }
 
     [Fact]
+    public void Xlsx_ADeclaredRangeToColumnXfd_IsRefusedBeforeAReaderSizesRowsByIt()
+    {
+        byte[] file = HostileXlsx.Build(w => w.Write("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"));
+        file = IntakeMutatorTestSupport.WithDimension(file, "A1:XFD1");
+
+        (IntakeFileException e, long allocated) = Refused(file, "dim.xlsx");
+
+        (e.Code, e.Column, e.Args[1]).ShouldBe((WorkflowCodes.FileLimit, "XFD", "columns"));
+        allocated.ShouldBeLessThan(4 * MiB);
+    }
+
+    [Fact]
     public void Xlsx_ACellReferenceBeyondThreeLetters_IsRefusedAsDamaged()
     {
         byte[] file = HostileXlsx.Build(w => w.Write("<row r=\"1\"><c r=\"ZZZZ1\"><v>1</v></c></row>"));
@@ -229,5 +241,33 @@ public sealed class HostileFileTests(Stores stores, ITestOutputHelper output)
         e.FileName.ShouldBe(name);
         e.Message.ShouldStartWith(name + ": ");
         return (e, allocated);
+    }
+}
+
+/// <summary>Edits of a built .xlsx that its writer does not offer.</summary>
+internal static class IntakeMutatorTestSupport
+{
+    /// <summary>The workbook with a &lt;dimension ref=...&gt; before the sheet's data.</summary>
+    public static byte[] WithDimension(byte[] xlsx, string range)
+    {
+        var output = new MemoryStream();
+        using (var input = new ZipArchive(new MemoryStream(xlsx), ZipArchiveMode.Read))
+        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (ZipArchiveEntry e in input.Entries)
+            {
+                using var reader = new StreamReader(e.Open());
+                string text = reader.ReadToEnd();
+                if (e.FullName.EndsWith("sheet1.xml", StringComparison.Ordinal))
+                {
+                    text = text.Replace("<sheetData>", "<dimension ref=\"" + range + "\"/><sheetData>", StringComparison.Ordinal);
+                }
+
+                using var writer = new StreamWriter(zip.CreateEntry(e.FullName).Open(), new UTF8Encoding(false));
+                writer.Write(text);
+            }
+        }
+
+        return output.ToArray();
     }
 }
