@@ -283,11 +283,13 @@ internal static class OpsCommands
             foreach (Saima.Data.Intake.ImportError error in result.Errors)
             {
                 string column = error.Column.Length > 0 ? $", {error.Column}" : string.Empty;
-                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path}: {error.Sheet}, row {error.Row}{column}: {error.ReasonZh} | {error.ReasonEn}"));
+                string row = error.Row > 0 ? string.Create(CultureInfo.InvariantCulture, $", row {error.Row}") : string.Empty;
+                string sheet = error.Sheet.Length > 0 ? $"{error.Sheet}{row}{column}: " : string.Empty;
+                stderr.WriteLine($"{path}: {sheet}{error.ReasonZh} | {error.ReasonEn}");
             }
 
             throw new CliInputException(string.Create(CultureInfo.InvariantCulture,
-                $"{path}: {result.Errors.Count} error(s); nothing was imported (文件有 {result.Errors.Count} 处错误，未导入任何数据)"));
+                $"{path}: {result.ErrorCount} error(s); nothing was imported (文件有 {result.ErrorCount} 处错误，未导入任何数据)"));
         }
 
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,

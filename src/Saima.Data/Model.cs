@@ -228,6 +228,12 @@ public sealed class Figure
 
     /// <summary>The value it had when a reviewer returned it; null once submitted again (or never returned).</summary>
     public double? ReturnedValue { get; set; }
+
+    /// <summary>
+    /// One more with every change (<see cref="SaimaDb"/> counts it on save): a change made on a stale
+    /// read finds another version and is refused (optimistic concurrency).
+    /// </summary>
+    public int RowVersion { get; set; }
 }
 
 /// <summary>One upload or bulk load: who brought which file, when, and how many figures.</summary>

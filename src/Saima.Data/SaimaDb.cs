@@ -126,6 +126,38 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
         }
     }
 
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        CountFigureVersions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        CountFigureVersions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>
+    /// Every changed figure goes out as its read version plus one, and only where the store still
+    /// holds the read version: a figure changed meanwhile by another request fails the save with
+    /// <see cref="DbUpdateConcurrencyException"/> instead of being overwritten.
+    /// </summary>
+    private void CountFigureVersions()
+    {
+        foreach (var entry in ChangeTracker.Entries<Figure>())
+        {
+            if (entry.State == EntityState.Modified)
+            {
+                var version = entry.Property(f => f.RowVersion);
+                if (version.CurrentValue == version.OriginalValue)
+                {
+                    version.CurrentValue = version.OriginalValue + 1;
+                }
+            }
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder b)
     {
         b.Entity<Unit>(e =>
@@ -169,6 +201,7 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
         {
             e.ToTable("figures");
             e.HasIndex(x => new { x.SchemeId, x.Period, x.UnitId, x.IndicatorId, x.Revision }).IsUnique();
+            e.Property(x => x.RowVersion).IsConcurrencyToken();
         });
         b.Entity<ImportBatch>(e => e.ToTable("imports"));
         b.Entity<AuditEntry>(e => e.ToTable("audit"));

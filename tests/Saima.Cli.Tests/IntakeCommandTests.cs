@@ -87,6 +87,23 @@ public sealed class IntakeCommandTests(DemoDatabase demo) : IClassFixture<DemoDa
     }
 
     [Fact]
+    public void Import_DamagedXlsx_ExitsTwoNamingTheFileAndWhatIsWrongWithoutAStackTrace()
+    {
+        string file = demo.Dir.Write("cut.xlsx", string.Empty);
+        File.WriteAllBytes(file, [0x50, 0x4B, 0x03, 0x04, .. Enumerable.Range(0, 600).Select(i => (byte)(i * 31))]);
+        int before = FigureCount();
+
+        CliRun run = CliRunner.Run("import", "--db", demo.Db, "--scheme", Scheme, "--file", file);
+
+        run.Exit.ShouldBe(2, run.ToString());
+        run.Err.ShouldContain("cut.xlsx: 文件已损坏");
+        run.Err.ShouldContain("the file is damaged: not a complete .xlsx file");
+        run.Err.ShouldNotContain("Exception");
+        run.Err.ShouldNotContain("   at ");
+        FigureCount().ShouldBe(before);
+    }
+
+    [Fact]
     public void Import_GoodFile_StoresDraftsUnderOneImport()
     {
         var rows = Unreported(2);

@@ -200,6 +200,31 @@ public sealed class EntryTests
     }
 
     [Fact]
+    public async Task Upload_DamagedXlsx_IsRefusedNamingTheFileAndWhatIsWrong_AndStoresNothing()
+    {
+        await using var web = await StartAsync();
+        await web.SwitchToAsync("rep.c01");
+        int before = CountFigures(web);
+        string token = await web.TokenAsync(Form);
+        byte[] damaged = [0x50, 0x4B, 0x03, 0x04, .. Enumerable.Range(0, 600).Select(i => (byte)(i * 31))];
+        using var content = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent("T"), "scheme" },
+            { new StringContent("2025-07"), "period" },
+            { new ByteArrayContent(damaged), "Upload", "cut.xlsx" },
+        };
+        HttpResponseMessage r = await web.Client.PostAsync("/entry?handler=Upload", content);
+        r.StatusCode.ShouldBe(HttpStatusCode.OK);
+        string html = await r.Content.ReadAsStringAsync();
+        html.ShouldContain("id=\"upload-errors\"");
+        html.ShouldContain("<td>cut.xlsx</td>");
+        html.ShouldContain("文件已损坏：不是完整的 .xlsx 文件");
+        html.ShouldNotContain("InvalidDataException");
+        CountFigures(web).ShouldBe(before);
+    }
+
+    [Fact]
     public async Task Upload_Good_StoresDrafts()
     {
         await using var web = await StartAsync();

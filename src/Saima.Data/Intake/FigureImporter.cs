@@ -14,10 +14,31 @@ namespace Saima.Data.Intake;
 public sealed class FigureImporter(SaimaDb db, TimeProvider clock)
 {
     public ImportResult Import(string schemeCode, Stream content, string fileName, Actor actor, ImportOptions? options = null) =>
-        ImportAsync(schemeCode, IntakeFile.Read(content, fileName), actor, options).GetAwaiter().GetResult();
+        ImportAsync(schemeCode, content, fileName, actor, options).GetAwaiter().GetResult();
 
     public ImportResult Import(string schemeCode, IntakeFile file, Actor actor, ImportOptions? options = null) =>
         ImportAsync(schemeCode, file, actor, options).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Reads the upload within the options' <see cref="IntakeLimits"/> and imports it. A file that
+    /// cannot be read, or is beyond the limits, is refused like any other file with an error: one
+    /// error naming the file (and the place, where there is one) and what is wrong.
+    /// </summary>
+    public async Task<ImportResult> ImportAsync(string schemeCode, Stream content, string fileName, Actor actor, ImportOptions? options = null, CancellationToken cancel = default)
+    {
+        options ??= new ImportOptions();
+        IntakeFile file;
+        try
+        {
+            file = IntakeFile.Read(content, fileName, options.Limits);
+        }
+        catch (IntakeFileException e)
+        {
+            return ImportResult.Refused([e.ToImportError()], 0);
+        }
+
+        return await ImportAsync(schemeCode, file, actor, options, cancel);
+    }
 
     public async Task<ImportResult> ImportAsync(string schemeCode, IntakeFile file, Actor actor, ImportOptions? options = null, CancellationToken cancel = default)
     {
@@ -40,7 +61,7 @@ public sealed class FigureImporter(SaimaDb db, TimeProvider clock)
 
         if (errors.Count > 0)
         {
-            return ImportResult.Refused(Sorted(errors, file), skipped);
+            return ImportResult.Refused(Sorted(errors, file), skipped, options.Limits.MaxErrors);
         }
 
         var items = candidates.Select(c => new FigureInput(c.Unit.Text, c.Indicator.Text, c.Period.Text, c.Value.Raw is string or double ? c.Value.Raw : c.Value.Text, c.Explanation.Text)).ToList();
@@ -58,7 +79,7 @@ public sealed class FigureImporter(SaimaDb db, TimeProvider clock)
                 }
             }
 
-            return ImportResult.Refused(Sorted(errors, file), skipped);
+            return ImportResult.Refused(Sorted(errors, file), skipped, options.Limits.MaxErrors);
         }
 
         db.ChangeTracker.Clear();
@@ -94,13 +115,18 @@ public sealed class FigureImporter(SaimaDb db, TimeProvider clock)
                 : null;
         }
 
-        return new ImportError(row.Sheet, row.Row, field.Label, e.Zh, e.En);
+        return new ImportError(row.Sheet, row.Row, field.Label, e.Zh, e.En) { Code = e.Code };
     }
 
     /// <summary>Errors in the order the user reads the file: sheet by sheet, row by row, column by column.</summary>
     private static List<ImportError> Sorted(List<ImportError> errors, IntakeFile file)
     {
-        var order = file.Sheets.Select((s, i) => (s.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        var order = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < file.Sheets.Count; i++)
+        {
+            order.TryAdd(file.Sheets[i].Name ?? string.Empty, i);
+        }
+
         return errors
             .OrderBy(e => order.TryGetValue(e.Sheet, out int i) ? i : -1)
             .ThenBy(e => e.Row)

@@ -43,6 +43,7 @@ internal static class FileLayout
         string? metaUnit = Meta(file, "unit") ?? options.UnitCode;
         string? metaPeriod = Meta(file, "period") ?? options.Period;
         bool anyData = false;
+        (string Sheet, int Row)? firstHeader = null;
         for (int s = 0; s < file.Sheets.Count; s++)
         {
             IntakeSheet sheet = file.Sheets[s];
@@ -53,6 +54,8 @@ internal static class FileLayout
 
             anyData = true;
             int headerRow = sheet.Rows[headerAt].Number;
+            firstHeader ??= (sheet.Name, headerRow);
+            file.FormulasWithoutValue.TryGetValue(sheet.Name, out HashSet<(int Row, int Column)>? formulas);
             if (unitCol is null && metaUnit is null)
             {
                 errors.Add(new ImportError(sheet.Name, headerRow, string.Empty,
@@ -77,6 +80,16 @@ internal static class FileLayout
 
                 Field value = FieldOf(row, valueCol!);
                 Field indicator = FieldOf(row, indicatorCol!);
+                if (value.Text.Length == 0 && formulas is not null && formulas.Contains((row.Number, valueCol!.Index)))
+                {
+                    string cell = CellText.ColumnLetter(valueCol.Index) + row.Number.ToString(CultureInfo.InvariantCulture);
+                    errors.Add(new ImportError(sheet.Name, row.Number, valueCol.Label,
+                        $"单元格 {cell} 是公式，但文件中没有公式的计算结果（文件不是由 Excel 或 WPS 保存的）；请用 Excel 或 WPS 打开并保存后重新上传，或直接填写数值",
+                        $"cell {cell} holds a formula without a computed value (the file was not saved by Excel or WPS); open and save it in Excel or WPS and upload it again, or type the value")
+                    { Code = Saima.Data.Store.WorkflowCodes.FormulaNoValue });
+                    continue;
+                }
+
                 if (value.Text.Length == 0)
                 {
                     // A template row left empty: the indicator is not reported this time.
@@ -107,6 +120,16 @@ internal static class FileLayout
                 Field explanation = explanationCol is not null ? FieldOf(row, explanationCol) : Field.None;
                 rows.Add(new Candidate(s, sheet.Name, row.Number, unit, indicator, period, value, explanation));
             }
+        }
+
+        if (anyData && rows.Count == 0 && errors.Count == 0 && firstHeader is { } h)
+        {
+            string blank = skippedBlank.ToString(CultureInfo.InvariantCulture);
+            string at = h.Row.ToString(CultureInfo.InvariantCulture);
+            errors.Add(new ImportError(h.Sheet, h.Row, string.Empty,
+                skippedBlank > 0 ? $"没有可导入的数据：工作表“{h.Sheet}”第 {at} 行是表头，其下 {blank} 行的填报值均为空" : $"没有可导入的数据：工作表“{h.Sheet}”第 {at} 行是表头，其下没有数据行",
+                skippedBlank > 0 ? $"nothing to import: sheet '{h.Sheet}' has its header in row {at} and {blank} rows under it, all without a value" : $"nothing to import: sheet '{h.Sheet}' has its header in row {at} and no rows under it")
+            { Code = Saima.Data.Store.WorkflowCodes.NoFigures, });
         }
 
         if (!anyData)

@@ -55,25 +55,107 @@ public sealed class IntakeFile
     /// <summary>Keys of the template's metadata sheet (scheme, period, unit, source…); empty for other files.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
-    public static IntakeFile Read(string path)
+    /// <summary>
+    /// Formula cells of an .xlsx that carry no computed value, per sheet, as (row, 0-based column):
+    /// a reader shows them empty, so an import says so instead of skipping them.
+    /// </summary>
+    public IReadOnlyDictionary<string, HashSet<(int Row, int Column)>> FormulasWithoutValue { get; private init; } = new Dictionary<string, HashSet<(int, int)>>();
+
+    public static IntakeFile Read(string path, IntakeLimits? limits = null)
     {
         using FileStream stream = File.OpenRead(path);
-        return Read(stream, Path.GetFileName(path));
+        return Read(stream, Path.GetFileName(path), limits);
     }
 
     /// <summary>
     /// Reads a .xlsx, .xls or .csv file. The format is taken from the content (a ZIP is .xlsx, an OLE
     /// compound file is .xls, anything else is CSV), so a .xls saved under a .xlsx name still reads.
+    /// A file beyond the <paramref name="limits"/> is refused before its cells are kept; a damaged
+    /// file is refused saying what is wrong. Both as <see cref="IntakeFileException"/>, never as the
+    /// reader's own exception.
     /// </summary>
-    public static IntakeFile Read(Stream content, string fileName)
+    /// <exception cref="IntakeFileException">The file is unreadable or beyond the limits.</exception>
+    public static IntakeFile Read(Stream content, string fileName, IntakeLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(fileName);
-        var buffer = new MemoryStream();
-        content.CopyTo(buffer);
-        buffer.Position = 0;
+        limits ??= IntakeLimits.Default;
+        MemoryStream buffer = Copy(content, fileName, limits);
         IntakeFormat format = Sniff(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-        return format == IntakeFormat.Csv ? ReadCsv(buffer, fileName) : ReadExcel(buffer, fileName, format);
+        try
+        {
+            if (format == IntakeFormat.Csv)
+            {
+                return ReadCsv(buffer, fileName, limits);
+            }
+
+            Dictionary<string, HashSet<(int, int)>> formulas = [];
+            if (format == IntakeFormat.Xlsx)
+            {
+                formulas = XlsxScan.Check(buffer, fileName, limits);
+                buffer.Position = 0;
+            }
+
+            IntakeFile file = ReadExcel(buffer, fileName, format, limits);
+            return formulas.Count == 0 ? file : new IntakeFile(file.FileName, file.Format, file.Sheets, file.Metadata) { FormulasWithoutValue = formulas };
+        }
+        catch (IntakeFileException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+        {
+            throw Unreadable(fileName, format, e);
+        }
+    }
+
+    /// <summary>What is wrong with a file a reader gave up on, in words the uploader can act on.</summary>
+    private static IntakeFileException Unreadable(string fileName, IntakeFormat format, Exception e) => (format, e) switch
+    {
+        (IntakeFormat.Xlsx, System.Xml.XmlException x) => IntakeFileException.Unreadable(fileName, string.Empty,
+            string.Create(CultureInfo.InvariantCulture, $"文件内容已损坏：内部 XML 第 {x.LineNumber} 行第 {x.LinePosition} 列有误；请用 Excel 或 WPS 打开并另存为 .xlsx 后重新上传"),
+            string.Create(CultureInfo.InvariantCulture, $"the file's content is damaged: malformed XML at line {x.LineNumber}, position {x.LinePosition}; open it in Excel or WPS, save it as .xlsx and upload it again"), e),
+        (IntakeFormat.Xlsx, InvalidDataException or IOException) => IntakeFileException.Unreadable(fileName, string.Empty,
+            "文件已损坏：不是完整的 .xlsx 文件（压缩结构有误，可能未完整上传）；请用 Excel 或 WPS 另存为 .xlsx 后重新上传",
+            "the file is damaged: not a complete .xlsx file (its ZIP structure is broken, perhaps cut off); save it as .xlsx in Excel or WPS and upload it again", e),
+        (IntakeFormat.Xlsx, _) => IntakeFileException.Unreadable(fileName, string.Empty,
+            "文件已损坏，或不是 Excel 工作簿（.xlsx）；请用 Excel 或 WPS 另存为 .xlsx 后重新上传",
+            "the file is damaged or not an Excel workbook (.xlsx); save it as .xlsx in Excel or WPS and upload it again", e),
+        (IntakeFormat.Xls, _) => IntakeFileException.Unreadable(fileName, string.Empty,
+            "文件已损坏，或不是 Excel 97-2003 工作簿（.xls）；请用 Excel 或 WPS 另存为 .xlsx 后重新上传",
+            "the file is damaged or not an Excel 97-2003 workbook (.xls); save it as .xlsx in Excel or WPS and upload it again", e),
+        _ => IntakeFileException.Unreadable(fileName, string.Empty,
+            "CSV 文件无法读取：文本格式有误；请另存为 UTF-8 编码的 CSV 或 .xlsx 后重新上传",
+            "the CSV file cannot be read: its text is malformed; save it as UTF-8 CSV or .xlsx and upload it again", e),
+    };
+
+    /// <summary>The upload in memory, refused as soon as it passes the byte limit.</summary>
+    private static MemoryStream Copy(Stream content, string fileName, IntakeLimits limits)
+    {
+        IntakeFileException TooLarge() => IntakeFileException.Limit(fileName, string.Empty, 0, string.Empty, "bytes", limits.MaxBytes,
+            string.Create(CultureInfo.InvariantCulture, $"文件大小超过 {limits.MaxBytes / (1024 * 1024)} MB 的上限"),
+            string.Create(CultureInfo.InvariantCulture, $"the file is larger than {limits.MaxBytes / (1024 * 1024)} MB"));
+
+        if (content.CanSeek && content.Length - content.Position > limits.MaxBytes)
+        {
+            throw TooLarge();
+        }
+
+        var buffer = new MemoryStream();
+        byte[] chunk = new byte[81920];
+        int n;
+        while ((n = content.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + n > limits.MaxBytes)
+            {
+                throw TooLarge();
+            }
+
+            buffer.Write(chunk, 0, n);
+        }
+
+        buffer.Position = 0;
+        return buffer;
     }
 
     private static IntakeFormat Sniff(ReadOnlySpan<byte> head)
@@ -91,36 +173,86 @@ public sealed class IntakeFile
         return IntakeFormat.Csv;
     }
 
-    private static IntakeFile ReadExcel(MemoryStream buffer, string fileName, IntakeFormat format)
+    private static IntakeFile ReadExcel(MemoryStream buffer, string fileName, IntakeFormat format, IntakeLimits limits)
     {
         var sheets = new List<IntakeSheet>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
         var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        long cellCount = 0;
         using IExcelDataReader reader = format == IntakeFormat.Xlsx
             ? ExcelReaderFactory.CreateOpenXmlReader(buffer)
             : ExcelReaderFactory.CreateBinaryReader(buffer);
         do
         {
+            // A damaged workbook may leave a sheet nameless or name two alike; errors name sheets, so each gets one.
+            string name = string.IsNullOrWhiteSpace(reader.Name) ? "Sheet" + (sheets.Count + 1).ToString(CultureInfo.InvariantCulture) : reader.Name;
+            for (int k = 2; !names.Add(name); k++)
+            {
+                name = (reader.Name ?? "Sheet") + " (" + k.ToString(CultureInfo.InvariantCulture) + ")";
+            }
+
+            if (names.Count > limits.MaxSheets)
+            {
+                throw IntakeFileException.Limit(fileName, name, 0, string.Empty, "sheets", limits.MaxSheets,
+                    string.Create(CultureInfo.InvariantCulture, $"工作表超过 {limits.MaxSheets} 个的上限"),
+                    string.Create(CultureInfo.InvariantCulture, $"the workbook has more than {limits.MaxSheets} sheets"));
+            }
+
             var rows = new List<IntakeRow>();
             int number = 0;
             while (reader.Read())
             {
                 number++;
-                var cells = new object?[reader.FieldCount];
-                for (int i = 0; i < cells.Length; i++)
+                int fields = Math.Min(reader.FieldCount, limits.MaxColumns);
+                var cells = new object?[fields];
+                int last = -1;
+                for (int i = 0; i < fields; i++)
                 {
                     cells[i] = reader.GetValue(i);
+                    if (cells[i] is not null)
+                    {
+                        last = i;
+                    }
                 }
 
-                int last = cells.Length - 1;
-                while (last >= 0 && cells[last] is null)
+                // The .xlsx scan refused cells beyond the columns already; an .xls (256 columns at most) is checked here.
+                for (int i = fields; format == IntakeFormat.Xls && i < Math.Min(reader.FieldCount, 256); i++)
                 {
-                    last--;
+                    if (reader.GetValue(i) is not null)
+                    {
+                        throw IntakeFileException.Limit(fileName, name, number, CellText.ColumnLetter(i), "columns", limits.MaxColumns,
+                            string.Create(CultureInfo.InvariantCulture, $"单元格 {CellText.ColumnLetter(i)}{number} 超出列数上限（每个工作表最多 {limits.MaxColumns} 列）"),
+                            string.Create(CultureInfo.InvariantCulture, $"cell {CellText.ColumnLetter(i)}{number} is beyond the limit of {limits.MaxColumns} columns"));
+                    }
                 }
 
-                if (last >= 0)
+                if (last < 0)
                 {
-                    rows.Add(new IntakeRow(number, last == cells.Length - 1 ? cells : cells[..(last + 1)]));
+                    if (number >= limits.MaxRows)
+                    {
+                        // Trailing empty rows of a sheet formatted to its end: nothing more to keep.
+                        break;
+                    }
+
+                    continue;
                 }
+
+                if (number > limits.MaxRows)
+                {
+                    throw IntakeFileException.Limit(fileName, name, number, string.Empty, "rows", limits.MaxRows,
+                        string.Create(CultureInfo.InvariantCulture, $"第 {number} 行超出行数上限（每个工作表最多 {limits.MaxRows:N0} 行）"),
+                        string.Create(CultureInfo.InvariantCulture, $"row {number} is beyond the limit of {limits.MaxRows:N0} rows per sheet"));
+                }
+
+                cellCount += last + 1;
+                if (cellCount > limits.MaxCells)
+                {
+                    throw IntakeFileException.Limit(fileName, name, number, string.Empty, "cells", limits.MaxCells,
+                        string.Create(CultureInfo.InvariantCulture, $"文件的单元格超过 {limits.MaxCells:N0} 个的上限"),
+                        string.Create(CultureInfo.InvariantCulture, $"the file has more than {limits.MaxCells:N0} cells"));
+                }
+
+                rows.Add(new IntakeRow(number, last == cells.Length - 1 ? cells : cells[..(last + 1)]));
             }
 
             if (string.Equals(reader.Name, MetadataSheet, StringComparison.OrdinalIgnoreCase))
@@ -136,7 +268,7 @@ public sealed class IntakeFile
             }
             else
             {
-                sheets.Add(new IntakeSheet(reader.Name, !string.Equals(reader.VisibleState, "visible", StringComparison.OrdinalIgnoreCase), rows));
+                sheets.Add(new IntakeSheet(name, !string.Equals(reader.VisibleState, "visible", StringComparison.OrdinalIgnoreCase), rows));
             }
         }
         while (reader.NextResult());
@@ -144,9 +276,8 @@ public sealed class IntakeFile
         return new IntakeFile(fileName, format, sheets, metadata);
     }
 
-    private static IntakeFile ReadCsv(MemoryStream buffer, string fileName)
+    private static IntakeFile ReadCsv(MemoryStream buffer, string fileName, IntakeLimits limits)
     {
-        string text = Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
             HasHeaderRecord = false,
@@ -157,47 +288,77 @@ public sealed class IntakeFile
             DetectDelimiterValues = [",", "\t", ";"],
         };
         var rows = new List<IntakeRow>();
-        using var parser = new CsvParser(new StringReader(text), config);
+        long cells = 0;
+        string name = Path.GetFileNameWithoutExtension(fileName);
+        name = name.Length > 0 ? name : "csv";
+        using var parser = new CsvParser(Decode(buffer), config);
         while (parser.Read())
         {
             string[]? record = parser.Record;
+            if (parser.Row > limits.MaxRows)
+            {
+                throw IntakeFileException.Limit(fileName, name, parser.Row, string.Empty, "rows", limits.MaxRows,
+                    string.Create(CultureInfo.InvariantCulture, $"第 {parser.Row} 行超出行数上限（最多 {limits.MaxRows:N0} 行）"),
+                    string.Create(CultureInfo.InvariantCulture, $"row {parser.Row} is beyond the limit of {limits.MaxRows:N0} rows"));
+            }
+
             if (record is null || record.All(f => f.Trim().Length == 0))
             {
                 continue;
             }
 
+            int last = record.Length - 1;
+            while (last >= 0 && record[last].Trim().Length == 0)
+            {
+                last--;
+            }
+
+            if (last >= limits.MaxColumns)
+            {
+                string at = CellText.ColumnLetter(last) + parser.Row.ToString(CultureInfo.InvariantCulture);
+                throw IntakeFileException.Limit(fileName, name, parser.Row, CellText.ColumnLetter(last), "columns", limits.MaxColumns,
+                    string.Create(CultureInfo.InvariantCulture, $"单元格 {at} 超出列数上限（最多 {limits.MaxColumns} 列）"),
+                    string.Create(CultureInfo.InvariantCulture, $"cell {at} is beyond the limit of {limits.MaxColumns} columns"));
+            }
+
+            cells += last + 1;
+            if (cells > limits.MaxCells)
+            {
+                throw IntakeFileException.Limit(fileName, name, parser.Row, string.Empty, "cells", limits.MaxCells,
+                    string.Create(CultureInfo.InvariantCulture, $"文件的单元格超过 {limits.MaxCells:N0} 个的上限"),
+                    string.Create(CultureInfo.InvariantCulture, $"the file has more than {limits.MaxCells:N0} cells"));
+            }
+
             // One record is one row in Excel even when a quoted field spans lines.
-            rows.Add(new IntakeRow(parser.Row, record));
+            rows.Add(new IntakeRow(parser.Row, last == record.Length - 1 ? record : record[..(last + 1)]));
         }
 
-        string name = Path.GetFileNameWithoutExtension(fileName);
-        return new IntakeFile(fileName, IntakeFormat.Csv, [new IntakeSheet(name.Length > 0 ? name : "csv", false, rows)], new Dictionary<string, string>());
+        return new IntakeFile(fileName, IntakeFormat.Csv, [new IntakeSheet(name, false, rows)], new Dictionary<string, string>());
     }
 
     /// <summary>
     /// UTF-8 (with or without BOM) when the bytes are valid UTF-8; otherwise GB18030, which is what
-    /// Chinese Excel and WPS write for "CSV (逗号分隔)".
+    /// Chinese Excel and WPS write for "CSV (逗号分隔)". Read as a stream: the text is never held whole.
     /// </summary>
-    private static string Decode(ReadOnlySpan<byte> bytes)
+    private static StreamReader Decode(MemoryStream buffer)
     {
+        ReadOnlySpan<byte> bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        Encoding encoding;
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
-            return Encoding.UTF8.GetString(bytes[3..]);
+            (encoding, buffer.Position) = (new UTF8Encoding(false), 3);
+        }
+        else if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]))
+        {
+            (encoding, buffer.Position) = (new UnicodeEncoding(false, false), 2);
+        }
+        else
+        {
+            encoding = System.Text.Unicode.Utf8.IsValid(bytes) ? new UTF8Encoding(false) : Encoding.GetEncoding(54936);
+            buffer.Position = 0;
         }
 
-        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]))
-        {
-            return Encoding.Unicode.GetString(bytes[2..]);
-        }
-
-        try
-        {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            return Encoding.GetEncoding(54936).GetString(bytes);
-        }
+        return new StreamReader(buffer, encoding, detectEncodingFromByteOrderMarks: false);
     }
 }
 

@@ -436,6 +436,27 @@ public static class WorkflowCodes
 
     /// <summary>{0} most live tokens: the user holds that many; revoke one first.</summary>
     public const string TokenLimit = "TokenLimit";
+
+    /// <summary>{0} file name, {1} what is wrong (English): an uploaded file cannot be read (damaged ZIP or XML, not an Excel file, bad encoding); the reason names the part.</summary>
+    public const string FileUnreadable = "FileUnreadable";
+
+    /// <summary>{0} file name, {1} the limit passed (rows, columns, cells, bytes), {2} the limit, {3} the place (sheet and row or cell): an upload is beyond the intake limits and was refused before it was read.</summary>
+    public const string FileLimit = "FileLimit";
+
+    /// <summary>{0} number of errors not listed: an upload had more errors than are shown.</summary>
+    public const string MoreErrors = "MoreErrors";
+
+    /// <summary>{0} cell (e.g. F12): a formula cell carries no computed value (the file was written by a program that does not calculate); open and save it in Excel or WPS, or type the value.</summary>
+    public const string FormulaNoValue = "FormulaNoValue";
+
+    /// <summary>{0} sheet, {1} header row, {2} rows with no value: an upload has a header but no figures under it.</summary>
+    public const string NoFigures = "NoFigures";
+
+    /// <summary>{0} figure key: another entry or import stored the same figure at the same moment; nothing of this batch was stored, try again.</summary>
+    public const string EntryClash = "EntryClash";
+
+    /// <summary>{0} figure key: the figure was changed by someone else since it was read (e.g. approved and returned at once); reload it and decide again.</summary>
+    public const string FigureChanged = "FigureChanged";
 }
 
 /// <summary>Publication refused: some current figures of the period are not approved yet.</summary>

@@ -94,6 +94,11 @@ public sealed class FigureEntry(SaimaDb db, TimeProvider clock, EvidenceOptions?
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(request);
         actor.Validate();
+        if (request.FileName is { } named && named.Contains('\0', StringComparison.Ordinal))
+        {
+            request = request with { FileName = named.Replace("\0", string.Empty, StringComparison.Ordinal) };
+        }
+
         AssessmentScheme scheme = await db.Schemes.AsNoTracking().SingleOrDefaultAsync(s => s.Code == request.SchemeCode, cancel)
             ?? throw new NotFoundException(WorkflowCodes.NoScheme, $"scheme '{request.SchemeCode}' does not exist", request.SchemeCode);
 
@@ -102,6 +107,9 @@ public sealed class FigureEntry(SaimaDb db, TimeProvider clock, EvidenceOptions?
         // A caller's transaction (an API request that does more) is joined, not nested.
         await using IDbContextTransaction? tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancel) : null;
         var errors = new List<EntryError>();
+
+        // Periods are read after their rows are locked against a publication in flight (PostgreSQL).
+        await PeriodLock.ForEntryAsync(db, scheme.Id, request.Items.Select(i => (i.Period ?? string.Empty).Trim()).Where(c => c.Length > 0 && !c.Contains('\0', StringComparison.Ordinal)), cancel);
         var lookup = await Lookup.LoadAsync(db, scheme, request.Items, cancel);
         List<Checked> good = CheckItems(actor, scheme, request, lookup, errors);
         Dictionary<Key, Figure> stored = await LoadStoredAsync(scheme.Id, good, cancel);
@@ -116,7 +124,23 @@ public sealed class FigureEntry(SaimaDb db, TimeProvider clock, EvidenceOptions?
             return EntryResult.Refused([.. errors.OrderBy(e => e.Index).ThenBy(e => e.Field)]);
         }
 
-        EntryResult result = await WriteAsync(actor, scheme, request, changes, cancel);
+        EntryResult result;
+        try
+        {
+            result = await WriteAsync(actor, scheme, request, changes, cancel);
+        }
+        catch (Exception e) when (IsClash(e))
+        {
+            // Another batch stored one of these figures after they were read: nothing of this batch stays.
+            if (tx is not null)
+            {
+                await tx.RollbackAsync(cancel);
+            }
+
+            db.ChangeTracker.Clear();
+            return await ClashAsync(scheme, changes, e, cancel);
+        }
+
         if (await AttachEvidenceAsync(actor, scheme.Id, request, result, cancel) is { } refused)
         {
             if (tx is not null)
@@ -134,6 +158,54 @@ public sealed class FigureEntry(SaimaDb db, TimeProvider clock, EvidenceOptions?
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A write that lost a race: a figure changed since it was read (its row version moved), or a
+    /// new figure another batch inserted first (the unique key of scheme, period, unit, indicator
+    /// and revision, from EF or from COPY).
+    /// </summary>
+    private static bool IsClash(Exception e) => e switch
+    {
+        DbUpdateConcurrencyException => true,
+        DbUpdateException { InnerException: { } inner } => IsClash(inner),
+        Npgsql.PostgresException p => p.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
+        Microsoft.Data.Sqlite.SqliteException q => q.SqliteErrorCode == 19 && q.SqliteExtendedErrorCode == 2067,
+        _ => false,
+    };
+
+    /// <summary>The refusal of a batch that lost a race, naming the figure it clashed on (the first whose stored state moved meanwhile).</summary>
+    private async Task<EntryResult> ClashAsync(AssessmentScheme scheme, List<Change> changes, Exception e, CancellationToken cancel)
+    {
+        Change? clash = null;
+        if (e is DbUpdateConcurrencyException concurrency)
+        {
+            var ids = concurrency.Entries.Select(x => x.Entity).OfType<Figure>().Select(f => f.Id).ToHashSet();
+            clash = changes.FirstOrDefault(c => c.Current is { } f && ids.Contains(f.Id));
+        }
+
+        if (clash is null)
+        {
+            var fresh = changes.Where(c => c.Current is null).ToList();
+            long[] units = [.. fresh.Select(c => c.Item.UnitId).Distinct().Take(1000)];
+            string[] periods = [.. fresh.Select(c => c.Item.Period.Code).Distinct()];
+            var taken = (await db.Figures.AsNoTracking()
+                    .Where(f => f.SchemeId == scheme.Id && f.IsCurrent && periods.Contains(f.Period) && units.Contains(f.UnitId))
+                    .Select(f => new { f.UnitId, f.IndicatorId, f.Period }).ToListAsync(cancel))
+                .Select(f => new Key(f.UnitId, f.IndicatorId, f.Period)).ToHashSet();
+            clash = fresh.FirstOrDefault(c => taken.Contains(c.Item.Key)) ?? changes.FirstOrDefault();
+        }
+
+        if (clash is null)
+        {
+            throw new WorkflowException(WorkflowCodes.EntryClash, "the figures were stored by someone else at the same moment; nothing was stored, try again", string.Empty);
+        }
+
+        Checked c = clash.Item;
+        string key = AuditLog.FigureKey(scheme.Code, c.UnitCode, c.Indicator.Code, c.Period.Code);
+        return EntryResult.Refused([Error(c.Index, EntryField.Item, WorkflowCodes.EntryClash, [key],
+            $"数据 {key} 同时被他人录入或导入，本次未保存任何数据，请重试",
+            $"figure {key} was entered or imported by someone else at the same moment; nothing was stored, try again")]);
     }
 
     /// <summary>
@@ -250,7 +322,8 @@ public sealed class FigureEntry(SaimaDb db, TimeProvider clock, EvidenceOptions?
         public static async Task<Lookup> LoadAsync(SaimaDb db, AssessmentScheme scheme, IReadOnlyList<FigureInput> items, CancellationToken cancel)
         {
             var l = new Lookup();
-            string[] unitCodes = [.. items.Select(i => (i.Unit ?? string.Empty).Trim()).Where(c => c.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)];
+            // A code with a NUL cannot be one (and PostgreSQL refuses the character in a parameter): it is looked up as unknown.
+            string[] unitCodes = [.. items.Select(i => (i.Unit ?? string.Empty).Trim()).Where(c => c.Length > 0 && !c.Contains('\0', StringComparison.Ordinal)).Distinct(StringComparer.OrdinalIgnoreCase)];
 
             // A country's scheme has thousands of units: read only those named, unless a code typed
             // as a number (001 became 1) needs the whole list to find its unit.
@@ -288,7 +361,7 @@ public sealed class FigureEntry(SaimaDb db, TimeProvider clock, EvidenceOptions?
                 l.IndicatorsById[i.Id] = i;
             }
 
-            string[] periodCodes = [.. items.Select(i => (i.Period ?? string.Empty).Trim()).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal)];
+            string[] periodCodes = [.. items.Select(i => (i.Period ?? string.Empty).Trim()).Where(c => c.Length > 0 && !c.Contains('\0', StringComparison.Ordinal)).Distinct(StringComparer.Ordinal)];
             foreach (ReportingPeriod p in await db.Periods.AsNoTracking().Where(p => p.SchemeId == scheme.Id && periodCodes.Contains(p.Code)).ToListAsync(cancel))
             {
                 l.Periods[p.Code] = p;
@@ -429,7 +502,9 @@ public sealed class FigureEntry(SaimaDb db, TimeProvider clock, EvidenceOptions?
                 errors.Add(Error(index, EntryField.Value, WorkflowCodes.NotANumber, [text], $"“{text}”不是数字", $"'{text}' is not a number"));
             }
 
-            string? explanation = string.IsNullOrWhiteSpace(item.Explanation) ? null : item.Explanation.Trim();
+            // NUL is no text a person writes, and PostgreSQL stores none: it is dropped.
+            string? explanation = string.IsNullOrWhiteSpace(item.Explanation) ? null : item.Explanation.Replace("\0", string.Empty, StringComparison.Ordinal).Trim();
+            explanation = explanation?.Length == 0 ? null : explanation;
             if (explanation is { Length: > MaxExplanation })
             {
                 string max = MaxExplanation.ToString(CultureInfo.InvariantCulture);

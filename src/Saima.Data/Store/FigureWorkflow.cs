@@ -162,6 +162,10 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
 
         AssessmentScheme scheme = db.Schemes.AsNoTracking().SingleOrDefault(s => s.Id == schemeId)
             ?? throw new NotFoundException(WorkflowCodes.NoScheme, $"scheme {schemeId.ToString(CultureInfo.InvariantCulture)} does not exist", schemeId.ToString(CultureInfo.InvariantCulture));
+
+        // Everything below is read after the period's row is locked: entries in flight finish first, later ones see it published.
+        using var tx = db.Database.BeginTransaction();
+        PeriodLock.ForPublication(db, schemeId, period);
         ReportingPeriod rp = db.Periods.SingleOrDefault(p => p.SchemeId == schemeId && p.Code == period)
             ?? throw new NotFoundException(WorkflowCodes.NoPeriod, $"period {period} of scheme '{scheme.Code}' does not exist", period, scheme.Code);
         if (rp.Status == PeriodStatus.Published)
@@ -196,12 +200,11 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
         var units = db.Units.AsNoTracking().Where(u => db.SchemeUnits.Any(s => s.SchemeId == schemeId && s.UnitId == u.Id)).ToDictionary(u => u.Id, u => u.Code);
         var indicators = db.Indicators.AsNoTracking().Where(i => i.SchemeId == schemeId).ToDictionary(i => i.Id, i => i.Code);
         DateTimeOffset now = StoreTime.Now(clock);
-        using var tx = db.Database.BeginTransaction();
 
         // One UPDATE and one bulk audit write: a city's period is thousands of figures.
         int published = db.Figures
             .Where(f => f.SchemeId == schemeId && f.Period == period && f.IsCurrent && f.Status == FigureStatus.Approved)
-            .ExecuteUpdate(s => s.SetProperty(f => f.Status, FigureStatus.Published));
+            .ExecuteUpdate(s => s.SetProperty(f => f.Status, FigureStatus.Published).SetProperty(f => f.RowVersion, f => f.RowVersion + 1));
         if (published != approved.Count)
         {
             throw new WorkflowException(WorkflowCodes.PublishRace, $"figures of period {period} changed while it was being published; try again", period);
@@ -213,6 +216,8 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
         {
             entry.Entity.Status = FigureStatus.Published;
             entry.Property(f => f.Status).OriginalValue = FigureStatus.Published;
+            entry.Entity.RowVersion++;
+            entry.Property(f => f.RowVersion).OriginalValue = entry.Entity.RowVersion;
         }
 
         var audit = new List<AuditEntry>(approved.Count);
@@ -291,7 +296,7 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
         old.IsCurrent = false;
 
         // The unique index (scheme, period, unit, indicator, revision) keeps two corrections from both becoming revision n+1.
-        db.SaveChanges();
+        Save(key);
         var current = new Figure
         {
             SchemeId = old.SchemeId,
@@ -321,8 +326,27 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
         DateTimeOffset now = at ?? StoreTime.Now(clock);
         db.Audit.Add(AuditLog.Entry(now, actor, action, AuditLog.FigureEntity, Key(c), "status", AuditLog.Text(figure.Status), AuditLog.Text(to), reason));
         figure.Status = to;
-        db.SaveChanges();
+        Save(Key(c));
         return figure;
+    }
+
+    /// <summary>Saves a figure's change, or refuses it when the figure changed since it was read (its row version moved).</summary>
+    private void Save(string key)
+    {
+        try
+        {
+            db.SaveChanges();
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // What this step was about to write is dropped: the figure's stored state decides.
+            foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList())
+            {
+                entry.State = EntityState.Detached;
+            }
+
+            throw new WorkflowException(WorkflowCodes.FigureChanged, $"figure {key} was changed by someone else meanwhile (approved or returned, for instance); reload it and decide again", key);
+        }
     }
 
     /// <summary>The rows a figure operation needs, looked up once.</summary>

@@ -192,9 +192,9 @@ public sealed partial class SchemeNewModel(SaimaDb db, SaimaAccess access, TimeP
                 Error = s["Import_Errors", e.Errors.Count.ToString(CultureInfo.InvariantCulture)];
                 ErrorList = e.Errors.Select(x => SchemeTexts.Sheet(s, x)).ToList();
             }
-            catch (Exception e) when (e is InvalidDataException or ExcelDataReader.Exceptions.ExcelReaderException or CsvHelper.CsvHelperException)
+            catch (IntakeFileException e)
             {
-                Error = s["Import_Unreadable"];
+                Error = s["Import_Unreadable"] + " " + (CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? e.En : e.Zh);
             }
         }
 

@@ -101,8 +101,8 @@ internal static class ApiWrites
             return ApiProblems.Problem(StatusCodes.Status403Forbidden, "Forbidden", $"{Path(denied)}: {denied.En}", extensions);
         }
 
-        // Only the state of what is stored stands in the way (a published period, a submitted figure): a conflict.
-        if (errors.All(e => e.Code is WorkflowCodes.PeriodClosed or WorkflowCodes.IntakeClosed or WorkflowCodes.EditSubmitted or WorkflowCodes.EditApproved or WorkflowCodes.EditPublished))
+        // Only the state of what is stored stands in the way (a published period, a submitted figure, a figure stored by another request at the same moment): a conflict.
+        if (errors.All(e => e.Code is WorkflowCodes.PeriodClosed or WorkflowCodes.IntakeClosed or WorkflowCodes.EditSubmitted or WorkflowCodes.EditApproved or WorkflowCodes.EditPublished or WorkflowCodes.EntryClash))
         {
             return ApiProblems.Problem(StatusCodes.Status409Conflict, "Conflict", $"{Path(errors[0])}: {errors[0].En}", extensions);
         }

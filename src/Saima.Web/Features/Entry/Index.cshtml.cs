@@ -133,7 +133,8 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
         try
         {
             await using Stream stream = Upload.OpenReadStream();
-            Imported = await new FigureImporter(db, clock).ImportAsync(Scheme.Code, IntakeFile.Read(stream, Path.GetFileName(Upload.FileName)), Actor, options, cancel);
+            // A damaged file, or one beyond the intake limits, comes back refused with the reason, like any file with errors.
+            Imported = await new FigureImporter(db, clock).ImportAsync(Scheme.Code, stream, Path.GetFileName(Upload.FileName), Actor, options, cancel);
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or ArgumentException or IOException
                                       or ExcelDataReader.Exceptions.ExcelReaderException)
