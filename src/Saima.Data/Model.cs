@@ -256,6 +256,12 @@ public sealed class AuditEntry
     public string? OldValue { get; set; }
     public string? NewValue { get; set; }
     public string? Reason { get; set; }
+
+    /// <summary>The entry's place in the audit trail's hash chain (1, 2, 3, ...; set when written, see <c>AuditChain</c>).</summary>
+    public long? ChainSeq { get; set; }
+
+    /// <summary>SHA-256 (hex) over the entry's canonical form and the hash of the entry before it.</summary>
+    public string? Hash { get; set; }
 }
 
 /// <summary>The results of scoring one period of a scheme with one scheme version.</summary>
@@ -273,6 +279,12 @@ public sealed class ResultSet
 
     /// <summary>The explanation (weights, treatment log) as JSON.</summary>
     public string? ExplainJson { get; set; }
+
+    /// <summary>The set's place in the result sets' hash chain (set when stored, see <c>AuditChain</c>).</summary>
+    public long? ChainSeq { get; set; }
+
+    /// <summary>SHA-256 (hex) over the set's canonical form (with a digest of its rows and warnings) and the hash of the set before it.</summary>
+    public string? Hash { get; set; }
 }
 
 /// <summary>One unit's value, score and ranks at one node (indicator or group) in a result set.</summary>

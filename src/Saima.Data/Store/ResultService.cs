@@ -71,6 +71,7 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
             db.ResultSets.Add(set);
             db.SaveChanges();
             BulkWriter.WriteResults(db, set.Id, computed.Rows, computed.Warnings);
+            AuditChain.AppendResultSet(db, set, computed.Rows, computed.Warnings);
             db.Audit.Add(AuditLog.Entry(now, actor, "compute", AuditLog.ResultEntity, AuditLog.Text(set.Id), "input_hash", null, set.InputHash,
                 string.Create(CultureInfo.InvariantCulture, $"period {period}, scheme version {inputs.Version.Version}")));
             db.SaveChanges();
