@@ -161,6 +161,9 @@ public static class AccessMatrix
         L("POST /admin/adjustments?handler=Withdraw", "/admin/adjustments?handler=Withdraw",       Login, Ok,    No,  No,  No,  No) with
             { Form = "scheme=Z&ItemId={adjust-withdraw}", Success = "/admin/adjustments?scheme=Z&done=withdrawn" },
         L("GET /admin/audit",                    "/admin/audit?entity=figure",                     Login, Ok,    No,  No,  No,  No),
+        L("GET /admin/proofs",                   "/admin/proofs",                                  Login, Ok,    No,  No,  No,  No),
+        L("POST /admin/proofs?handler=Recompute", "/admin/proofs?handler=Recompute",               Login, Ok,    No,  No,  No,  No) with
+            { Form = "x=1" },
         L("GET /admin/maps",                     "/admin/maps",                                    Login, Ok,    No,  No,  No,  No),
         L("POST /admin/maps",                    "/admin/maps",                                    Login, Ok,    No,  No,  No,  No) with
             { Form = "Code=access-admin&Name=管理测试地图", File = ("GeoFile", "map.geojson", AdminMap) },

@@ -127,8 +127,9 @@ public static class BackupCheck
     }
 
     /// <summary>
-    /// The SHA-256 of a SQLite database's content: every table (but the checksum's own) in name
-    /// order, its columns and rows in stored order, each value by its type and bits.
+    /// The SHA-256 of a SQLite database's content: its schema (every table, index and trigger as
+    /// written), then every table (but the checksum's own) in name order, its columns and rows in
+    /// stored order, each value by its type and bits.
     /// </summary>
     internal static string ContentDigest(SqliteConnection c)
     {
@@ -141,6 +142,20 @@ public static class BackupCheck
             while (r.Read())
             {
                 tables.Add(r.GetString(0));
+            }
+        }
+
+        // The schema itself (tables, indexes, triggers), so that a changed trigger or column counts too.
+        using (DbCommand schema = c.CreateCommand())
+        {
+            schema.CommandText = $"SELECT type, name, tbl_name, sql FROM sqlite_master WHERE tbl_name <> '{InfoTable}' ORDER BY type, name";
+            using DbDataReader r = schema.ExecuteReader();
+            while (r.Read())
+            {
+                for (int i = 0; i < 4; i++)
+                {
+                    Text(sha, r.IsDBNull(i) ? "\u0000" : r.GetString(i));
+                }
             }
         }
 
