@@ -187,7 +187,15 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
         foreach (long id in ids)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            reports.Add(Recompute(id));
+            try
+            {
+                reports.Add(Recompute(id));
+            }
+            catch (WorkflowException e)
+            {
+                // A set whose inputs cannot be scored any more (e.g. one not made by the store) differs.
+                reports.Add(new RecomputeReport(id, false, false, string.Empty, string.Empty, 0, 0, [e.Message]));
+            }
         }
 
         var differ = reports.Where(r => !r.Identical).Select(r => AuditLog.Text(r.ResultSetId)).ToList();
