@@ -37,7 +37,7 @@ public sealed class ProofsPageTests
 
         html.ShouldContain("id=\"chain-audit\" data-intact=\"true\"");
         html.ShouldContain("id=\"chain-results\" data-intact=\"true\"");
-        html.ShouldContain("审计日志哈希链");
+        html.ShouldContain("操作日志哈希链");
         html.ShouldContain("id=\"day-heads\"");
         html.ShouldMatch("<code class=\"text-break\">[0-9a-f]{64}</code>");
 
