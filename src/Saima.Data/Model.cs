@@ -244,7 +244,12 @@ public sealed class ImportBatch
 /// <summary>Every change to data: who, when, what, the old and the new value, and why.</summary>
 public sealed class AuditEntry
 {
+    private static long _created;
+
     public long Id { get; set; }
+
+    /// <summary>The order entries were made in (not stored): entries added to a context are written to the chain in it.</summary>
+    internal long CreationOrder { get; } = Interlocked.Increment(ref _created);
     public DateTimeOffset At { get; set; }
     public required string User { get; set; }
 

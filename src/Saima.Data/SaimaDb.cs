@@ -158,7 +158,7 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
             e.State = EntityState.Detached;
         }
 
-        return added.Select(e => e.Entity).ToList();
+        return added.Select(e => e.Entity).OrderBy(e => e.CreationOrder).ToList();
     }
 
     /// <summary>Opens a context on the store (the schema must exist: see <see cref="SchemaMigrator"/>).</summary>
