@@ -78,7 +78,8 @@ internal static class OpsCommands
 
     private const string BackupDescription = """
         Writes a backup of the whole database to FILE: for SQLite a consistent copy made with
-        VACUUM INTO (itself a SQLite database); for PostgreSQL a pg_dump archive in custom format
+        VACUUM INTO (itself a SQLite database, with the SHA-256 of its content inside, checked
+        by restore); for PostgreSQL a pg_dump archive in custom format
         (needs pg_dump). The file appears only when complete; an existing file needs --force.
 
         Example:
@@ -87,7 +88,12 @@ internal static class OpsCommands
 
     private const string RestoreDescription = """
         Restores a backup made by 'saima db backup' into the database. A database that holds data
-        is replaced only with --force. PostgreSQL needs pg_restore.
+        is replaced only with --force. Nothing is replaced before the backup was checked: a SQLite
+        backup must pass SQLite's integrity check, be a Saima store this version can open and match
+        the checksum written when it was made (a damaged, changed or foreign file is refused, exit
+        2); a PostgreSQL dump is restored into a new database, checked (schema version, audit and
+        result chains) and only then swapped for the live one, whose other sessions are ended. A
+        damaged dump leaves the live database as it was. PostgreSQL needs pg_restore.
 
         Example:
           saima db restore --db saima.db saima-backup.db --force
@@ -185,7 +191,8 @@ internal static class OpsCommands
         (db, postgres) = StoreOptions();
         var restoreFile = new Argument<string>("FILE") { Description = "A backup made by 'saima db backup'." };
         var restoreForce = new Option<bool>("--force") { Description = "Replace a database that holds data." };
-        var restore = new Command("restore", RestoreDescription) { db, postgres, restoreFile, restoreForce };
+        var restoreUnchecked = new Option<bool>("--unchecked") { Description = "SQLite: accept a copy of a store without the checksum 'saima db backup' writes (after its integrity check)." };
+        var restore = new Command("restore", RestoreDescription) { db, postgres, restoreFile, restoreForce, restoreUnchecked };
         var restoreDb = db;
         var restorePg = postgres;
         restore.SetAction(parse => Guarded(stderr, () =>
@@ -193,7 +200,7 @@ internal static class OpsCommands
             StoreOptions store = Store(parse.GetValue(restoreDb), parse.GetValue(restorePg));
             string file = parse.GetValue(restoreFile)!;
             int version = 0;
-            Timed(stderr, $"Restoring {file}", () => version = DatabaseOps.Restore(store, file, parse.GetValue(restoreForce)));
+            Timed(stderr, $"Restoring {file}", () => version = DatabaseOps.Restore(store, file, parse.GetValue(restoreForce), parse.GetValue(restoreUnchecked)));
             stdout.WriteLine($"restored {file} into {store} (schema version {version.ToString(CultureInfo.InvariantCulture)})");
             int latest = SchemaMigrator.LatestVersion(store.Provider);
             if (version < latest)

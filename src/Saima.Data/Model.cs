@@ -250,7 +250,12 @@ public sealed class ImportBatch
 /// <summary>Every change to data: who, when, what, the old and the new value, and why.</summary>
 public sealed class AuditEntry
 {
+    private static long _created;
+
     public long Id { get; set; }
+
+    /// <summary>The order entries were made in (not stored): entries added to a context are written to the chain in it.</summary>
+    internal long CreationOrder { get; } = Interlocked.Increment(ref _created);
     public DateTimeOffset At { get; set; }
     public required string User { get; set; }
 
@@ -262,6 +267,12 @@ public sealed class AuditEntry
     public string? OldValue { get; set; }
     public string? NewValue { get; set; }
     public string? Reason { get; set; }
+
+    /// <summary>The entry's place in the audit trail's hash chain (1, 2, 3, ...; set when written, see <c>AuditChain</c>).</summary>
+    public long? ChainSeq { get; set; }
+
+    /// <summary>SHA-256 (hex) over the entry's canonical form and the hash of the entry before it.</summary>
+    public string? Hash { get; set; }
 }
 
 /// <summary>The results of scoring one period of a scheme with one scheme version.</summary>
@@ -279,6 +290,12 @@ public sealed class ResultSet
 
     /// <summary>The explanation (weights, treatment log) as JSON.</summary>
     public string? ExplainJson { get; set; }
+
+    /// <summary>The set's place in the result sets' hash chain (set when stored, see <c>AuditChain</c>).</summary>
+    public long? ChainSeq { get; set; }
+
+    /// <summary>SHA-256 (hex) over the set's canonical form (with a digest of its rows and warnings) and the hash of the set before it.</summary>
+    public string? Hash { get; set; }
 }
 
 /// <summary>One unit's value, score and ranks at one node (indicator or group) in a result set.</summary>

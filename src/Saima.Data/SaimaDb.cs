@@ -99,6 +99,68 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
     public DbSet<ReminderRead> ReminderReads => Set<ReminderRead>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
+    /// <summary>
+    /// Saves, writing the audit entries added to the context through the audit chain
+    /// (<see cref="Store.AuditChain"/>): after the other changes, placed and hashed under the chain's
+    /// lock, in the same transaction (one is opened when none is current).
+    /// </summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        List<AuditEntry> audit = TakeAddedAudit();
+        if (audit.Count == 0)
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+
+        if (Database.CurrentTransaction is not null)
+        {
+            int n = base.SaveChanges(acceptAllChangesOnSuccess);
+            Store.AuditChain.Append(this, audit);
+            return n + audit.Count;
+        }
+
+        using var tx = Database.BeginTransaction();
+        int saved = base.SaveChanges(acceptAllChangesOnSuccess);
+        Store.AuditChain.Append(this, audit);
+        tx.Commit();
+        return saved + audit.Count;
+    }
+
+    /// <inheritdoc cref="SaveChanges(bool)"/>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        List<AuditEntry> audit = TakeAddedAudit();
+        if (audit.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Database.CurrentTransaction is not null)
+        {
+            int n = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+            Store.AuditChain.Append(this, audit);
+            return n + audit.Count;
+        }
+
+        await using var tx = await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        int saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+        Store.AuditChain.Append(this, audit);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return saved + audit.Count;
+    }
+
+    /// <summary>The audit entries added to the context, in the order added, no longer tracked (the chain writes them).</summary>
+    private List<AuditEntry> TakeAddedAudit()
+    {
+        var added = ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).ToList();
+        foreach (var e in added)
+        {
+            e.State = EntityState.Detached;
+        }
+
+        return added.Select(e => e.Entity).OrderBy(e => e.CreationOrder).ToList();
+    }
+
     /// <summary>Opens a context on the store (the schema must exist: see <see cref="SchemaMigrator"/>).</summary>
     public static SaimaDb Open(StoreOptions store)
     {

@@ -17,6 +17,9 @@ public static class SchemaMigrator
 {
     public sealed record Script(int Version, string Name, string Sql);
 
+    /// <summary>The script that adds the hash chains of the audit trail and the result sets.</summary>
+    private const int ChainScript = 12;
+
     /// <summary>The scripts of a provider, in version order.</summary>
     public static IReadOnlyList<Script> Scripts(StoreProvider provider)
     {
@@ -112,6 +115,13 @@ public static class SchemaMigrator
 
             using DbTransaction tx = connection.BeginTransaction();
             Execute(connection, tx, script.Sql);
+            if (script.Version == ChainScript)
+            {
+                // Entries and result sets stored before the chains existed are chained here, in
+                // the same transaction: a store is never half chained.
+                Store.AuditChain.ChainExisting(connection, tx);
+            }
+
             using (DbCommand record = connection.CreateCommand())
             {
                 record.Transaction = tx;

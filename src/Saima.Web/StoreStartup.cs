@@ -23,13 +23,81 @@ public static class StoreExtensions
     }
 }
 
-/// <summary>/healthz: ready when the store answers (the schema was brought up to date before listening).</summary>
-internal sealed class StoreHealthCheck(SaimaDb db) : IHealthCheck
+/// <summary>
+/// /healthz: ready when the store answers and is sound: its schema version is the one this build
+/// migrated to, and a SQLite file passes SQLite's quick check (its pages and records readable; run
+/// at most once a minute, the answer kept meanwhile), so that a damaged file is not called healthy.
+/// </summary>
+internal sealed class StoreHealthCheck(SaimaDb db, StoreOptions store) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await db.Database.CanConnectAsync(cancellationToken).ConfigureAwait(false)
-            ? HealthCheckResult.Healthy()
-            : HealthCheckResult.Unhealthy("the store does not answer");
+    private static readonly TimeSpan CheckEvery = TimeSpan.FromMinutes(1);
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static (StoreOptions Store, DateTime At, string? Problem)? _last;
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!await db.Database.CanConnectAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return HealthCheckResult.Unhealthy("the store does not answer");
+        }
+
+        await Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            DateTime now = DateTime.UtcNow;
+            if (_last is not { } last || !ReferenceEquals(last.Store, store) || now - last.At > CheckEvery)
+            {
+                _last = last = (store, now, Problem());
+            }
+
+            return last.Problem is null ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy(last.Problem);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    private string? Problem()
+    {
+        try
+        {
+            using var connection = SchemaMigrator.OpenConnection(store);
+            using (var cmd = connection.CreateCommand())
+            {
+                cmd.CommandText = "SELECT max(version) FROM schema_version";
+                object? v = cmd.ExecuteScalar();
+                int version = v is null or DBNull ? 0 : Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture);
+                if (version != SchemaMigrator.LatestVersion(store.Provider))
+                {
+                    return $"the store has schema version {version.ToString(System.Globalization.CultureInfo.InvariantCulture)}, expected {SchemaMigrator.LatestVersion(store.Provider).ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+                }
+            }
+
+            if (connection is Microsoft.Data.Sqlite.SqliteConnection)
+            {
+                using var check = connection.CreateCommand();
+                check.CommandText = "PRAGMA quick_check(3)";
+                using var r = check.ExecuteReader();
+                var found = new List<string>();
+                while (r.Read())
+                {
+                    found.Add(r.GetString(0));
+                }
+
+                if (found is not ["ok"])
+                {
+                    return "the SQLite file is damaged: " + string.Join("; ", found);
+                }
+            }
+
+            return null;
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            return "the store cannot be read: " + e.Message;
+        }
+    }
 }
 
 /// <summary>What happens once, before the application listens.</summary>

@@ -33,7 +33,7 @@ public sealed class LayoutTests(Chromium chromium, DemoApp fixture) : IClassFixt
     [
         "/", "/league", "/league?scheme=LC-TOWN&node=TVillageIncome", "/matrix", "/matrix?scheme=LC-TOWN", "/map", "/map?scheme=LC-TOWN",
         "/unit/C01?scheme=LC-COUNTY", "/entry", "/entry/review", "/entry/status", "/admin", "/admin/schemes",
-        "/admin/schemes/LC-COUNTY", "/admin/users", "/admin/maps", "/admin/audit", "/api", "/public", "/account/tokens",
+        "/admin/schemes/LC-COUNTY", "/admin/users", "/admin/maps", "/admin/audit", "/admin/proofs", "/api", "/public", "/account/tokens",
     ];
 
     [Fact]

@@ -165,6 +165,10 @@ public static class AccessMatrix
         L("GET /admin/tokens",                   "/admin/tokens",                                  Login, Ok,    No,  No,  No,  No),
         L("POST /admin/tokens?handler=Revoke",   "/admin/tokens?handler=Revoke",                   Login, Ok,    No,  No,  No,  No) with
             { Form = "TokenId={office-token}&Reason=访问矩阵", Success = "/admin/tokens?done=revoked" },
+
+        L("GET /admin/proofs",                   "/admin/proofs",                                  Login, Ok,    No,  No,  No,  No),
+        L("POST /admin/proofs?handler=Recompute", "/admin/proofs?handler=Recompute",               Login, Ok,    No,  No,  No,  No) with
+            { Form = "x=1" },
         L("GET /admin/maps",                     "/admin/maps",                                    Login, Ok,    No,  No,  No,  No),
         L("POST /admin/maps",                    "/admin/maps",                                    Login, Ok,    No,  No,  No,  No) with
             { Form = "Code=access-admin&Name=管理测试地图", File = ("GeoFile", "map.geojson", AdminMap) },

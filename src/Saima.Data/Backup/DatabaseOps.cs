@@ -143,10 +143,11 @@ public static class DatabaseOps
 
     /// <summary>
     /// Writes a backup of the whole database to <paramref name="file"/>: SQLite a consistent copy
-    /// made with <c>VACUUM INTO</c> (a SQLite file that opens as is); PostgreSQL a pg_dump archive
-    /// (custom format). The file appears only when complete.
+    /// made with <c>VACUUM INTO</c> (a SQLite file that opens as is) carrying the checksum of its
+    /// content (<see cref="BackupCheck"/>); PostgreSQL a pg_dump archive (custom format). The file
+    /// appears only when complete.
     /// </summary>
-    public static void Backup(StoreOptions store, string file, bool force)
+    public static void Backup(StoreOptions store, string file, bool force, TimeProvider? clock = null)
     {
         if (!Exists(store))
         {
@@ -175,6 +176,7 @@ public static class DatabaseOps
                 cmd.CommandText = "VACUUM INTO @f";
                 Bulk.FigureBulkLoader.AddParameter(cmd, "@f", temp);
                 cmd.ExecuteNonQuery();
+                BackupCheck.Seal(temp, (clock ?? TimeProvider.System).GetUtcNow());
             }
             else
             {
@@ -191,9 +193,13 @@ public static class DatabaseOps
 
     /// <summary>
     /// Restores a backup made by <see cref="Backup"/> into the database, which must hold no data
-    /// unless <paramref name="force"/> (then it is emptied first). Returns the restored schema version.
+    /// unless <paramref name="force"/> (then it is replaced). Nothing is replaced before the backup
+    /// was checked: SQLite checks the file fully first (<see cref="BackupCheck.CheckSqlite"/>;
+    /// <paramref name="unchecked"/> accepts a store copied otherwise, without a checksum, after its
+    /// integrity check); PostgreSQL restores into a new database, checks it and swaps it in. Returns
+    /// the restored schema version.
     /// </summary>
-    public static int Restore(StoreOptions store, string file, bool force)
+    public static int Restore(StoreOptions store, string file, bool force, bool @unchecked = false)
     {
         if (!File.Exists(file))
         {
@@ -223,6 +229,12 @@ public static class DatabaseOps
                 : $"{file} is not a pg_dump archive (custom format) made by saima db backup");
         }
 
+        if (store.Provider == StoreProvider.Sqlite)
+        {
+            // The whole file is checked before anything is touched.
+            BackupCheck.CheckSqlite(file, @unchecked);
+        }
+
         if (HoldsData(store) && !force)
         {
             throw new DatabaseOpsException($"{store} holds data; give --force to replace it with the backup");
@@ -236,19 +248,12 @@ public static class DatabaseOps
             source.Open();
             using var target = (SqliteConnection)SchemaMigrator.OpenConnection(store);
             source.BackupDatabase(target);
+            SchemaMigrator.Execute(target, null, $"DROP TABLE IF EXISTS {BackupCheck.InfoTable}");
         }
         else
         {
-            if (HasTables(store))
-            {
-                Reset(store);
-            }
-            else
-            {
-                EnsureDatabase(store);
-            }
-
-            RunPgTool("pg_restore", store, ["--no-owner", "--exit-on-error", "--single-transaction", file]);
+            EnsureDatabase(store);
+            return BackupCheck.RestorePostgres(store, file, RunPgTool);
         }
 
         return SchemaMigrator.CurrentVersion(store);

@@ -357,17 +357,12 @@ public static class FigureBulkLoader
                 InsertSqlite((SqliteConnection)connection, (SqliteTransaction)tx, codes.SchemeId, batch, importId, options, now);
             }
 
-            using (DbCommand audit = connection.CreateCommand())
+            Store.AuditChain.Append(connection, tx, [new AuditEntry
             {
-                audit.Transaction = tx;
-                audit.CommandText = "INSERT INTO audit (at, \"user\", action, entity, entity_key, field, old_value, new_value, reason) VALUES (@at, @u, 'import', 'import', @k, NULL, NULL, @v, @r)";
-                AddParameter(audit, "@at", Timestamp(provider, now));
-                AddParameter(audit, "@u", options.EnteredBy);
-                AddParameter(audit, "@k", importId.ToString(CultureInfo.InvariantCulture));
-                AddParameter(audit, "@v", $"{batch.Count.ToString(CultureInfo.InvariantCulture)} figures of scheme {codes.SchemeCode}");
-                AddParameter(audit, "@r", $"bulk load of {options.FileName}");
-                audit.ExecuteNonQuery();
-            }
+                At = now, User = options.EnteredBy, Action = "import", Entity = "import", EntityKey = importId.ToString(CultureInfo.InvariantCulture),
+                NewValue = $"{batch.Count.ToString(CultureInfo.InvariantCulture)} figures of scheme {codes.SchemeCode}",
+                Reason = $"bulk load of {options.FileName}",
+            }]);
 
             tx.Commit();
             options.Progress?.Invoke("load", batch.Count, batch.Count);

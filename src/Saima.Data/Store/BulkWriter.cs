@@ -15,54 +15,8 @@ namespace Saima.Data.Store;
 /// </summary>
 internal static class BulkWriter
 {
-    /// <summary>Audit entries (their ids are not read back).</summary>
-    public static void WriteAudit(SaimaDb db, IReadOnlyList<AuditEntry> entries)
-    {
-        IDbContextTransaction tx = db.Database.CurrentTransaction
-            ?? throw new InvalidOperationException("audit entries are written inside the transaction of their change");
-        DbConnection connection = db.Database.GetDbConnection();
-        if (connection is NpgsqlConnection pg)
-        {
-            using NpgsqlBinaryImporter copy = pg.BeginBinaryImport(
-                "COPY audit (at, \"user\", action, entity, entity_key, field, old_value, new_value, reason) FROM STDIN (FORMAT BINARY)");
-            foreach (AuditEntry e in entries)
-            {
-                copy.StartRow();
-                copy.Write(e.At.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-                copy.Write(e.User, NpgsqlDbType.Text);
-                copy.Write(e.Action, NpgsqlDbType.Text);
-                copy.Write(e.Entity, NpgsqlDbType.Text);
-                copy.Write(e.EntityKey, NpgsqlDbType.Text);
-                Text(copy, e.Field);
-                Text(copy, e.OldValue);
-                Text(copy, e.NewValue);
-                Text(copy, e.Reason);
-            }
-
-            copy.Complete();
-            return;
-        }
-
-        using SqliteCommand insert = ((SqliteConnection)connection).CreateCommand();
-        insert.Transaction = (SqliteTransaction)tx.GetDbTransaction();
-        insert.CommandText = "INSERT INTO audit (at, user, action, entity, entity_key, field, old_value, new_value, reason) VALUES ($at, $user, $action, $entity, $key, $field, $old, $new, $reason)";
-        SqliteParameter[] p = Parameters(insert, ("$at", T), ("$user", T), ("$action", T), ("$entity", T), ("$key", T), ("$field", T), ("$old", T), ("$new", T), ("$reason", T));
-        insert.Prepare();
-        foreach (AuditEntry e in entries)
-        {
-            // The text SaimaDb's converter writes for a time on SQLite: ISO 8601 UTC with ticks, sorting as time.
-            p[0].Value = e.At.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
-            p[1].Value = e.User;
-            p[2].Value = e.Action;
-            p[3].Value = e.Entity;
-            p[4].Value = e.EntityKey;
-            p[5].Value = (object?)e.Field ?? DBNull.Value;
-            p[6].Value = (object?)e.OldValue ?? DBNull.Value;
-            p[7].Value = (object?)e.NewValue ?? DBNull.Value;
-            p[8].Value = (object?)e.Reason ?? DBNull.Value;
-            insert.ExecuteNonQuery();
-        }
-    }
+    /// <summary>Audit entries (their ids are not read back), at the end of the audit chain.</summary>
+    public static void WriteAudit(SaimaDb db, IReadOnlyList<AuditEntry> entries) => AuditChain.Append(db, entries);
 
     /// <summary>The rows and warnings of a result set.</summary>
     public static void WriteResults(SaimaDb db, long resultSetId, IReadOnlyList<ResultRow> rows, IReadOnlyList<WarningResult> warnings)
