@@ -106,6 +106,7 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
     /// </summary>
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        CountFigureVersions();
         List<AuditEntry> audit = TakeAddedAudit();
         if (audit.Count == 0)
         {
@@ -129,6 +130,7 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
     /// <inheritdoc cref="SaveChanges(bool)"/>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        CountFigureVersions();
         List<AuditEntry> audit = TakeAddedAudit();
         if (audit.Count == 0)
         {
@@ -186,18 +188,6 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
         {
             builder.UseNpgsql(store.ConnectionString);
         }
-    }
-
-    public override int SaveChanges(bool acceptAllChangesOnSuccess)
-    {
-        CountFigureVersions();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
-    }
-
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
-    {
-        CountFigureVersions();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     /// <summary>
