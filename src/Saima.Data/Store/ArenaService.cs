@@ -427,7 +427,7 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
                 await using IDbContextTransaction tx = await db.Database.BeginTransactionAsync(cancel);
                 var row = await (from c in db.ArenaContestants
                                  where c.SessionId == session.Id
-                                 join u in db.Units.AsNoTracking() on c.UnitId equals u.Id
+                                 join u in db.Units on c.UnitId equals u.Id
                                  where u.Code == unitCode
                                  select new { Contestant = c, u.Code, u.Name }).SingleOrDefaultAsync(cancel)
                     ?? throw new NotFoundException(WorkflowCodes.ArenaNotContestant, $"unit '{unitCode}' is not a contestant of '{session.Code}'", session.Code, unitCode);
@@ -704,6 +704,20 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(actor);
         actor.RequireOffice("publish an on-site evaluation");
+        try
+        {
+            return await PublishCoreAsync(actor, sessionCode, cancel);
+        }
+        catch
+        {
+            // Nothing was stored: what the refused attempt tracked must not reach a later save.
+            db.ChangeTracker.Clear();
+            throw;
+        }
+    }
+
+    private async Task<ArenaResults> PublishCoreAsync(Actor actor, string sessionCode, CancellationToken cancel)
+    {
         await using IDbContextTransaction tx = await db.Database.BeginTransactionAsync(cancel);
         ArenaSession session = await db.ArenaSessions.SingleOrDefaultAsync(s => s.Code == sessionCode, cancel)
             ?? throw new NotFoundException(WorkflowCodes.NoArenaSession, $"no on-site evaluation '{sessionCode}'", sessionCode);
