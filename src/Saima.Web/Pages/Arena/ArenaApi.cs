@@ -30,6 +30,9 @@ public sealed record ApiArenaJudges(IReadOnlyList<ApiArenaJudge> Judges);
 /// <summary>A judge just issued: id, category, unit (never rated by it), name, token and its page.</summary>
 public sealed record ApiArenaJudge(string Id, string Category, string? Unit, string? Name, string Token, string Url);
 
+/// <summary>A judge voided, with the reason.</summary>
+public sealed record ApiArenaVoided(string Judge, bool Voided, string Reason);
+
 /// <summary>A ballot accepted: its total.</summary>
 public sealed record ApiArenaBallotAccepted(bool Accepted, double Total);
 
@@ -76,7 +79,7 @@ public static class ArenaApi
         office.MapPost(Session + "/judges/{judge}/void", VoidJudge)
             .WithName("VoidArenaJudge").WithSummary("Void a judge (office, bearer token)")
             .WithDescription("{reason}: the judge's token stops working and its ballots stop counting; recorded and shown on the results.")
-            .Produces(StatusCodes.Status204NoContent).ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
+            .Produces<ApiArenaVoided>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
             .RequireAuthorization(AccessPolicies.Office).AddEndpointFilter(RequireToken);
         office.MapPost(Session + "/contestants/{unit}/open", (string code, string unit, SaimaDb db, SaimaAccess access, TimeProvider clock, CancellationToken cancel) =>
                 Round(code, unit, open: true, db, access, clock, cancel))
@@ -235,7 +238,7 @@ public static class ArenaApi
         try
         {
             await new ArenaService(db, clock).VoidJudgeAsync(access.As(ActorRole.Office), code, judge, reason, cancel);
-            return TypedResults.NoContent();
+            return TypedResults.Ok(new ApiArenaVoided(judge, true, reason!.Trim()));
         }
         catch (Exception e) when (e is IStoreRefusal)
         {
