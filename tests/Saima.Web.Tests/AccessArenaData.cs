@@ -12,6 +12,9 @@ internal static class AccessArenaData
 {
     public const string Work = "ACC-ARENA";
     public const string ToPublish = "ACC-ARENA-P";
+
+    /// <summary>Like <see cref="ToPublish"/>, for the control page's publish button.</summary>
+    public const string ToPublishOnPage = "ACC-ARENA-P2";
     public const string Done = "ACC-ARENA-DONE";
     public const string VoidJudge = "JVOIDME";
 
@@ -23,7 +26,7 @@ internal static class AccessArenaData
         using SaimaDb db = SaimaDb.Open(store);
         var arena = new ArenaService(db, TimeProvider.System);
         Actor office = Actor.Office("seed.office");
-        foreach (string code in new[] { Work, ToPublish, Done })
+        foreach (string code in new[] { Work, ToPublish, ToPublishOnPage, Done })
         {
             arena.CreateAsync(office, new ArenaSessionSpec(code, "访问测试擂台", "county", ["CA", "CB", "TA1", "TB1"],
                 [new("Q", "比质量", 20)], [new("A", "考官", 1, 0)], null)).GetAwaiter().GetResult();
@@ -36,7 +39,7 @@ internal static class AccessArenaData
         phone.TokenHash = ArenaService.Hash(JudgeToken);
         db.SaveChanges();
         arena.OpenRoundAsync(office, Work, "CB").GetAwaiter().GetResult();
-        foreach (string session in new[] { ToPublish, Done })
+        foreach (string session in new[] { ToPublish, ToPublishOnPage, Done })
         {
             foreach (string unit in new[] { "CA", "CB", "TA1", "TB1" })
             {

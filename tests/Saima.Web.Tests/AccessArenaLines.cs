@@ -12,6 +12,7 @@ internal static class AccessArenaLines
     private const Expect Ok = Expect.Allowed;
     private const Expect No = Expect.Forbidden;
     private const Expect Unauth = Expect.Unauthorized;
+    private const Expect Login = Expect.LoginRedirect;
     private const string S = "/api/v1/arena/sessions/";
 
     public static readonly AccessLine[] Api =
@@ -29,6 +30,22 @@ internal static class AccessArenaLines
             { Json = """{"reason": "访问测试"}""" },
         AccessMatrix.A("POST /api/v1/arena/sessions/{code}/publish", S + AccessArenaData.ToPublish + "/publish", Unauth, Ok, No, No, No, No) with { Json = "" },
         AccessMatrix.A("GET /api/v1/arena/sessions/{code}/results", S + AccessArenaData.Done + "/results", Unauth, Ok,  Ok,  Ok,  Ok,  Ok),
+    ];
+
+    public static readonly AccessLine[] Pages =
+    [
+        AccessMatrix.L("GET /arena",                     "/arena",                                       Login, Ok,   No,  No,  No,  No),
+        AccessMatrix.L("GET /arena/j/{token}",           "/arena/j/" + AccessArenaData.JudgeToken,       Ok,    Ok,   Ok,  Ok,  Ok,  Ok),
+        AccessMatrix.L("GET /arena/j/{token}?handler=State", "/arena/j/" + AccessArenaData.JudgeToken + "?handler=State", Ok, Ok, Ok, Ok, Ok, Ok),
+        AccessMatrix.L("GET /arena/s/{code}",            "/arena/s/" + AccessArenaData.Work,             Login, Ok,   No,  No,  No,  No),
+        AccessMatrix.L("POST /arena/s/{code}?handler=Close", "/arena/s/" + AccessArenaData.Work + "?handler=Close", Login, Ok, No, No, No, No) with
+            { Form = "unit=TA1", Success = "/arena/s/" + AccessArenaData.Work + "?done=closed" },
+        AccessMatrix.L("POST /arena/s/{code}?handler=Open", "/arena/s/" + AccessArenaData.Work + "?handler=Open", Login, Ok, No, No, No, No) with
+            { Form = "unit=CA", Success = "/arena/s/" + AccessArenaData.Work + "?done=open" },
+        AccessMatrix.L("POST /arena/s/{code}?handler=Publish", "/arena/s/" + AccessArenaData.ToPublishOnPage + "?handler=Publish", Login, Ok, No, No, No, No) with
+            { Form = "", Success = "/arena/s/" + AccessArenaData.ToPublishOnPage + "?done=published" },
+        AccessMatrix.L("GET /arena/s/{code}/board",      "/arena/s/" + AccessArenaData.Work + "/board",  Login, Ok,   No,  No,  No,  No),
+        AccessMatrix.L("GET /arena/s/{code}/board?handler=Data", "/arena/s/" + AccessArenaData.Work + "/board?handler=Data", Login, Ok, No, No, No, No),
     ];
 
     /// <summary>An allowed arena write did its work: a session made, judges issued or voided, a round in the state asked, results published.</summary>
