@@ -52,7 +52,7 @@ public sealed record ArenaSessionView(
     public double FullMarks => Criteria.Sum(c => c.MaxPoints);
 }
 
-/// <summary>What a judge's phone shows: the session, the judge, the rounds open now and the judge's latest ballot for each.</summary>
+/// <summary>What a judge's phone shows: the session, the judge (its category by name), the rounds and the judge's latest ballot for each.</summary>
 public sealed record ArenaJudgeView(
     string Session, string SessionName, string JudgeId, string Category, string? Name, bool Published,
     IReadOnlyList<ArenaCriterion> Criteria, IReadOnlyList<ArenaJudgeRound> Rounds);
@@ -593,7 +593,7 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
         ArenaJudge judge = await JudgeByTokenAsync(token, cancel);
         ArenaSession session = await db.ArenaSessions.AsNoTracking().SingleAsync(s => s.Id == judge.SessionId, cancel);
         var criteria = await db.ArenaCriteria.AsNoTracking().Where(c => c.SessionId == session.Id).OrderBy(c => c.Position).ToListAsync(cancel);
-        string category = await db.ArenaCategories.AsNoTracking().Where(c => c.Id == judge.CategoryId).Select(c => c.Code).SingleAsync(cancel);
+        string category = await db.ArenaCategories.AsNoTracking().Where(c => c.Id == judge.CategoryId).Select(c => c.Name).SingleAsync(cancel);
         var rounds = await (from c in db.ArenaContestants.AsNoTracking()
                             where c.SessionId == session.Id
                             join u in db.Units.AsNoTracking() on c.UnitId equals u.Id
