@@ -98,6 +98,12 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
     public DbSet<Reminder> Reminders => Set<Reminder>();
     public DbSet<ReminderRead> ReminderReads => Set<ReminderRead>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<ArenaSession> ArenaSessions => Set<ArenaSession>();
+    public DbSet<ArenaCriterion> ArenaCriteria => Set<ArenaCriterion>();
+    public DbSet<ArenaCategory> ArenaCategories => Set<ArenaCategory>();
+    public DbSet<ArenaContestant> ArenaContestants => Set<ArenaContestant>();
+    public DbSet<ArenaJudge> ArenaJudges => Set<ArenaJudge>();
+    public DbSet<ArenaBallot> ArenaBallots => Set<ArenaBallot>();
 
     /// <summary>
     /// Saves, writing the audit entries added to the context through the audit chain
@@ -290,6 +296,7 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
             e.ToTable("api_tokens");
             e.HasIndex(x => x.TokenHash).IsUnique();
         });
+        ArenaModel.Configure(b);
 
         // snake_case columns on both providers, so that raw SQL (COPY, scripts) reads the same everywhere.
         foreach (var entity in b.Model.GetEntityTypes())

@@ -119,6 +119,7 @@ internal static class AccessData
     public static void Seed(StoreOptions store)
     {
         SeedStore(store);
+        AccessArenaData.Seed(store);
 
         // A map with a feature for each unit of T, so that the map's data answers.
         MapTests.InsertMap(store, "access-test", "访问测试", Units);

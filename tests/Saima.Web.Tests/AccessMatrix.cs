@@ -233,6 +233,7 @@ public static class AccessMatrix
         L("POST /admin/users/{name}?handler=Unlock", "/admin/users/m.admin.target?handler=Unlock", Login, Ok,    No,  No,  No,  No) with
             { Form = "", Success = "/admin/users/m.admin.target?done=unlocked" },
         L("GET /api",                            "/api",                                           Login, Ok,    Ok,  Ok,  Ok,  Ok),
+        .. AccessArenaLines.Api,
         A("GET /api/v1/schemes",                 "/api/v1/schemes",                                Unauth, Ok,   Ok,  Ok,  Ok,  Ok),
         A("GET /api/v1/schemes/{scheme}/periods", "/api/v1/schemes/T/periods",                     Unauth, Ok,   Ok,  Ok,  Ok,  Ok),
         A("GET /api/v1/schemes/{scheme}/periods/{period}/figures", "/api/v1/schemes/T/periods/2025-05/figures", Unauth, Ok, Ok, Ok, Ok, Ok),
@@ -247,6 +248,7 @@ public static class AccessMatrix
             { Json = """{"unit": "{unit}", "action": "approve"}""" },
         A("GET /api/v1/units",                   "/api/v1/units",                                  Unauth, Ok,   Ok,  Ok,  Ok,  Ok),
         A("GET /api/{**path}",                   "/api/v1/nothing-here",                           Unauth, None, None, None, None, None),
+        .. AccessArenaLines.Pages,
         L("GET /culture",                        "/culture",                                       Ok,    Ok,    Ok,  Ok,  Ok,  Ok) with { Success = "/" },
         L("POST /culture",                       "/culture",                                       Ok,    Ok,    Ok,  Ok,  Ok,  Ok) with
             { Form = "culture=zh-CN&returnUrl=/public", Success = "/public" },
@@ -307,10 +309,10 @@ public static class AccessMatrix
     /// <summary>The map the office uploads in the maps cell: one feature, of DS, so that it fits no scheme's map page.</summary>
     private const string AdminMap = """{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "DS", "name": "DS"}, "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}}]}""";
 
-    private static AccessLine L(string key, string request, Expect anonymous, Expect office, Expect reporter, Expect reviewer, Expect department, Expect leader) =>
+    internal static AccessLine L(string key, string request, Expect anonymous, Expect office, Expect reporter, Expect reviewer, Expect department, Expect leader) =>
         new(key, request, [anonymous, office, reporter, reviewer, department, leader]);
 
     /// <summary>A line of the HTTP API: asked with the role's bearer token (see <see cref="AccessLine.Api"/>).</summary>
-    private static AccessLine A(string key, string request, Expect anonymous, Expect office, Expect reporter, Expect reviewer, Expect department, Expect leader) =>
+    internal static AccessLine A(string key, string request, Expect anonymous, Expect office, Expect reporter, Expect reviewer, Expect department, Expect leader) =>
         L(key, request, anonymous, office, reporter, reviewer, department, leader) with { Api = true };
 }

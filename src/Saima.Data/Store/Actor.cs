@@ -457,6 +457,51 @@ public static class WorkflowCodes
 
     /// <summary>{0} figure key: the figure was changed by someone else since it was read (e.g. approved and returned at once); reload it and decide again.</summary>
     public const string FigureChanged = "FigureChanged";
+
+    /// <summary>{0} number of fields: an on-site evaluation session (or its judges) is malformed, each error beside its field (<see cref="ArenaInvalidException.Errors"/>).</summary>
+    public const string ArenaInvalid = "ArenaInvalid";
+
+    /// <summary>{0} session code: an on-site evaluation session with this code exists already.</summary>
+    public const string ArenaCodeTaken = "ArenaCodeTaken";
+
+    /// <summary>{0} session code: no such on-site evaluation session.</summary>
+    public const string NoArenaSession = "NoArenaSession";
+
+    /// <summary>{0} session code, {1} unit code: the unit is not a contestant of the session.</summary>
+    public const string ArenaNotContestant = "ArenaNotContestant";
+
+    /// <summary>{0} session code, {1} unit code, {2} state (pending, open, closed): the round is not in a state that allows this (opening a closed round, a ballot outside an open round).</summary>
+    public const string ArenaRoundState = "ArenaRoundState";
+
+    /// <summary>{0} session code: the session is published; its results are frozen.</summary>
+    public const string ArenaPublished = "ArenaPublished";
+
+    /// <summary>{0} session code, {1} the contestants (unit codes, comma separated) whose rounds are not closed.</summary>
+    public const string ArenaRoundsNotClosed = "ArenaRoundsNotClosed";
+
+    /// <summary>The judge's token is unknown, or the judge was voided.</summary>
+    public const string ArenaJudgeToken = "ArenaJudgeToken";
+
+    /// <summary>{0} session code: the judge's token belongs to another session.</summary>
+    public const string ArenaOtherSession = "ArenaOtherSession";
+
+    /// <summary>{0} session code, {1} unit code: a judge never rates the unit it belongs to.</summary>
+    public const string ArenaOwnUnit = "ArenaOwnUnit";
+
+    /// <summary>{0} period, {1} scheme code: the period the session's points go into is not open for figures.</summary>
+    public const string ArenaPeriodNotOpen = "ArenaPeriodNotOpen";
+
+    /// <summary>{0} session code, {1} judge id: no such judge in the session.</summary>
+    public const string NoArenaJudge = "NoArenaJudge";
+
+    /// <summary>{0} judge id: voiding a judge needs a reason.</summary>
+    public const string ArenaVoidReason = "ArenaVoidReason";
+
+    /// <summary>{0} judge id: the judge is voided already.</summary>
+    public const string ArenaJudgeVoided = "ArenaJudgeVoided";
+
+    /// <summary>{0} session code, {1} item (unit code), {2} the figure door's code, {3} its English text: publishing the session's points as figures was refused.</summary>
+    public const string ArenaPointsRefused = "ArenaPointsRefused";
 }
 
 /// <summary>Publication refused: some current figures of the period are not approved yet.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Saima.Data.Store;
@@ -106,7 +107,7 @@ public sealed class AuditChainTests(Stores stores)
     public async Task ConcurrentWriters_OnPostgres_AppendOneAfterTheOther_WithoutAFork()
     {
         StoreOptions store = stores.NewMigrated(StoreProvider.Postgres);
-        var clock = new FakeClock(new DateTimeOffset(2025, 7, 1, 8, 0, 0, TimeSpan.Zero));
+        var clock = TestClocks.At(new DateTimeOffset(2025, 7, 1, 8, 0, 0, TimeSpan.Zero));
         const int Writers = 8, Each = 15;
         await Task.WhenAll(Enumerable.Range(0, Writers).Select(t => Task.Run(() =>
         {
@@ -158,7 +159,7 @@ public sealed class AuditChainTests(Stores stores)
     public void DayHeads_GiveTheLastHashOfEachDay_InTheOfficeZone_NewestFirst(StoreProvider provider)
     {
         StoreOptions store = stores.NewMigrated(provider);
-        var clock = new FakeClock(new DateTimeOffset(2025, 7, 1, 15, 0, 0, TimeSpan.Zero)); // 23:00 in Beijing
+        var clock = TestClocks.At(new DateTimeOffset(2025, 7, 1, 15, 0, 0, TimeSpan.Zero)); // 23:00 in Beijing
         using (SaimaDb db = SaimaDb.Open(store))
         {
             AdminAudit.Record(db, clock, Actor.Office("office"), "create", AdminAudit.UserEntity, "a");

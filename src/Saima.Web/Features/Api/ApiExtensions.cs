@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Saima.Web.Access;
+using Saima.Web.Features.Arena;
 using Saima.Web.Features.Shared;
 
 namespace Saima.Web.Features.Api;
@@ -101,6 +102,8 @@ public static class ApiExtensions
             .WithMetadata(new ApiBody(typeof(ApiPublishRequest), Required: false))
             .Produces<ApiPublication>().Problems(401, 403, 404, 409)
             .RequireAuthorization(AccessPolicies.Office).AddEndpointFilter(RequireToken);
+
+        app.MapArenaApi();
 
         // Anything else under /api answers as the API does (JSON 404, or 401 before login), not with a page.
         app.MapFallback("/api/{**path}", () => ApiProblems.NotFound("no such API endpoint; see " + DocumentPath))

@@ -1,4 +1,4 @@
-namespace Saima.Web;
+namespace Saima.Web.Features.Proofs;
 
 /// <summary>
 /// The texts of the proofs on demand (the audit chain's state, each day's head hash, recomputing

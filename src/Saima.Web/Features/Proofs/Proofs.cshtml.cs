@@ -6,8 +6,9 @@ using Microsoft.EntityFrameworkCore;
 using Saima.Data;
 using Saima.Data.Store;
 using Saima.Web.Access;
+using Saima.Web.Features.Shared;
 
-namespace Saima.Web.Pages.Proofs;
+namespace Saima.Web.Features.Proofs;
 
 /// <summary>
 /// Proofs on demand for the office (/admin/proofs): the state of the audit trail's and the result
