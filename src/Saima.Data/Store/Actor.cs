@@ -424,6 +424,9 @@ public static class WorkflowCodes
 
     /// <summary>{0} field: a unit needs a code, a name (or a scheme copy a code and name).</summary>
     public const string Required = "Required";
+
+    /// <summary>{0} period, {1} scheme code: the period is not published (or has no results), so there is nothing published to report.</summary>
+    public const string PeriodNotPublished = "PeriodNotPublished";
 }
 
 /// <summary>Publication refused: some current figures of the period are not approved yet.</summary>
