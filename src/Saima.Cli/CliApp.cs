@@ -91,6 +91,7 @@ public static class CliApp
         root.Add(OpsCommands.BuildImport(stdout, stderr));
         root.Add(OpsCommands.BuildExport(stdout, stderr));
         root.Add(OpsCommands.BuildTemplate(stdout, stderr));
+        root.Add(ReportCommands.Build(stdout, stderr));
         root.Add(ServeCommand.Build(stdout, stderr));
         return root;
     }

@@ -468,7 +468,7 @@ internal static class OpsCommands
         stdout.WriteLine($"{store}: schema version {before.ToString(CultureInfo.InvariantCulture)} -> {applied[^1].Version.ToString(CultureInfo.InvariantCulture)}");
     }
 
-    private static void RequireSchema(StoreOptions store)
+    internal static void RequireSchema(StoreOptions store)
     {
         if (!DatabaseOps.Exists(store))
         {

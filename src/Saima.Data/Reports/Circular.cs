@@ -254,14 +254,14 @@ internal static class CircularDraft
         if (risers.Count > 0)
         {
             text.Append("与上期相比，进位较多的有");
-            text.Append(string.Join("、", risers.Select(m => $"{m.Name}（上升{Number(m.Change)}位）")));
+            text.Append(string.Join("、", risers.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Name}（上升{m.Change}位）"))));
             text.Append(fallers.Count > 0 ? "；" : "。");
         }
 
         if (fallers.Count > 0)
         {
             text.Append(risers.Count > 0 ? "退位较多的有" : "与上期相比，退位较多的有");
-            text.Append(string.Join("、", fallers.Select(m => $"{m.Name}（下降{Number(-m.Change)}位）")));
+            text.Append(string.Join("、", fallers.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Name}（下降{-m.Change}位）"))));
             text.Append('。');
         }
 

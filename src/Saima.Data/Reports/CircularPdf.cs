@@ -28,12 +28,12 @@ public static class CircularPdf
         : Environment.GetEnvironmentVariable(ChromiumVariable) is { Length: > 0 } env ? env
         : DefaultChromium;
 
-    /// <summary>Writes the PDF of <paramref name="content"/> to <paramref name="pdfPath"/>.</summary>
+    /// <summary>Writes the PDF of <paramref name="content"/> to <paramref name="output"/>.</summary>
     /// <exception cref="ReportToolException">Chromium is missing, fails or takes too long.</exception>
-    public static void Write(CircularContent content, string pdfPath, string? chromium = null)
+    public static void Write(CircularContent content, Stream output, string? chromium = null)
     {
         ArgumentNullException.ThrowIfNull(content);
-        ArgumentNullException.ThrowIfNull(pdfPath);
+        ArgumentNullException.ThrowIfNull(output);
         string exe = ChromiumPath(chromium);
         if (!File.Exists(exe))
         {
@@ -82,7 +82,10 @@ public static class CircularPdf
                 throw new ReportToolException($"Chromium ({exe}) could not print the PDF (exit {process.ExitCode}): {tail.Trim()}");
             }
 
-            File.Copy(pdf, pdfPath, overwrite: true);
+            using (FileStream printed = File.OpenRead(pdf))
+            {
+                printed.CopyTo(output);
+            }
         }
         finally
         {
