@@ -247,6 +247,15 @@ for p in "${projects[@]}"; do
     fi
 done
 
+# The CLI's reports (saima report circular): its .pdf is printed by Debian's Chromium with Noto CJK,
+# and the tests read it back with poppler's pdftotext.
+for p in "${projects[@]}"; do
+    if [[ $p == *Saima.Cli.Tests* ]]; then
+        need_apt chromium fonts-noto-cjk poppler-utils
+        break
+    fi
+done
+
 # Real-browser tests (tests/Saima.Browser.Tests): Debian's Chromium driven by Playwright's bundled
 # driver (never `playwright install`), Noto CJK for the Chinese glyphs; screenshots of every test.
 SCREENSHOTS=

@@ -93,6 +93,8 @@ public static class CliApp
         root.Add(OpsCommands.BuildTemplate(stdout, stderr));
         root.Add(AuditCommands.BuildAudit(stdout, stderr));
         root.Add(AuditCommands.BuildResults(stdout, stderr));
+
+        root.Add(ReportCommands.Build(stdout, stderr));
         root.Add(ServeCommand.Build(stdout, stderr));
         root.Add(TokenCommand.Build(stdout, stderr));
         return root;

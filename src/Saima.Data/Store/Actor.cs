@@ -502,6 +502,9 @@ public static class WorkflowCodes
 
     /// <summary>{0} session code, {1} item (unit code), {2} the figure door's code, {3} its English text: publishing the session's points as figures was refused.</summary>
     public const string ArenaPointsRefused = "ArenaPointsRefused";
+
+    /// <summary>{0} period, {1} scheme code: the period is not published (or has no results), so there is nothing published to report.</summary>
+    public const string PeriodNotPublished = "PeriodNotPublished";
 }
 
 /// <summary>Publication refused: some current figures of the period are not approved yet.</summary>

@@ -1,0 +1,246 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Wordprocessing;
+using Saima.Data.Intake;
+
+namespace Saima.Data.Reports;
+
+/// <summary>
+/// The circular's pure writers: the same <see cref="CircularContent"/> as an .xlsx workbook
+/// (numbers as numbers), an editable .docx (real tables, the government document layout) and the
+/// HTML print view the .pdf is printed from (<see cref="CircularPdf"/>). None reads the store.
+/// </summary>
+public static class CircularWriters
+{
+    /// <summary>The league table's sheet in the .xlsx.</summary>
+    public const string TableSheet = "通报 Circular";
+
+    /// <summary>The sheet with the title, draft text and source of the .xlsx.</summary>
+    public const string TextSheet = "说明 Notes";
+
+    /// <summary>The table's column headers (Chinese; the .xlsx adds English as the store's exports do).</summary>
+    private static readonly string[] Header = ["名次", "单位", "得分"];
+
+    /// <summary>Body text font (仿宋) and heading font (黑体), as government documents set them.</summary>
+    public const string BodyFont = "仿宋";
+
+    public const string HeadingFont = "黑体";
+
+    /// <summary>
+    /// The .xlsx: sheet <see cref="TableSheet"/> with a header row and one row per unit in rank order
+    /// (rank, code, name, score rounded as shown, track, track rank, change, red warnings: numbers as
+    /// numbers), and sheet <see cref="TextSheet"/> with the office, title, draft and source.
+    /// </summary>
+    public static void WriteXlsx(CircularContent content, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(output);
+        using var book = new XlsxBook(output);
+        book.BeginSheet(TableSheet, new SheetSetup { FrozenRows = 1, ColumnWidths = [10, 12, 24, 12, 12, 12, 12, 14] });
+        book.Row(
+            XCell.Str("名次 Rank", XlsxBook.Header), XCell.Str("单位代码 Code", XlsxBook.Header), XCell.Str("单位 Unit", XlsxBook.Header),
+            XCell.Str("得分 Score", XlsxBook.Header), XCell.Str("赛道 Track", XlsxBook.Header), XCell.Str("赛道名次 Track rank", XlsxBook.Header),
+            XCell.Str("名次变化 Change", XlsxBook.Header), XCell.Str("红色预警 Red warnings", XlsxBook.Header));
+        foreach (CircularRow r in content.Rows)
+        {
+            book.Row(XCell.Int(r.Rank), XCell.Str(r.Code), XCell.Str(r.Name), XCell.Num(r.ShownScore), XCell.Str(r.Track),
+                XCell.Int(r.TrackRank), XCell.Int(r.RankChange), XCell.Int(r.RedWarnings));
+        }
+
+        book.EndSheet();
+        book.BeginSheet(TextSheet, new SheetSetup { ColumnWidths = [18, 100] });
+        book.Row(XCell.Str("发文机关 Office", XlsxBook.Header), XCell.Str(content.Office));
+        book.Row(XCell.Str("标题 Title", XlsxBook.Header), XCell.Str(content.Title));
+        book.Row(XCell.Str("考核方案 Scheme", XlsxBook.Header), XCell.Str($"{content.SchemeName}（{content.SchemeCode}）"));
+        book.Row(XCell.Str("期次 Period", XlsxBook.Header), XCell.Str(content.Period));
+        book.Row(XCell.Str("排名依据 Ranked by", XlsxBook.Header), XCell.Str(content.TotalName));
+        book.Row(XCell.Str("通报正文（草稿） Draft", XlsxBook.Header), XCell.Str(content.Draft));
+        book.Row(XCell.Str("结果集 Result set", XlsxBook.Header), XCell.Int(content.ResultSetId));
+        book.Row(XCell.Str("生成时间 Generated", XlsxBook.Header), XCell.Str(content.GeneratedLine));
+        book.EndSheet();
+    }
+
+    /// <summary>
+    /// The .docx: the office's name in red over a red rule (红头), the title in 黑体, the draft
+    /// paragraph and the league table (a real Word table, header row repeated on each page) in
+    /// 仿宋, the office and generated-at line at the end, page numbers in the footer. A4 with the
+    /// margins of government documents.
+    /// </summary>
+    public static void WriteDocx(CircularContent content, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(output);
+        using WordprocessingDocument doc = WordprocessingDocument.Create(output, WordprocessingDocumentType.Document);
+        MainDocumentPart main = doc.AddMainDocumentPart();
+
+        StyleDefinitionsPart styles = main.AddNewPart<StyleDefinitionsPart>();
+        styles.Styles = new Styles(new DocDefaults(
+            new RunPropertiesDefault(new RunPropertiesBaseStyle(Fonts(BodyFont), new FontSize { Val = "32" }, new Languages { EastAsia = "zh-CN" })),
+            new ParagraphPropertiesDefault(new ParagraphPropertiesBaseStyle(new SpacingBetweenLines { Line = "560", LineRule = LineSpacingRuleValues.Exact }))));
+        styles.Styles.Save();
+
+        FooterPart footer = main.AddNewPart<FooterPart>();
+        footer.Footer = new Footer(new Paragraph(
+            new ParagraphProperties(new Justification { Val = JustificationValues.Center }),
+            TextRun("— ", BodyFont, 28),
+            new Run(new RunProperties(Fonts(BodyFont), new FontSize { Val = "28" }), new FieldChar { FieldCharType = FieldCharValues.Begin }),
+            new Run(new RunProperties(Fonts(BodyFont), new FontSize { Val = "28" }), new FieldCode(" PAGE ") { Space = SpaceProcessingModeValues.Preserve }),
+            new Run(new RunProperties(Fonts(BodyFont), new FontSize { Val = "28" }), new FieldChar { FieldCharType = FieldCharValues.Separate }),
+            TextRun("1", BodyFont, 28),
+            new Run(new RunProperties(Fonts(BodyFont), new FontSize { Val = "28" }), new FieldChar { FieldCharType = FieldCharValues.End }),
+            TextRun(" —", BodyFont, 28)));
+        footer.Footer.Save();
+
+        var body = new Body();
+
+        // 红头: the office's name, large, red, centred, over a red rule.
+        body.Append(new Paragraph(
+            new ParagraphProperties(
+                new Justification { Val = JustificationValues.Center },
+                new ParagraphBorders(new BottomBorder { Val = BorderValues.Single, Size = 18, Color = "FF0000", Space = 6 }),
+                new SpacingBetweenLines { Line = "800", LineRule = LineSpacingRuleValues.AtLeast, After = "600" }),
+            new Run(new RunProperties(Fonts(HeadingFont), new Color { Val = "FF0000" }, new Bold(), new FontSize { Val = "52" }), new Text(content.Office))));
+
+        body.Append(new Paragraph(
+            new ParagraphProperties(new Justification { Val = JustificationValues.Center }, new SpacingBetweenLines { After = "300", Line = "600", LineRule = LineSpacingRuleValues.AtLeast }),
+            TextRun(content.Title, HeadingFont, 36)));
+
+        body.Append(new Paragraph(
+            new ParagraphProperties(new Indentation { FirstLineChars = 200, FirstLine = "640" }),
+            TextRun(content.Draft, BodyFont, 32)));
+
+        body.Append(new Paragraph(
+            new ParagraphProperties(new Justification { Val = JustificationValues.Center }, new SpacingBetweenLines { Before = "200", After = "100" }),
+            TextRun($"{content.PeriodText}{content.SchemeName}排名（按{content.TotalName}）", HeadingFont, 28)));
+        body.Append(Table(content));
+
+        body.Append(new Paragraph(
+            new ParagraphProperties(new Justification { Val = JustificationValues.Right }, new SpacingBetweenLines { Before = "400" }),
+            TextRun(content.Office, BodyFont, 32)));
+        body.Append(new Paragraph(
+            new ParagraphProperties(new Justification { Val = JustificationValues.Right }),
+            TextRun(content.GeneratedLine, BodyFont, 21)));
+
+        // A4, margins 3.7/3.5/2.8/2.6 cm as government documents have them; the footer holds the page number.
+        body.Append(new SectionProperties(
+            new FooterReference { Type = HeaderFooterValues.Default, Id = main.GetIdOfPart(footer) },
+            new PageSize { Width = 11906U, Height = 16838U },
+            new PageMargin { Top = 2098, Bottom = 1984, Left = 1588U, Right = 1474U, Header = 851U, Footer = 992U }));
+        main.Document = new Document(body);
+        main.Document.Save();
+    }
+
+    private static Table Table(CircularContent content)
+    {
+        bool tracks = content.HasTracks;
+        var headers = new List<string>(Header);
+        if (tracks)
+        {
+            headers.AddRange(["赛道", "赛道名次"]);
+        }
+
+        headers.AddRange(["名次变化", "红色预警"]);
+        var border = new TableBorders(
+            new TopBorder { Val = BorderValues.Single, Size = 4 }, new BottomBorder { Val = BorderValues.Single, Size = 4 },
+            new LeftBorder { Val = BorderValues.Single, Size = 4 }, new RightBorder { Val = BorderValues.Single, Size = 4 },
+            new InsideHorizontalBorder { Val = BorderValues.Single, Size = 4 }, new InsideVerticalBorder { Val = BorderValues.Single, Size = 4 });
+        var table = new Table(new TableProperties(
+            border,
+            new TableWidth { Width = "5000", Type = TableWidthUnitValues.Pct },
+            new TableLayout { Type = TableLayoutValues.Autofit },
+            new TableJustification { Val = TableRowAlignmentValues.Center }));
+        table.Append(new TableGrid(headers.Select(_ => new GridColumn()).ToArray()));
+        table.Append(new TableRow([new TableRowProperties(new TableHeader(), new CantSplit()), .. headers.Select(h => Cell(h, HeadingFont))]));
+        foreach (CircularRow r in content.Rows)
+        {
+            var cells = new List<string> { r.RankText, r.Name, r.ScoreText };
+            if (tracks)
+            {
+                cells.AddRange([r.Track ?? string.Empty, r.TrackRank?.ToString(CultureInfo.InvariantCulture) ?? "–"]);
+            }
+
+            cells.AddRange([r.ChangeText, r.RedWarnings.ToString(CultureInfo.InvariantCulture)]);
+            table.Append(new TableRow([new TableRowProperties(new CantSplit()), .. cells.Select(c => Cell(c, BodyFont))]));
+        }
+
+        return table;
+    }
+
+    private static TableCell Cell(string text, string font) => new(
+        new TableCellProperties(new TableCellVerticalAlignment { Val = TableVerticalAlignmentValues.Center }),
+        new Paragraph(
+            new ParagraphProperties(new Justification { Val = JustificationValues.Center }, new SpacingBetweenLines { Line = "400", LineRule = LineSpacingRuleValues.AtLeast }),
+            TextRun(text, font, 24)));
+
+    private static Run TextRun(string text, string font, int halfPoints) =>
+        new(new RunProperties(Fonts(font), new FontSize { Val = halfPoints.ToString(CultureInfo.InvariantCulture) }),
+            new Text(text) { Space = SpaceProcessingModeValues.Preserve });
+
+    private static RunFonts Fonts(string font) => new() { Ascii = font, HighAnsi = font, EastAsia = font, ComplexScript = font };
+
+    /// <summary>
+    /// The HTML print view the .pdf is printed from: the same parts as the .docx, A4, the table one
+    /// unit to a row (so a text extraction reads one unit to a line, in rank order), page numbers
+    /// in the page's bottom margin. Every text from the store is HTML-encoded.
+    /// </summary>
+    public static string Html(CircularContent content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        static string E(string? s) => WebUtility.HtmlEncode(s ?? string.Empty);
+        bool tracks = content.HasTracks;
+        var html = new StringBuilder();
+        html.Append("""
+            <!DOCTYPE html>
+            <html lang="zh-CN"><head><meta charset="utf-8">
+            """);
+        html.Append(CultureInfo.InvariantCulture, $"<title>{E(content.Title)}</title>");
+        html.Append("""
+            <style>
+            @page { size: A4; margin: 37mm 26mm 28mm 28mm;
+              @bottom-center { content: "— " counter(page) " —"; font-family: "FangSong", "仿宋", "Noto Serif CJK SC", serif; font-size: 12pt; } }
+            body { font-family: "FangSong", "仿宋", "Noto Serif CJK SC", "Noto Sans CJK SC", serif; font-size: 15pt; line-height: 1.6; color: #000; margin: 0; }
+            .red { color: #e00; font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-weight: bold; font-size: 26pt; text-align: center;
+              border-bottom: 2.5pt solid #e00; padding-bottom: 6mm; margin-bottom: 8mm; letter-spacing: 2pt; }
+            h1 { font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-size: 18pt; font-weight: normal; text-align: center; margin: 0 0 6mm; }
+            h2 { font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-size: 14pt; font-weight: normal; text-align: center; margin: 6mm 0 3mm; }
+            p.draft { text-indent: 2em; margin: 0; }
+            table { border-collapse: collapse; margin: 0 auto; font-size: 12pt; }
+            thead { display: table-header-group; }
+            tr { break-inside: avoid; }
+            th, td { border: 0.75pt solid #000; padding: 1mm 3mm; text-align: center; white-space: nowrap; }
+            th { font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-weight: normal; }
+            .sign { text-align: right; margin-top: 10mm; }
+            .generated { text-align: right; font-size: 10.5pt; }
+            </style></head><body>
+            """);
+        html.Append(CultureInfo.InvariantCulture, $"<div class=\"red\">{E(content.Office)}</div>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<h1>{E(content.Title)}</h1>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"draft\">{E(content.Draft)}</p>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<h2>{E(content.PeriodText)}{E(content.SchemeName)}排名（按{E(content.TotalName)}）</h2>\n");
+        html.Append("<table><thead><tr><th>名次</th><th>单位</th><th>得分</th>");
+        if (tracks)
+        {
+            html.Append("<th>赛道</th><th>赛道名次</th>");
+        }
+
+        html.Append("<th>名次变化</th><th>红色预警</th></tr></thead><tbody>\n");
+        foreach (CircularRow r in content.Rows)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(r.RankText)}</td><td>{E(r.Name)}</td><td>{E(r.ScoreText)}</td>");
+            if (tracks)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<td>{E(r.Track)}</td><td>{E(r.TrackRank?.ToString(CultureInfo.InvariantCulture) ?? "–")}</td>");
+            }
+
+            html.Append(CultureInfo.InvariantCulture, $"<td>{E(r.ChangeText)}</td><td>{r.RedWarnings}</td></tr>\n");
+        }
+
+        html.Append("</tbody></table>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"sign\">{E(content.Office)}</p>\n<p class=\"generated\">{E(content.GeneratedLine)}</p>\n");
+        html.Append("</body></html>\n");
+        return html.ToString();
+    }
+}
