@@ -91,7 +91,7 @@ public static class AuditChain
         ChainHead head = HashChain.Lock(connection, tx.GetDbTransaction(), ResultsName);
         long seq = head.Seq + 1;
         string hash = HashChain.Link(ResultsName, seq, head.Hash, Canonical(set, Digest(rows, warnings)));
-        Execute(connection, tx.GetDbTransaction(), "UPDATE result_sets SET chain_seq = @s, hash = @h WHERE id = @i", ("@s", seq), ("@h", hash), ("@i", set.Id));
+        HashChain.Execute(connection, tx.GetDbTransaction(), "UPDATE result_sets SET chain_seq = @s, hash = @h WHERE id = @i", ("@s", seq), ("@h", hash), ("@i", set.Id));
         set.ChainSeq = seq;
         set.Hash = hash;
         db.Entry(set).Property(s => s.ChainSeq).IsModified = false;
@@ -195,7 +195,7 @@ public static class AuditChain
         DbConnection connection = Open(db);
         try
         {
-            using DbCommand cmd = Command(connection, null, sql);
+            using DbCommand cmd = HashChain.Command(connection, null, sql);
             using DbDataReader r = cmd.ExecuteReader();
             var list = new List<DayHead>();
             while (r.Read())
@@ -271,7 +271,7 @@ public static class AuditChain
         string sql = all
             ? "SELECT id, at, \"user\", action, entity, entity_key, field, old_value, new_value, reason, chain_seq, hash FROM audit ORDER BY CASE WHEN chain_seq IS NULL THEN 1 ELSE 0 END, chain_seq, id"
             : "SELECT id, at, \"user\", action, entity, entity_key, field, old_value, new_value, reason, chain_seq, hash FROM audit WHERE chain_seq IS NULL ORDER BY id";
-        using DbCommand cmd = Command(connection, tx, sql);
+        using DbCommand cmd = HashChain.Command(connection, tx, sql);
         using DbDataReader r = cmd.ExecuteReader();
         while (r.Read())
         {
@@ -298,7 +298,7 @@ public static class AuditChain
         string sql = all
             ? "SELECT id, scheme_id, scheme_version_id, period, computed_at, computed_by, input_hash, explain_json, chain_seq, hash FROM result_sets ORDER BY CASE WHEN chain_seq IS NULL THEN 1 ELSE 0 END, chain_seq, id"
             : "SELECT id, scheme_id, scheme_version_id, period, computed_at, computed_by, input_hash, explain_json, chain_seq, hash FROM result_sets WHERE chain_seq IS NULL ORDER BY id";
-        using DbCommand cmd = Command(connection, tx, sql);
+        using DbCommand cmd = HashChain.Command(connection, tx, sql);
         using DbDataReader r = cmd.ExecuteReader();
         var sets = new List<ResultSet>();
         while (r.Read())
@@ -318,7 +318,7 @@ public static class AuditChain
 
     private static List<ResultRow> ReadRows(DbConnection connection, DbTransaction tx, long setId)
     {
-        using DbCommand cmd = Command(connection, tx, "SELECT unit_id, node, value, score, rank, track_rank, rank_change FROM result_rows WHERE result_set_id = @s", ("@s", setId));
+        using DbCommand cmd = HashChain.Command(connection, tx, "SELECT unit_id, node, value, score, rank, track_rank, rank_change FROM result_rows WHERE result_set_id = @s", ("@s", setId));
         using DbDataReader r = cmd.ExecuteReader();
         var list = new List<ResultRow>();
         while (r.Read())
@@ -335,7 +335,7 @@ public static class AuditChain
 
     private static List<WarningResult> ReadWarnings(DbConnection connection, DbTransaction tx, long setId)
     {
-        using DbCommand cmd = Command(connection, tx, "SELECT unit_id, indicator, value, target, completion, expected, gap, level FROM warning_results WHERE result_set_id = @s", ("@s", setId));
+        using DbCommand cmd = HashChain.Command(connection, tx, "SELECT unit_id, indicator, value, target, completion, expected, gap, level FROM warning_results WHERE result_set_id = @s", ("@s", setId));
         using DbDataReader r = cmd.ExecuteReader();
         var list = new List<WarningResult>();
         while (r.Read())
@@ -431,7 +431,7 @@ public static class AuditChain
     {
         if (connection is NpgsqlConnection pg)
         {
-            Execute(connection, tx, "CREATE TEMP TABLE chain_places (id BIGINT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL) ON COMMIT DROP");
+            HashChain.Execute(connection, tx, "CREATE TEMP TABLE chain_places (id BIGINT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL) ON COMMIT DROP");
             using (NpgsqlBinaryImporter copy = pg.BeginBinaryImport("COPY chain_places (id, seq, hash) FROM STDIN (FORMAT BINARY)"))
             {
                 foreach (var (id, seq, hash) in places)
@@ -445,12 +445,12 @@ public static class AuditChain
                 copy.Complete();
             }
 
-            Execute(connection, tx, $"UPDATE {table} t SET chain_seq = p.seq, hash = p.hash FROM chain_places p WHERE t.id = p.id");
-            Execute(connection, tx, "DROP TABLE chain_places");
+            HashChain.Execute(connection, tx, $"UPDATE {table} t SET chain_seq = p.seq, hash = p.hash FROM chain_places p WHERE t.id = p.id");
+            HashChain.Execute(connection, tx, "DROP TABLE chain_places");
             return;
         }
 
-        using DbCommand update = Command(connection, tx, $"UPDATE {table} SET chain_seq = @s, hash = @h WHERE id = @i", ("@s", 0L), ("@h", string.Empty), ("@i", 0L));
+        using DbCommand update = HashChain.Command(connection, tx, $"UPDATE {table} SET chain_seq = @s, hash = @h WHERE id = @i", ("@s", 0L), ("@h", string.Empty), ("@i", 0L));
         update.Prepare();
         foreach (var (id, seq, hash) in places)
         {
@@ -459,27 +459,5 @@ public static class AuditChain
             update.Parameters[2].Value = id;
             update.ExecuteNonQuery();
         }
-    }
-
-    private static int Execute(DbConnection connection, DbTransaction? tx, string sql, params (string Name, object Value)[] parameters)
-    {
-        using DbCommand cmd = Command(connection, tx, sql, parameters);
-        return cmd.ExecuteNonQuery();
-    }
-
-    private static DbCommand Command(DbConnection connection, DbTransaction? tx, string sql, params (string Name, object Value)[] parameters)
-    {
-        DbCommand cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            DbParameter p = cmd.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value;
-            cmd.Parameters.Add(p);
-        }
-
-        return cmd;
     }
 }

@@ -179,13 +179,15 @@ public static class HashChain
 
     private static string Num(long n) => n.ToString(CultureInfo.InvariantCulture);
 
-    private static int Execute(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    /// <summary>Runs a statement with named parameters (shared by the chains' writers and readers).</summary>
+    internal static int Execute(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
     {
         using DbCommand cmd = Command(connection, transaction, sql, parameters);
         return cmd.ExecuteNonQuery();
     }
 
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    /// <summary>A command with named parameters, in the transaction given.</summary>
+    internal static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
     {
         DbCommand cmd = connection.CreateCommand();
         cmd.Transaction = transaction;

@@ -54,26 +54,6 @@ public sealed class BulkImportTests(Stores stores, ITestOutputHelper output)
         db.Figures.AsNoTracking().Single(f => f.UnitId == b0200 && f.IndicatorId == x050).Value.ShouldBe(Value(199, 49));
     }
 
-    /// <summary>Times a few imports of a good 10,000-row file and prints the median (see the test output).</summary>
-    [Theory]
-    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
-    public void Import_TenThousandRows_MedianTimeIsWellUnderAFewSeconds(StoreProvider provider)
-    {
-        var times = new List<double>();
-        for (int run = 0; run < 5; run++)
-        {
-            IntakeWorld world = IntakeWorld.Create(stores.NewMigrated(provider), bulkUnits: 200, bulkIndicators: 50);
-            byte[] csv = Make("csv", bad: false);
-            var watch = Stopwatch.StartNew();
-            world.Import(csv, "bulk.csv").Accepted.ShouldBeTrue();
-            times.Add(watch.Elapsed.TotalMilliseconds);
-        }
-
-        times.Sort();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{provider}: 10,000-row CSV import, ms per run {string.Join(", ", times.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))}; median {times[2]:0} ms"));
-        times[2].ShouldBeLessThan(3000);
-    }
-
     private static double Value(int unit, int indicator) => unit + (indicator / 100.0);
 
     private static byte[] Make(string format, bool bad)
