@@ -26,13 +26,14 @@ public sealed class AccountTests(Chromium chromium, AccountApp fixture) : IClass
     {
         await using BrowserPage tab = await chromium.OpenAsync(fixture.App, nameof(Login_WrongPasswordOrUnknownUser_ShowsTheMessage_AndStaysOnLogin));
         IPage page = tab.Page;
+        // One answer whether the name exists, the password is wrong or the account is locked (it tells no one which names exist).
         foreach ((string user, string password) in new[] { ("leader.zhou", "Wrong-Password-1"), ("nobody", BrowserApp.UserPassword) })
         {
             await tab.GoAsync("/login");
             await page.Locator("#UserName").FillAsync(user);
             await page.Locator("#Password").FillAsync(password);
             await page.Locator("main form button[type=submit]").ClickAsync();
-            await Assertions.Expect(page.Locator("#login-error")).ToHaveTextAsync("用户名或密码错误。");
+            await Assertions.Expect(page.Locator("#login-error")).ToHaveTextAsync("用户名或密码错误。连续多次失败后账户将暂时锁定，请稍后再试或联系考核办。");
             new Uri(page.Url).AbsolutePath.ShouldBe("/login", user);
             (await page.Context.CookiesAsync()).ShouldNotContain(c => c.Name == "saima.auth", user);
         }
