@@ -74,7 +74,8 @@ public static class DatabaseOps
     }
 
     /// <summary>
-    /// Whether the database holds data: a row in any table but the schema version table. An empty
+    /// Whether the database holds data: a row in any table but the schema version table and the
+    /// hash chains' heads (which the schema itself seeds with each chain's genesis). An empty
     /// schema (after <c>saima db init</c>) holds no data. A database that does not exist holds none.
     /// </summary>
     public static bool HoldsData(StoreOptions store)
@@ -88,7 +89,7 @@ public static class DatabaseOps
         using DbConnection connection = SchemaMigrator.OpenConnection(store);
         foreach (string table in Tables(connection, store.Provider))
         {
-            if (table == "schema_version")
+            if (table is "schema_version" or "hash_chains")
             {
                 continue;
             }
