@@ -69,6 +69,7 @@ public static class ArenaApi
             .RequireAuthorization(AccessPolicies.Office).AddEndpointFilter(RequireToken);
         office.MapGet(Session, GetSession)
             .WithName("GetArenaSession").WithSummary("An on-site evaluation (office)")
+            .WithDescription("The session as stored: contestants in presentation order with each round's state, criteria, categories, points, whether published.")
             .Produces<ApiArenaSession>().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404)
             .RequireAuthorization(AccessPolicies.Office);
         office.MapPost(Session + "/judges", IssueJudges)
@@ -84,15 +85,18 @@ public static class ArenaApi
         office.MapPost(Session + "/contestants/{unit}/open", (string code, string unit, SaimaDb db, SaimaAccess access, TimeProvider clock, CancellationToken cancel) =>
                 Round(code, unit, open: true, db, access, clock, cancel))
             .WithName("OpenArenaRound").WithSummary("Open a contestant's round (office, bearer token)")
+            .WithDescription("No body. Ballots for the contestant are accepted while its round is open. 200 {unit, state, ballots}; 409 when the round is closed or the session published.")
             .Produces<ApiArenaRound>().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
             .RequireAuthorization(AccessPolicies.Office).AddEndpointFilter(RequireToken);
         office.MapPost(Session + "/contestants/{unit}/close", (string code, string unit, SaimaDb db, SaimaAccess access, TimeProvider clock, CancellationToken cancel) =>
                 Round(code, unit, open: false, db, access, clock, cancel))
             .WithName("CloseArenaRound").WithSummary("Close a contestant's round, for good (office, bearer token)")
+            .WithDescription("No body. Closing is final: no more ballots for the contestant. 200 {unit, state, ballots}.")
             .Produces<ApiArenaRound>().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
             .RequireAuthorization(AccessPolicies.Office).AddEndpointFilter(RequireToken);
         office.MapGet(Session + "/results", Results)
             .WithName("GetArenaResults").WithSummary("Results (office at any time; others once published)")
+            .WithDescription("Each contestant's score, rank and ballots, per category the ballots used after trimming and the mean; each judge's ballots and flags (straight, …).")
             .Produces<ArenaResults>().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
         office.MapPost(Session + "/publish", Publish)
             .WithName("PublishArena").WithSummary("Publish an on-site evaluation (office, bearer token)")
