@@ -15,7 +15,7 @@ public sealed record CircularRow(
     int? Rank, string Code, string Name, string? Track, double? Score, int? TrackRank, int? RankChange, int RedWarnings)
 {
     /// <summary>The format the league page shows scores with.</summary>
-    public const string ScoreFormat = "0.00";
+    public const string ScoreFormat = ShownNumbers.Decimals;
 
     /// <summary>The score as shown (two decimals), or "–" when the unit has none.</summary>
     public string ScoreText => Score is double s && double.IsFinite(s) ? s.ToString(ScoreFormat, CultureInfo.InvariantCulture) : "–";

@@ -11,8 +11,8 @@ namespace Saima.Web.Features.Shared;
 /// </summary>
 internal static class SheetWriter
 {
-    /// <summary>The decimals a page shows scores and values with ("0.00").</summary>
-    public const string Shown = "0.00";
+    /// <summary>The decimals a page shows scores and values with (<see cref="Saima.Data.ShownNumbers.Decimals"/>).</summary>
+    public const string Shown = Saima.Data.ShownNumbers.Decimals;
 
     public static byte[] Write(string sheetName, IEnumerable<IEnumerable<XCell>> rows)
     {

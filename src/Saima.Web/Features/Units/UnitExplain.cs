@@ -257,5 +257,5 @@ public static class UnitExplain
 
     private static double? Num(double v) => double.IsNaN(v) ? null : v;
 
-    public static string Format(double? v, string format = "0.00") => v?.ToString(format, CultureInfo.InvariantCulture) ?? "–";
+    public static string Format(double? v, string format = Saima.Data.ShownNumbers.Decimals) => v?.ToString(format, CultureInfo.InvariantCulture) ?? "–";
 }
