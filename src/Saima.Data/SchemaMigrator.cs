@@ -69,6 +69,12 @@ public static class SchemaMigrator
         return CurrentVersion(connection, store.Provider);
     }
 
+    private static int CurrentVersion(DbConnection connection, DbTransaction tx)
+    {
+        object? max = Scalar(connection, tx, "SELECT max(version) FROM schema_version");
+        return max is null or DBNull ? 0 : Convert.ToInt32(max, CultureInfo.InvariantCulture);
+    }
+
     private static int CurrentVersion(DbConnection connection, StoreProvider provider)
     {
         string exists = provider == StoreProvider.Sqlite
@@ -92,6 +98,75 @@ public static class SchemaMigrator
     {
         clock ??= TimeProvider.System;
         using DbConnection connection = OpenConnection(store);
+
+        // Web nodes starting together on one PostgreSQL migrate one at a time: each takes the
+        // schema's advisory lock (held by the session, released below or when the connection
+        // ends) and reads the version only then, so the second finds the first one's work done.
+        // SQLite's writers serialize on the file's lock already.
+        bool locked = store.Provider == StoreProvider.Postgres;
+        if (locked)
+        {
+            Scalar(connection, null, MigrationLock);
+        }
+
+        try
+        {
+            return Apply(connection, store, upTo, clock);
+        }
+        finally
+        {
+            if (locked)
+            {
+                Scalar(connection, null, MigrationUnlock);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Holds, until disposed, the lock of a node's start-up on PostgreSQL (migrations, a first
+    /// store's demo data and first administrator): nodes starting together on one database take
+    /// turns, and the later ones find the work done. On SQLite nothing is held (one node per file).
+    /// </summary>
+    public static IDisposable StartupLock(StoreOptions store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (store.Provider != StoreProvider.Postgres)
+        {
+            return new Held(null);
+        }
+
+        DbConnection connection = OpenConnection(store);
+        Scalar(connection, null, "SELECT pg_advisory_lock(5317, hashtext(current_schema()))");
+        return new Held(connection);
+    }
+
+    private sealed class Held(DbConnection? connection) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (connection is null)
+            {
+                return;
+            }
+
+            try
+            {
+                Scalar(connection, null, "SELECT pg_advisory_unlock(5317, hashtext(current_schema()))");
+            }
+            finally
+            {
+                connection.Dispose(); // ending the session releases it in any case
+            }
+        }
+    }
+
+    /// <summary>Takes the advisory lock of migrations on the connection's schema (waits for another holder).</summary>
+    internal const string MigrationLock = "SELECT pg_advisory_lock(5316, hashtext(current_schema()))";
+
+    private const string MigrationUnlock = "SELECT pg_advisory_unlock(5316, hashtext(current_schema()))";
+
+    private static List<Script> Apply(DbConnection connection, StoreOptions store, int? upTo, TimeProvider clock)
+    {
         IReadOnlyList<Script> scripts = Scripts(store.Provider);
         int current = CurrentVersion(connection, store.Provider);
         if (current > scripts[^1].Version)
@@ -114,6 +189,15 @@ public static class SchemaMigrator
             }
 
             using DbTransaction tx = connection.BeginTransaction();
+
+            // On SQLite the transaction began with the write lock (BEGIN IMMEDIATE): another
+            // process that migrated meanwhile is seen here, and its scripts are not run again.
+            if (store.Provider == StoreProvider.Sqlite && CurrentVersion(connection, tx) >= script.Version)
+            {
+                tx.Commit();
+                continue;
+            }
+
             Execute(connection, tx, script.Sql);
             if (script.Version == ChainScript)
             {

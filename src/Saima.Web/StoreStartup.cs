@@ -106,6 +106,10 @@ internal static class StoreStartup
     public static void Prepare(IServiceProvider services, StoreOptions store, WebOptions options)
     {
         DatabaseOps.EnsureDatabase(store);
+
+        // Several nodes starting together on one PostgreSQL take turns here (an advisory lock):
+        // one migrates and makes the first administrator, the others find it done.
+        using IDisposable turn = SchemaMigrator.StartupLock(store);
         SchemaMigrator.Migrate(store);
         TextWriter output = options.Output ?? Console.Out;
         if (options.DemoIfEmpty)

@@ -22,6 +22,24 @@ public sealed class SchemaMigratorTests(Stores stores)
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Migrate_TwoNodesStartingTogether_ApplyEachScriptOnceBetweenThem(StoreProvider provider)
+    {
+        StoreOptions store = provider == StoreProvider.Sqlite ? stores.NewSqlite() : stores.NewPostgres();
+        using var start = new Barrier(4);
+        Task<IReadOnlyList<SchemaMigrator.Script>>[] nodes = Enumerable.Range(0, 4)
+            .Select(_ => Task.Factory.StartNew(() => { start.SignalAndWait(); return SchemaMigrator.Migrate(store); }, TaskCreationOptions.LongRunning))
+            .ToArray();
+        IReadOnlyList<SchemaMigrator.Script>[] results = await Task.WhenAll(nodes);
+
+        int[] applied = results.SelectMany(n => n).Select(s => s.Version).Order().ToArray();
+        applied.ShouldBe(SchemaMigrator.Scripts(provider).Select(s => s.Version).ToArray(), "every script applied once, by one of the nodes");
+        using var db = SaimaDb.Open(store);
+        db.Database.SqlQueryRaw<int>("SELECT count(*) AS \"Value\" FROM schema_version").ToList().Single()
+            .ShouldBe(applied.Length);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public void Migrate_DatabaseOfPreviousVersion_OpensWithItsDataIntact(StoreProvider provider)
     {
         StoreOptions store = provider == StoreProvider.Sqlite ? stores.NewSqlite() : stores.NewPostgres();

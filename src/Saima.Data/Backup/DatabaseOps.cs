@@ -69,7 +69,14 @@ public static class DatabaseOps
             using var c = new NpgsqlConnection(MaintenanceConnection(store));
             c.Open();
             using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", c);
-            cmd.ExecuteNonQuery();
+            try
+            {
+                cmd.ExecuteNonQuery();
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            {
+                // Another node starting at the same moment made it: it exists, as wanted.
+            }
         }
     }
 

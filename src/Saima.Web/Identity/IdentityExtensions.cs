@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using StoreOptions = Saima.Data.StoreOptions;
@@ -42,6 +43,15 @@ public static class IdentityExtensions
         // still says: the cookie is checked against the user's security stamp this often (one read
         // of the user per session and interval) instead of Identity's default thirty minutes.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = SessionCheck);
+
+        // The keys that sign and encrypt cookies live in the database, not in the home folder of
+        // the process: several nodes behind one proxy read each other's cookies, and a node that
+        // is replaced does not log everyone out. They are stored as ASP.NET Core writes them (no
+        // key encryption at rest): whoever can read the database can read them, as with every
+        // other secret of the store; protect the database (docs/deploy.md).
+        services.AddDataProtection()
+            .SetApplicationName("Saima")
+            .PersistKeysToDbContext<SaimaIdentityDb>();
         services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = "saima.auth";

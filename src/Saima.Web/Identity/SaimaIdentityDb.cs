@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -47,8 +48,14 @@ public static class SaimaClaims
 /// script 0004_identity.sql (both providers); this model maps onto them with snake_case names,
 /// as <see cref="Saima.Data.SaimaDb"/> does for the store's tables.
 /// </summary>
-public sealed class SaimaIdentityDb(DbContextOptions<SaimaIdentityDb> options) : IdentityDbContext<SaimaUser, IdentityRole, string>(options)
+public sealed class SaimaIdentityDb(DbContextOptions<SaimaIdentityDb> options) : IdentityDbContext<SaimaUser, IdentityRole, string>(options), IDataProtectionKeyContext
 {
+    /// <summary>
+    /// The keys that protect login cookies and anti-forgery tokens (schema 0017), shared by every
+    /// web node on the database: a cookie issued by one node is read by the others.
+    /// </summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     /// <summary>Login sessions kept on the server (<see cref="Saima.Web.Security.DbTicketStore"/>).</summary>
     public DbSet<Saima.Web.Security.AuthSession> Sessions => Set<Saima.Web.Security.AuthSession>();
 
@@ -91,6 +98,7 @@ public sealed class SaimaIdentityDb(DbContextOptions<SaimaIdentityDb> options) :
             e.ToTable("auth_sessions");
             e.HasKey(x => x.Id);
         });
+        builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
 
         foreach (var entity in builder.Model.GetEntityTypes())
         {
