@@ -100,6 +100,7 @@ public static class SaimaWeb
         builder.Services.AddSaimaEvidence(builder.Configuration);
         builder.Services.AddSaimaLocalization();
         builder.Services.AddScoped<LeagueQuery>();
+        builder.Services.AddHostedService<Saima.Web.Features.Proofs.ChainCheckJob>();
         // Pages live in feature folders (Features/League holds the league page, its export and its query).
         builder.Services.AddRazorPages(o => o.RootDirectory = "/Features");
         // Frozen published data (Features/Shared/Published.cs, Features/Units/UnitExplain.cs), within a budget: every entry has a size.

@@ -169,6 +169,8 @@ public static class AccessMatrix
         L("GET /admin/proofs",                   "/admin/proofs",                                  Login, Ok,    No,  No,  No,  No),
         L("POST /admin/proofs?handler=Recompute", "/admin/proofs?handler=Recompute",               Login, Ok,    No,  No,  No,  No) with
             { Form = "x=1" },
+        L("POST /admin/proofs?handler=VerifyWhole", "/admin/proofs?handler=VerifyWhole",           Login, Ok,    No,  No,  No,  No) with
+            { Form = "x=1" },
         L("GET /admin/maps",                     "/admin/maps",                                    Login, Ok,    No,  No,  No,  No),
         L("POST /admin/maps",                    "/admin/maps",                                    Login, Ok,    No,  No,  No,  No) with
             { Form = "Code=access-admin&Name=管理测试地图", File = ("GeoFile", "map.geojson", AdminMap) },

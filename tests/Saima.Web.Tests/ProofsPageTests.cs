@@ -84,6 +84,39 @@ public sealed class ProofsPageTests
         recomputed.ShouldContain("id=\"chain-results\" data-intact=\"false\"");
     }
 
+    [Fact]
+    public async Task VerifyWhole_LeavesACheckpoint_ThePagesThenVerifyFromIt_AndStillNameAnEditAfterIt()
+    {
+        await using var web = await WebApp.StartAsync(seed: LeagueData.Seed);
+        await web.AdminAsync();
+        RemoveHandMadeSet(web);
+        (await web.Client.GetStringAsync("/admin/proofs")).ShouldContain("整链核验：逐条核验");
+
+        string whole = await (await web.PostFormAsync("/admin/proofs", "/admin/proofs?handler=VerifyWhole")).Content.ReadAsStringAsync();
+        whole.ShouldContain("id=\"chain-audit\" data-intact=\"true\"");
+        string since = await web.Client.GetStringAsync("/admin/proofs");
+        since.ShouldContain("整链核验完整（至第");
+        since.ShouldContain("id=\"chain-results\" data-intact=\"true\"");
+
+        // The checkpoint moved one place back, so that the newest entry lies after it; that entry is edited by hand.
+        long entry;
+        using (var c = new SqliteConnection(new SqliteConnectionStringBuilder(web.Store.ConnectionString) { Pooling = false }.ToString()))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "INSERT INTO chain_checkpoints (chain, seq, hash, verified_at) SELECT chain, seq - 1, (SELECT hash FROM audit WHERE chain_seq = seq - 1), verified_at FROM chain_checkpoints WHERE chain = 'audit'; DELETE FROM chain_checkpoints WHERE chain = 'audit' AND seq = (SELECT max(seq) FROM chain_checkpoints WHERE chain = 'audit');";
+            cmd.ExecuteNonQuery();
+            cmd.CommandText = "SELECT max(id) FROM audit";
+            entry = (long)cmd.ExecuteScalar()!;
+            cmd.CommandText = $"UPDATE audit SET reason = 'edited by hand' WHERE id = {entry}";
+            cmd.ExecuteNonQuery();
+        }
+
+        string audit = await web.Client.GetStringAsync("/admin/audit");
+        audit.ShouldContain("id=\"audit-chain\" data-intact=\"false\"");
+        audit.ShouldContain($"id=\"audit-chain-first\" data-id=\"{entry.ToString(CultureInfo.InvariantCulture)}\"");
+    }
+
     /// <summary>The result set LeagueData writes by hand (for an open period, to show it is never served): outside the chain.</summary>
     private static long HandMadeSet(WebApp web)
     {

@@ -156,7 +156,7 @@ public static class AuditChain
     });
 
     /// <summary>Runs a read in one snapshot: a deferred transaction on SQLite (no write lock), repeatable read on PostgreSQL.</summary>
-    private static T InSnapshot<T>(SaimaDb db, Func<DbConnection, DbTransaction, T> read)
+    internal static T InSnapshot<T>(SaimaDb db, Func<DbConnection, DbTransaction, T> read)
     {
         ArgumentNullException.ThrowIfNull(db);
         DbConnection connection = Open(db);
@@ -266,11 +266,19 @@ public static class AuditChain
         return db.Database.GetDbConnection();
     }
 
-    private static IEnumerable<AuditEntry> ReadAudit(DbConnection connection, DbTransaction? tx, bool all)
+    private static IEnumerable<AuditEntry> ReadAudit(DbConnection connection, DbTransaction? tx, bool all) =>
+        ReadAudit(connection, tx, all
+            ? "ORDER BY CASE WHEN chain_seq IS NULL THEN 1 ELSE 0 END, chain_seq, id"
+            : "WHERE chain_seq IS NULL ORDER BY id");
+
+    /// <summary>The entries after a place of the chain, and those without a place (last), in chain order.</summary>
+    internal static IEnumerable<AuditEntry> ReadAuditAfter(DbConnection connection, DbTransaction? tx, long seq) =>
+        ReadAudit(connection, tx, "WHERE chain_seq > " + seq.ToString(CultureInfo.InvariantCulture)
+            + " OR chain_seq IS NULL ORDER BY CASE WHEN chain_seq IS NULL THEN 1 ELSE 0 END, chain_seq, id");
+
+    private static IEnumerable<AuditEntry> ReadAudit(DbConnection connection, DbTransaction? tx, string where)
     {
-        string sql = all
-            ? "SELECT id, at, \"user\", action, entity, entity_key, field, old_value, new_value, reason, chain_seq, hash FROM audit ORDER BY CASE WHEN chain_seq IS NULL THEN 1 ELSE 0 END, chain_seq, id"
-            : "SELECT id, at, \"user\", action, entity, entity_key, field, old_value, new_value, reason, chain_seq, hash FROM audit WHERE chain_seq IS NULL ORDER BY id";
+        string sql = "SELECT id, at, \"user\", action, entity, entity_key, field, old_value, new_value, reason, chain_seq, hash FROM audit " + where;
         using DbCommand cmd = HashChain.Command(connection, tx, sql);
         using DbDataReader r = cmd.ExecuteReader();
         while (r.Read())
@@ -293,11 +301,19 @@ public static class AuditChain
         }
     }
 
-    private static List<ResultSet> ReadSets(DbConnection connection, DbTransaction tx, bool all)
+    private static List<ResultSet> ReadSets(DbConnection connection, DbTransaction tx, bool all) =>
+        ReadSets(connection, tx, all
+            ? "ORDER BY CASE WHEN chain_seq IS NULL THEN 1 ELSE 0 END, chain_seq, id"
+            : "WHERE chain_seq IS NULL ORDER BY id");
+
+    /// <summary>The result sets after a place of the chain, and those without a place (last), in chain order.</summary>
+    internal static List<ResultSet> ReadSetsAfter(DbConnection connection, DbTransaction tx, long seq) =>
+        ReadSets(connection, tx, "WHERE chain_seq > " + seq.ToString(CultureInfo.InvariantCulture)
+            + " OR chain_seq IS NULL ORDER BY CASE WHEN chain_seq IS NULL THEN 1 ELSE 0 END, chain_seq, id");
+
+    private static List<ResultSet> ReadSets(DbConnection connection, DbTransaction tx, string where)
     {
-        string sql = all
-            ? "SELECT id, scheme_id, scheme_version_id, period, computed_at, computed_by, input_hash, explain_json, chain_seq, hash FROM result_sets ORDER BY CASE WHEN chain_seq IS NULL THEN 1 ELSE 0 END, chain_seq, id"
-            : "SELECT id, scheme_id, scheme_version_id, period, computed_at, computed_by, input_hash, explain_json, chain_seq, hash FROM result_sets WHERE chain_seq IS NULL ORDER BY id";
+        string sql = "SELECT id, scheme_id, scheme_version_id, period, computed_at, computed_by, input_hash, explain_json, chain_seq, hash FROM result_sets " + where;
         using DbCommand cmd = HashChain.Command(connection, tx, sql);
         using DbDataReader r = cmd.ExecuteReader();
         var sets = new List<ResultSet>();
@@ -316,7 +332,7 @@ public static class AuditChain
         return sets;
     }
 
-    private static List<ResultRow> ReadRows(DbConnection connection, DbTransaction tx, long setId)
+    internal static List<ResultRow> ReadRows(DbConnection connection, DbTransaction tx, long setId)
     {
         using DbCommand cmd = HashChain.Command(connection, tx, "SELECT unit_id, node, value, score, rank, track_rank, rank_change FROM result_rows WHERE result_set_id = @s", ("@s", setId));
         using DbDataReader r = cmd.ExecuteReader();
@@ -333,7 +349,7 @@ public static class AuditChain
         return list;
     }
 
-    private static List<WarningResult> ReadWarnings(DbConnection connection, DbTransaction tx, long setId)
+    internal static List<WarningResult> ReadWarnings(DbConnection connection, DbTransaction tx, long setId)
     {
         using DbCommand cmd = HashChain.Command(connection, tx, "SELECT unit_id, indicator, value, target, completion, expected, gap, level FROM warning_results WHERE result_set_id = @s", ("@s", setId));
         using DbDataReader r = cmd.ExecuteReader();

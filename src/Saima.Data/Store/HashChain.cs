@@ -109,8 +109,16 @@ public static class HashChain
     /// Checks a chain read back in place order (entries without a place last, by id) against its
     /// stored head. Reports every break (the first ones, up to <paramref name="maxBreaks"/>) in chain order.
     /// </summary>
-    public static ChainReport Verify(string chain, IEnumerable<ChainLink> links, ChainHead head, int maxBreaks = 20)
+    public static ChainReport Verify(string chain, IEnumerable<ChainLink> links, ChainHead head, int maxBreaks = 20) =>
+        Verify(chain, links, head, new ChainHead(chain, 0, Genesis), maxBreaks);
+
+    /// <summary>
+    /// Checks the part of a chain after a place already verified (<paramref name="from"/>: its place
+    /// and hash; the genesis for the whole chain). The report counts every entry up to the head.
+    /// </summary>
+    public static ChainReport Verify(string chain, IEnumerable<ChainLink> links, ChainHead head, ChainHead from, int maxBreaks = 20)
     {
+        ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(links);
         ArgumentNullException.ThrowIfNull(head);
         var breaks = new List<ChainBreak>();
@@ -122,10 +130,10 @@ public static class HashChain
             }
         }
 
-        long expected = 1;
-        string previous = Genesis;
+        long expected = from.Seq + 1;
+        string previous = from.Hash;
         long? previousId = null;
-        long entries = 0;
+        long entries = from.Seq;
         foreach (ChainLink link in links)
         {
             if (link.Seq is not { } seq || string.IsNullOrEmpty(link.Hash))
@@ -138,7 +146,7 @@ public static class HashChain
             entries++;
             if (seq != expected)
             {
-                string after = previousId is { } p ? $"after entry {Id(p)} (place {Num(expected - 1)})" : "at the start";
+                string after = previousId is { } p ? $"after entry {Id(p)} (place {Num(expected - 1)})" : expected > 1 ? $"after place {Num(expected - 1)}" : "at the start";
                 Add(new ChainBreak(ChainBreakKind.Removed, link.Id, seq, seq > expected
                     ? $"places {Num(expected)}..{Num(seq - 1)} of the chain are missing {after}, before entry {Id(link.Id)} (place {Num(seq)}): {Num(seq - expected)} entries were removed"
                     : $"entry {Id(link.Id)} claims place {Num(seq)}, expected {Num(expected)}"));

@@ -12,7 +12,8 @@ namespace Saima.Web.Features.Proofs;
 
 /// <summary>
 /// Proofs on demand for the office (/admin/proofs): the state of the audit trail's and the result
-/// sets' hash chains, the audit trail's head hash at the end of each day (paged), and a button that
+/// sets' hash chains (verified from their latest checkpoints; whole on the button, which leaves a
+/// new checkpoint), the audit trail's head hash at the end of each day (paged), and a button that
 /// recomputes every stored result set from its stored inputs.
 /// </summary>
 [Authorize(Policy = AccessPolicies.Office)]
@@ -26,7 +27,11 @@ public sealed class ProofsModel(SaimaDb db, SaimaAccess access, TimeProvider clo
     [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
-    public StoreChains Chains { get; private set; } = null!;
+    /// <summary>Each chain as verified from its latest checkpoint (or whole, after the office's button).</summary>
+    public (ChainCheck Audit, ChainCheck Results) Chains { get; private set; }
+
+    /// <summary>True when the chains were just verified whole (POST) rather than from their checkpoints.</summary>
+    public bool VerifiedWhole { get; private set; }
     public IReadOnlyList<DayHead> Days { get; private set; } = [];
     public bool HasOlder { get; private set; }
 
@@ -45,6 +50,16 @@ public sealed class ProofsModel(SaimaDb db, SaimaAccess access, TimeProvider clo
         return Page();
     }
 
+    /// <summary>Verifies both chains whole now and, where intact, records a checkpoint at the head.</summary>
+    public async Task<IActionResult> OnPostVerifyWholeAsync(CancellationToken cancel)
+    {
+        StoreChains whole = ChainCheckpoints.VerifyAndRecord(db, clock);
+        await LoadAsync(cancel);
+        Chains = (new ChainCheck(whole.Audit, null, whole.Audit.Entries), new ChainCheck(whole.Results, null, whole.Results.Entries));
+        VerifiedWhole = true;
+        return Page();
+    }
+
     /// <summary>The break's text in the page's language (the store's detail is for the command line and logs).</summary>
     public static (string Key, string Id, string Seq) Break(ChainBreak b) => (
         "Break_" + b.Kind.ToString(),
@@ -55,7 +70,7 @@ public sealed class ProofsModel(SaimaDb db, SaimaAccess access, TimeProvider clo
     {
         cancel.ThrowIfCancellationRequested();
         PageNumber = Math.Clamp(PageNumber, 1, 100_000);
-        Chains = AuditChain.Verify(db);
+        Chains = ChainCheckpoints.Verify(db);
         TimeSpan offset = time.Zone.GetUtcOffset(clock.GetUtcNow());
         var days = AuditChain.DayHeads(db, offset, (PageNumber - 1) * DaysPerPage, DaysPerPage + 1);
         HasOlder = days.Count > DaysPerPage;
