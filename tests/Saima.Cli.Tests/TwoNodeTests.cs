@@ -29,8 +29,8 @@ public sealed partial class TwoNodeTests(Stores stores, ITestOutputHelper log)
     public async Task TwoNodesOnOnePostgres_MigrateOnce_ShareLogins_AndSeeEachOthersPublications()
     {
         StoreOptions store = stores.NewPostgres();
-        using Node a = Node.Start(store, log, "A");
-        using Node b = Node.Start(store, log, "B");
+        using ServeProcess a = ServeProcess.Start(store, log, "A", Password);
+        using ServeProcess b = ServeProcess.Start(store, log, "B", Password);
         await Task.WhenAll(a.ReadyAsync(), b.ReadyAsync());
 
         // Started together on an empty database: each script applied once, by one of them.
@@ -110,7 +110,7 @@ public sealed partial class TwoNodeTests(Stores stores, ITestOutputHelper log)
         }
     }
 
-    private static HttpClient Client(Node node, CookieContainer cookies, string? bearer = null)
+    internal static HttpClient Client(ServeProcess node, CookieContainer cookies, string? bearer = null)
     {
         var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false })
         {
@@ -134,97 +134,4 @@ public sealed partial class TwoNodeTests(Stores stores, ITestOutputHelper log)
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
-
-    /// <summary>One <c>saima serve</c> process on a free port.</summary>
-    private sealed class Node : IDisposable
-    {
-        private readonly Process _process;
-        private readonly ITestOutputHelper _log;
-        private readonly string _name;
-        private readonly Task<string> _out;
-        private readonly Task<string> _err;
-
-        private Node(Process process, Uri address, ITestOutputHelper log, string name)
-        {
-            _process = process;
-            Address = address;
-            _log = log;
-            _name = name;
-            _out = process.StandardOutput.ReadToEndAsync();
-            _err = process.StandardError.ReadToEndAsync();
-        }
-
-        public Uri Address { get; }
-
-        public static Node Start(StoreOptions store, ITestOutputHelper log, string name)
-        {
-            int port;
-            using (var probe = new TcpListener(IPAddress.Loopback, 0))
-            {
-                probe.Start();
-                port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            }
-
-            string url = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
-            string dotnet = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
-            var psi = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "saima.dll"), "serve", "--postgres", store.ConnectionString, "--urls", url })
-            {
-                psi.ArgumentList.Add(arg);
-            }
-
-            psi.Environment["SAIMA_ADMIN_PASSWORD"] = Password;
-
-            // A home of its own, as a node on another machine has: nothing is shared through
-            // files (ASP.NET Core would otherwise keep its keys under ~/.aspnet on both).
-            string home = Path.Combine(Path.GetTempPath(), "saima-node-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(home);
-            psi.Environment["HOME"] = home;
-            psi.Environment["DOTNET_CLI_HOME"] = home;
-            return new Node(Process.Start(psi)!, new Uri(url), log, name);
-        }
-
-        public async Task ReadyAsync()
-        {
-            using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
-            var watch = Stopwatch.StartNew();
-            while (watch.Elapsed < TimeSpan.FromMinutes(3))
-            {
-                if (_process.HasExited)
-                {
-                    throw new InvalidOperationException($"node {_name} exited {_process.ExitCode.ToString(CultureInfo.InvariantCulture)}: {await _err}{await _out}");
-                }
-
-                try
-                {
-                    if ((await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode == HttpStatusCode.OK)
-                    {
-                        return;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                }
-                catch (TaskCanceledException)
-                {
-                }
-
-                await Task.Delay(250);
-            }
-
-            throw new TimeoutException($"node {_name} did not become healthy");
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit();
-            }
-
-            _log.WriteLine($"node {_name} stdout:\n{_out.Result}\nstderr:\n{_err.Result}");
-            _process.Dispose();
-        }
-    }
 }
