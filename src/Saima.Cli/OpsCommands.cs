@@ -191,7 +191,7 @@ internal static class OpsCommands
         (db, postgres) = StoreOptions();
         var restoreFile = new Argument<string>("FILE") { Description = "A backup made by 'saima db backup'." };
         var restoreForce = new Option<bool>("--force") { Description = "Replace a database that holds data." };
-        var restoreUnchecked = new Option<bool>("--unchecked") { Description = "SQLite: accept a copy of a store without the checksum 'saima db backup' writes (after its integrity check)." };
+        var restoreUnchecked = new Option<bool>("--unchecked") { Description = "Accept a backup without the checksum 'saima db backup' writes: a SQLite copy made otherwise (after its integrity check), a pg_dump archive without FILE.sha256 beside it (still restored into a new database and checked first)." };
         var restore = new Command("restore", RestoreDescription) { db, postgres, restoreFile, restoreForce, restoreUnchecked };
         var restoreDb = db;
         var restorePg = postgres;

@@ -191,6 +191,13 @@ public static class DatabaseOps
                 RunPgTool("pg_dump", store, ["--format=custom", "--no-owner", $"--file={temp}"]);
             }
 
+            // A dump carries no checksum of its own: its SHA-256 goes beside it (sha256sum's format),
+            // written before the dump takes its name, so that a dump never stands without it.
+            if (store.Provider == StoreProvider.Postgres)
+            {
+                File.WriteAllText(ChecksumFile(full), $"{Sha256(temp)}  {Path.GetFileName(full)}\n");
+            }
+
             File.Move(temp, full, overwrite: true);
         }
         finally
@@ -242,6 +249,10 @@ public static class DatabaseOps
             // The whole file is checked before anything is touched.
             BackupCheck.CheckSqlite(file, @unchecked);
         }
+        else
+        {
+            CheckDumpChecksum(store, file, @unchecked);
+        }
 
         if (HoldsData(store) && !force)
         {
@@ -265,6 +276,44 @@ public static class DatabaseOps
         }
 
         return SchemaMigrator.CurrentVersion(store);
+    }
+
+    /// <summary>The file beside a PostgreSQL dump that holds its SHA-256 (<c>FILE.sha256</c>, as sha256sum writes it).</summary>
+    public static string ChecksumFile(string dump) => dump + ".sha256";
+
+    private static string Sha256(string file)
+    {
+        using FileStream fs = File.OpenRead(file);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(fs));
+    }
+
+    /// <summary>
+    /// A dump must hash to the checksum written beside it at backup time; a dump without one (made
+    /// otherwise) only with <paramref name="unchecked"/>. Either way it is then restored into a new
+    /// database and checked there before it replaces anything.
+    /// </summary>
+    private static void CheckDumpChecksum(StoreOptions store, string file, bool @unchecked)
+    {
+        string name = new NpgsqlConnectionStringBuilder(store.ConnectionString).Database ?? "?";
+        string sidecar = ChecksumFile(file);
+        if (!File.Exists(sidecar))
+        {
+            if (@unchecked)
+            {
+                return;
+            }
+
+            throw new DatabaseOpsException(
+                $"{file}: no checksum beside it ({sidecar}, written by saima db backup); give --unchecked to restore a dump made otherwise (it is still restored into a new database and checked before it replaces anything); the live database {name} was not touched");
+        }
+
+        string expected = File.ReadAllText(sidecar).Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty;
+        string actual = Sha256(file);
+        if (!string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DatabaseOpsException(
+                $"{file}: its SHA-256 is {actual}, but {sidecar} (written at backup time) says {expected}: the dump was changed or damaged since; the live database {name} was not touched");
+        }
     }
 
     /// <summary>The path of pg_dump or pg_restore: on PATH, else the newest Debian PostgreSQL's; null when absent.</summary>
