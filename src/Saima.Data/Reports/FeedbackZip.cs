@@ -4,7 +4,7 @@ namespace Saima.Data.Reports;
 
 /// <summary>
 /// Every unit's feedback report in one .zip: {stem}.pdf and {stem}.docx per unit
-/// (<see cref="FeedbackContent.FileStem"/>), in unit code order. The PDFs are printed two at a time.
+/// (<see cref="FeedbackContent.FileStem"/>), in unit code order. The PDFs are printed by one browser (<see cref="ChromiumBatch"/>).
 /// </summary>
 public static class FeedbackZip
 {
@@ -13,18 +13,14 @@ public static class FeedbackZip
         ArgumentNullException.ThrowIfNull(reports);
         ArgumentNullException.ThrowIfNull(output);
         var pdfs = new byte[reports.Count][];
-        try
+        using (var browser = new ChromiumBatch(chromium))
         {
-            Parallel.For(0, reports.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
+            for (int i = 0; i < reports.Count; i++)
             {
                 using var buffer = new MemoryStream();
-                FeedbackWriters.WritePdf(reports[i], buffer, chromium);
+                browser.Print(FeedbackWriters.Html(reports[i]), buffer);
                 pdfs[i] = buffer.ToArray();
-            });
-        }
-        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is ReportToolException) is { } tool)
-        {
-            throw new ReportToolException(tool.Message);
+            }
         }
 
         using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
