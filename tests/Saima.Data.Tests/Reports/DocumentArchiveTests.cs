@@ -44,7 +44,8 @@ public sealed class DocumentArchiveTests(Stores stores)
         read.Content.ShouldBe(circularBytes.ToArray());
         Convert.ToHexStringLower(SHA256.HashData(read.Content)).ShouldBe(read.Sha256);
         (read.IssuedBy, read.IssuedAt).ShouldBe(("office.wang", Noon));
-        db.Audit.Single(a => a.Entity == DocumentArchive.Entity && a.EntityKey == issued.Id.ToString()).NewValue!.ShouldContain(issued.Sha256);
+        string key = issued.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        db.Audit.Single(a => a.Entity == DocumentArchive.Entity && a.EntityKey == key).NewValue!.ShouldContain(issued.Sha256);
 
         (await archive.ListAsync(Office, "T")).Select(d => d.Id).ShouldBe([other.Id, own.Id, issued.Id]);
         (await archive.ListAsync(Actor.Leader("leader.li"), "T")).Count.ShouldBe(3);
