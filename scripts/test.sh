@@ -247,11 +247,12 @@ for p in "${projects[@]}"; do
     fi
 done
 
-# The CLI's reports (saima report circular): its .pdf is printed by Debian's Chromium with Noto CJK,
-# and the tests read it back with poppler's pdftotext.
+# The CLI's reports (saima report circular/feedback/annual): the .pdf is printed by Debian's Chromium
+# with Noto CJK, the tests read it back with poppler's pdftotext and convert the .docx with
+# LibreOffice Writer.
 for p in "${projects[@]}"; do
     if [[ $p == *Saima.Cli.Tests* ]]; then
-        need_apt chromium fonts-noto-cjk poppler-utils
+        need_apt chromium fonts-noto-cjk poppler-utils libreoffice-writer
         break
     fi
 done

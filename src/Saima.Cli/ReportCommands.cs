@@ -85,6 +85,165 @@ internal static class ReportCommands
                 $"wrote {path}: circular of {content.SchemeCode} {content.Period} (result set {content.ResultSetId}), {content.Rows.Count} units"));
         }));
         command.Add(circular);
+        command.Add(Feedback(stdout, stderr, scheme, period, office, chromium));
+        command.Add(Annual(stdout, stderr, scheme, office, chromium));
+        return command;
+    }
+
+    private const string FeedbackDescription = """
+        Writes a unit's feedback report (点对点反馈) for a published period: its total rank and
+        score, dimension scores and ranks, every indicator (value, target, completion, score, rank,
+        track rank, warning), strengths and weaknesses, red warnings, its nearest peers (as saima
+        peers, over the scheme's indicators) and what it would take to move up one place (as
+        saima whatif, at the total), and a short factual text.
+
+        --unit CODE --out FILE.pdf|FILE.docx   one unit's report (the format follows the extension)
+        --unit all  --out FILE.zip            every unit's report, one .pdf and one .docx each
+        --out FILE.zip (without --unit)       the same as --unit all
+
+        A period that is not published, an unknown scheme or unit, or another extension is refused
+        (exit 2). The same published period gives the same content every time (generated-at aside).
+
+        Examples:
+          saima report feedback --db saima.db --scheme LC-COUNTY --period 2025-11 --unit C01 --out 反馈-C01.pdf
+          saima report feedback --db saima.db --scheme LC-COUNTY --period 2025-11 --out 反馈-2025-11.zip
+        """;
+
+    private static Command Feedback(TextWriter stdout, TextWriter stderr, Option<string> scheme, Option<string> period, Option<string> office, Option<string> chromium)
+    {
+        var (db, postgres) = OpsCommands.StoreOptions();
+        var unit = new Option<string>("--unit") { Description = "The unit's code, or all (with a .zip).", HelpName = "CODE|all" };
+        var output = new Option<string>("--out") { Description = "The file to write: .pdf or .docx (one unit), .zip (all units).", Required = true, HelpName = "FILE" };
+        var command = new Command("feedback", FeedbackDescription) { db, postgres, scheme, period, unit, output, office, chromium };
+        command.SetAction(parse => OpsCommands.Guarded(stderr, () =>
+        {
+            string path = parse.GetValue(output)!;
+            string format = Path.GetExtension(path).ToLowerInvariant();
+            string? unitCode = parse.GetValue(unit);
+            bool all = unitCode is null or "all";
+            if (format is not (".pdf" or ".docx" or ".zip"))
+            {
+                throw new CliInputException($"--out {path}: the format follows the extension; expected .pdf, .docx or .zip");
+            }
+
+            if (all && format != ".zip")
+            {
+                throw new CliInputException($"--out {path}: every unit's reports go into a .zip; name one unit with --unit CODE for a .pdf or .docx");
+            }
+
+            StoreOptions store = OpsCommands.Store(parse.GetValue(db), parse.GetValue(postgres));
+            OpsCommands.RequireSchema(store);
+            IReadOnlyList<FeedbackContent> reports;
+            using (SaimaDb context = SaimaDb.Open(store))
+            {
+                var reader = new FeedbackReader(context, TimeProvider.System);
+                string code = parse.GetValue(scheme)!, p = parse.GetValue(period)!, name = parse.GetValue(office) ?? string.Empty;
+                reports = all
+                    ? reader.ReadAllAsync(code, p, name).GetAwaiter().GetResult()
+                    : [reader.ReadAsync(code, p, unitCode!, name).GetAwaiter().GetResult()];
+            }
+
+            try
+            {
+                using var outputs = new OutputSet();
+                using (Stream stream = outputs.Create(path, path))
+                {
+                    switch (format)
+                    {
+                        case ".pdf":
+                            FeedbackWriters.WritePdf(reports[0], stream, parse.GetValue(chromium));
+                            break;
+                        case ".docx":
+                            FeedbackWriters.WriteDocx(reports[0], stream);
+                            break;
+                        default:
+                            FeedbackZip.Write(reports, stream, parse.GetValue(chromium));
+                            break;
+                    }
+                }
+
+                outputs.Commit();
+            }
+            catch (ReportToolException e)
+            {
+                throw new CliInputException(e.Message);
+            }
+
+            FeedbackContent first = reports[0];
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {path}: feedback of {first.SchemeCode} {first.Period} (result set {first.ResultSetId}), {reports.Count} unit(s)"));
+        }));
+        return command;
+    }
+
+    private const string AnnualDescription = """
+        Writes the annual results (年度结果) of a scheme and year from the year's published periods:
+        each unit's composite as the scheme's annual rule says (default: the total score of the
+        year's last published period; or the mean, or a weighted mean, of the year's periods),
+        rank overall and per track, grades (优秀/良好/一般/较差 by quota or score threshold) and
+        the awards the office configured (default: 海豚奖 best, 进位最快 most rank gained from the
+        year's first to last published period, 乌龟奖 the least gained), each with its reason.
+
+        The format follows the extension of --out: .pdf, .docx or .xlsx. A year without a
+        published period, an unknown scheme or another extension is refused (exit 2).
+
+        Example:
+          saima report annual --db saima.db --scheme LC-COUNTY --year 2025 --out 年度结果-2025.xlsx
+        """;
+
+    private static Command Annual(TextWriter stdout, TextWriter stderr, Option<string> scheme, Option<string> office, Option<string> chromium)
+    {
+        var (db, postgres) = OpsCommands.StoreOptions();
+        var year = new Option<int>("--year") { Description = "The year (e.g. 2025).", Required = true, HelpName = "YEAR" };
+        var output = new Option<string>("--out") { Description = "The file to write: .pdf, .docx or .xlsx.", Required = true, HelpName = "FILE" };
+        var command = new Command("annual", AnnualDescription) { db, postgres, scheme, year, output, office, chromium };
+        command.SetAction(parse => OpsCommands.Guarded(stderr, () =>
+        {
+            string path = parse.GetValue(output)!;
+            string format = Path.GetExtension(path).ToLowerInvariant();
+            if (format is not (".pdf" or ".docx" or ".xlsx"))
+            {
+                throw new CliInputException($"--out {path}: the format follows the extension; expected .pdf, .docx or .xlsx");
+            }
+
+            StoreOptions store = OpsCommands.Store(parse.GetValue(db), parse.GetValue(postgres));
+            OpsCommands.RequireSchema(store);
+            AnnualContent content;
+            using (SaimaDb context = SaimaDb.Open(store))
+            {
+                content = new AnnualReader(context, TimeProvider.System)
+                    .ReadAsync(parse.GetValue(scheme)!, parse.GetValue(year), parse.GetValue(office)).GetAwaiter().GetResult();
+            }
+
+            try
+            {
+                using var outputs = new OutputSet();
+                using (Stream stream = outputs.Create(path, path))
+                {
+                    switch (format)
+                    {
+                        case ".pdf":
+                            AnnualWriters.WritePdf(content, stream, parse.GetValue(chromium));
+                            break;
+                        case ".docx":
+                            AnnualWriters.WriteDocx(content, stream);
+                            break;
+                        default:
+                            AnnualWriters.WriteXlsx(content, stream);
+                            break;
+                    }
+                }
+
+                outputs.Commit();
+            }
+            catch (ReportToolException e)
+            {
+                throw new CliInputException(e.Message);
+            }
+
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {path}: annual results of {content.SchemeCode} {content.Year} ({content.Periods.Count} published period(s)), {content.Rows.Count} units"));
+        }));
         return command;
     }
 

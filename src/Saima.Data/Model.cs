@@ -429,3 +429,39 @@ public sealed class ApiToken
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
 }
+
+/// <summary>The office's annual rule of a scheme (<see cref="Reports.AnnualRule"/> as JSON); a scheme without one uses the defaults.</summary>
+public sealed class AnnualRuleRow
+{
+    public long SchemeId { get; set; }
+    public required string RuleJson { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public required string UpdatedBy { get; set; }
+}
+
+/// <summary>An issued document (circular, feedback report, annual results): archived as issued, never changed.</summary>
+public sealed class IssuedDocument
+{
+    public long Id { get; set; }
+    public long SchemeId { get; set; }
+
+    /// <summary>circular, feedback or annual (<see cref="Reports.DocumentKinds"/>).</summary>
+    public required string Kind { get; set; }
+
+    /// <summary>The period (circular, feedback) or the year (annual).</summary>
+    public required string Period { get; set; }
+
+    /// <summary>The unit a feedback report is for; null for the others.</summary>
+    public long? UnitId { get; set; }
+
+    public required string FileName { get; set; }
+    public required string ContentType { get; set; }
+    public long SizeBytes { get; set; }
+
+    /// <summary>SHA-256 of <see cref="Content"/>, lower-case hex.</summary>
+    public required string Sha256 { get; set; }
+
+    public required byte[] Content { get; set; }
+    public DateTimeOffset IssuedAt { get; set; }
+    public required string IssuedBy { get; set; }
+}

@@ -98,6 +98,8 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
     public DbSet<Reminder> Reminders => Set<Reminder>();
     public DbSet<ReminderRead> ReminderReads => Set<ReminderRead>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<AnnualRuleRow> AnnualRules => Set<AnnualRuleRow>();
+    public DbSet<IssuedDocument> IssuedDocuments => Set<IssuedDocument>();
     public DbSet<ArenaSession> ArenaSessions => Set<ArenaSession>();
     public DbSet<ArenaCriterion> ArenaCriteria => Set<ArenaCriterion>();
     public DbSet<ArenaCategory> ArenaCategories => Set<ArenaCategory>();
@@ -297,6 +299,13 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
             e.HasIndex(x => x.TokenHash).IsUnique();
         });
         ArenaModel.Configure(b);
+        b.Entity<AnnualRuleRow>(e =>
+        {
+            e.ToTable("annual_rules");
+            e.HasKey(x => x.SchemeId);
+            e.Property(x => x.SchemeId).ValueGeneratedNever();
+        });
+        b.Entity<IssuedDocument>(e => e.ToTable("issued_documents"));
 
         // snake_case columns on both providers, so that raw SQL (COPY, scripts) reads the same everywhere.
         foreach (var entity in b.Model.GetEntityTypes())

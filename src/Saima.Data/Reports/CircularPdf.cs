@@ -33,6 +33,14 @@ public static class CircularPdf
     public static void Write(CircularContent content, Stream output, string? chromium = null)
     {
         ArgumentNullException.ThrowIfNull(content);
+        Print(CircularWriters.Html(content), output, chromium);
+    }
+
+    /// <summary>Prints an HTML print view (any of the publications') to PDF on <paramref name="output"/>.</summary>
+    /// <exception cref="ReportToolException">Chromium is missing, fails or takes too long.</exception>
+    public static void Print(string html, Stream output, string? chromium = null)
+    {
+        ArgumentNullException.ThrowIfNull(html);
         ArgumentNullException.ThrowIfNull(output);
         string exe = ChromiumPath(chromium);
         if (!File.Exists(exe))
@@ -44,9 +52,9 @@ public static class CircularPdf
         Directory.CreateDirectory(work);
         try
         {
-            string html = Path.Combine(work, "circular.html");
-            string pdf = Path.Combine(work, "circular.pdf");
-            File.WriteAllText(html, CircularWriters.Html(content), new UTF8Encoding(false));
+            string page = Path.Combine(work, "document.html");
+            string pdf = Path.Combine(work, "document.pdf");
+            File.WriteAllText(page, html, new UTF8Encoding(false));
             var start = new ProcessStartInfo(exe)
             {
                 RedirectStandardError = true,
@@ -57,7 +65,7 @@ public static class CircularPdf
             {
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
                 "--no-pdf-header-footer", "--user-data-dir=" + Path.Combine(work, "profile"), "--print-to-pdf=" + pdf,
-                new Uri(html).AbsoluteUri,
+                new Uri(page).AbsoluteUri,
             })
             {
                 start.ArgumentList.Add(arg);

@@ -505,6 +505,15 @@ public static class WorkflowCodes
 
     /// <summary>{0} period, {1} scheme code: the period is not published (or has no results), so there is nothing published to report.</summary>
     public const string PeriodNotPublished = "PeriodNotPublished";
+
+    /// <summary>{0} what is wrong (English): the annual rule (composite, grades, awards) is not valid.</summary>
+    public const string AnnualRuleInvalid = "AnnualRuleInvalid";
+
+    /// <summary>{0} document kind: not a kind of document that can be issued (circular, feedback, annual).</summary>
+    public const string DocumentKind = "DocumentKind";
+
+    /// <summary>{0} document id: no such issued document, or not one the actor may read.</summary>
+    public const string NoDocument = "NoDocument";
 }
 
 /// <summary>Publication refused: some current figures of the period are not approved yet.</summary>
