@@ -106,7 +106,7 @@ public sealed class ScoringInputs
 
         Scheme scheme = SchemeParser.Parse(version.Json);
         List<Indicator> indicators = db.Indicators.AsNoTracking().Where(i => i.SchemeId == version.SchemeId).ToList();
-        var indicatorById = indicators.ToDictionary(i => i.Id);
+        var indicatorByCode = indicators.ToDictionary(i => i.Code, StringComparer.Ordinal);
         var units = (from su in db.SchemeUnits.AsNoTracking()
                      join u in db.Units.AsNoTracking() on su.UnitId equals u.Id
                      where su.SchemeId == version.SchemeId
@@ -175,16 +175,21 @@ public sealed class ScoringInputs
         }
         else
         {
-            void Add(string p)
+            // A period of the window: all its figures, or (reaching back for imputation) only those of some indicators.
+            void Add(string p, HashSet<long>? only = null)
             {
                 window.Add(p);
-                if (complete.Add(p))
+                if (only is null && complete.Add(p))
                 {
                     Read(published.Where(f => f.Period == p));
                 }
+                else if (only is not null && !complete.Contains(p))
+                {
+                    Read(published.Where(f => f.Period == p && only.Contains(f.IndicatorId)));
+                }
 
                 string before = DerivedFigures.YearEarlier(p);
-                if (growthLevels.Count > 0 && !complete.Contains(before) && levelsOnly.Add(before))
+                if (growthLevels.Count > 0 && (only is null || only.Overlaps(growthLevels)) && !complete.Contains(before) && levelsOnly.Add(before))
                 {
                     Read(published.Where(f => f.Period == before && growthLevels.Contains(f.IndicatorId)));
                 }
@@ -241,7 +246,21 @@ public sealed class ScoringInputs
                         continue;
                     }
 
-                    Add(q);
+                    // Only the indicators still needed: their own figures, their denominators, the levels of a growth.
+                    var needed = need.Select(n => n.Code).ToHashSet(StringComparer.Ordinal);
+                    var only = new HashSet<long>();
+                    foreach (IndicatorDef i in scheme.Indicators.Where(i => needed.Contains(i.Code)))
+                    {
+                        foreach (string? code in new[] { i.Code, i.Denominator })
+                        {
+                            if (code is not null && indicatorByCode.TryGetValue(code, out Indicator? stored))
+                            {
+                                only.Add(stored.GrowthOfId ?? stored.Id);
+                            }
+                        }
+                    }
+
+                    Add(q, only);
                     need.ExceptWith(Usable(q));
                 }
             }
@@ -271,7 +290,6 @@ public sealed class ScoringInputs
             .Select(t => new { t.UnitId, t.IndicatorId, t.Year, t.Value })
             .ToDictionary(t => (t.UnitId, t.IndicatorId, t.Year), t => t.Value);
         var unitIdByCode = units.ToDictionary(u => u.Code, u => u.Id, StringComparer.Ordinal);
-        var indicatorByCode = indicators.ToDictionary(i => i.Code, StringComparer.Ordinal);
         for (int r = 0; r < rows.Count; r++)
         {
             InputRow row = rows[r];
