@@ -7,19 +7,20 @@
 #
 #   bash bench/scale/run.sh                          # province (100 × 100 × 24) on SQLite
 #   bash bench/scale/run.sh --size large --postgres "Host=127.0.0.1;Port=55432;Username=postgres;Database=saima_scale"
-#   bash bench/scale/run.sh --no-build --requests 400 --concurrency 20
+#   bash bench/scale/run.sh --no-build --no-store --requests 400 --concurrency 20   # pages again, same store
 #
 # Output in artifacts/bench-scale/: demo-SIZE.log (the build with each step's time), periods.tsv
 # (seconds per period's results), pages.tsv (per URL: requests, p50, p95, max in ms, bytes), serve.log.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-SIZE=province PG= BUILD=yes REQUESTS=300 CONCURRENCY=20 PORT=5391
+SIZE=province PG= BUILD=yes STORE=yes REQUESTS=300 CONCURRENCY=20 PORT=5391
 while [[ $# -gt 0 ]]; do
     case $1 in
         --size) SIZE=$2; shift 2 ;;
         --postgres) PG=$2; shift 2 ;;
         --no-build) BUILD=no; shift ;;
+        --no-store) STORE=no; shift ;;
         --requests) REQUESTS=$2; shift 2 ;;
         --concurrency) CONCURRENCY=$2; shift 2 ;;
         --port) PORT=$2; shift 2 ;;
@@ -48,11 +49,13 @@ else
 fi
 
 # 1. The store, with each step's time (results YYYY-MM: computing and storing one period).
+if [[ $STORE == yes ]]; then
 start=$(date +%s)
 nice -n 10 "$SAIMA" demo --scale "$SIZE" "${store_args[@]}" --force --verbose >"$OUT/demo-$SIZE.log" 2>&1
 echo "store $SIZE built in $(( $(date +%s) - start )) s" | tee "$OUT/build.txt"
-awk '/ s  / { t = $1; if (prev != "" && name ~ /^results /) printf "%s\t%.2f\n", substr(name, 9), t - prev; prev = t; name = $3 " " $4 }' \
+awk '/ s  / { if ($3 == "results" && $4 != "") printf "%s\t%.2f\n", $4, $1 - prev; prev = $1 }' \
     "$OUT/demo-$SIZE.log" >"$OUT/periods.tsv"
+fi
 echo "seconds per period's results (computing and storing), first and last:"
 head -n 2 "$OUT/periods.tsv"; tail -n 2 "$OUT/periods.tsv"
 
@@ -68,7 +71,8 @@ curl -sS -o /dev/null -c "$jar" -b "$jar" --data-urlencode "UserName=admin" --da
     --data-urlencode "__RequestVerificationToken=$token" "$BASE/login"
 COOKIE=$(awk -F'\t' '(!/^#/ || /^#HttpOnly_/) && NF >= 7 {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$jar")
 
-units=$(case $SIZE in province) echo 100 ;; *) echo 1000 ;; esac)
+units=1000
+[[ $SIZE == province ]] && units=100
 last=$(tail -n 1 "$OUT/periods.tsv" | cut -f1)
 declare -A URLS=(
     [unit-rotating]="/unit/X%04d"
