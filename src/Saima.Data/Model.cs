@@ -311,6 +311,17 @@ public sealed class ResultRow
     public int? RankChange { get; set; }
 }
 
+/// <summary>
+/// How one unit's scores of a result set came about (<see cref="Store.UnitTrace"/>, compact JSON),
+/// kept when the set is computed so that the unit page reads it instead of scoring the period again.
+/// </summary>
+public sealed class UnitTraceRow
+{
+    public long ResultSetId { get; set; }
+    public long UnitId { get; set; }
+    public required string Trace { get; set; }
+}
+
 /// <summary>A warning (预警) of a result set: completion against time progress and the level it gives.</summary>
 public sealed class WarningResult
 {

@@ -92,6 +92,7 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
     public DbSet<ResultSet> ResultSets => Set<ResultSet>();
     public DbSet<ResultRow> ResultRows => Set<ResultRow>();
     public DbSet<WarningResult> WarningResults => Set<WarningResult>();
+    public DbSet<UnitTraceRow> UnitTraces => Set<UnitTraceRow>();
     public DbSet<AdjustmentItem> Adjustments => Set<AdjustmentItem>();
     public DbSet<EvidenceFile> Evidence => Set<EvidenceFile>();
     public DbSet<Setting> Settings => Set<Setting>();
@@ -270,6 +271,11 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
         {
             e.ToTable("result_rows");
             e.HasKey(x => new { x.ResultSetId, x.UnitId, x.Node });
+        });
+        b.Entity<UnitTraceRow>(e =>
+        {
+            e.ToTable("unit_traces");
+            e.HasKey(x => new { x.ResultSetId, x.UnitId });
         });
         b.Entity<WarningResult>(e =>
         {

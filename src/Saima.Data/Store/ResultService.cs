@@ -71,6 +71,7 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
             db.ResultSets.Add(set);
             db.SaveChanges();
             BulkWriter.WriteResults(db, set.Id, computed.Rows, computed.Warnings);
+            UnitTrace.Write(db, set.Id, computed.Traces);
             AuditChain.AppendResultSet(db, set, computed.Rows, computed.Warnings);
             db.Audit.Add(AuditLog.Entry(now, actor, "compute", AuditLog.ResultEntity, AuditLog.Text(set.Id), "input_hash", null, set.InputHash,
                 string.Create(CultureInfo.InvariantCulture, $"period {period}, scheme version {inputs.Version.Version}")));
@@ -93,7 +94,7 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
     {
         ResultSet set = db.ResultSets.AsNoTracking().SingleOrDefault(r => r.Id == resultSetId)
             ?? throw new NotFoundException($"result set {resultSetId.ToString(CultureInfo.InvariantCulture)} does not exist");
-        ScoringInputs inputs = ScoringInputs.Load(db, set.SchemeVersionId, set.Period, set.ComputedAt);
+        ScoringInputs inputs = ScoringInputs.LoadAsStored(db, set);
         Computed computed = Run(inputs);
         var differences = new List<string>();
         const int MaxShown = 20;
@@ -249,7 +250,7 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
     internal static bool SameBits(double? a, double? b) =>
         a is null ? b is null : b is not null && BitConverter.DoubleToInt64Bits(a.Value) == BitConverter.DoubleToInt64Bits(b.Value);
 
-    internal sealed record Computed(List<ResultRow> Rows, List<WarningResult> Warnings, string ExplainJson);
+    internal sealed record Computed(List<ResultRow> Rows, List<WarningResult> Warnings, string ExplainJson, List<UnitTraceRow> Traces);
 
     /// <summary>Runs the engine and lays the scored period out as rows, in the store's canonical form.</summary>
     internal static Computed Run(ScoringInputs inputs)
@@ -306,7 +307,7 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
             });
         }
 
-        return new Computed(rows, warnings, Explain(inputs, pr));
+        return new Computed(rows, warnings, Explain(inputs, pr), UnitTrace.Of(inputs, pr));
     }
 
     /// <summary>

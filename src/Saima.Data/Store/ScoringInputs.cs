@@ -6,11 +6,25 @@ using Saima.Scoring;
 
 namespace Saima.Data.Store;
 
+/// <summary>How much of a scheme's history the inputs of a period are read from.</summary>
+public enum InputHistory
+{
+    /// <summary>
+    /// Only the periods the period's scores depend on: the period, the one before it (rank change),
+    /// the earlier ones `previous` imputation reaches back to, and the levels a year earlier (growth).
+    /// Costs what the period needs, whatever the store holds.
+    /// </summary>
+    Window,
+
+    /// <summary>Every period up to the period: how results were read (and hashed) before the window.</summary>
+    All,
+}
+
 /// <summary>
 /// What the engine is given for one period of a scheme under one scheme version, read from the
-/// store: the parsed scheme, the dataset (the period and every earlier period of the same kind,
-/// so that <c>previous</c> imputation and rank changes work), and the canonical text of all of it
-/// with its SHA-256.
+/// store: the parsed scheme, the dataset (the period and the earlier periods of the same kind its
+/// scores depend on, so that <c>previous</c> imputation, growth and rank changes work), and the
+/// canonical text of all of it with its SHA-256.
 /// </summary>
 public sealed class ScoringInputs
 {
@@ -33,6 +47,9 @@ public sealed class ScoringInputs
     /// <summary>Store id of each engine unit, by the engine's global unit index.</summary>
     public required long[] UnitIds { get; init; }
 
+    /// <summary>How many figure rows were read from the store to build these inputs (all revisions, before filtering).</summary>
+    public required long FigureRowsRead { get; init; }
+
     /// <summary>
     /// Reads the inputs of <paramref name="period"/> under <paramref name="schemeVersionId"/> as
     /// they stood at <paramref name="asOf"/>. Figures: the published revisions, per unit, indicator
@@ -43,15 +60,40 @@ public sealed class ScoringInputs
     /// In a period published with missing figures counted as zero (<see cref="MissingRules.Zero"/>),
     /// the scored indicators due there and missing (no figure, or one without a value) are given as 0.
     /// </summary>
-    public static ScoringInputs Load(SaimaDb db, long schemeVersionId, string period, DateTimeOffset asOf)
+    public static ScoringInputs Load(SaimaDb db, long schemeVersionId, string period, DateTimeOffset asOf) =>
+        Load(db, schemeVersionId, period, asOf, InputHistory.Window);
+
+    /// <summary>The same, reading the whole history up to the period (<see cref="InputHistory.All"/>) or only the window it needs.</summary>
+    public static ScoringInputs Load(SaimaDb db, long schemeVersionId, string period, DateTimeOffset asOf, InputHistory history)
     {
         SchemeVersion version = db.SchemeVersions.AsNoTracking().SingleOrDefault(v => v.Id == schemeVersionId)
             ?? throw new NotFoundException($"scheme version {schemeVersionId.ToString(CultureInfo.InvariantCulture)} does not exist");
-        return Load(db, version, period, asOf);
+        return Load(db, version, period, asOf, history);
+    }
+
+    /// <summary>
+    /// The inputs a stored result set was computed from, as they stood when it was computed: read by
+    /// window, or (for a set computed before inputs were read by window, whose hash covers the whole
+    /// history) from every period, when that is what its stored hash says.
+    /// </summary>
+    public static ScoringInputs LoadAsStored(SaimaDb db, ResultSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        ScoringInputs inputs = Load(db, set.SchemeVersionId, set.Period, set.ComputedAt, InputHistory.Window);
+        if (!string.Equals(inputs.InputHash, set.InputHash, StringComparison.Ordinal))
+        {
+            ScoringInputs all = Load(db, set.SchemeVersionId, set.Period, set.ComputedAt, InputHistory.All);
+            if (string.Equals(all.InputHash, set.InputHash, StringComparison.Ordinal))
+            {
+                return all;
+            }
+        }
+
+        return inputs;
     }
 
     /// <summary>The same for a version that need not be stored: a proposed scheme's preview (<see cref="SchemeAdmin.Preview"/>).</summary>
-    public static ScoringInputs Load(SaimaDb db, SchemeVersion version, string period, DateTimeOffset asOf)
+    public static ScoringInputs Load(SaimaDb db, SchemeVersion version, string period, DateTimeOffset asOf, InputHistory history = InputHistory.Window)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(version);
@@ -64,7 +106,7 @@ public sealed class ScoringInputs
 
         Scheme scheme = SchemeParser.Parse(version.Json);
         List<Indicator> indicators = db.Indicators.AsNoTracking().Where(i => i.SchemeId == version.SchemeId).ToList();
-        var indicatorById = indicators.ToDictionary(i => i.Id);
+        var indicatorByCode = indicators.ToDictionary(i => i.Code, StringComparer.Ordinal);
         var units = (from su in db.SchemeUnits.AsNoTracking()
                      join u in db.Units.AsNoTracking() on su.UnitId equals u.Id
                      where su.SchemeId == version.SchemeId
@@ -78,30 +120,29 @@ public sealed class ScoringInputs
         engineCodes.UnionWith(scheme.DenominatorCodes);
         var scoredIndicators = new HashSet<string>(scheme.Indicators.Select(i => i.Code), StringComparer.Ordinal);
 
-        // Published revisions up to the period; same-kind periods compare as text in time order.
-        var stored = db.Figures.AsNoTracking()
-            .Where(f => f.SchemeId == version.SchemeId && f.Status == FigureStatus.Published && string.Compare(f.Period, period) <= 0)
-            .Select(f => new { f.UnitId, f.IndicatorId, f.Period, f.Value, f.Revision, f.EnteredAt })
-            .ToList();
+        // Published revisions (per unit, indicator and period the highest entered by asOf), read period by period.
         var levels = new Dictionary<(long Unit, long Indicator, string Period), (int Revision, double? Value)>();
-        foreach (var f in stored)
+        long rowsRead = 0;
+        void Read(IQueryable<Figure> figures)
         {
-            if (f.EnteredAt > asOf || !unitCode.ContainsKey(f.UnitId)
-                || !Scoring.Period.TryParse(f.Period, out Period p) || p.Kind != kind)
+            foreach (var f in figures.Select(f => new { f.UnitId, f.IndicatorId, f.Period, f.Value, f.Revision, f.EnteredAt }).AsEnumerable())
             {
-                continue;
-            }
+                rowsRead++;
+                if (f.EnteredAt > asOf || !unitCode.ContainsKey(f.UnitId)
+                    || !Scoring.Period.TryParse(f.Period, out Period p) || p.Kind != kind)
+                {
+                    continue;
+                }
 
-            var key = (f.UnitId, f.IndicatorId, f.Period);
-            if (!levels.TryGetValue(key, out var have) || have.Revision < f.Revision)
-            {
-                levels[key] = (f.Revision, f.Value);
+                var key = (f.UnitId, f.IndicatorId, f.Period);
+                if (!levels.TryGetValue(key, out var have) || have.Revision < f.Revision)
+                {
+                    levels[key] = (f.Revision, f.Value);
+                }
             }
         }
 
-        var targets = db.Targets.AsNoTracking().Where(t => t.SchemeId == version.SchemeId)
-            .Select(t => new { t.UnitId, t.IndicatorId, t.Year, t.Value })
-            .ToDictionary(t => (t.UnitId, t.IndicatorId, t.Year), t => t.Value);
+        IQueryable<Figure> published = db.Figures.AsNoTracking().Where(f => f.SchemeId == version.SchemeId && f.Status == FigureStatus.Published);
 
         // Periods published with their missing figures counted as zero (as published by then).
         var zeroPeriods = db.Periods.AsNoTracking()
@@ -110,60 +151,153 @@ public sealed class ScoringInputs
             .Where(p => p.PublishedAt <= asOf && Scoring.Period.TryParse(p.Code, out Period pp) && pp.Kind == kind)
             .Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
 
-        // Rows of the dataset: reported figures the scheme uses, then derived growth.
-        var rows = new List<InputRow>(levels.Count);
-        var periodsWithRows = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var ((unit, indicatorId, p), (_, value)) in levels)
+        // Growth indicators the engine scores, and the levels they are derived from.
+        var growthIndicators = indicators.Where(i => i.GrowthOfId is not null && scoredIndicators.Contains(i.Code)).ToList();
+        var growthLevels = growthIndicators.Select(i => i.GrowthOfId!.Value).ToHashSet();
+
+        // The periods whose rows the engine is given. Everything up to the period (the whole history,
+        // as results computed before reading by window were hashed), or the window a period's scores
+        // truly depend on: the period, the one before it in the data (its scores give the rank change),
+        // for `previous` imputation the earlier periods back to each unit's last usable value, and for
+        // derived growth the levels of the same periods a year earlier.
+        var window = new SortedSet<string>(StringComparer.Ordinal);
+        var complete = new HashSet<string>(StringComparer.Ordinal);
+        var levelsOnly = new HashSet<string>(StringComparer.Ordinal);
+        if (history == InputHistory.All)
         {
-            Indicator ind = indicatorById[indicatorId];
-            if (ind.GrowthOfId is not null || !engineCodes.Contains(ind.Code))
+            Read(published.Where(f => string.Compare(f.Period, period) <= 0));
+            foreach (var key in levels.Keys)
             {
-                continue;
+                window.Add(key.Period);
             }
 
-            periodsWithRows.Add(p);
-            double counted = value ?? (zeroPeriods.Contains(p) && scoredIndicators.Contains(ind.Code) && Due(ind, p) ? 0 : double.NaN);
-            rows.Add(new InputRow(p, unitCode[unit], ind.Code, counted, Target(unit, ind, p)));
+            window.UnionWith(zeroPeriods);
         }
-
-        // Scored indicators due in a zero period and without a figure count 0 there (and only there: no
-        // growth is derived from such a zero). Denominators are left missing: dividing by 0 scores nothing.
-        foreach (string p in zeroPeriods)
+        else
         {
-            foreach (Indicator ind in indicators.Where(i => i.GrowthOfId is null && scoredIndicators.Contains(i.Code) && Due(i, p)))
+            // A period of the window: all its figures, or (reaching back for imputation) only those of some indicators.
+            void Add(string p, HashSet<long>? only = null)
             {
-                foreach (var u in units)
+                window.Add(p);
+                if (only is null && complete.Add(p))
                 {
-                    if (!levels.ContainsKey((u.Id, ind.Id, p)))
-                    {
-                        periodsWithRows.Add(p);
-                        rows.Add(new InputRow(p, u.Code, ind.Code, 0, Target(u.Id, ind, p)));
-                    }
+                    Read(published.Where(f => f.Period == p));
+                }
+                else if (only is not null && !complete.Contains(p))
+                {
+                    Read(published.Where(f => f.Period == p && only.Contains(f.IndicatorId)));
+                }
+
+                string before = DerivedFigures.YearEarlier(p);
+                if (growthLevels.Count > 0 && (only is null || only.Overlaps(growthLevels)) && !complete.Contains(before) && levelsOnly.Add(before))
+                {
+                    Read(published.Where(f => f.Period == before && growthLevels.Contains(f.IndicatorId)));
                 }
             }
-        }
 
-        foreach (Indicator ind in indicators.Where(i => i.GrowthOfId is not null && scoredIndicators.Contains(i.Code)))
-        {
-            long level = ind.GrowthOfId!.Value;
-            foreach (var ((unit, indicatorId, p), (_, value)) in levels)
+            // The latest period before `cursor` that has published figures or was published with zeros.
+            string? Earlier(string cursor)
             {
-                if (indicatorId != level || !levels.TryGetValue((unit, level, DerivedFigures.YearEarlier(p)), out var before))
+                string? q = published.Where(f => string.Compare(f.Period, cursor) < 0)
+                    .OrderByDescending(f => f.Period).Select(f => f.Period).FirstOrDefault();
+                string? z = zeroPeriods.Where(c => string.CompareOrdinal(c, cursor) < 0).Max(StringComparer.Ordinal);
+                return q is null ? z : z is null || string.CompareOrdinal(q, z) > 0 ? q : z;
+            }
+
+            Add(period);
+            string? previous = null;
+            for (string? q = Earlier(period); q is not null; q = Earlier(q))
+            {
+                if (!Scoring.Period.TryParse(q, out Period pq) || pq.Kind != kind)
                 {
                     continue;
                 }
 
-                if (DerivedFigures.Growth(value, before.Value) is { } growth)
+                Add(q);
+                if (RowsOf(q).Count > 0)
                 {
-                    periodsWithRows.Add(p);
-                    rows.Add(new InputRow(p, unitCode[unit], ind.Code, growth, Target(unit, ind, p)));
+                    previous = q;
+                    break;
+                }
+            }
+
+            // `previous` imputation in either scored period reaches back to a unit's last usable value
+            // (a value, and a non-zero denominator where the indicator has one).
+            var imputedFromPrevious = scheme.Indicators.Where(i => UsesPrevious(scheme, i)).ToList();
+            if (previous is not null && imputedFromPrevious.Count > 0)
+            {
+                var need = new HashSet<(string Unit, string Code)>();
+                var usable = Usable(previous);
+                foreach (var u in units)
+                {
+                    foreach (IndicatorDef i in imputedFromPrevious)
+                    {
+                        if (!usable.Contains((u.Code, i.Code)))
+                        {
+                            need.Add((u.Code, i.Code));
+                        }
+                    }
+                }
+
+                for (string? q = Earlier(previous); q is not null && need.Count > 0; q = Earlier(q))
+                {
+                    if (!Scoring.Period.TryParse(q, out Period pq) || pq.Kind != kind)
+                    {
+                        continue;
+                    }
+
+                    // Only the indicators still needed: their own figures, their denominators, the levels of a growth.
+                    var needed = need.Select(n => n.Code).ToHashSet(StringComparer.Ordinal);
+                    var only = new HashSet<long>();
+                    foreach (IndicatorDef i in scheme.Indicators.Where(i => needed.Contains(i.Code)))
+                    {
+                        foreach (string? code in new[] { i.Code, i.Denominator })
+                        {
+                            if (code is not null && indicatorByCode.TryGetValue(code, out Indicator? stored))
+                            {
+                                only.Add(stored.GrowthOfId ?? stored.Id);
+                            }
+                        }
+                    }
+
+                    Add(q, only);
+                    need.ExceptWith(Usable(q));
                 }
             }
         }
 
-        if (!rows.Any(r => r.Period == period))
+        // Rows of the dataset: reported figures the scheme uses, then derived growth.
+        var rows = new List<InputRow>(levels.Count);
+        var periodsWithRows = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string p in window)
+        {
+            List<InputRow> own = RowsOf(p);
+            if (own.Count > 0)
+            {
+                periodsWithRows.Add(p);
+                rows.AddRange(own);
+            }
+        }
+
+        if (!periodsWithRows.Contains(period))
         {
             throw new WorkflowException($"period {period} of scheme '{schemeRow.Code}' has no published figures to score");
+        }
+
+        // Targets of the years scored; read after the rows, so filled in afterwards.
+        var years = periodsWithRows.Select(p => int.Parse(p.AsSpan(0, 4), CultureInfo.InvariantCulture)).Distinct().ToList();
+        var targets = db.Targets.AsNoTracking().Where(t => t.SchemeId == version.SchemeId && years.Contains(t.Year))
+            .Select(t => new { t.UnitId, t.IndicatorId, t.Year, t.Value })
+            .ToDictionary(t => (t.UnitId, t.IndicatorId, t.Year), t => t.Value);
+        var unitIdByCode = units.ToDictionary(u => u.Code, u => u.Id, StringComparer.Ordinal);
+        for (int r = 0; r < rows.Count; r++)
+        {
+            InputRow row = rows[r];
+            if (scoredIndicators.Contains(row.Code)
+                && targets.TryGetValue((unitIdByCode[row.Unit], indicatorByCode[row.Code].Id, int.Parse(row.Period.AsSpan(0, 4), CultureInfo.InvariantCulture)), out double t))
+            {
+                rows[r] = row with { Target = t };
+            }
         }
 
         rows.Sort(static (a, b) =>
@@ -189,7 +323,7 @@ public sealed class ScoringInputs
 
         // One pass over the sorted inputs feeds both the engine and the canonical text, so the hash is of exactly what was scored.
         var text = new StringBuilder(64 + version.Json.Length + (rows.Count * 40));
-        text.Append("saima-inputs 1\n");
+        text.Append(history == InputHistory.All ? "saima-inputs 1\n" : "saima-inputs 2\n");
         text.Append(CultureInfo.InvariantCulture, $"scheme {schemeRow.Code} version {version.Version} period {period}\n");
         text.Append(CultureInfo.InvariantCulture, $"json {version.Json.Length}\n").Append(version.Json).Append('\n');
         var builder = new DatasetBuilder(scheme, attributeNames: null, declaredUnits: true, hasTracks: hasTracks);
@@ -232,14 +366,83 @@ public sealed class ScoringInputs
             CanonicalText = canonical,
             InputHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical))),
             UnitIds = ids,
+            FigureRowsRead = rowsRead,
         };
 
-        static bool Due(Indicator ind, string p) => Scoring.Period.TryParse(p, out Period pp) && Intake.IntakePeriods.IsDue(ind.Frequency, pp);
+        // The rows of one period of the window: its reported figures the engine takes, zeros where the
+        // period was published with missing figures counted as zero, and growth derived from its levels.
+        List<InputRow> RowsOf(string p)
+        {
+            var own = new List<InputRow>();
+            foreach (var u in units)
+            {
+                foreach (Indicator ind in indicators)
+                {
+                    if (ind.GrowthOfId is not null || !engineCodes.Contains(ind.Code))
+                    {
+                        continue;
+                    }
 
-        double Target(long unit, Indicator ind, string p) =>
-            scoredIndicators.Contains(ind.Code) && targets.TryGetValue((unit, ind.Id, int.Parse(p.AsSpan(0, 4), CultureInfo.InvariantCulture)), out double t)
-                ? t
-                : double.NaN;
+                    if (levels.TryGetValue((u.Id, ind.Id, p), out var level))
+                    {
+                        double counted = level.Value ?? (zeroPeriods.Contains(p) && scoredIndicators.Contains(ind.Code) && Due(ind, p) ? 0 : double.NaN);
+                        own.Add(new InputRow(p, u.Code, ind.Code, counted, double.NaN));
+                    }
+                    else if (zeroPeriods.Contains(p) && scoredIndicators.Contains(ind.Code) && Due(ind, p))
+                    {
+                        // Scored indicators due in a zero period and without a figure count 0 there (and only there: no
+                        // growth is derived from such a zero). Denominators are left missing: dividing by 0 scores nothing.
+                        own.Add(new InputRow(p, u.Code, ind.Code, 0, double.NaN));
+                    }
+                }
+
+                foreach (Indicator ind in growthIndicators)
+                {
+                    long level = ind.GrowthOfId!.Value;
+                    if (levels.TryGetValue((u.Id, level, p), out var now)
+                        && levels.TryGetValue((u.Id, level, DerivedFigures.YearEarlier(p)), out var before)
+                        && DerivedFigures.Growth(now.Value, before.Value) is { } growth)
+                    {
+                        own.Add(new InputRow(p, u.Code, ind.Code, growth, double.NaN));
+                    }
+                }
+            }
+
+            return own;
+        }
+
+        // The units and indicators of a period whose value `previous` imputation can take.
+        HashSet<(string Unit, string Code)> Usable(string p)
+        {
+            var value = RowsOf(p).Where(r => !double.IsNaN(r.Value)).ToDictionary(r => (r.Unit, r.Code), r => r.Value);
+            var found = new HashSet<(string Unit, string Code)>();
+            foreach (var u in units)
+            {
+                foreach (IndicatorDef i in scheme.Indicators)
+                {
+                    if (value.ContainsKey((u.Code, i.Code))
+                        && (i.Denominator is null || (value.TryGetValue((u.Code, i.Denominator), out double d) && d != 0)))
+                    {
+                        found.Add((u.Code, i.Code));
+                    }
+                }
+            }
+
+            return found;
+        }
+
+        static bool Due(Indicator ind, string p) => Scoring.Period.TryParse(p, out Period pp) && Intake.IntakePeriods.IsDue(ind.Frequency, pp);
+    }
+
+    /// <summary>Whether an indicator may be imputed from an earlier period: by its own rule, the scheme's, or a track's override.</summary>
+    private static bool UsesPrevious(Scheme scheme, IndicatorDef indicator)
+    {
+        if ((indicator.Impute ?? scheme.Steps.Impute).Method == ImputeMethod.Previous)
+        {
+            return true;
+        }
+
+        return scheme.Tracks?.Overrides.Values.Any(o => o.Indicators.GetValueOrDefault(indicator.Code)?.Impute?.Method == ImputeMethod.Previous) == true;
     }
 
     private static string Number(double v) => double.IsNaN(v) ? string.Empty : v.ToString("R", CultureInfo.InvariantCulture);

@@ -44,6 +44,7 @@ public static class ApiExtensions
             o.ShouldInclude = d => d.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) == true;
             o.AddDocumentTransformer<ApiDocumentTransformer>();
             o.AddOperationTransformer<ApiOperationTransformer>();
+            o.AddOperationTransformer<ApiPagingTransformer>();
         });
         return services;
     }
@@ -57,25 +58,25 @@ public static class ApiExtensions
         const string Figures = "/schemes/{scheme}/periods/{period}/figures";
 
         api.MapGet("/units", ApiReads.Units)
-            .WithName("ListUnits").WithSummary("Units (考核对象)")
+            .WithName("ListUnits").WithMetadata(new ApiPaged()).WithSummary("Units (考核对象)")
             .WithDescription("Every unit: code, name, English name, kind and the parent's code.")
-            .Produces<List<ApiUnit>>().Problems(401);
+            .Produces<List<ApiUnit>>().ProducesValidationProblem().Problems(401);
         api.MapGet("/schemes", ApiReads.Schemes)
-            .WithName("ListSchemes").WithSummary("Assessment schemes (考核方案)")
+            .WithName("ListSchemes").WithMetadata(new ApiPaged()).WithSummary("Assessment schemes (考核方案)")
             .WithDescription("Every scheme: code, name and reporting frequency.")
-            .Produces<List<ApiScheme>>().Problems(401);
+            .Produces<List<ApiScheme>>().ProducesValidationProblem().Problems(401);
         api.MapGet("/schemes/{scheme}/periods", ApiReads.Periods)
-            .WithName("ListPeriods").WithSummary("Periods of a scheme")
+            .WithName("ListPeriods").WithMetadata(new ApiPaged()).WithSummary("Periods of a scheme")
             .WithDescription("Published periods for everyone; open periods too for reporters, source departments, reviewers and the office. Newest first.")
-            .Produces<List<ApiPeriod>>().Problems(401, 404);
+            .Produces<List<ApiPeriod>>().ProducesValidationProblem().Problems(401, 404);
         api.MapGet("/schemes/{scheme}/periods/{period}/results", ApiReads.Results)
-            .WithName("GetResults").WithSummary("Published results (league table)")
+            .WithName("GetResults").WithMetadata(new ApiPaged()).WithSummary("Published results (league table)")
             .WithDescription("The league table of a published period at a node (default: the total score; or a dimension or indicator code), for all units or one track: score, rank, change of rank, rank in the track, and for an indicator its value and warning level. 404 unless the period is published.")
             .Produces<ApiResults>().ProducesValidationProblem().Problems(401, 404);
         api.MapGet(Figures, ApiReads.Figures)
-            .WithName("ListFigures").WithSummary("Figures the user may see")
+            .WithName("ListFigures").WithMetadata(new ApiPaged()).WithSummary("Figures the user may see")
             .WithDescription("The current figures of a period: every published one, and the unpublished ones within the user's scope (a reporter: its unit; a reviewer: its units; a source department: its indicators; the office: all; a leader: none). Filters: unit, indicator.")
-            .Produces<List<ApiFigure>>().Problems(401, 404);
+            .Produces<List<ApiFigure>>().ProducesValidationProblem().Problems(401, 404);
 
         api.MapPost(Figures, ApiWrites.SaveFigures)
             .WithName("SaveFigures").WithSummary("Save figures as drafts (bearer token)")

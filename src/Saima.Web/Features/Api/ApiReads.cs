@@ -9,32 +9,54 @@ namespace Saima.Web.Features.Api;
 /// <summary>The API's reads: units, schemes, periods, published results and the figures the user may see.</summary>
 internal static class ApiReads
 {
-    public static async Task<IResult> Units(SaimaDb db, CancellationToken cancel)
+    public static async Task<IResult> Units(int? limit, string? cursor, HttpContext http, SaimaDb db, CancellationToken cancel)
     {
-        var units = await db.Units.AsNoTracking().OrderBy(u => u.Code)
+        if (!ApiPaging.TrySize(limit, out int size, out IResult? refusal) || !ApiPaging.TryRead(cursor, 1, out string[]? after, out refusal))
+        {
+            return refusal!;
+        }
+
+        string? from = after?[0];
+        var units = await db.Units.AsNoTracking().Where(u => from == null || string.Compare(u.Code, from) > 0).OrderBy(u => u.Code)
             .Select(u => new { u.Code, u.Name, u.NameEn, u.Kind, Parent = u.Parent == null ? null : u.Parent.Code })
-            .ToListAsync(cancel);
-        return TypedResults.Ok(units.Select(u => new ApiUnit(u.Code, u.Name, u.NameEn, ApiContext.Kind(u.Kind), u.Parent)).ToList());
+            .Take(size + 1).ToListAsync(cancel);
+        return TypedResults.Ok(ApiPaging.Page(http, units, size, u => ApiPaging.Cursor(u.Code))
+            .Select(u => new ApiUnit(u.Code, u.Name, u.NameEn, ApiContext.Kind(u.Kind), u.Parent)).ToList());
     }
 
-    public static async Task<IResult> Schemes(SaimaDb db, CancellationToken cancel)
+    public static async Task<IResult> Schemes(int? limit, string? cursor, HttpContext http, SaimaDb db, CancellationToken cancel)
     {
-        var schemes = await db.Schemes.AsNoTracking().OrderBy(s => s.Code).ToListAsync(cancel);
-        return TypedResults.Ok(schemes.Select(s => new ApiScheme(s.Code, s.Name, s.NameEn, s.Frequency)).ToList());
+        if (!ApiPaging.TrySize(limit, out int size, out IResult? refusal) || !ApiPaging.TryRead(cursor, 1, out string[]? after, out refusal))
+        {
+            return refusal!;
+        }
+
+        string? from = after?[0];
+        var schemes = await db.Schemes.AsNoTracking().Where(s => from == null || string.Compare(s.Code, from) > 0).OrderBy(s => s.Code)
+            .Take(size + 1).ToListAsync(cancel);
+        return TypedResults.Ok(ApiPaging.Page(http, schemes, size, s => ApiPaging.Cursor(s.Code))
+            .Select(s => new ApiScheme(s.Code, s.Name, s.NameEn, s.Frequency)).ToList());
     }
 
-    public static async Task<IResult> Periods(string scheme, SaimaDb db, SaimaAccess access, CancellationToken cancel)
+    public static async Task<IResult> Periods(string scheme, int? limit, string? cursor, HttpContext http, SaimaDb db, SaimaAccess access, CancellationToken cancel)
     {
+        if (!ApiPaging.TrySize(limit, out int size, out IResult? refusal) || !ApiPaging.TryRead(cursor, 1, out string[]? after, out refusal))
+        {
+            return refusal!;
+        }
+
         if (await ApiContext.SchemeAsync(db, scheme, cancel) is not { } s)
         {
             return ApiProblems.NotFound($"scheme '{scheme}' does not exist");
         }
 
         bool open = ApiContext.SeesOpenPeriods(access);
+        string? before = after?[0];
         var periods = await db.Periods.AsNoTracking()
-            .Where(p => p.SchemeId == s.Id && (open || p.Status == PeriodStatus.Published))
-            .OrderByDescending(p => p.Code).ToListAsync(cancel);
-        return TypedResults.Ok(periods.Select(p => new ApiPeriod(p.Code, p.Status.ToString().ToLowerInvariant(), p.Deadline, p.PublishedAt)).ToList());
+            .Where(p => p.SchemeId == s.Id && (open || p.Status == PeriodStatus.Published) && (before == null || string.Compare(p.Code, before) < 0))
+            .OrderByDescending(p => p.Code).Take(size + 1).ToListAsync(cancel);
+        return TypedResults.Ok(ApiPaging.Page(http, periods, size, p => ApiPaging.Cursor(p.Code))
+            .Select(p => new ApiPeriod(p.Code, p.Status.ToString().ToLowerInvariant(), p.Deadline, p.PublishedAt)).ToList());
     }
 
     /// <summary>
@@ -42,8 +64,20 @@ internal static class ApiReads
     /// the league page's own query (<see cref="LeagueQuery"/>), so the API and the page agree row
     /// for row. 404 unless published; 400 for a node or track the scheme lacks.
     /// </summary>
-    public static async Task<IResult> Results(string scheme, string period, string? track, string? node, LeagueQuery league, CancellationToken cancel)
+    public static async Task<IResult> Results(string scheme, string period, string? track, string? node, int? limit, string? cursor, HttpContext http, LeagueQuery league, CancellationToken cancel)
     {
+        if (!ApiPaging.TrySize(limit, out int size, out IResult? refusal) || !ApiPaging.TryRead(cursor, 1, out string[]? after, out refusal))
+        {
+            return refusal!;
+        }
+
+        // The league table's rows are read (and kept) whole by its query; a page is a slice of its order.
+        int skip = 0;
+        if (after is not null && (!int.TryParse(after[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out skip) || skip < 1))
+        {
+            return ApiProblems.Invalid([("cursor", "not a cursor of this list: pass the X-Next-Cursor of the page before, unchanged")]);
+        }
+
         LeagueView view = await league.ReadAsync(new LeagueRequest(scheme, period, track, string.IsNullOrEmpty(node) ? null : node, Sort: null, English: false), cancel);
         switch (view.Outcome)
         {
@@ -62,7 +96,9 @@ internal static class ApiReads
             return ApiProblems.NotFound($"period '{period}' of scheme '{scheme}' is not published (only published results are served)");
         }
 
-        var rows = view.Rows
+        var slice = view.Rows.Skip(skip).Take(size + 1).Select((r, i) => (Row: r, At: skip + i + 1)).ToList();
+        var rows = ApiPaging.Page(http, slice, size, r => ApiPaging.Cursor(r.At.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .Select(x => x.Row)
             .Select(r => new ApiResultRow(r.Code, r.Name, r.NameEn, r.Track, r.Value, r.Score, r.Rank, r.RankChange, r.TrackRank, r.Warning))
             .ToList();
         return TypedResults.Ok(new ApiResults(view.Scheme!.Code, view.Period!, current.Code, current.Kind.ToString().ToLowerInvariant(),
@@ -73,8 +109,21 @@ internal static class ApiReads
     /// The current figures of a period that the user may see (<see cref="ScopeQueries.Visible"/>):
     /// every published figure, and the unpublished ones inside the user's <see cref="UnitScope"/>.
     /// </summary>
-    public static async Task<IResult> Figures(string scheme, string period, string? unit, string? indicator, SaimaDb db, SaimaAccess access, CancellationToken cancel)
+    public static async Task<IResult> Figures(string scheme, string period, string? unit, string? indicator, int? limit, string? cursor, HttpContext http, SaimaDb db, SaimaAccess access, CancellationToken cancel)
     {
+        if (!ApiPaging.TrySize(limit, out int size, out IResult? refusal) || !ApiPaging.TryRead(cursor, 3, out string[]? after, out refusal))
+        {
+            return refusal!;
+        }
+
+        // The sort key of the last row of the page before: unit code, indicator order, indicator code.
+        string? afterUnit = after?[0], afterCode = after?[2];
+        int afterOrder = 0;
+        if (after is not null && !int.TryParse(after[1], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out afterOrder))
+        {
+            return ApiProblems.Invalid([("cursor", "not a cursor of this list: pass the X-Next-Cursor of the page before, unchanged")]);
+        }
+
         if (await ApiContext.SchemeAsync(db, scheme, cancel) is not { } s)
         {
             return ApiProblems.NotFound($"scheme '{scheme}' does not exist");
@@ -91,9 +140,12 @@ internal static class ApiReads
                           join i in db.Indicators on f.IndicatorId equals i.Id
                           where f.SchemeId == s.Id && f.Period == period && f.IsCurrent
                                 && (unit == null || u.Code == unit) && (indicator == null || i.Code == indicator)
+                                && (afterUnit == null || string.Compare(u.Code, afterUnit) > 0
+                                    || (u.Code == afterUnit && (i.SortOrder > afterOrder || (i.SortOrder == afterOrder && string.Compare(i.Code, afterCode) > 0))))
                           orderby u.Code, i.SortOrder, i.Code
-                          select new { UnitId = u.Id, i.SourceUnitId, Unit = u.Code, Indicator = i.Code, f.Value, f.Status, f.Revision, f.Comment, f.EnteredBy, f.EnteredAt })
-            .ToListAsync(cancel);
+                          select new { UnitId = u.Id, i.SourceUnitId, Unit = u.Code, Indicator = i.Code, i.SortOrder, f.Value, f.Status, f.Revision, f.Comment, f.EnteredBy, f.EnteredAt })
+            .Take(size + 1).ToListAsync(cancel);
+        rows = ApiPaging.Page(http, rows, size, r => ApiPaging.Cursor(r.Unit, r.SortOrder.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Indicator));
 
         // A reviewer's comment belongs to the review: the unit, its reviewers and the office read it
         // (the scope that covers the figure), never a leader or another unit, published or not.

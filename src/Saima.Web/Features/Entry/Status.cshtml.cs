@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Saima.Data;
 using Saima.Data.Store;
 using Saima.Web.Access;
+using Saima.Web.Features.Paging;
 using Saima.Web.Features.Shared;
 
 namespace Saima.Web.Features.Entry;
@@ -35,6 +36,16 @@ public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clo
 
     [BindProperty(SupportsGet = true, Name = "period")]
     public string? Period { get; set; }
+
+    /// <summary>A unit's name or code to find (part of it, any case).</summary>
+    [BindProperty(SupportsGet = true, Name = "q")]
+    public string? Search { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "page")]
+    public int PageNumber { get; set; } = 1;
+
+    /// <summary>Where <see cref="Units"/> is in the whole list (late units first): at most <see cref="UnitListPage.Size"/> a page.</summary>
+    public UnitListPage? Paging { get; private set; }
 
     public IReadOnlyList<AssessmentScheme> Schemes { get; private set; } = [];
     public AssessmentScheme? Scheme { get; private set; }
@@ -150,7 +161,7 @@ public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clo
         var reminding = new Reminders(db, clock);
         var last = reminding.LastReminded(schemeId, period);
         var remindable = reminding.Late(schemeId, period).Select(l => l.UnitId).ToHashSet();
-        Units = units.Select(u =>
+        var all = units.Select(u =>
         {
             int Count(FigureStatus s) => s is FigureStatus.Approved
                 ? counts[u.Id].Where(c => c.Status == s).Sum(c => c.N)
@@ -162,7 +173,11 @@ public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clo
                 Reminded = last.TryGetValue(u.Id, out var r) ? r : null,
                 Remindable = remindable.Contains(u.Id),
             };
-        }).OrderByDescending(u => u.Late).ThenBy(u => u.Code, StringComparer.Ordinal).ToList();
+        }).OrderByDescending(u => u.Late).ThenBy(u => u.Code, StringComparer.Ordinal);
+        (List<UnitProgress> page, UnitListPage paging) = UnitListPage.Of(all, u => u.Code, u => u.Name, Search, PageNumber, "/entry/status",
+            new Dictionary<string, string?> { ["scheme"] = Scheme.Code, ["period"] = period });
+        Units = page;
+        Paging = paging;
         return true;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Localization;
 using Saima.Data;
 using Saima.Scoring;
+using Saima.Web.Features.Paging;
 using Saima.Web.Features.Shared;
 
 namespace Saima.Web.Features.Matrix;
@@ -52,6 +53,23 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer
     [BindProperty(SupportsGet = true, Name = "show")]
     public string? Show { get; set; }
 
+    /// <summary>One dimension's columns only (its code), or null for every dimension.</summary>
+    [BindProperty(SupportsGet = true, Name = "dim")]
+    public string? Dimension { get; set; }
+
+    /// <summary>A unit's name or code to find (part of it, any case).</summary>
+    [BindProperty(SupportsGet = true, Name = "q")]
+    public string? Search { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "page")]
+    public int PageNumber { get; set; } = 1;
+
+    /// <summary>Where the page's rows are among all the units found: at most <see cref="UnitListPage.Size"/> a page.</summary>
+    public UnitListPage? Paging { get; private set; }
+
+    /// <summary>Every dimension of the scheme, for the choice of columns (<see cref="Groups"/> may be one of them).</summary>
+    public IReadOnlyList<MatrixGroup> AllGroups { get; private set; } = [];
+
     public IReadOnlyList<AssessmentScheme> Schemes { get; private set; } = [];
     public AssessmentScheme? Scheme { get; private set; }
     public IReadOnlyList<string> Periods { get; private set; } = [];
@@ -79,8 +97,40 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer
     public bool ShowValue => Show == "value";
     public bool English { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancel) =>
-        await LoadAsync(cancel) ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancel)
+    {
+        if (!await LoadAsync(cancel))
+        {
+            return NotFound();
+        }
+
+        Window();
+        return Page();
+    }
+
+    /// <summary>
+    /// The page shows a window of the kept matrix: one dimension's columns when asked (the unit
+    /// column stays), and one page of the units found. The export keeps the whole matrix.
+    /// </summary>
+    private void Window()
+    {
+        AllGroups = Groups;
+        if (Dimension is not null && Groups.FirstOrDefault(g => g.Code == Dimension) is { } group)
+        {
+            var codes = group.Indicators.Select(i => i.Code).ToHashSet(StringComparer.Ordinal);
+            Rows = Rows.Select(r => r with { Cells = r.Cells.Where(c => codes.Contains(c.Indicator)).ToList() }).ToList();
+            Groups = [group];
+        }
+        else
+        {
+            Dimension = null;
+        }
+
+        (List<MatrixRow> page, UnitListPage paging) = UnitListPage.Of(Rows, r => r.Code, r => r.Name, Search, PageNumber, "/matrix",
+            new Dictionary<string, string?> { ["scheme"] = Scheme?.Code, ["period"] = Period, ["track"] = Track, ["show"] = Show, ["dim"] = Dimension });
+        Rows = page;
+        Paging = paging;
+    }
 
     /// <summary><c>/matrix/export</c>: what the page shows (same parameters) as an .xlsx workbook.</summary>
     public async Task<IActionResult> OnGetExportAsync(CancellationToken cancel)

@@ -41,10 +41,9 @@ public sealed record UnitExplanation(
 
 /// <summary>
 /// Builds a <see cref="UnitExplanation"/>. The weights come from the result set's stored
-/// explanation JSON; what it does not keep (each stage of each value, the rule, the weights the
-/// unit's aggregation used, bonus/penalty points) is re-derived by the engine from the same inputs
-/// (<see cref="ScoringInputs"/> as of the time the set was computed, the options
-/// <see cref="ResultService"/> scores with), never by scoring logic of its own. Who entered a
+/// explanation JSON; what it does not keep (the rule, raw figure, target and imputation of each
+/// indicator, the weights the unit's aggregation used, bonus/penalty points) from the unit's trace
+/// stored with the set (<see cref="UnitTrace"/>), never by scoring logic of its own. Who entered a
 /// figure is the published revision's; who approved it, the audit trail's last approval before the
 /// results were computed.
 /// </summary>
@@ -58,45 +57,56 @@ public static class UnitExplain
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(englishNames);
-        int version = await db.SchemeVersions.AsNoTracking().Where(v => v.Id == set.SchemeVersionId).Select(v => v.Version).SingleAsync(cancel);
+        var versionRow = await db.SchemeVersions.AsNoTracking().Where(v => v.Id == set.SchemeVersionId).Select(v => new { v.Version, v.Json }).SingleAsync(cancel);
+        int version = versionRow.Version;
         string? track = await db.SchemeUnits.AsNoTracking().Where(s => s.SchemeId == set.SchemeId && s.UnitId == unitId).Select(s => s.Track).SingleOrDefaultAsync(cancel);
-        Scored scored;
+        Scheme scheme;
+        UnitTrace? unitTrace;
         try
         {
-            // A result set never changes once stored (a correction makes a new one), so its
-            // re-derivation is kept by the set's id: scoring the scheme again on every view of every
-            // unit page would cost the engine run and the read of its inputs each time.
-            scored = cache is null
-                ? Score(db, set)
-                : (await cache.GetOrCreateAsync(("unit-explain", set.Id), entry =>
+            // A scheme version never changes once stored: its parse is kept by the version's id.
+            scheme = cache is null
+                ? SchemeParser.Parse(versionRow.Json)
+                : cache.GetOrCreate(("scheme-version", set.SchemeVersionId), entry =>
                 {
                     entry.SlidingExpiration = TimeSpan.FromMinutes(30);
+                    entry.Size = 1;
+                    return SchemeParser.Parse(versionRow.Json);
+                })!;
 
-                    // A whole scheme's scoring: worth many page views in the cache's budget.
-                    entry.Size = Published.ScoredEntrySize;
-                    return Task.FromResult(Score(db, set));
-                }))!;
+            // The unit's trace stored with the set (derived and stored once for a set computed before traces were kept).
+            unitTrace = await UnitTrace.ReadAsync(db, set, unitId, cancel);
         }
         catch (Exception e) when (e is WorkflowException or NotFoundException or ScoringException or SchemeException or Saima.Scoring.DataException)
         {
             return new UnitExplanation(set.Period, version, track, [], null, null, 0, false, e.Message);
         }
 
-        ScoringInputs inputs = scored.Inputs;
-        PeriodResult pr = scored.Result;
-
-        Trace trace = pr.Trace!;
-        Scheme scheme = inputs.Scheme;
         int nInd = scheme.Indicators.Count;
-        int u = Array.FindIndex(pr.Data.Units, g => inputs.UnitIds[g] == unitId);
-        if (u < 0)
+        if (unitTrace is null)
         {
             return new UnitExplanation(set.Period, version, track, [], null, null, 0, false, "unit not scored in this period");
         }
 
-        var weights = scored.WeightsOf(track) ?? pr.Weights
-            .Where(w => w.Track == track || (track is null && w.Track is null))
-            .ToDictionary(w => scheme.NodeCode(w.Node), w => (w.Weight, w.EffectiveWeight), StringComparer.Ordinal);
+        // The set as given may come without its explanation (lists of periods leave it out).
+        string? explainJson = set.ExplainJson ?? await db.ResultSets.AsNoTracking().Where(r => r.Id == set.Id).Select(r => r.ExplainJson).SingleOrDefaultAsync(cancel);
+        var weights = StoredWeights(explainJson, track) ?? new Dictionary<string, (double Weight, double EffectiveWeight)>(StringComparer.Ordinal);
+
+        // A group's children in node order, as the engine aggregates them.
+        var children = new List<int>[scheme.Groups.Count];
+        for (int g = 0; g < children.Length; g++)
+        {
+            children[g] = [];
+        }
+
+        for (int node = 0; node < scheme.NodeCount; node++)
+        {
+            string? parent = node < nInd ? scheme.Indicators[node].Parent : scheme.Groups[node - nInd].Parent;
+            if (parent is not null)
+            {
+                children[scheme.NodeIndex(parent) - nInd].Add(node);
+            }
+        }
 
         // Figures as they were scored: the published revision current when the set was computed.
         string schemeCode = await db.Schemes.AsNoTracking().Where(s => s.Id == set.SchemeId).Select(s => s.Code).SingleAsync(cancel);
@@ -124,7 +134,7 @@ public static class UnitExplain
         double sum = 0;
         int root = nInd + scheme.RootGroup;
         Walk(root, 0, 1.0, null);
-        double total = pr.Scores[root][u];
+        double total = unitTrace.Scores[root] ?? double.NaN;
         double? storedTotal = await db.ResultRows.AsNoTracking()
             .Where(r => r.ResultSetId == set.Id && r.UnitId == unitId && r.Node == scheme.NodeCode(root)).Select(r => r.Score).SingleOrDefaultAsync(cancel);
         return new UnitExplanation(set.Period, version, track, nodes, Num(total), storedTotal, sum, additive, null) { Scheme = scheme };
@@ -135,8 +145,8 @@ public static class UnitExplain
         {
             string code = scheme.NodeCode(node);
             (double? Given, double? Effective) w = weights.TryGetValue(code, out var found) ? (Num(found.Weight), Num(found.EffectiveWeight)) : (null, null);
-            double score = pr.Scores[node][u];
-            double adjustment = trace.Adjustment[node][u];
+            double score = unitTrace.Scores[node] ?? double.NaN;
+            double adjustment = unitTrace.Adjustments[node] ?? double.NaN;
             double? contribution = factor is double f && !double.IsNaN(score) ? f * score : null;
             if (node < nInd)
             {
@@ -144,8 +154,8 @@ public static class UnitExplain
                 figures.TryGetValue(code, out Figure? figure);
                 approvals.TryGetValue(AuditTrail.FigureKey(schemeCode, unitCode, code, set.Period), out var approval);
                 string name = SchemeNames.Indicator(def, englishNames, english);
-                nodes.Add(new ExplainNode(code, name, NodeKind.Indicator, depth, w.Given, w.Effective, used, null, null, trace.Rule[node][u],
-                    Num(trace.Raw[node][u]), Num(trace.TargetUsed[node][u]), trace.Imputed[node][u], derived.Contains(code),
+                nodes.Add(new ExplainNode(code, name, NodeKind.Indicator, depth, w.Given, w.Effective, used, null, null, unitTrace.Rules[node],
+                    unitTrace.Raw[node], unitTrace.Target[node], unitTrace.Imputed[node], derived.Contains(code),
                     Num(score), Num(adjustment), contribution,
                     figure?.EnteredBy, figure?.EnteredAt, approval?.User, approval?.At, figure?.Revision, figure?.Reason));
                 if (contribution is double c)
@@ -163,19 +173,19 @@ public static class UnitExplain
             additive &= adds;
             nodes.Add(new ExplainNode(code, SchemeNames.Group(group, english), g == scheme.RootGroup ? NodeKind.Total : NodeKind.Dimension, depth,
                 g == scheme.RootGroup ? null : w.Given, g == scheme.RootGroup ? null : w.Effective, used,
-                method, weighting, trace.Rule[node][u], null, null, false, false, Num(score), Num(adjustment), contribution,
+                method, weighting, unitTrace.Rules[node], null, null, false, false, Num(score), Num(adjustment), contribution,
                 null, null, null, null, null, null));
             if (factor is double gf && adjustment != 0 && !double.IsNaN(adjustment))
             {
                 sum += gf * adjustment;
             }
 
-            int[] children = trace.Children[g];
-            double[]? childWeights = trace.ChildWeights[g][u];
-            for (int k = 0; k < children.Length; k++)
+            List<int> mine = children[g];
+            IReadOnlyList<double?>? childWeights = unitTrace.ChildWeights[g];
+            for (int k = 0; k < mine.Count; k++)
             {
-                double? cw = childWeights is null || double.IsNaN(childWeights[k]) ? null : childWeights[k];
-                Walk(children[k], depth + 1, adds && factor is double pf && cw is double x ? pf * x : null, cw);
+                double? cw = childWeights?[k];
+                Walk(mine[k], depth + 1, adds && factor is double pf && cw is double x ? pf * x : null, cw);
             }
         }
     }
@@ -187,33 +197,6 @@ public static class UnitExplain
         ArgumentNullException.ThrowIfNull(group);
         int g = scheme.NodeIndex(group.Code) - scheme.Indicators.Count;
         return (scheme.AggregateFor(g, track).Method, scheme.WeightingFor(g, track));
-    }
-
-    /// <summary>
-    /// The engine's re-derivation of a result set (its inputs as of the computation, the period's
-    /// result with the trace) and the set's stored explanation JSON, whose weights are read per
-    /// track once.
-    /// </summary>
-    private sealed class Scored(ScoringInputs inputs, PeriodResult result, string? explainJson)
-    {
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Dictionary<string, (double Weight, double EffectiveWeight)>?> _weights = new(StringComparer.Ordinal);
-
-        public ScoringInputs Inputs { get; } = inputs;
-
-        public PeriodResult Result { get; } = result;
-
-        public Dictionary<string, (double Weight, double EffectiveWeight)>? WeightsOf(string? track) =>
-            _weights.GetOrAdd(track ?? string.Empty, _ => StoredWeights(explainJson, track));
-    }
-
-    private static Scored Score(SaimaDb db, ResultSet set)
-    {
-        ScoringInputs inputs = ScoringInputs.Load(db, set.SchemeVersionId, set.Period, set.ComputedAt);
-        ScoringResult result = ScoringEngine.Score(inputs.Scheme, inputs.Dataset, new ScoringOptions { Explain = true, LastPeriods = 2 });
-
-        // The set as given may come without its explanation (lists of periods leave it out).
-        string? json = set.ExplainJson ?? db.ResultSets.AsNoTracking().Where(r => r.Id == set.Id).Select(r => r.ExplainJson).SingleOrDefault();
-        return new Scored(inputs, result.Periods[^1], json);
     }
 
     /// <summary>The node weights of the unit's track from the stored explanation JSON, or null when it has none.</summary>

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Scale benchmark (not part of scripts/test.sh): builds a synthetic store with `saima demo --scale`,
+# reads how long computing and storing each period's results took as the store was built (the
+# publication's own work, month by month: it should not grow with the months the store holds),
+# then serves the store and measures pages from outside with curl at some concurrency: unit pages
+# rotating over units, the league table, the matrix, /entry/status and the API's figures.
+#
+#   bash bench/scale/run.sh                          # province (100 × 100 × 24) on SQLite
+#   bash bench/scale/run.sh --size large --postgres "Host=127.0.0.1;Port=55432;Username=postgres;Database=saima_scale"
+#   bash bench/scale/run.sh --no-build --no-store --requests 400 --concurrency 20   # pages again, same store
+#
+# Output in artifacts/bench-scale/: demo-SIZE.log (the build with each step's time), periods.tsv
+# (seconds per period's results), pages.tsv (per URL: requests, p50, p95, max in ms, bytes), serve.log.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+SIZE=province PG= BUILD=yes STORE=yes REQUESTS=300 CONCURRENCY=20 PORT=5391
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --size) SIZE=$2; shift 2 ;;
+        --postgres) PG=$2; shift 2 ;;
+        --no-build) BUILD=no; shift ;;
+        --no-store) STORE=no; shift ;;
+        --requests) REQUESTS=$2; shift 2 ;;
+        --concurrency) CONCURRENCY=$2; shift 2 ;;
+        --port) PORT=$2; shift 2 ;;
+        *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+
+OUT=artifacts/bench-scale
+BIN=artifacts/saima-scale
+WORK=$(mktemp -d)
+mkdir -p "$OUT"
+export SAIMA_ADMIN_PASSWORD=Bench-Admin-Pw-2025
+SERVE_PID=
+cleanup() { [[ -n $SERVE_PID ]] && kill "$SERVE_PID" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+if [[ $BUILD == yes ]]; then
+    nice -n 10 dotnet publish src/Saima.Cli -c Release -o "$BIN" -v q >/dev/null
+fi
+SAIMA=$BIN/saima
+
+if [[ -n $PG ]]; then
+    store_args=(--postgres "$PG")
+else
+    store_args=(--db "$OUT/$SIZE.db")
+fi
+
+# 1. The store, with each step's time (results YYYY-MM: computing and storing one period).
+if [[ $STORE == yes ]]; then
+start=$(date +%s)
+nice -n 10 "$SAIMA" demo --scale "$SIZE" "${store_args[@]}" --force --verbose >"$OUT/demo-$SIZE.log" 2>&1
+echo "store $SIZE built in $(( $(date +%s) - start )) s" | tee "$OUT/build.txt"
+awk '/ s  / { if ($3 == "results" && $4 != "") printf "%s\t%.2f\n", $4, $1 - prev; prev = $1 }' \
+    "$OUT/demo-$SIZE.log" >"$OUT/periods.tsv"
+fi
+echo "seconds per period's results (computing and storing), first and last:"
+head -n 2 "$OUT/periods.tsv"; tail -n 2 "$OUT/periods.tsv"
+
+# 2. Pages under load.
+BASE=http://127.0.0.1:$PORT
+"$SAIMA" serve "${store_args[@]}" --urls "$BASE" >"$OUT/serve.log" 2>&1 &
+SERVE_PID=$!
+for _ in $(seq 1 120); do curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null && break; sleep 1; done
+jar=$WORK/cookies.txt
+token=$(curl -fsS -c "$jar" -b "$jar" "$BASE/login" |
+    grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
+curl -sS -o /dev/null -c "$jar" -b "$jar" --data-urlencode "UserName=admin" --data-urlencode "Password=$SAIMA_ADMIN_PASSWORD" \
+    --data-urlencode "__RequestVerificationToken=$token" "$BASE/login"
+COOKIE=$(awk -F'\t' '(!/^#/ || /^#HttpOnly_/) && NF >= 7 {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$jar")
+
+units=1000
+[[ $SIZE == province ]] && units=100
+last=$(tail -n 1 "$OUT/periods.tsv" | cut -f1)
+declare -A URLS=(
+    [unit-rotating]="/unit/X%04d"
+    [league]="/league?scheme=SC-COUNTY"
+    [matrix]="/matrix?scheme=SC-COUNTY"
+    [entry-status]="/entry/status?scheme=SC-COUNTY"
+    [api-figures]="/api/v1/schemes/SC-COUNTY/periods/$last/figures"
+)
+printf 'page\trequests\tconcurrency\tp50_ms\tp95_ms\tmax_ms\tbytes\n' >"$OUT/pages.tsv"
+for name in unit-rotating league matrix entry-status api-figures; do
+    pattern=${URLS[$name]}
+    for i in $(seq 1 "$REQUESTS"); do
+        if [[ $name == unit-rotating ]]; then printf "$BASE$pattern\n" $(( (i % units) + 1 )); else echo "$BASE$pattern"; fi
+    done >"$WORK/urls.txt"
+    # First visit of each URL kind (cold), then the load.
+    xargs -P "$CONCURRENCY" -I{} curl -sS -o /dev/null -H "Cookie: $COOKIE" -w '%{time_total}\t%{size_download}\t%{http_code}\n' {} \
+        <"$WORK/urls.txt" >"$WORK/times.txt"
+    sort -n "$WORK/times.txt" | awk -v name="$name" -v c="$CONCURRENCY" '
+        { t[NR] = $1 * 1000; b = $2 }
+        END { printf "%s\t%d\t%d\t%.0f\t%.0f\t%.0f\t%d\n", name, NR, c, t[int(NR * 0.5) + 1], t[int(NR * 0.95)], t[NR], b }' >>"$OUT/pages.tsv"
+    awk '$3 != 200 { bad++ } END { if (bad) print "  " bad " answers not 200" }' "$WORK/times.txt"
+done
+column -t "$OUT/pages.tsv"
