@@ -593,7 +593,7 @@ public sealed class ListService(SaimaDb db, TimeProvider clock)
             .OrderBy(r => r.UnitCode, StringComparer.Ordinal).ThenBy(r => r.Kind)];
     }
 
-    /// <summary>The items the actor may see: all for the office, leaders and reviewers of no unit; a unit's own and co-owned items for the others.</summary>
+    /// <summary>The items the actor may see: all for the office, leaders and reviewers of no unit; a unit's own and co-owned items, drafts excepted, for the others.</summary>
     public IQueryable<ListItem> Visible(Actor actor)
     {
         ArgumentNullException.ThrowIfNull(actor);
@@ -602,7 +602,9 @@ public sealed class ListService(SaimaDb db, TimeProvider clock)
             return db.ListItems.AsNoTracking();
         }
 
-        return db.ListItems.AsNoTracking().Where(i => i.OwnerUnitId == unit || db.ListCoOwners.Any(c => c.ItemId == i.Id && c.UnitId == unit));
+        // A draft is the office's until confirmed: the unit does not see it yet.
+        return db.ListItems.AsNoTracking().Where(i => i.State != ListState.Draft
+            && (i.OwnerUnitId == unit || db.ListCoOwners.Any(c => c.ItemId == i.Id && c.UnitId == unit)));
     }
 
     /// <summary>
