@@ -659,7 +659,7 @@ public sealed class ListService(SaimaDb db, TimeProvider clock)
             };
             db.ListItems.Add(item);
             db.SaveChanges();
-            db.Audit.Add(AuditLog.Entry(now, actor, "create", Entity, Key(item), "state", null, Text(ListState.Draft), "red warning " + item.SourceRef));
+            db.Audit.Add(AuditLog.Entry(now, actor, "create", Entity, Key(item), "state", null, Text(ListState.Draft), item.SourceRef));
             made++;
         }
 
@@ -669,7 +669,8 @@ public sealed class ListService(SaimaDb db, TimeProvider clock)
 
     internal static string Key(ListItem item) => AuditLog.Text(item.Id);
 
-    internal static string DateText(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty;
+    /// <summary>A day as the lists write it: 2025-09-30 (empty for none).</summary>
+    public static string DateText(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty;
 
     internal static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
