@@ -667,6 +667,9 @@ public sealed class ListService(SaimaDb db, TimeProvider clock)
         return made;
     }
 
+    /// <summary>The service's now (the demo stamps the drafts it makes with it).</summary>
+    internal DateTimeOffset NowForDemo() => StoreTime.Now(clock);
+
     internal static string Key(ListItem item) => AuditLog.Text(item.Id);
 
     /// <summary>A day as the lists write it: 2025-09-30 (empty for none).</summary>
