@@ -39,12 +39,12 @@ public static class ListApi
 
     public static IEndpointRouteBuilder MapListApi(this IEndpointRouteBuilder app)
     {
-        RouteGroupBuilder api = app.MapGroup(Prefix).RequireAuthorization(ApiAuth.ReadPolicy).WithTags("Lists");
-        api.MapGet(string.Empty, List)
+        RouteGroupBuilder api = app.MapGroup("/api/v1").RequireAuthorization(ApiAuth.ReadPolicy).WithTags("Lists");
+        api.MapGet("/items", List)
             .WithName("ListItems").WithSummary("List items the caller may see (paged)")
             .WithDescription("Filters: kind (shortcoming, commitment, supervision, enterprise), state (draft, open, inprogress, submitted, returned, closed, confirmed, dismissed), unit (owner or co-owner code), overdue=true, q (words in title, description, responsible, source). Paged: page (from 1), pageSize (1-200, default 50). The office and leaders see every item; a unit's users their own and co-owned ones (no drafts).")
             .Produces<ApiListPage>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403);
-        api.MapGet("/{id:long}", Get)
+        api.MapGet("/items/{id}", Get)
             .WithName("GetItem").WithSummary("One list item with measures, comments, evidence and history")
             .WithDescription("404 when the item does not exist or is not the caller's to see.")
             .Produces<ApiListItemDetail>().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
