@@ -107,6 +107,11 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
     public DbSet<ArenaContestant> ArenaContestants => Set<ArenaContestant>();
     public DbSet<ArenaJudge> ArenaJudges => Set<ArenaJudge>();
     public DbSet<ArenaBallot> ArenaBallots => Set<ArenaBallot>();
+    public DbSet<ListItem> ListItems => Set<ListItem>();
+    public DbSet<ListCoOwner> ListCoOwners => Set<ListCoOwner>();
+    public DbSet<ListMeasure> ListMeasures => Set<ListMeasure>();
+    public DbSet<ListComment> ListComments => Set<ListComment>();
+    public DbSet<ListEvidence> ListEvidence => Set<ListEvidence>();
 
     /// <summary>
     /// Saves, writing the audit entries added to the context through the audit chain
@@ -312,6 +317,8 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
             e.Property(x => x.SchemeId).ValueGeneratedNever();
         });
         b.Entity<IssuedDocument>(e => e.ToTable("issued_documents"));
+
+        ListModel.Configure(b);
 
         // snake_case columns on both providers, so that raw SQL (COPY, scripts) reads the same everywhere.
         foreach (var entity in b.Model.GetEntityTypes())

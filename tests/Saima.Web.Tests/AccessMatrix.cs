@@ -236,6 +236,7 @@ public static class AccessMatrix
             { Form = "", Success = "/admin/users/m.admin.target?done=unlocked" },
         L("GET /api",                            "/api",                                           Login, Ok,    Ok,  Ok,  Ok,  Ok),
         .. AccessArenaLines.Api,
+        .. AccessListLines.Api,
         A("GET /api/v1/schemes",                 "/api/v1/schemes",                                Unauth, Ok,   Ok,  Ok,  Ok,  Ok),
         A("GET /api/v1/schemes/{scheme}/periods", "/api/v1/schemes/T/periods",                     Unauth, Ok,   Ok,  Ok,  Ok,  Ok),
         A("GET /api/v1/schemes/{scheme}/periods/{period}/figures", "/api/v1/schemes/T/periods/2025-05/figures", Unauth, Ok, Ok, Ok, Ok, Ok),
@@ -251,6 +252,7 @@ public static class AccessMatrix
         A("GET /api/v1/units",                   "/api/v1/units",                                  Unauth, Ok,   Ok,  Ok,  Ok,  Ok),
         A("GET /api/{**path}",                   "/api/v1/nothing-here",                           Unauth, None, None, None, None, None),
         .. AccessArenaLines.Pages,
+        .. AccessListLines.Pages,
         L("GET /culture",                        "/culture",                                       Ok,    Ok,    Ok,  Ok,  Ok,  Ok) with { Success = "/" },
         L("POST /culture",                       "/culture",                                       Ok,    Ok,    Ok,  Ok,  Ok,  Ok) with
             { Form = "culture=zh-CN&returnUrl=/public", Success = "/public" },

@@ -197,6 +197,12 @@ public static partial class DemoCity
             resultSets = ComputeResults(store, tally.Publications, report);
         }
 
+        if (tally.Publications.Count > 0)
+        {
+            report("lists", 0.99);
+            BuildLists(store, tally.Publications.Max(p => p.At).AddDays(1));
+        }
+
         report("done", 1.0);
         return new DemoSummary(db.Units.Count(), schemes.Count, schemes.Sum(s => s.Indicators.Count), tally.Figures, tally.Targets, tally.Periods, tally.Published, resultSets, tally.Late, tally.Returned);
     }

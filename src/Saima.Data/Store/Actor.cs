@@ -514,6 +514,33 @@ public static class WorkflowCodes
 
     /// <summary>{0} document id: no such issued document, or not one the actor may read.</summary>
     public const string NoDocument = "NoDocument";
+
+    /// <summary>{0} number of fields: a list item (or measure) is malformed, each error beside its field (<see cref="ListInvalidException.Errors"/>).</summary>
+    public const string ListInvalid = "ListInvalid";
+
+    /// <summary>{0} item id: no such list item (or none the user may see).</summary>
+    public const string NoListItem = "NoListItem";
+
+    /// <summary>{0} measure id: no such rectification measure.</summary>
+    public const string NoListMeasure = "NoListMeasure";
+
+    /// <summary>{0} user, {1} item id: the item is not of the user's unit (neither owned nor co-owned), or the role only reads lists.</summary>
+    public const string ListScope = "ListScope";
+
+    /// <summary>{0} item id, {1} state (draft, open, in_progress, submitted, returned, closed, confirmed, dismissed), {2} action: not allowed in this state.</summary>
+    public const string ListState = "ListState";
+
+    /// <summary>{0} item id: returning, dismissing or reopening needs a reason.</summary>
+    public const string ListReason = "ListReason";
+
+    /// <summary>{0} item id: submitting for close-out needs an evidence file or a written account.</summary>
+    public const string ListNoEvidence = "ListNoEvidence";
+
+    /// <summary>{0} user, {1} item id: only the owner unit submits an item for close-out (co-owners contribute measures and comments).</summary>
+    public const string ListNotOwner = "ListNotOwner";
+
+    /// <summary>{0} file name, {1} number of errors, {2} first row, {3} first column: an item list file has errors; nothing was stored (<see cref="ListImportException.Errors"/>).</summary>
+    public const string ListImportInvalid = "ListImportInvalid";
 }
 
 /// <summary>Publication refused: some current figures of the period are not approved yet.</summary>

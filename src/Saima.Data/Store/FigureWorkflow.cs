@@ -245,6 +245,9 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
 
         db.SaveChanges();
         ResultSet results = new ResultService(db, clock).ComputeCore(version.Id, period, now, actor);
+
+        // Each red warning of the period becomes a draft supervision item (督办) for the office to confirm or dismiss.
+        ListService.DraftsFromWarnings(db, actor, scheme, period, results.Id, now);
         tx.Commit();
         return new Publication(rp, results, approved.Count);
     }

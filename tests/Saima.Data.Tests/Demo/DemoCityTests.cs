@@ -81,6 +81,28 @@ public sealed class DemoCityTests(Stores stores)
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public void Build_Lists_HoldItemsOfEveryKindInEveryState(StoreProvider provider)
+    {
+        StoreOptions store = stores.NewMigrated(provider);
+        DemoCity.Build(store, Small);
+
+        using var db = SaimaDb.Open(store);
+        var seen = db.ListItems.Select(i => new { i.Kind, i.State }).Distinct().ToList();
+        foreach (ListKind kind in Enum.GetValues<ListKind>())
+        {
+            foreach (ListState state in Enum.GetValues<ListState>())
+            {
+                seen.ShouldContain(x => x.Kind == kind && x.State == state, $"{kind} {state}");
+            }
+        }
+
+        db.ListMeasures.Count().ShouldBeGreaterThan(0);
+        db.ListEvidence.Count().ShouldBeGreaterThan(0);
+        db.Audit.Count(a => a.Entity == Saima.Data.Store.ListService.Entity && a.Action == "close").ShouldBeGreaterThan(0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public void Build_SchemeVersions_ParseAndScoreAPeriod(StoreProvider provider)
     {
         StoreOptions store = stores.NewMigrated(provider);

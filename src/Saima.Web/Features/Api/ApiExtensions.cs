@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Saima.Web.Access;
 using Saima.Web.Features.Arena;
+using Saima.Web.Features.Lists;
 using Saima.Web.Features.Shared;
 
 namespace Saima.Web.Features.Api;
@@ -105,6 +106,7 @@ public static class ApiExtensions
             .RequireAuthorization(AccessPolicies.Office).AddEndpointFilter(RequireToken);
 
         app.MapArenaApi();
+        app.MapListApi();
 
         // Anything else under /api answers as the API does (JSON 404, or 401 before login), not with a page.
         app.MapFallback("/api/{**path}", () => ApiProblems.NotFound("no such API endpoint; see " + DocumentPath))

@@ -1,0 +1,139 @@
+using System.Globalization;
+using Saima.Data;
+using Saima.Data.Store;
+using Saima.Web.Access;
+using Saima.Web.Features.Api;
+
+namespace Saima.Web.Features.Lists;
+
+/// <summary>A list item as the API shows it: kind, state and source as lower-case words, days as yyyy-MM-dd.</summary>
+public sealed record ApiListItem(
+    long Id, string Kind, string State, string Title, string Owner, string? Responsible, string? Deadline, string? FollowUpOn,
+    string Source, string? SourceRef, bool Overdue, bool FollowUpDue, DateTimeOffset UpdatedAt);
+
+/// <summary>A page of list items: the items, how many match in all, the page and its size.</summary>
+public sealed record ApiListPage(IReadOnlyList<ApiListItem> Items, int Total, int Page, int PageSize);
+
+/// <summary>One list item with its co-owners, measures, comments, evidence files (names only) and history.</summary>
+public sealed record ApiListItemDetail(
+    ApiListItem Item, string? Description, IReadOnlyList<string> CoOwners, string? Account, int Reopened,
+    IReadOnlyList<ApiListMeasure> Measures, IReadOnlyList<ApiListComment> Comments, IReadOnlyList<string> Evidence, IReadOnlyList<ApiListEvent> History);
+
+/// <summary>A rectification measure: text, owner, deadline, state (planned, inprogress, done).</summary>
+public sealed record ApiListMeasure(long Id, string Text, string? Owner, string? Deadline, string State);
+
+/// <summary>A comment: when, who, what.</summary>
+public sealed record ApiListComment(DateTimeOffset At, string Author, string Text);
+
+/// <summary>An entry of the item's history: when, who, action, field, old and new value, reason.</summary>
+public sealed record ApiListEvent(DateTimeOffset At, string User, string Action, string? Field, string? Old, string? New, string? Reason);
+
+/// <summary>
+/// The lists' read API (<c>/api/v1/items</c>): items the caller may see (<see cref="ListService.Visible"/>:
+/// the office and leaders every item, a unit's users their own and co-owned ones), filtered and
+/// paged, and one item in full. Writes stay on the pages for now.
+/// </summary>
+public static class ListApi
+{
+    public const string Prefix = "/api/v1/items";
+
+    public static IEndpointRouteBuilder MapListApi(this IEndpointRouteBuilder app)
+    {
+        RouteGroupBuilder api = app.MapGroup("/api/v1").RequireAuthorization(ApiAuth.ReadPolicy).WithTags("Lists");
+        api.MapGet("/items", List)
+            .WithName("ListItems").WithSummary("List items the caller may see (paged)")
+            .WithDescription("Filters: kind (shortcoming, commitment, supervision, enterprise), state (draft, open, inprogress, submitted, returned, closed, confirmed, dismissed), unit (owner or co-owner code), overdue=true, q (words in title, description, responsible, source). Paged: page (from 1), pageSize (1-200, default 50). The office and leaders see every item; a unit's users their own and co-owned ones (no drafts).")
+            .Produces<ApiListPage>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403);
+        api.MapGet("/items/{id}", Get)
+            .WithName("GetItem").WithSummary("One list item with measures, comments, evidence and history")
+            .WithDescription("404 when the item does not exist or is not the caller's to see.")
+            .Produces<ApiListItemDetail>().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+        return app;
+    }
+
+    public static ApiListItem ToApi(ListRow r) => new(
+        r.Id, r.Kind.ToString().ToLowerInvariant(), r.State.ToString().ToLowerInvariant(), r.Title, r.OwnerCode, r.Responsible,
+        r.Deadline is null ? null : ListService.DateText(r.Deadline), r.FollowUpOn is null ? null : ListService.DateText(r.FollowUpOn),
+        r.Source.ToString().ToLowerInvariant(), r.SourceRef, r.Overdue, r.FollowUpDue, r.UpdatedAt);
+
+    private static async Task<IResult> List(
+        string? kind, string? state, string? unit, bool? overdue, string? q, int? page, int? pageSize,
+        SaimaDb db, SaimaAccess access, TimeProvider clock, CancellationToken cancel)
+    {
+        if (ApiContext.Reader(access) is not { } actor)
+        {
+            return ApiProblems.Forbidden("the user holds no role");
+        }
+
+        var errors = new List<(string, string)>();
+        ListKind? k = null;
+        if (!string.IsNullOrWhiteSpace(kind))
+        {
+            if (Enum.TryParse(kind, ignoreCase: true, out ListKind parsed) && Enum.IsDefined(parsed) && !int.TryParse(kind, out _))
+            {
+                k = parsed;
+            }
+            else
+            {
+                errors.Add(("kind", "shortcoming, commitment, supervision or enterprise"));
+            }
+        }
+
+        ListState? s = null;
+        if (!string.IsNullOrWhiteSpace(state))
+        {
+            if (Enum.TryParse(state, ignoreCase: true, out ListState parsed) && Enum.IsDefined(parsed) && !int.TryParse(state, out _))
+            {
+                s = parsed;
+            }
+            else
+            {
+                errors.Add(("state", "draft, open, inprogress, submitted, returned, closed, confirmed or dismissed"));
+            }
+        }
+
+        if (pageSize is < 1 or > ListService.MaxPageSize)
+        {
+            errors.Add(("pageSize", string.Create(CultureInfo.InvariantCulture, $"1 to {ListService.MaxPageSize}")));
+        }
+
+        if (page is < 1)
+        {
+            errors.Add(("page", "from 1"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        ListPage result = await new ListService(db, clock).ListAsync(actor, new ListFilter
+        {
+            Kind = k, State = s, Unit = unit, OverdueOnly = overdue == true, Search = q, Page = page ?? 1, PageSize = pageSize ?? 50,
+        }, cancel);
+        return TypedResults.Ok(new ApiListPage([.. result.Rows.Select(ToApi)], result.Total, result.Page, result.PageSize));
+    }
+
+    private static async Task<IResult> Get(long id, SaimaDb db, SaimaAccess access, TimeProvider clock, CancellationToken cancel)
+    {
+        if (ApiContext.Reader(access) is not { } actor)
+        {
+            return ApiProblems.Forbidden("the user holds no role");
+        }
+
+        try
+        {
+            ListItemView v = await new ListService(db, clock).GetAsync(actor, id, cancel);
+            return TypedResults.Ok(new ApiListItemDetail(
+                ToApi(v.Row), v.Item.Description, [.. v.CoOwners.Select(c => c.Code)], v.Item.Account, v.Item.Reopened,
+                [.. v.Measures.Select(m => new ApiListMeasure(m.Id, m.Text, m.Owner, m.Deadline is null ? null : ListService.DateText(m.Deadline), m.State.ToString().ToLowerInvariant()))],
+                [.. v.Comments.Select(c => new ApiListComment(c.At, c.Author, c.Text))],
+                [.. v.Evidence.Select(e => e.FileName)],
+                [.. v.History.Select(h => new ApiListEvent(h.At, h.User, h.Action, h.Field, h.OldValue, h.NewValue, h.Reason))]));
+        }
+        catch (NotFoundException e)
+        {
+            return ApiProblems.NotFound(e.Message);
+        }
+    }
+}
