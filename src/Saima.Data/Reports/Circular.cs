@@ -69,9 +69,19 @@ public sealed record CircularContent(
         get
         {
             DateTimeOffset local = OfficeSettings.Find(TimeZone) is { } zone ? TimeZoneInfo.ConvertTime(GeneratedAt, zone) : GeneratedAt;
-            return string.Create(CultureInfo.InvariantCulture, $"生成时间：{local:yyyy-MM-dd HH:mm}（{TimeZone}）");
+            string line = string.Create(CultureInfo.InvariantCulture, $"生成时间：{local:yyyy-MM-dd HH:mm}（{TimeZone}）");
+            return AuditHead is { Seq: > 0 } head
+                ? line + string.Create(CultureInfo.InvariantCulture, $"　操作日志哈希链：第 {head.Seq} 位 {head.Hash}")
+                : line;
         }
     }
+
+    /// <summary>
+    /// The audit trail's hash chain head when the document was generated (its place and hash),
+    /// printed beside the generated-at time: on paper, a later check (<c>saima audit verify</c>, the
+    /// entry at that place still carries that hash) proves the trail behind the document unchanged.
+    /// </summary>
+    public ChainHead? AuditHead { get; init; }
 
     /// <summary>Whether any unit has a track (the table then shows track and track rank).</summary>
     public bool HasTracks => Rows.Any(r => !string.IsNullOrEmpty(r.Track));
@@ -158,7 +168,10 @@ public sealed class CircularReader(SaimaDb db, TimeProvider clock)
         int redTotal = red.Values.Sum();
         string draft = CircularDraft.Write(scheme.Name, scheme.Frequency, periodText, totalName, rows, risers, fallers, running, anyWarnings);
         return new CircularContent(officeName, scheme.Code, scheme.Name, period, periodText, set.Id, totalName, rows, risers, fallers,
-            redTotal, draft, clock.GetUtcNow(), zone);
+            redTotal, draft, clock.GetUtcNow(), zone)
+        {
+            AuditHead = await AuditChain.HeadAsync(db, AuditChain.AuditName, cancel),
+        };
     }
 
     /// <summary>"2025-06" → 2025年6月, "2025-Q2" → 2025年第二季度, "2025" → 2025年度; anything else as it is.</summary>

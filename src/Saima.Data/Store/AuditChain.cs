@@ -127,6 +127,21 @@ public static class AuditChain
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(form.ToString())));
     }
 
+    /// <summary>A chain's stored head (its last place and hash), read with one statement.</summary>
+    public static async Task<ChainHead> HeadAsync(SaimaDb db, string chain, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        await db.Database.OpenConnectionAsync(cancel).ConfigureAwait(false);
+        try
+        {
+            return HashChain.ReadHead(db.Database.GetDbConnection(), null, chain);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Recomputes both chains from what is stored and compares them with their heads.</summary>
     public static StoreChains Verify(StoreOptions store)
     {

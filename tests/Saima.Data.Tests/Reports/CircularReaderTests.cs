@@ -41,7 +41,8 @@ public sealed class CircularReaderTests(Stores stores)
         content.PeriodText.ShouldBe("2025年6月");
         content.Title.ShouldBe("关于2025年6月测试赛马考核排名情况的通报");
         content.Office.ShouldBe(CircularReader.DefaultOffice);
-        content.GeneratedLine.ShouldBe("生成时间：2026-01-05 12:00（Asia/Shanghai）");
+        var head = db.Audit.Where(a => a.ChainSeq != null).OrderByDescending(a => a.ChainSeq).Select(a => new { a.ChainSeq, a.Hash }).First();
+        content.GeneratedLine.ShouldBe($"生成时间：2026-01-05 12:00（Asia/Shanghai）　操作日志哈希链：第 {head.ChainSeq} 位 {head.Hash}");
     }
 
     [Theory]
