@@ -57,11 +57,7 @@ internal static class ReportCommands
         circular.SetAction(parse => OpsCommands.Guarded(stderr, () =>
         {
             string path = parse.GetValue(output)!;
-            string format = Path.GetExtension(path).ToLowerInvariant();
-            if (format is not (".pdf" or ".docx" or ".xlsx"))
-            {
-                throw new CliInputException($"--out {path}: the format follows the extension; expected .pdf, .docx or .xlsx");
-            }
+            string format = Format(path, ".pdf", ".docx", ".xlsx");
 
             StoreOptions store = OpsCommands.Store(parse.GetValue(db), parse.GetValue(postgres));
             OpsCommands.RequireSchema(store);
@@ -200,11 +196,7 @@ internal static class ReportCommands
         command.SetAction(parse => OpsCommands.Guarded(stderr, () =>
         {
             string path = parse.GetValue(output)!;
-            string format = Path.GetExtension(path).ToLowerInvariant();
-            if (format is not (".pdf" or ".docx" or ".xlsx"))
-            {
-                throw new CliInputException($"--out {path}: the format follows the extension; expected .pdf, .docx or .xlsx");
-            }
+            string format = Format(path, ".pdf", ".docx", ".xlsx");
 
             StoreOptions store = OpsCommands.Store(parse.GetValue(db), parse.GetValue(postgres));
             OpsCommands.RequireSchema(store);
@@ -268,5 +260,17 @@ internal static class ReportCommands
         }
 
         outputs.Commit();
+    }
+
+    /// <summary>The output's format, from its extension; a clear refusal naming the ones expected otherwise.</summary>
+    private static string Format(string path, params string[] expected)
+    {
+        string format = Path.GetExtension(path).ToLowerInvariant();
+        if (!expected.Contains(format, StringComparer.Ordinal))
+        {
+            throw new CliInputException($"--out {path}: the format follows the extension; expected {string.Join(", ", expected[..^1])} or {expected[^1]}");
+        }
+
+        return format;
     }
 }

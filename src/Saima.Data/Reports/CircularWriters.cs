@@ -169,17 +169,18 @@ public static class CircularWriters
         return table;
     }
 
-    private static TableCell Cell(string text, string font) => new(
+    /// <summary>A table cell of the government layout: centred, at least 20 pt lines (the other documents share it).</summary>
+    internal static TableCell Cell(string text, string font, int halfPoints = 24) => new(
         new TableCellProperties(new TableCellVerticalAlignment { Val = TableVerticalAlignmentValues.Center }),
         new Paragraph(
             new ParagraphProperties(new Justification { Val = JustificationValues.Center }, new SpacingBetweenLines { Line = "400", LineRule = LineSpacingRuleValues.AtLeast }),
-            TextRun(text, font, 24)));
+            TextRun(text, font, halfPoints)));
 
-    private static Run TextRun(string text, string font, int halfPoints) =>
+    internal static Run TextRun(string text, string font, int halfPoints) =>
         new(new RunProperties(Fonts(font), new FontSize { Val = halfPoints.ToString(CultureInfo.InvariantCulture) }),
             new Text(text) { Space = SpaceProcessingModeValues.Preserve });
 
-    private static RunFonts Fonts(string font) => new() { Ascii = font, HighAnsi = font, EastAsia = font, ComplexScript = font };
+    internal static RunFonts Fonts(string font) => new() { Ascii = font, HighAnsi = font, EastAsia = font, ComplexScript = font };
 
     /// <summary>
     /// The HTML print view the .pdf is printed from: the same parts as the .docx, A4, the table one

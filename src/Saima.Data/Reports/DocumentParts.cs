@@ -126,17 +126,11 @@ public sealed record GovDocument(string Office, string Title, IReadOnlyList<Docu
         return table;
     }
 
-    private static TableCell Cell(string text, string font) => new(
-        new TableCellProperties(new TableCellVerticalAlignment { Val = TableVerticalAlignmentValues.Center }),
-        new Paragraph(
-            new ParagraphProperties(new Justification { Val = JustificationValues.Center }, new SpacingBetweenLines { Line = "400", LineRule = LineSpacingRuleValues.AtLeast }),
-            TextRun(text, font, 21)));
+    private static TableCell Cell(string text, string font) => CircularWriters.Cell(text, font, 21);
 
-    private static Run TextRun(string text, string font, int halfPoints) =>
-        new(new RunProperties(Fonts(font), new FontSize { Val = halfPoints.ToString(CultureInfo.InvariantCulture) }),
-            new Text(text) { Space = SpaceProcessingModeValues.Preserve });
+    private static Run TextRun(string text, string font, int halfPoints) => CircularWriters.TextRun(text, font, halfPoints);
 
-    private static RunFonts Fonts(string font) => new() { Ascii = font, HighAnsi = font, EastAsia = font, ComplexScript = font };
+    private static RunFonts Fonts(string font) => CircularWriters.Fonts(font);
 
     /// <summary>The HTML print view: A4, page numbers in the bottom margin, every text HTML-encoded, one table row to a line.</summary>
     public string Html()
