@@ -7,8 +7,27 @@ using Saima.Data.Tests.Store;
 namespace Saima.Data.Tests;
 
 [Collection(StoresCollection.Name)]
-public sealed class BackupRestoreTests(Stores stores)
+public sealed class BackupRestoreTests(Stores stores) : IDisposable
 {
+    /// <summary>Files this test wrote outside the stores' folder, removed when it ends.</summary>
+    private readonly List<string> _files = [];
+
+    public void Dispose()
+    {
+        foreach (string file in _files)
+        {
+            File.Delete(file);
+            File.Delete(DatabaseOps.ChecksumFile(file));
+        }
+    }
+
+    private string TempFile(string prefix, string extension)
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}{extension}");
+        _files.Add(file);
+        return file;
+    }
+
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public void Backup_ThenRestoreOverAStoreWithData_GivesTheBackedUpStore_WithIntactChains(StoreProvider provider)
@@ -95,7 +114,7 @@ public sealed class BackupRestoreTests(Stores stores)
     public void SqliteRestore_OfAForeignSqliteFile_IsRefused()
     {
         using var w = Published(StoreProvider.Sqlite);
-        string foreign = Path.Combine(Path.GetTempPath(), $"foreign-{Guid.NewGuid():N}.db");
+        string foreign = TempFile("foreign", ".db");
         using (var c = new SqliteConnection($"Data Source={foreign};Pooling=False"))
         {
             c.Open();
@@ -114,7 +133,7 @@ public sealed class BackupRestoreTests(Stores stores)
     public void SqliteRestore_OfAPlainCopyWithoutChecksum_NeedsUnchecked()
     {
         using var w = Published(StoreProvider.Sqlite);
-        string copy = Path.Combine(Path.GetTempPath(), $"copy-{Guid.NewGuid():N}.db");
+        string copy = TempFile("copy", ".db");
         using (var c = new SqliteConnection(w.Store.ConnectionString))
         {
             c.Open();
@@ -188,9 +207,9 @@ public sealed class BackupRestoreTests(Stores stores)
         return w;
     }
 
-    private static string BackupFile(StoreOptions store)
+    private string BackupFile(StoreOptions store)
     {
-        string file = Path.Combine(Path.GetTempPath(), $"saima-backup-{Guid.NewGuid():N}.bak");
+        string file = TempFile("saima-backup", ".bak");
         DatabaseOps.Backup(store, file, force: false);
         return file;
     }
