@@ -91,6 +91,7 @@ public sealed class BackupRestoreTests(Stores stores) : IDisposable
             while (flipped[at] == 0); // a byte in use: VACUUM INTO leaves free space zeroed
             flipped[at] ^= (byte)(1 << random.Next(8));
             string damaged = file + "." + trial.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _files.Add(damaged);
             File.WriteAllBytes(damaged, flipped);
             StoreOptions target = stores.NewSqlite();
             try
