@@ -18,7 +18,7 @@ internal static class AccessListLines
 
     public static readonly AccessLine[] Api =
     [
-        AccessMatrix.A("GET /api/v1/items",           "/api/v1/items?pageSize=10",                   Unauth, Ok,   Ok,  Ok,  Ok,  Ok),
+        AccessMatrix.A("GET /api/v1/items",           "/api/v1/items?limit=10",                   Unauth, Ok,   Ok,  Ok,  Ok,  Ok),
         AccessMatrix.A("GET /api/v1/items/{id}", "/api/v1/items/" + AccessListData.Read,        Unauth, Ok,   Ok,  Ok,  None, Ok),
     ];
 

@@ -39,6 +39,9 @@ public sealed record ListFilter
 
     public int Page { get; init; } = 1;
     public int PageSize { get; init; } = 50;
+
+    /// <summary>Rows to skip in the list's order (the API's cursor); when set, <see cref="Page"/> is not used.</summary>
+    public int? Offset { get; init; }
 }
 
 /// <summary>An item as the lists show it.</summary>
@@ -503,7 +506,8 @@ public sealed class ListService(SaimaDb db, TimeProvider clock)
         int size = Math.Clamp(filter.PageSize, 1, MaxPageSize);
         int total = await q.CountAsync(cancel).ConfigureAwait(false);
         int page = Math.Clamp(filter.Page, 1, Math.Max(1, (total + size - 1) / size));
-        List<ListRow> rows = await Rows(q.OrderBy(i => i.Deadline == null).ThenBy(i => i.Deadline).ThenBy(i => i.Id).Skip((page - 1) * size).Take(size), today)
+        int skip = filter.Offset is int offset ? Math.Max(0, offset) : (page - 1) * size;
+        List<ListRow> rows = await Rows(q.OrderBy(i => i.Deadline == null).ThenBy(i => i.Deadline).ThenBy(i => i.Id).Skip(skip).Take(size), today)
             .ToListAsync(cancel).ConfigureAwait(false);
         return new ListPage(rows, total, page, size);
     }

@@ -81,14 +81,20 @@ internal static class ApiPaging
         }
 
         List<T> page = readOneMore.GetRange(0, size);
-        string next = cursorOf(page[^1]);
+        Next(http, size, cursorOf(page[^1]));
+        return page;
+    }
+
+    /// <summary>Says where the next page starts: its cursor in <see cref="NextCursorHeader"/> and a <c>Link rel="next"</c>.</summary>
+    public static void Next(HttpContext http, int size, string next)
+    {
+        ArgumentNullException.ThrowIfNull(http);
         http.Response.Headers[NextCursorHeader] = next;
         var query = http.Request.Query.Where(q => q.Key is not ("cursor" or "limit"))
             .Select(q => Uri.EscapeDataString(q.Key) + "=" + Uri.EscapeDataString(q.Value.ToString()))
             .Append("limit=" + size.ToString(CultureInfo.InvariantCulture))
             .Append("cursor=" + Uri.EscapeDataString(next));
         http.Response.Headers.Link = $"<{http.Request.PathBase}{http.Request.Path}?{string.Join('&', query)}>; rel=\"next\"";
-        return page;
     }
 }
 

@@ -11,9 +11,6 @@ public sealed record ApiListItem(
     long Id, string Kind, string State, string Title, string Owner, string? Responsible, string? Deadline, string? FollowUpOn,
     string Source, string? SourceRef, bool Overdue, bool FollowUpDue, DateTimeOffset UpdatedAt);
 
-/// <summary>A page of list items: the items, how many match in all, the page and its size.</summary>
-public sealed record ApiListPage(IReadOnlyList<ApiListItem> Items, int Total, int Page, int PageSize);
-
 /// <summary>One list item with its co-owners, measures, comments, evidence files (names only) and history.</summary>
 public sealed record ApiListItemDetail(
     ApiListItem Item, string? Description, IReadOnlyList<string> CoOwners, string? Account, int Reopened,
@@ -41,9 +38,9 @@ public static class ListApi
     {
         RouteGroupBuilder api = app.MapGroup("/api/v1").RequireAuthorization(ApiAuth.ReadPolicy).WithTags("Lists");
         api.MapGet("/items", List)
-            .WithName("ListItems").WithSummary("List items the caller may see (paged)")
-            .WithDescription("Filters: kind (shortcoming, commitment, supervision, enterprise), state (draft, open, inprogress, submitted, returned, closed, confirmed, dismissed), unit (owner or co-owner code), overdue=true, q (words in title, description, responsible, source). Paged: page (from 1), pageSize (1-200, default 50). The office and leaders see every item; a unit's users their own and co-owned ones (no drafts).")
-            .Produces<ApiListPage>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403);
+            .WithName("ListItems").WithMetadata(new ApiPaged()).WithSummary("List items the caller may see (paged)")
+            .WithDescription("Filters: kind (shortcoming, commitment, supervision, enterprise), state (draft, open, inprogress, submitted, returned, closed, confirmed, dismissed), unit (owner or co-owner code), overdue=true, q (words in title, description, responsible, source). Overdue first, then by deadline. Paged like every list of this API (limit, cursor, X-Next-Cursor); a page holds at most " + ListService.MaxPageSize + " items whatever the limit; X-Total-Count says how many match. The office and leaders see every item; a unit's users their own and co-owned ones (no drafts).")
+            .Produces<ApiListItem[]>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403);
         api.MapGet("/items/{id}", Get)
             .WithName("GetItem").WithSummary("One list item with measures, comments, evidence and history")
             .WithDescription("404 when the item does not exist or is not the caller's to see.")
@@ -57,8 +54,8 @@ public static class ListApi
         r.Source.ToString().ToLowerInvariant(), r.SourceRef, r.Overdue, r.FollowUpDue, r.UpdatedAt);
 
     private static async Task<IResult> List(
-        string? kind, string? state, string? unit, bool? overdue, string? q, int? page, int? pageSize,
-        SaimaDb db, SaimaAccess access, TimeProvider clock, CancellationToken cancel)
+        string? kind, string? state, string? unit, bool? overdue, string? q, int? limit, string? cursor,
+        HttpContext http, SaimaDb db, SaimaAccess access, TimeProvider clock, CancellationToken cancel)
     {
         if (ApiContext.Reader(access) is not { } actor)
         {
@@ -92,26 +89,40 @@ public static class ListApi
             }
         }
 
-        if (pageSize is < 1 or > ListService.MaxPageSize)
-        {
-            errors.Add(("pageSize", string.Create(CultureInfo.InvariantCulture, $"1 to {ListService.MaxPageSize}")));
-        }
-
-        if (page is < 1)
-        {
-            errors.Add(("page", "from 1"));
-        }
-
         if (errors.Count > 0)
         {
             return ApiProblems.Invalid(errors);
         }
 
+        if (!ApiPaging.TrySize(limit, out int size, out IResult? badSize))
+        {
+            return badSize!;
+        }
+
+        // The cursor carries where the next page starts in the list's order.
+        if (!ApiPaging.TryRead(cursor, 1, out string[]? key, out IResult? badCursor))
+        {
+            return badCursor!;
+        }
+
+        int offset = 0;
+        if (key is not null && (!int.TryParse(key[0], NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
+        {
+            return ApiProblems.Invalid([("cursor", "not a cursor of this list: pass the X-Next-Cursor of the page before, unchanged")]);
+        }
+
         ListPage result = await new ListService(db, clock).ListAsync(actor, new ListFilter
         {
-            Kind = k, State = s, Unit = unit, OverdueOnly = overdue == true, Search = q, Page = page ?? 1, PageSize = pageSize ?? 50,
+            Kind = k, State = s, Unit = unit, OverdueOnly = overdue == true, Search = q, Offset = offset, PageSize = size,
         }, cancel);
-        return TypedResults.Ok(new ApiListPage([.. result.Rows.Select(ToApi)], result.Total, result.Page, result.PageSize));
+        http.Response.Headers["X-Total-Count"] = result.Total.ToString(CultureInfo.InvariantCulture);
+        int after = offset + result.Rows.Count;
+        if (result.Rows.Count > 0 && after < result.Total)
+        {
+            ApiPaging.Next(http, result.PageSize, ApiPaging.Cursor(after.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return TypedResults.Ok(result.Rows.Select(ToApi).ToArray());
     }
 
     private static async Task<IResult> Get(long id, SaimaDb db, SaimaAccess access, TimeProvider clock, CancellationToken cancel)
