@@ -76,23 +76,7 @@ public static class CircularWriters
         using WordprocessingDocument doc = WordprocessingDocument.Create(output, WordprocessingDocumentType.Document);
         MainDocumentPart main = doc.AddMainDocumentPart();
 
-        StyleDefinitionsPart styles = main.AddNewPart<StyleDefinitionsPart>();
-        styles.Styles = new Styles(new DocDefaults(
-            new RunPropertiesDefault(new RunPropertiesBaseStyle(Fonts(BodyFont), new FontSize { Val = "32" }, new Languages { EastAsia = "zh-CN" })),
-            new ParagraphPropertiesDefault(new ParagraphPropertiesBaseStyle(new SpacingBetweenLines { Line = "560", LineRule = LineSpacingRuleValues.Exact }))));
-        styles.Styles.Save();
-
-        FooterPart footer = main.AddNewPart<FooterPart>();
-        footer.Footer = new Footer(new Paragraph(
-            new ParagraphProperties(new Justification { Val = JustificationValues.Center }),
-            TextRun("— ", BodyFont, 28),
-            new Run(new RunProperties(Fonts(BodyFont), new FontSize { Val = "28" }), new FieldChar { FieldCharType = FieldCharValues.Begin }),
-            new Run(new RunProperties(Fonts(BodyFont), new FontSize { Val = "28" }), new FieldCode(" PAGE ") { Space = SpaceProcessingModeValues.Preserve }),
-            new Run(new RunProperties(Fonts(BodyFont), new FontSize { Val = "28" }), new FieldChar { FieldCharType = FieldCharValues.Separate }),
-            TextRun("1", BodyFont, 28),
-            new Run(new RunProperties(Fonts(BodyFont), new FontSize { Val = "28" }), new FieldChar { FieldCharType = FieldCharValues.End }),
-            TextRun(" —", BodyFont, 28)));
-        footer.Footer.Save();
+        FooterPart footer = GovPage(main);
 
         var body = new Body();
 
@@ -124,11 +108,7 @@ public static class CircularWriters
             new ParagraphProperties(new Justification { Val = JustificationValues.Right }),
             TextRun(content.GeneratedLine, BodyFont, 21)));
 
-        // A4, margins 3.7/3.5/2.8/2.6 cm as government documents have them; the footer holds the page number.
-        body.Append(new SectionProperties(
-            new FooterReference { Type = HeaderFooterValues.Default, Id = main.GetIdOfPart(footer) },
-            new PageSize { Width = 11906U, Height = 16838U },
-            new PageMargin { Top = 2098, Bottom = 1984, Left = 1588U, Right = 1474U, Header = 851U, Footer = 992U }));
+        body.Append(GovSection(main, footer));
         main.Document = new Document(body);
         main.Document.Save();
     }
@@ -168,6 +148,39 @@ public static class CircularWriters
 
         return table;
     }
+
+    /// <summary>
+    /// The page of the government layout in a new .docx (every document's): 仿宋 三号 with fixed
+    /// 28 pt lines by default, and a footer holding the page number as "— 1 —".
+    /// </summary>
+    internal static FooterPart GovPage(MainDocumentPart main)
+    {
+        StyleDefinitionsPart styles = main.AddNewPart<StyleDefinitionsPart>();
+        styles.Styles = new Styles(new DocDefaults(
+            new RunPropertiesDefault(new RunPropertiesBaseStyle(Fonts(BodyFont), new FontSize { Val = "32" }, new Languages { EastAsia = "zh-CN" })),
+            new ParagraphPropertiesDefault(new ParagraphPropertiesBaseStyle(new SpacingBetweenLines { Line = "560", LineRule = LineSpacingRuleValues.Exact }))));
+        styles.Styles.Save();
+
+        FooterPart footer = main.AddNewPart<FooterPart>();
+        RunProperties FooterRun() => new(Fonts(BodyFont), new FontSize { Val = "28" });
+        footer.Footer = new Footer(new Paragraph(
+            new ParagraphProperties(new Justification { Val = JustificationValues.Center }),
+            TextRun("— ", BodyFont, 28),
+            new Run(FooterRun(), new FieldChar { FieldCharType = FieldCharValues.Begin }),
+            new Run(FooterRun(), new FieldCode(" PAGE ") { Space = SpaceProcessingModeValues.Preserve }),
+            new Run(FooterRun(), new FieldChar { FieldCharType = FieldCharValues.Separate }),
+            TextRun("1", BodyFont, 28),
+            new Run(FooterRun(), new FieldChar { FieldCharType = FieldCharValues.End }),
+            TextRun(" —", BodyFont, 28)));
+        footer.Footer.Save();
+        return footer;
+    }
+
+    /// <summary>A4, margins 3.7/3.5/2.8/2.6 cm as government documents have them; the footer holds the page number.</summary>
+    internal static SectionProperties GovSection(MainDocumentPart main, FooterPart footer) => new(
+        new FooterReference { Type = HeaderFooterValues.Default, Id = main.GetIdOfPart(footer) },
+        new PageSize { Width = 11906U, Height = 16838U },
+        new PageMargin { Top = 2098, Bottom = 1984, Left = 1588U, Right = 1474U, Header = 851U, Footer = 992U });
 
     /// <summary>A table cell of the government layout: centred, at least 20 pt lines (the other documents share it).</summary>
     internal static TableCell Cell(string text, string font, int halfPoints = 24) => new(

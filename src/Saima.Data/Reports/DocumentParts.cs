@@ -39,24 +39,7 @@ public sealed record GovDocument(string Office, string Title, IReadOnlyList<Docu
         ArgumentNullException.ThrowIfNull(output);
         using WordprocessingDocument doc = WordprocessingDocument.Create(output, WordprocessingDocumentType.Document);
         MainDocumentPart main = doc.AddMainDocumentPart();
-        StyleDefinitionsPart styles = main.AddNewPart<StyleDefinitionsPart>();
-        styles.Styles = new Styles(new DocDefaults(
-            new RunPropertiesDefault(new RunPropertiesBaseStyle(Fonts(CircularWriters.BodyFont), new FontSize { Val = "32" }, new Languages { EastAsia = "zh-CN" })),
-            new ParagraphPropertiesDefault(new ParagraphPropertiesBaseStyle(new SpacingBetweenLines { Line = "560", LineRule = LineSpacingRuleValues.Exact }))));
-        styles.Styles.Save();
-
-        FooterPart footer = main.AddNewPart<FooterPart>();
-        RunProperties FooterRun() => new(Fonts(CircularWriters.BodyFont), new FontSize { Val = "28" });
-        footer.Footer = new Footer(new Paragraph(
-            new ParagraphProperties(new Justification { Val = JustificationValues.Center }),
-            TextRun("— ", CircularWriters.BodyFont, 28),
-            new Run(FooterRun(), new FieldChar { FieldCharType = FieldCharValues.Begin }),
-            new Run(FooterRun(), new FieldCode(" PAGE ") { Space = SpaceProcessingModeValues.Preserve }),
-            new Run(FooterRun(), new FieldChar { FieldCharType = FieldCharValues.Separate }),
-            TextRun("1", CircularWriters.BodyFont, 28),
-            new Run(FooterRun(), new FieldChar { FieldCharType = FieldCharValues.End }),
-            TextRun(" —", CircularWriters.BodyFont, 28)));
-        footer.Footer.Save();
+        FooterPart footer = CircularWriters.GovPage(main);
 
         var body = new Body();
         body.Append(new Paragraph(
@@ -97,10 +80,7 @@ public sealed record GovDocument(string Office, string Title, IReadOnlyList<Docu
         body.Append(new Paragraph(
             new ParagraphProperties(new Justification { Val = JustificationValues.Right }),
             TextRun(GeneratedLine, CircularWriters.BodyFont, 21)));
-        body.Append(new SectionProperties(
-            new FooterReference { Type = HeaderFooterValues.Default, Id = main.GetIdOfPart(footer) },
-            new PageSize { Width = 11906U, Height = 16838U },
-            new PageMargin { Top = 2098, Bottom = 1984, Left = 1588U, Right = 1474U, Header = 851U, Footer = 992U }));
+        body.Append(CircularWriters.GovSection(main, footer));
         main.Document = new Document(body);
         main.Document.Save();
     }
