@@ -83,6 +83,19 @@ public sealed record CircularContent(
     /// </summary>
     public ChainHead? AuditHead { get; init; }
 
+    /// <summary>The document number (发文字号, e.g. 澜川考核〔2025〕6号) printed under the red header, once the office gives one.</summary>
+    public string? Number { get; init; }
+
+    /// <summary>The date of issue printed under the office's name at the end, once the office issues the circular.</summary>
+    public DateOnly? IssuedOn { get; init; }
+
+    /// <summary>The date of issue as a Chinese document writes it (2025年6月10日), or null.</summary>
+    public string? IssuedOnText => IssuedOn is DateOnly d ? string.Create(CultureInfo.InvariantCulture, $"{d.Year}年{d.Month}月{d.Day}日") : null;
+
+    /// <summary>The text's paragraphs (the office may write several, one per line).</summary>
+    public IReadOnlyList<string> DraftParagraphs =>
+        Draft.Split('\n').Select(p => p.Trim()).Where(p => p.Length > 0).ToList();
+
     /// <summary>Whether any unit has a track (the table then shows track and track rank).</summary>
     public bool HasTracks => Rows.Any(r => !string.IsNullOrEmpty(r.Track));
 }

@@ -54,6 +54,16 @@ public static class CircularWriters
         book.BeginSheet(TextSheet, new SheetSetup { ColumnWidths = [18, 100] });
         book.Row(XCell.Str("发文机关 Office", XlsxBook.Header), XCell.Str(content.Office));
         book.Row(XCell.Str("标题 Title", XlsxBook.Header), XCell.Str(content.Title));
+        if (content.Number is not null)
+        {
+            book.Row(XCell.Str("发文字号 Number", XlsxBook.Header), XCell.Str(content.Number));
+        }
+
+        if (content.IssuedOnText is string issued)
+        {
+            book.Row(XCell.Str("发文日期 Issued", XlsxBook.Header), XCell.Str(issued));
+        }
+
         book.Row(XCell.Str("考核方案 Scheme", XlsxBook.Header), XCell.Str($"{content.SchemeName}（{content.SchemeCode}）"));
         book.Row(XCell.Str("期次 Period", XlsxBook.Header), XCell.Str(content.Period));
         book.Row(XCell.Str("排名依据 Ranked by", XlsxBook.Header), XCell.Str(content.TotalName));
@@ -80,21 +90,35 @@ public static class CircularWriters
 
         var body = new Body();
 
-        // 红头: the office's name, large, red, centred, over a red rule.
-        body.Append(new Paragraph(
-            new ParagraphProperties(
-                new Justification { Val = JustificationValues.Center },
-                new ParagraphBorders(new BottomBorder { Val = BorderValues.Single, Size = 18, Color = "FF0000", Space = 6 }),
-                new SpacingBetweenLines { Line = "800", LineRule = LineSpacingRuleValues.AtLeast, After = "600" }),
+        // 红头: the office's name, large, red, centred, over a red rule (under the document number when there is one).
+        static ParagraphBorders Rule() => new(new BottomBorder { Val = BorderValues.Single, Size = 18, Color = "FF0000", Space = 6 });
+        var office = new ParagraphProperties(
+            new Justification { Val = JustificationValues.Center },
+            new SpacingBetweenLines { Line = "800", LineRule = LineSpacingRuleValues.AtLeast, After = content.Number is null ? "600" : "200" });
+        if (content.Number is null)
+        {
+            office.InsertAt(Rule(), 1);
+        }
+
+        body.Append(new Paragraph(office,
             new Run(new RunProperties(Fonts(HeadingFont), new Color { Val = "FF0000" }, new Bold(), new FontSize { Val = "52" }), new Text(content.Office))));
+        if (content.Number is not null)
+        {
+            body.Append(new Paragraph(
+                new ParagraphProperties(new Justification { Val = JustificationValues.Center }, Rule(), new SpacingBetweenLines { After = "600" }),
+                TextRun(content.Number, BodyFont, 32)));
+        }
 
         body.Append(new Paragraph(
             new ParagraphProperties(new Justification { Val = JustificationValues.Center }, new SpacingBetweenLines { After = "300", Line = "600", LineRule = LineSpacingRuleValues.AtLeast }),
             TextRun(content.Title, HeadingFont, 36)));
 
-        body.Append(new Paragraph(
-            new ParagraphProperties(new Indentation { FirstLineChars = 200, FirstLine = "640" }),
-            TextRun(content.Draft, BodyFont, 32)));
+        foreach (string paragraph in content.DraftParagraphs)
+        {
+            body.Append(new Paragraph(
+                new ParagraphProperties(new Indentation { FirstLineChars = 200, FirstLine = "640" }),
+                TextRun(paragraph, BodyFont, 32)));
+        }
 
         body.Append(new Paragraph(
             new ParagraphProperties(new Justification { Val = JustificationValues.Center }, new SpacingBetweenLines { Before = "200", After = "100" }),
@@ -104,6 +128,11 @@ public static class CircularWriters
         body.Append(new Paragraph(
             new ParagraphProperties(new Justification { Val = JustificationValues.Right }, new SpacingBetweenLines { Before = "400" }),
             TextRun(content.Office, BodyFont, 32)));
+        if (content.IssuedOnText is string issued)
+        {
+            body.Append(new Paragraph(new ParagraphProperties(new Justification { Val = JustificationValues.Right }), TextRun(issued, BodyFont, 32)));
+        }
+
         body.Append(new Paragraph(
             new ParagraphProperties(new Justification { Val = JustificationValues.Right }),
             TextRun(content.GeneratedLine, BodyFont, 21)));
@@ -226,13 +255,24 @@ public static class CircularWriters
             tr { break-inside: avoid; }
             th, td { border: 0.75pt solid #000; padding: 1mm 3mm; text-align: center; white-space: nowrap; }
             th { font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-weight: normal; }
+            .red .number { color: #000; font-family: "FangSong", "仿宋", "Noto Serif CJK SC", serif; font-weight: normal; font-size: 15pt; letter-spacing: 0; margin-top: 3mm; }
             .sign { text-align: right; margin-top: 10mm; }
+            .dated { text-align: right; margin: 0; }
             .generated { text-align: right; font-size: 10.5pt; }
             </style></head><body>
             """);
-        html.Append(CultureInfo.InvariantCulture, $"<div class=\"red\">{E(content.Office)}</div>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<div class=\"red\">{E(content.Office)}");
+        if (content.Number is not null)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<div class=\"number\">{E(content.Number)}</div>");
+        }
+
+        html.Append("</div>\n");
         html.Append(CultureInfo.InvariantCulture, $"<h1>{E(content.Title)}</h1>\n");
-        html.Append(CultureInfo.InvariantCulture, $"<p class=\"draft\">{E(content.Draft)}</p>\n");
+        foreach (string paragraph in content.DraftParagraphs)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"draft\">{E(paragraph)}</p>\n");
+        }
         html.Append(CultureInfo.InvariantCulture, $"<h2>{E(content.PeriodText)}{E(content.SchemeName)}排名（按{E(content.TotalName)}）</h2>\n");
         html.Append("<table><thead><tr><th>名次</th><th>单位</th><th>得分</th>");
         if (tracks)
@@ -253,7 +293,13 @@ public static class CircularWriters
         }
 
         html.Append("</tbody></table>\n");
-        html.Append(CultureInfo.InvariantCulture, $"<p class=\"sign\">{E(content.Office)}</p>\n<p class=\"generated\">{E(content.GeneratedLine)}</p>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"sign\">{E(content.Office)}</p>\n");
+        if (content.IssuedOnText is string issued)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"dated\">{E(issued)}</p>\n");
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"generated\">{E(content.GeneratedLine)}</p>\n");
         html.Append("</body></html>\n");
         return html.ToString();
     }

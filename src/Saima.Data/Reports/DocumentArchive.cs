@@ -89,14 +89,36 @@ public sealed class DocumentArchive(SaimaDb db, TimeProvider clock)
         return new IssuedDocumentInfo(row.Id, kind, period, kind == DocumentKinds.Feedback ? unitCode : null, fileName, contentType, row.SizeBytes, sha, now, actor.Name);
     }
 
-    /// <summary>The issued documents of the scheme the actor may read, newest first, at most <see cref="ListCap"/>.</summary>
-    public async Task<IReadOnlyList<IssuedDocumentInfo>> ListAsync(Actor actor, string schemeCode, CancellationToken cancel = default)
+    /// <summary>
+    /// The issued documents of the scheme the actor may read, newest first, at most
+    /// <paramref name="take"/> (capped at <see cref="ListCap"/>): of one kind and period when given,
+    /// and older than the document <paramref name="before"/> when given (the next page's cursor is
+    /// the last id listed).
+    /// </summary>
+    public async Task<IReadOnlyList<IssuedDocumentInfo>> ListAsync(
+        Actor actor, string schemeCode, string? kind = null, string? period = null, long? before = null, int take = ListCap, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         actor.Validate();
         AssessmentScheme scheme = await Publications.SchemeAsync(db, schemeCode, cancel);
-        var rows = await Visible(actor, db.IssuedDocuments.AsNoTracking().Where(d => d.SchemeId == scheme.Id))
-            .OrderByDescending(d => d.Id).Take(ListCap)
+        var query = Visible(actor, db.IssuedDocuments.AsNoTracking().Where(d => d.SchemeId == scheme.Id));
+        if (kind is not null)
+        {
+            query = query.Where(d => d.Kind == kind);
+        }
+
+        if (period is not null)
+        {
+            query = query.Where(d => d.Period == period);
+        }
+
+        if (before is long b)
+        {
+            query = query.Where(d => d.Id < b);
+        }
+
+        var rows = await query
+            .OrderByDescending(d => d.Id).Take(Math.Clamp(take, 1, ListCap))
             .Select(d => new { d.Id, d.Kind, d.Period, d.UnitId, d.FileName, d.ContentType, d.SizeBytes, d.Sha256, d.IssuedAt, d.IssuedBy })
             .ToListAsync(cancel);
         var ids = rows.Where(r => r.UnitId is not null).Select(r => r.UnitId!.Value).Distinct().ToList();

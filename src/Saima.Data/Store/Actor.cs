@@ -515,6 +515,12 @@ public static class WorkflowCodes
     /// <summary>{0} document id: no such issued document, or not one the actor may read.</summary>
     public const string NoDocument = "NoDocument";
 
+    /// <summary>{0} the format given, {1} the formats the document has: a document was asked for in a format it does not have (or in none).</summary>
+    public const string DocumentFormat = "DocumentFormat";
+
+    /// <summary>{0} the field (text, number), {1} the most characters it may have: a text the office wrote for a document is too long.</summary>
+    public const string DocumentText = "DocumentText";
+
     /// <summary>{0} number of fields: a list item (or measure) is malformed, each error beside its field (<see cref="ListInvalidException.Errors"/>).</summary>
     public const string ListInvalid = "ListInvalid";
 
