@@ -28,6 +28,9 @@ internal static class AccessReportLines
             { Form = "Period=1999-01" },
         AccessMatrix.L("POST /reports?handler=Annual",    "/reports?scheme=T&handler=Annual",             Login, Ok,    No,  No,  No,  No) with
             { Form = "Year=1999&Formats=docx" },
+        AccessMatrix.L("POST /reports?handler=Board",     "/reports?scheme=T&handler=Board",              Login, Ok,    No,  No,  No,  No) with
+            { Form = "Quarter=1999-Q1&Formats=png" },
+        AccessMatrix.L("GET /public/board/{id:long}",     "/public/board/" + AccessReportData.Board,      Ok,    Ok,    Ok,  Ok,  Ok,  Ok),
         AccessMatrix.L("GET /reports/circular",           C,                                              Login, Ok,    No,  No,  No,  No),
         AccessMatrix.L("POST /reports/circular?handler=Preview", C + "&handler=Preview",                  Login, Ok,    No,  No,  No,  No) with
             { Form = "Text=访问矩阵预览" },
@@ -37,11 +40,12 @@ internal static class AccessReportLines
     ];
 }
 
-/// <summary>The issued documents of the access matrix: <see cref="Circular"/> (T 2025-05) and <see cref="Feedback"/> (CA's, T 2025-05).</summary>
+/// <summary>The issued documents of the access matrix: <see cref="Circular"/> (T 2025-05), <see cref="Feedback"/> (CA's, T 2025-05) and <see cref="Board"/> (T 2025-Q2, public).</summary>
 internal static class AccessReportData
 {
     public const string Circular = "1";
     public const string Feedback = "2";
+    public const string Board = "3";
 
     public static void Seed(StoreOptions store)
     {
@@ -52,7 +56,9 @@ internal static class AccessReportData
             DocumentFormats.ContentType(DocumentFormats.Docx), [1, 2, 3]).GetAwaiter().GetResult().Id;
         long feedback = archive.IssueAsync(office, "T", DocumentKinds.Feedback, "2025-05", "CA", "feedback-2025-05-CA.pdf",
             DocumentFormats.ContentType(DocumentFormats.Pdf), [4, 5, 6]).GetAwaiter().GetResult().Id;
-        new[] { circular, feedback }.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .ShouldBe([Circular, Feedback], "the access matrix's documents have the ids its lines name");
+        long board = archive.IssueAsync(office, "T", DocumentKinds.Board, "2025-Q2", null, "board-T-2025-Q2.png",
+            DocumentFormats.ContentType(DocumentFormats.Png), [7, 8, 9]).GetAwaiter().GetResult().Id;
+        new[] { circular, feedback, board }.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .ShouldBe([Circular, Feedback, Board], "the access matrix's documents have the ids its lines name");
     }
 }

@@ -164,6 +164,56 @@ public sealed partial class ReportWebTests
         Documents(web.Store).Count.ShouldBe(2);
     }
 
+    [Fact]
+    public async Task QuarterlyBoard_HasThePublicIndicatorsOnly_AndThePublicSeesItWithoutSigningIn()
+    {
+        await using WebApp web = await HomeGlanceTests.StartAsync();
+        using (SaimaDb db = SaimaDb.Open(web.Store))
+        {
+            // The office marks two indicators public (the rest stay out of the newspaper).
+            foreach (Indicator i in db.Indicators.Where(i => i.Code == "GDP" || i.Code == "AIR"))
+            {
+                i.IsPublic = true;
+            }
+
+            db.SaveChanges();
+        }
+
+        await web.SwitchToAsync("office.li");
+        using HttpResponseMessage issued = await web.PostFormAsync("/reports?scheme=T", "/reports?scheme=T&handler=Board",
+            ("Quarter", "2025-Q2"), ("Formats", "pdf"), ("Formats", "png"));
+        issued.StatusCode.ShouldBe(HttpStatusCode.Redirect, await issued.Content.ReadAsStringAsync());
+        List<IssuedDocument> docs = Documents(web.Store);
+        docs.Select(d => (d.Kind, d.Period, d.FileName)).ShouldBe(
+            [(DocumentKinds.Board, "2025-Q2", "board-T-2025-Q2.pdf"), (DocumentKinds.Board, "2025-Q2", "board-T-2025-Q2.png")]);
+
+        // The PDF: the title, as of June (the quarter's latest published month), the public indicators and no other.
+        string text = PdfText(docs[0].Content);
+        text.ShouldContain("2025年第二季度测试赛马主要指标公示");
+        text.ShouldContain("截至2025年6月");
+        text.ShouldContain("地区生产总值（亿元）");
+        text.ShouldContain("空气优良率");
+        text.ShouldNotContain("财政收入");
+        text.ShouldNotContain("城镇新增就业");
+
+        // The public page shows the picture without signing in; the image is a PNG as wide as the board.
+        await web.Client.GetAsync("/logout");
+        string page = await web.Client.GetStringAsync("/public");
+        page.ShouldContain("src=\"/public/board/" + docs[1].Id + "\"");
+        using HttpResponseMessage png = await web.Client.GetAsync("/public/board/" + docs[1].Id);
+        png.StatusCode.ShouldBe(HttpStatusCode.OK);
+        png.Content.Headers.ContentType!.MediaType.ShouldBe("image/png");
+        byte[] image = await png.Content.ReadAsByteArrayAsync();
+        image[..8].ShouldBe(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A });
+        System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(image.AsSpan(16, 4)).ShouldBe(PublicBoardWriters.ImageWidth);
+
+        // Nothing but boards is served there: a feedback report is not public.
+        await web.SwitchToAsync("office.li");
+        await web.PostFormAsync("/reports?scheme=T", "/reports?scheme=T&handler=Annual", ("Year", "2025"), ("Formats", "docx"));
+        long annual = Documents(web.Store).Single(d => d.Kind == DocumentKinds.Annual).Id;
+        (await web.Client.GetAsync("/public/board/" + annual)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
     private static List<IssuedDocument> Documents(StoreOptions store)
     {
         using SaimaDb db = SaimaDb.Open(store);

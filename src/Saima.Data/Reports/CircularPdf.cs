@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
@@ -38,14 +39,26 @@ public static class CircularPdf
 
     /// <summary>Prints an HTML print view (any of the publications') to PDF on <paramref name="output"/>.</summary>
     /// <exception cref="ReportToolException">Chromium is missing, fails or takes too long.</exception>
-    public static void Print(string html, Stream output, string? chromium = null)
+    public static void Print(string html, Stream output, string? chromium = null) =>
+        Render(html, output, chromium, "pdf", "print the PDF", file => ["--no-pdf-header-footer", "--print-to-pdf=" + file]);
+
+    /// <summary>
+    /// Renders an HTML page to a PNG image <paramref name="width"/> CSS pixels wide and
+    /// <paramref name="height"/> high (the page's top; what is longer is cut) on <paramref name="output"/>.
+    /// </summary>
+    /// <exception cref="ReportToolException">Chromium is missing, fails or takes too long.</exception>
+    public static void Screenshot(string html, Stream output, int width, int height, string? chromium = null) =>
+        Render(html, output, chromium, "png", "take the picture", file =>
+            ["--hide-scrollbars", "--force-device-scale-factor=1", string.Create(CultureInfo.InvariantCulture, $"--window-size={width},{height}"), "--screenshot=" + file]);
+
+    private static void Render(string html, Stream output, string? chromium, string extension, string what, Func<string, string[]> args)
     {
         ArgumentNullException.ThrowIfNull(html);
         ArgumentNullException.ThrowIfNull(output);
         string exe = ChromiumPath(chromium);
         if (!File.Exists(exe))
         {
-            throw new ReportToolException($"headless Chromium is needed for a .pdf and was not found at {exe}; install it (apt-get install chromium fonts-noto-cjk) or name it with --chromium or {ChromiumVariable}");
+            throw new ReportToolException($"headless Chromium is needed for a .{extension} and was not found at {exe}; install it (apt-get install chromium fonts-noto-cjk) or name it with --chromium or {ChromiumVariable}");
         }
 
         string work = Path.Combine(Path.GetTempPath(), "saima-pdf-" + Guid.NewGuid().ToString("N"));
@@ -53,7 +66,7 @@ public static class CircularPdf
         try
         {
             string page = Path.Combine(work, "document.html");
-            string pdf = Path.Combine(work, "document.pdf");
+            string pdf = Path.Combine(work, "document." + extension);
             File.WriteAllText(page, html, new UTF8Encoding(false));
             var start = new ProcessStartInfo(exe)
             {
@@ -61,12 +74,13 @@ public static class CircularPdf
                 RedirectStandardOutput = true,
                 UseShellExecute = false,
             };
-            foreach (string arg in new[]
-            {
+            string[] all =
+            [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
-                "--no-pdf-header-footer", "--user-data-dir=" + Path.Combine(work, "profile"), "--print-to-pdf=" + pdf,
+                "--user-data-dir=" + Path.Combine(work, "profile"), .. args(pdf),
                 new Uri(page).AbsoluteUri,
-            })
+            ];
+            foreach (string arg in all)
             {
                 start.ArgumentList.Add(arg);
             }
@@ -78,7 +92,7 @@ public static class CircularPdf
             if (!process.WaitForExit(Timeout))
             {
                 process.Kill(entireProcessTree: true);
-                throw new ReportToolException($"Chromium ({exe}) did not print the PDF within {Timeout.TotalSeconds:0} s");
+                throw new ReportToolException($"Chromium ({exe}) did not {what} within {Timeout.TotalSeconds:0} s");
             }
 
             process.WaitForExit();
@@ -87,7 +101,7 @@ public static class CircularPdf
             if (process.ExitCode != 0 || !File.Exists(pdf) || new FileInfo(pdf).Length == 0)
             {
                 string tail = errors.Length > 600 ? errors[^600..] : errors;
-                throw new ReportToolException($"Chromium ({exe}) could not print the PDF (exit {process.ExitCode}): {tail.Trim()}");
+                throw new ReportToolException($"Chromium ({exe}) could not {what} (exit {process.ExitCode}): {tail.Trim()}");
             }
 
             using (FileStream printed = File.OpenRead(pdf))

@@ -12,7 +12,10 @@ public static class DocumentKinds
     public const string Feedback = "feedback";
     public const string Annual = "annual";
 
-    public static readonly IReadOnlyList<string> All = [Circular, Feedback, Annual];
+    /// <summary>The public board of a quarter (季度公示): its period is the quarter (2025-Q3); everyone, the public too, reads it.</summary>
+    public const string Board = "board";
+
+    public static readonly IReadOnlyList<string> All = [Circular, Feedback, Annual, Board];
 }
 
 /// <summary>An issued document as listed (without its bytes).</summary>
@@ -53,9 +56,12 @@ public sealed class DocumentArchive(SaimaDb db, TimeProvider clock)
         }
 
         var published = await Publications.PublishedAsync(db, scheme.Id, cancel);
-        bool isPublished = kind == DocumentKinds.Annual
-            ? published.Any(p => p.Period == period || p.Period.StartsWith(period + "-", StringComparison.Ordinal))
-            : published.Any(p => p.Period == period);
+        bool isPublished = kind switch
+        {
+            DocumentKinds.Annual => published.Any(p => p.Period == period || p.Period.StartsWith(period + "-", StringComparison.Ordinal)),
+            DocumentKinds.Board => published.Any(p => PublicBoardReader.QuarterOf(p.Period) == period),
+            _ => published.Any(p => p.Period == period),
+        };
         if (!isPublished)
         {
             throw new WorkflowException(WorkflowCodes.PeriodNotPublished,
@@ -137,6 +143,27 @@ public sealed class DocumentArchive(SaimaDb db, TimeProvider clock)
             ?? throw new NotFoundException(WorkflowCodes.NoDocument, $"no issued document {id.ToString(CultureInfo.InvariantCulture)} that {actor} may read",
                 id.ToString(CultureInfo.InvariantCulture));
     }
+
+    /// <summary>The public boards issued (of every scheme, or of one), newest first, at most <paramref name="take"/>: what anyone, signed in or not, may read.</summary>
+    public async Task<IReadOnlyList<(string SchemeCode, string SchemeName, IssuedDocumentInfo Document)>> PublicAsync(int take = 20, CancellationToken cancel = default)
+    {
+        var rows = await db.IssuedDocuments.AsNoTracking().Where(d => d.Kind == DocumentKinds.Board)
+            .OrderByDescending(d => d.Id).Take(Math.Clamp(take, 1, ListCap))
+            .Join(db.Schemes.AsNoTracking(), d => d.SchemeId, s => s.Id, (d, s) => new
+            {
+                s.Code, s.Name, d.Id, d.Kind, d.Period, d.FileName, d.ContentType, d.SizeBytes, d.Sha256, d.IssuedAt, d.IssuedBy,
+            })
+            .ToListAsync(cancel);
+        return rows.OrderByDescending(r => r.Id)
+            .Select(r => (r.Code, r.Name, new IssuedDocumentInfo(r.Id, r.Kind, r.Period, null, r.FileName, r.ContentType, r.SizeBytes, r.Sha256, r.IssuedAt, r.IssuedBy)))
+            .ToList();
+    }
+
+    /// <summary>An issued public board with its bytes, for anyone.</summary>
+    /// <exception cref="NotFoundException"><see cref="WorkflowCodes.NoDocument"/>: no such document, or not a public board.</exception>
+    public async Task<IssuedDocument> ReadPublicAsync(long id, CancellationToken cancel = default) =>
+        await db.IssuedDocuments.AsNoTracking().Where(d => d.Id == id && d.Kind == DocumentKinds.Board).SingleOrDefaultAsync(cancel)
+            ?? throw new NotFoundException(WorkflowCodes.NoDocument, $"no public document {id.ToString(CultureInfo.InvariantCulture)}", id.ToString(CultureInfo.InvariantCulture));
 
     private static IQueryable<IssuedDocument> Visible(Actor actor, IQueryable<IssuedDocument> documents) =>
         actor.Role is ActorRole.Office or ActorRole.Leader

@@ -9,12 +9,14 @@ public static class DocumentFormats
     public const string Pdf = "pdf";
     public const string Docx = "docx";
     public const string Xlsx = "xlsx";
+    public const string Png = "png";
 
     public static string ContentType(string format) => format switch
     {
         Pdf => "application/pdf",
         Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Png => "image/png",
         _ => "application/octet-stream",
     };
 }
@@ -45,6 +47,8 @@ public sealed class DocumentIssuer(SaimaDb db, TimeProvider clock, string? chrom
     public static readonly IReadOnlyList<string> CircularFormats = [DocumentFormats.Pdf, DocumentFormats.Docx, DocumentFormats.Xlsx];
 
     public static readonly IReadOnlyList<string> AnnualFormats = CircularFormats;
+
+    public static readonly IReadOnlyList<string> BoardFormats = [DocumentFormats.Pdf, DocumentFormats.Png, DocumentFormats.Xlsx];
 
     /// <summary>The published periods of a scheme (those with results), newest first: what documents can be issued of.</summary>
     public static async Task<IReadOnlyList<string>> PublishedPeriodsAsync(SaimaDb db, long schemeId, CancellationToken cancel = default) =>
@@ -181,6 +185,41 @@ public sealed class DocumentIssuer(SaimaDb db, TimeProvider clock, string? chrom
         }
 
         return await ArchiveAsync(actor, scheme, DocumentKinds.Annual, Int(year), files, null, null, cancel);
+    }
+
+    /// <summary>
+    /// Issues the public board of a quarter (季度公示: the public indicators as of the quarter's
+    /// latest published period) in the formats asked for; the public page lists it.
+    /// </summary>
+    /// <exception cref="AccessDeniedException">Not the office.</exception>
+    /// <exception cref="WorkflowException">A format the board lacks; a quarter without a published period.</exception>
+    public async Task<IReadOnlyList<IssuedDocumentInfo>> IssueBoardAsync(Actor actor, string scheme, string quarter, IReadOnlyList<string> formats, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.RequireOffice("issue the public board");
+        var chosen = Formats(formats, BoardFormats);
+        BoardContent content = await new PublicBoardReader(db, clock).ReadAsync(scheme, quarter, null, cancel);
+        var files = new List<(string Name, string Format, string? Unit, byte[] Bytes)>();
+        foreach (string format in chosen)
+        {
+            using var buffer = new MemoryStream();
+            switch (format)
+            {
+                case DocumentFormats.Pdf:
+                    PublicBoardWriters.WritePdf(content, buffer, chromium);
+                    break;
+                case DocumentFormats.Png:
+                    PublicBoardWriters.WritePng(content, buffer, chromium);
+                    break;
+                default:
+                    PublicBoardWriters.WriteXlsx(content, buffer);
+                    break;
+            }
+
+            files.Add(($"board-{content.SchemeCode}-{content.Quarter}.{format}", format, null, buffer.ToArray()));
+        }
+
+        return await ArchiveAsync(actor, scheme, DocumentKinds.Board, content.Quarter, files, null, null, cancel);
     }
 
     private async Task<IReadOnlyList<IssuedDocumentInfo>> ArchiveAsync(

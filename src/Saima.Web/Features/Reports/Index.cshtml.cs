@@ -45,6 +45,9 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
     public int? Year { get; set; }
 
     [BindProperty]
+    public string? Quarter { get; set; }
+
+    [BindProperty]
     public List<string> Formats { get; set; } = [];
 
     public IReadOnlyList<AssessmentScheme> Schemes { get; private set; } = [];
@@ -55,6 +58,9 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
     public IReadOnlyList<string> Periods { get; private set; } = [];
 
     public IReadOnlyList<int> Years { get; private set; } = [];
+
+    /// <summary>The quarters with a published period, newest first (2025-Q3).</summary>
+    public IReadOnlyList<string> Quarters { get; private set; } = [];
 
     public IReadOnlyList<IssuedDocumentInfo> Documents { get; private set; } = [];
 
@@ -143,6 +149,39 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
         return Redirect(Link(Current.Code) + "&done=annual");
     }
 
+    /// <summary>Issues the public board of a quarter in the formats chosen (office); the public page lists it.</summary>
+    public async Task<IActionResult> OnPostBoardAsync(CancellationToken cancel)
+    {
+        if (!access.Holds(ActorRole.Office))
+        {
+            return Forbid();
+        }
+
+        Actor actor = access.As(ActorRole.Office);
+        await LoadAsync(cancel);
+        if (Current is null)
+        {
+            return NotFound();
+        }
+
+        try
+        {
+            await new DocumentIssuer(db, clock, configuration["Saima:Chromium"]).IssueBoardAsync(actor, Current.Code, Quarter ?? string.Empty, Formats, cancel);
+        }
+        catch (Exception e) when (e is IStoreRefusal and not AccessDeniedException)
+        {
+            Error = WorkflowMessages.Text(HttpContext, e);
+            return Page();
+        }
+        catch (ReportToolException)
+        {
+            Error = ReportTexts.ToolFailed(HttpContext);
+            return Page();
+        }
+
+        return Redirect(Link(Current.Code, DocumentKinds.Board) + "&done=board");
+    }
+
     public static string Link(string scheme, string? kind = null, long? before = null)
     {
         string link = "/reports?scheme=" + Uri.EscapeDataString(scheme);
@@ -166,6 +205,7 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
         }
 
         Periods = await DocumentIssuer.PublishedPeriodsAsync(db, Current.Id, cancel);
+        Quarters = Periods.Select(PublicBoardReader.QuarterOf).OfType<string>().Distinct().OrderDescending(StringComparer.Ordinal).ToList();
         Years = Periods.Select(p => int.Parse(p.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture)).Distinct().OrderDescending().ToList();
         string? kind = DocumentKinds.All.Contains(Kind) ? Kind : null;
         var page = await new DocumentArchive(db, clock).ListAsync(actor, Current.Code, kind, null, Before, PageSize + 1, cancel);
