@@ -83,6 +83,7 @@ internal static class ReportCommands
         command.Add(circular);
         command.Add(Feedback(stdout, stderr, scheme, period, office, chromium));
         command.Add(Annual(stdout, stderr, scheme, office, chromium));
+        command.Add(Board(stdout, stderr, scheme, office, chromium));
         return command;
     }
 
@@ -235,6 +236,75 @@ internal static class ReportCommands
 
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {path}: annual results of {content.SchemeCode} {content.Year} ({content.Periods.Count} published period(s)), {content.Rows.Count} units"));
+        }));
+        return command;
+    }
+
+    private const string BoardDescription = """
+        Writes the public board (季度公示) of a quarter: the indicators marked public, each unit's
+        value and rank and its total rank, as of the latest published period within the quarter
+        (2025-Q3: 2025-09, else 2025-08, else 2025-07, or the quarterly period), as a
+        newspaper-ready table. Only published results and only public indicators are read.
+
+        The format follows the extension of --out:
+          .pdf   the table printed by headless Chromium (A4 landscape)
+          .png   the table as an image 1240 pixels wide (for a newspaper's or a website's page)
+          .xlsx  numbers as numbers
+
+        A quarter without a published period, an unknown scheme or another extension is refused
+        (exit 2).
+
+        Example:
+          saima report board --db saima.db --scheme LC-COUNTY --quarter 2025-Q3 --out 公示-2025Q3.png
+        """;
+
+    private static Command Board(TextWriter stdout, TextWriter stderr, Option<string> scheme, Option<string> office, Option<string> chromium)
+    {
+        var (db, postgres) = OpsCommands.StoreOptions();
+        var quarter = new Option<string>("--quarter") { Description = "The quarter (e.g. 2025-Q3).", Required = true, HelpName = "QUARTER" };
+        var output = new Option<string>("--out") { Description = "The file to write: .pdf, .png or .xlsx.", Required = true, HelpName = "FILE" };
+        var command = new Command("board", BoardDescription) { db, postgres, scheme, quarter, output, office, chromium };
+        command.SetAction(parse => OpsCommands.Guarded(stderr, () =>
+        {
+            string path = parse.GetValue(output)!;
+            string format = Format(path, ".pdf", ".png", ".xlsx");
+            StoreOptions store = OpsCommands.Store(parse.GetValue(db), parse.GetValue(postgres));
+            OpsCommands.RequireSchema(store);
+            BoardContent content;
+            using (SaimaDb context = SaimaDb.Open(store))
+            {
+                content = new PublicBoardReader(context, TimeProvider.System)
+                    .ReadAsync(parse.GetValue(scheme)!, parse.GetValue(quarter)!, parse.GetValue(office)).GetAwaiter().GetResult();
+            }
+
+            try
+            {
+                using var outputs = new OutputSet();
+                using (Stream stream = outputs.Create(path, path))
+                {
+                    switch (format)
+                    {
+                        case ".pdf":
+                            PublicBoardWriters.WritePdf(content, stream, parse.GetValue(chromium));
+                            break;
+                        case ".png":
+                            PublicBoardWriters.WritePng(content, stream, parse.GetValue(chromium));
+                            break;
+                        default:
+                            PublicBoardWriters.WriteXlsx(content, stream);
+                            break;
+                    }
+                }
+
+                outputs.Commit();
+            }
+            catch (ReportToolException e)
+            {
+                throw new CliInputException(e.Message);
+            }
+
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {path}: public board of {content.SchemeCode} {content.Quarter} (as of {content.Period}, result set {content.ResultSetId}), {content.Indicators.Count} public indicator(s), {content.Rows.Count} units"));
         }));
         return command;
     }

@@ -111,31 +111,18 @@ public static class PublicBoardWriters
     /// <summary>The PNG's tallest height: a board longer than this is cut (the PDF has every row).</summary>
     public const int MaxImageHeight = 16000;
 
-    public static IReadOnlyList<string> Headers(BoardContent c)
+    /// <summary>The total's column header: the total node's name, with 得分 unless it says so already.</summary>
+    public static string TotalHeader(BoardContent c)
     {
         ArgumentNullException.ThrowIfNull(c);
-        var headers = new List<string> { "名次", "单位", $"{c.TotalName}得分" };
-        foreach (BoardIndicator i in c.Indicators)
-        {
-            string unit = string.IsNullOrEmpty(i.UnitOfMeasure) ? string.Empty : $"（{i.UnitOfMeasure}）";
-            headers.Add(i.Name + unit);
-            headers.Add("位次");
-        }
-
-        return headers;
+        return c.TotalName.EndsWith("得分", StringComparison.Ordinal) ? c.TotalName : c.TotalName + "得分";
     }
 
-    public static IReadOnlyList<string> Cells(BoardRow r)
+    /// <summary>An indicator's column header: its name and unit of measure.</summary>
+    public static string Header(BoardIndicator i)
     {
-        ArgumentNullException.ThrowIfNull(r);
-        var cells = new List<string> { Publications.Int(r.Rank), r.Name, Publications.Shown(r.Score) };
-        foreach ((double? value, int? rank) in r.Values)
-        {
-            cells.Add(Publications.Shown(value));
-            cells.Add(Publications.Int(rank));
-        }
-
-        return cells;
+        ArgumentNullException.ThrowIfNull(i);
+        return string.IsNullOrEmpty(i.UnitOfMeasure) ? i.Name : $"{i.Name}（{i.UnitOfMeasure}）";
     }
 
     public static string Html(BoardContent c)
@@ -151,35 +138,39 @@ public static class PublicBoardWriters
             body { font-family: "Noto Sans CJK SC", "SimHei", sans-serif; color: #000; background: #fff; margin: 24px; }
             h1 { font-size: 28px; text-align: center; margin: 0 0 6px; }
             p.asof { text-align: center; font-size: 16px; margin: 0 0 14px; }
-            table { border-collapse: collapse; margin: 0 auto; font-size: 16px; }
+            table { border-collapse: collapse; margin: 0 auto; font-size: 14px; width: 100%; }
             thead { display: table-header-group; }
             tr { break-inside: avoid; }
-            th, td { border: 1px solid #000; padding: 5px 10px; text-align: center; white-space: nowrap; }
-            th { background: #e8e8e8; font-weight: bold; }
+            th, td { border: 1px solid #000; padding: 4px 5px; text-align: center; white-space: nowrap; }
+            th { background: #e8e8e8; font-weight: bold; white-space: normal; font-size: 13px; }
             td.name { text-align: left; }
+            span.rank { font-size: 11px; color: #333; }
+            th:first-child { white-space: nowrap; }
             p.source { font-size: 13px; margin: 12px 0 0; text-align: right; }
             </style></head><body>
             """);
         html.Append(CultureInfo.InvariantCulture, $"<h1>{E(c.Title)}</h1>\n<p class=\"asof\">{E(c.AsOf)}</p>\n<table><thead><tr>");
-        foreach (string h in Headers(c))
+        html.Append(CultureInfo.InvariantCulture, $"<th>名次</th><th>单位</th><th>{E(TotalHeader(c))}</th>");
+        foreach (BoardIndicator i in c.Indicators)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<th>{E(h)}</th>");
+            html.Append(CultureInfo.InvariantCulture, $"<th>{E(Header(i))}</th>");
         }
 
         html.Append("</tr></thead><tbody>\n");
         foreach (BoardRow r in c.Rows)
         {
-            IReadOnlyList<string> cells = Cells(r);
-            html.Append("<tr>");
-            for (int i = 0; i < cells.Count; i++)
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(Publications.Int(r.Rank))}</td><td class=\"name\">{E(r.Name)}</td><td>{E(Publications.Shown(r.Score))}</td>");
+            foreach ((double? value, int? rank) in r.Values)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<td{(i == 1 ? " class=\"name\"" : string.Empty)}>{E(cells[i])}</td>");
+                string place = rank is int k ? string.Create(CultureInfo.InvariantCulture, $" <span class=\"rank\">({k})</span>") : string.Empty;
+                html.Append(CultureInfo.InvariantCulture, $"<td>{E(Publications.Shown(value))}{place}</td>");
             }
 
             html.Append("</tr>\n");
         }
 
-        html.Append(CultureInfo.InvariantCulture, $"</tbody></table>\n<p class=\"source\">数据来源：{E(c.Office)}（已发布考核结果）　{E(c.GeneratedLine)}</p>\n</body></html>\n");
+        html.Append(CultureInfo.InvariantCulture,
+            $"</tbody></table>\n<p class=\"source\">注：括号内为该指标考核得分在{c.Rows.Count}个单位中的位次。数据来源：{E(c.Office)}（已发布考核结果）。{E(c.GeneratedLine)}</p>\n</body></html>\n");
         return html.ToString();
     }
 
@@ -189,7 +180,7 @@ public static class PublicBoardWriters
     public static void WritePng(BoardContent c, Stream output, string? chromium = null)
     {
         ArgumentNullException.ThrowIfNull(c);
-        int height = Math.Min(MaxImageHeight, 200 + (34 * (c.Rows.Count + 1)));
+        int height = Math.Min(MaxImageHeight, 220 + (34 * (c.Rows.Count + 1)));
         CircularPdf.Screenshot(Html(c), output, ImageWidth, height, chromium);
     }
 
@@ -199,11 +190,11 @@ public static class PublicBoardWriters
         ArgumentNullException.ThrowIfNull(c);
         using var book = new XlsxBook(output);
         book.BeginSheet("公示 Board", new SheetSetup { FrozenRows = 1 });
-        var header = new List<XCell> { XCell.Str("名次", XlsxBook.Header), XCell.Str("单位代码", XlsxBook.Header), XCell.Str("单位", XlsxBook.Header), XCell.Str(c.TotalName + "得分", XlsxBook.Header) };
+        var header = new List<XCell> { XCell.Str("名次", XlsxBook.Header), XCell.Str("单位代码", XlsxBook.Header), XCell.Str("单位", XlsxBook.Header), XCell.Str(TotalHeader(c), XlsxBook.Header) };
         foreach (BoardIndicator i in c.Indicators)
         {
-            header.Add(XCell.Str(i.Name, XlsxBook.Header));
-            header.Add(XCell.Str(i.Name + "位次", XlsxBook.Header));
+            header.Add(XCell.Str(Header(i), XlsxBook.Header));
+            header.Add(XCell.Str(i.Name + "考核位次", XlsxBook.Header));
         }
 
         book.Row([.. header]);
