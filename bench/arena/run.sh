@@ -61,7 +61,7 @@ send_one() {
     local i=$1 token=$2
     local at; at=$(awk -v s="$START" -v i="$i" -v n="$JUDGES" -v d="$SPREAD" 'BEGIN { printf "%.3f", s + i * d / n }')
     local now; now=$(date +%s.%N)
-    local wait; wait=$(awk -v a="$at" -v b="$now" 'BEGIN { w = a - b; printf "%.3f", w > 0 ? w : 0 }')
+    local wait; wait=$(awk -v a="$at" -v b="$now" 'BEGIN { w = a - b; printf "%.3f", (w > 0 ? w : 0) }')
     sleep "$wait"
     local q=$((i % 41)) p=$((i * 7 % 61))
     curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -X POST "$BASE/api/v1/arena/ballots" \
@@ -102,7 +102,7 @@ for store in $STORES; do
     START=$(awk -v s="$(date +%s.%N)" 'BEGIN { printf "%.3f", s + 1 }')
     export BASE SESSION START JUDGES SPREAD
     began=$(date +%s.%N)
-    nl -v0 -ba "$WORK/tokens" | xargs -P "$PARALLEL" -L1 bash -c 'send_one "$0" "$1"' >"$OUT/answers-$store.txt"
+    nl -v0 -ba "$WORK/tokens" | xargs -P "$PARALLEL" -L1 bash -c 'send_one "$0" "$1"' >"$OUT/answers-$store.txt" || true
     took=$(awk -v a="$began" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
     counted=$(curl -sf "${H[@]}" "$BASE/api/v1/arena/sessions/$SESSION/results" | grep -o '"ballots":[0-9]*' | head -1 | cut -d: -f2)
     ok=$(awk '$1 == 200' "$OUT/answers-$store.txt" | wc -l)

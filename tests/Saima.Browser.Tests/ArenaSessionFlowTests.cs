@@ -163,7 +163,7 @@ public sealed partial class ArenaSessionFlowTests(Chromium chromium)
     private static async Task Screens(IPage page, string name, bool both = true)
     {
         Directory.CreateDirectory(Chromium.ScreenshotFolder);
-        ViewportSize? before = page.ViewportSize;
+        PageViewportSizeResult? before = page.ViewportSize;
         if (both)
         {
             await page.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, name + "-desktop.png"), FullPage = true });
