@@ -126,10 +126,10 @@ public sealed partial class ArenaSessionFlowTests(Chromium chromium)
             await page.WaitForURLAsync(new Regex("done=published"));
             await Assertions.Expect(page.Locator(".alert-success")).ToContainTextAsync("结果已发布");
             await Screens(page, "arena-control-published");
-            foreach (BrowserPage phone in phones)
-            {
-                phone.ShouldBeClean();
-            }
+            phones[0].ShouldBeClean();
+            phones[1].ShouldBeClean();
+            phones[2].Dialogs.ShouldBeEmpty();
+            phones[2].Problems.ShouldAllBe(p => p.Contains("ERR_INTERNET_DISCONNECTED"), "the only error: the send that met no network");
         }
         finally
         {
