@@ -25,6 +25,15 @@ public sealed class ArenaSession
     public string? PointsScheme { get; set; }
     public string? PointsPeriod { get; set; }
     public string? PointsIndicator { get; set; }
+
+    /// <summary>The day the session is held, if given.</summary>
+    public DateOnly? HeldOn { get; set; }
+
+    /// <summary>Where the session is held (a hall), if given.</summary>
+    public string? Place { get; set; }
+
+    /// <summary>Bonus or penalty points by rank given at publication (JSON of <c>ArenaRankPointsSpec</c>), if any.</summary>
+    public string? RankPoints { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public required string CreatedBy { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }
@@ -43,6 +52,17 @@ public sealed class ArenaCriterion
     public required string Code { get; set; }
     public required string Name { get; set; }
     public double MaxPoints { get; set; }
+}
+
+/// <summary>A grade of a graded session (民主测评): a judge picks one; it counts as <see cref="Points"/>.</summary>
+public sealed class ArenaGrade
+{
+    public long Id { get; set; }
+    public long SessionId { get; set; }
+    public int Position { get; set; }
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public double Points { get; set; }
 }
 
 /// <summary>A category of examiners (考官团): its weight and how many of the top and of the bottom totals it drops.</summary>
@@ -102,6 +122,9 @@ public sealed class ArenaBallot
     /// <summary>The scores as <c>CODE=value</c> pairs joined by <c>;</c>, in the criteria's order, values in the invariant culture.</summary>
     public required string Scores { get; set; }
     public double Total { get; set; }
+
+    /// <summary>The grade picked, on a graded session (then <see cref="Scores"/> is empty and <see cref="Total"/> the grade's points).</summary>
+    public string? Grade { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
 }
 
@@ -117,6 +140,7 @@ internal static class ArenaModel
         });
         b.Entity<ArenaCriterion>(e => e.ToTable("arena_criteria"));
         b.Entity<ArenaCategory>(e => e.ToTable("arena_categories"));
+        b.Entity<ArenaGrade>(e => e.ToTable("arena_grades"));
         b.Entity<ArenaContestant>(e => e.ToTable("arena_contestants"));
         b.Entity<ArenaJudge>(e =>
         {

@@ -107,6 +107,7 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
     public DbSet<ArenaContestant> ArenaContestants => Set<ArenaContestant>();
     public DbSet<ArenaJudge> ArenaJudges => Set<ArenaJudge>();
     public DbSet<ArenaBallot> ArenaBallots => Set<ArenaBallot>();
+    public DbSet<ArenaGrade> ArenaGrades => Set<ArenaGrade>();
     public DbSet<ListItem> ListItems => Set<ListItem>();
     public DbSet<ListCoOwner> ListCoOwners => Set<ListCoOwner>();
     public DbSet<ListMeasure> ListMeasures => Set<ListMeasure>();

@@ -18,6 +18,9 @@ internal static class AccessArenaData
     public const string Done = "ACC-ARENA-DONE";
     public const string VoidJudge = "JVOIDME";
 
+    /// <summary>A judge of <see cref="Work"/> that the judges page voids.</summary>
+    public const string VoidJudgeOnPage = "JVOIDPAGE";
+
     /// <summary>A judge of <see cref="Work"/> whose token the phone page and the matrix use.</summary>
     public const string JudgeToken = "j_access-matrix-judge-token-0000000000000";
 
@@ -32,7 +35,8 @@ internal static class AccessArenaData
                 [new("Q", "比质量", 20)], [new("A", "考官", 1, 0)], null)).GetAwaiter().GetResult();
         }
 
-        var judges = arena.IssueJudgesAsync(office, Work, new ArenaJudgeSpec("A", 2, null, null)).GetAwaiter().GetResult();
+        var judges = arena.IssueJudgesAsync(office, Work, new ArenaJudgeSpec("A", 3, null, null)).GetAwaiter().GetResult();
+        db.ArenaJudges.Single(j => j.PublicId == judges[2].Id).PublicId = VoidJudgeOnPage;
         ArenaJudge toVoid = db.ArenaJudges.Single(j => j.PublicId == judges[0].Id);
         toVoid.PublicId = VoidJudge;
         ArenaJudge phone = db.ArenaJudges.Single(j => j.PublicId == judges[1].Id);

@@ -44,6 +44,16 @@ internal static class AccessArenaLines
             { Form = "unit=CA", Success = "/arena/s/" + AccessArenaData.Work + "?done=open" },
         AccessMatrix.L("POST /arena/s/{code}?handler=Publish", "/arena/s/" + AccessArenaData.ToPublishOnPage + "?handler=Publish", Login, Ok, No, No, No, No) with
             { Form = "", Success = "/arena/s/" + AccessArenaData.ToPublishOnPage + "?done=published" },
+        AccessMatrix.L("GET /arena/new",                 "/arena/new",                                   Login, Ok,   No,  No,  No,  No),
+        AccessMatrix.L("GET /arena/new?handler=Units",   "/arena/new?handler=Units&q=C",                 Login, Ok,   No,  No,  No,  No),
+        AccessMatrix.L("POST /arena/new",                "/arena/new",                                   Login, Ok,   No,  No,  No,  No) with
+            { Form = "Code=ACC-ARENA-FORM&Name=访问表单擂台&Stage=county&Kind=points&Contestants=CA\nCB&Criteria[0].Code=Q&Criteria[0].Name=质量&Criteria[0].Number=10&Categories[0].Code=A&Categories[0].Name=考官&Categories[0].Number=1",
+              Success = "/arena/s/ACC-ARENA-FORM/judges?created=1" },
+        AccessMatrix.L("GET /arena/s/{code}/judges",     "/arena/s/" + AccessArenaData.Work + "/judges", Login, Ok,   No,  No,  No,  No),
+        AccessMatrix.L("POST /arena/s/{code}/judges?handler=Issue", "/arena/s/" + AccessArenaData.Work + "/judges?handler=Issue", Login, Ok, No, No, No, No) with
+            { Form = "Category=A&Mode=count&Count=1" },
+        AccessMatrix.L("POST /arena/s/{code}/judges?handler=Void", "/arena/s/" + AccessArenaData.Work + "/judges?handler=Void", Login, Ok, No, No, No, No) with
+            { Form = "judge=" + AccessArenaData.VoidJudgeOnPage + "&reason=访问测试", Success = "/arena/s/" + AccessArenaData.Work + "/judges?p=1&done=voided" },
         AccessMatrix.L("GET /arena/s/{code}/board",      "/arena/s/" + AccessArenaData.Work + "/board",  Login, Ok,   No,  No,  No,  No),
         AccessMatrix.L("GET /arena/s/{code}/board?handler=Data", "/arena/s/" + AccessArenaData.Work + "/board?handler=Data", Login, Ok, No, No, No, No),
     ];

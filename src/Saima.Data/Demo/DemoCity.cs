@@ -201,6 +201,8 @@ public static partial class DemoCity
         {
             report("lists", 0.99);
             BuildLists(store, tally.Publications.Max(p => p.At).AddDays(1));
+            report("arena", 0.995);
+            BuildArena(store, rng.Fork("arena"), tally.Publications.Max(p => p.At).AddDays(2));
         }
 
         report("done", 1.0);

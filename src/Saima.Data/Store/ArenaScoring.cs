@@ -1,16 +1,26 @@
+using System.Text.Json.Serialization;
+
 namespace Saima.Data.Store;
+
+/// <summary>A grade of a graded session as the results need it: code and points.</summary>
+public sealed record ArenaGradeRule(string Code, double Points);
+
+/// <summary>How often a grade was picked for a contestant (latest valid ballots): count and percentage of its ballots.</summary>
+public sealed record ArenaGradeShare(string Code, int Count, double Percent);
 
 /// <summary>A category of examiners as the results need it.</summary>
 public sealed record ArenaCategoryRule(string Code, double Weight, int Trim);
 
 /// <summary>The latest ballot of a judge for a contestant, as the results need it.</summary>
-public sealed record ArenaBallotTotal(string JudgeId, string Category, string Contestant, double Total);
+public sealed record ArenaBallotTotal(string JudgeId, string Category, string Contestant, double Total, string? Grade = null);
 
 /// <summary>A contestant's score in one category: n ballots, the number kept (used), their mean, and every total (ascending) with the dropped ones.</summary>
 public sealed record ArenaCategoryScore(string Code, int Ballots, int Used, double Score, IReadOnlyList<double> Totals, IReadOnlyList<double> Dropped);
 
-/// <summary>A contestant's result: its score (null without any ballot), rank (null likewise), ballots counted and category scores.</summary>
-public sealed record ArenaContestantResult(string Unit, double? Score, int? Rank, int Ballots, IReadOnlyList<ArenaCategoryScore> Categories);
+/// <summary>A contestant's result: its score (null without any ballot), rank (null likewise), ballots counted and category scores; on a graded session the share of each grade.</summary>
+public sealed record ArenaContestantResult(
+    string Unit, double? Score, int? Rank, int Ballots, IReadOnlyList<ArenaCategoryScore> Categories,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ArenaGradeShare>? Grades = null);
 
 /// <summary>A judge's line in the results: the ballots it has (latest per contestant) and its flags (<see cref="ArenaScoring"/>).</summary>
 public sealed record ArenaJudgeResult(string Id, string Category, int Ballots, IReadOnlyList<string> Flags);
@@ -28,6 +38,9 @@ public sealed record ArenaResults(string Session, bool Published, IReadOnlyList<
 /// every total at the session's full marks), <c>far</c> (3 or more ballots whose totals lie on
 /// average more than <see cref="FarShare"/> of full marks from the contestants' mean total of all
 /// other judges), <c>voided</c> (the office voided the judge; its ballots do not count).
+/// A graded session (民主测评) is the same arithmetic on each ballot's grade points (full marks:
+/// the highest grade's points), plus, per contestant, the count and percentage of each grade
+/// among its valid ballots (every ballot counted, trimmed or not).
 /// </summary>
 public static class ArenaScoring
 {
@@ -44,7 +57,8 @@ public static class ArenaScoring
     /// </summary>
     public static ArenaResults Compute(
         string session, bool published, IReadOnlyList<string> contestants, IReadOnlyList<ArenaCategoryRule> categories,
-        IReadOnlyList<ArenaBallotTotal> ballots, IReadOnlyList<(string Id, string Category, bool Voided)> judges, double fullMarks)
+        IReadOnlyList<ArenaBallotTotal> ballots, IReadOnlyList<(string Id, string Category, bool Voided)> judges, double fullMarks,
+        IReadOnlyList<ArenaGradeRule>? grades = null)
     {
         ArgumentNullException.ThrowIfNull(contestants);
         ArgumentNullException.ThrowIfNull(categories);
@@ -75,8 +89,51 @@ public static class ArenaScoring
         }
 
         int?[] ranks = Rank([.. rows.Select(r => r.Score)]);
-        var results = rows.Select((r, i) => new ArenaContestantResult(r.Unit, r.Score, ranks[i], r.Ballots, r.Categories)).ToList();
+        var results = rows.Select((r, i) => new ArenaContestantResult(
+            r.Unit, r.Score, ranks[i], r.Ballots, r.Categories,
+            grades is null ? null : Shares(grades, byContestant.GetValueOrDefault(r.Unit) ?? []))).ToList();
         return new ArenaResults(session, published, results, JudgeFlags(judges, ballots, fullMarks));
+    }
+
+    /// <summary>
+    /// Bonus or penalty points by rank: a contestant of rank r ≤ first.Count gets first[r−1] (shared
+    /// ranks share the points), a contestant of the last rank gets <paramref name="last"/> unless
+    /// its rank already earned points from <paramref name="first"/>; no score, no points; 0 points
+    /// are left out. In presentation order.
+    /// </summary>
+    public static IReadOnlyList<(string Unit, int Rank, double Points)> RankBonuses(IReadOnlyList<ArenaContestantResult> contestants, IReadOnlyList<double> first, double? last)
+    {
+        ArgumentNullException.ThrowIfNull(contestants);
+        ArgumentNullException.ThrowIfNull(first);
+        int lastRank = contestants.Max(c => c.Rank) ?? 0;
+        var list = new List<(string, int, double)>();
+        foreach (ArenaContestantResult c in contestants)
+        {
+            if (c.Rank is not { } rank)
+            {
+                continue;
+            }
+
+            double points = rank <= first.Count ? first[rank - 1] : rank == lastRank && last is { } l ? l : 0;
+            if (points != 0)
+            {
+                list.Add((c.Unit, rank, points));
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>Each grade's count and percentage (0 to 100) among the ballots, in the grades' order.</summary>
+    public static IReadOnlyList<ArenaGradeShare> Shares(IReadOnlyList<ArenaGradeRule> grades, IReadOnlyList<ArenaBallotTotal> ballots)
+    {
+        ArgumentNullException.ThrowIfNull(grades);
+        ArgumentNullException.ThrowIfNull(ballots);
+        return [.. grades.Select(g =>
+        {
+            int n = ballots.Count(b => string.Equals(b.Grade, g.Code, StringComparison.Ordinal));
+            return new ArenaGradeShare(g.Code, n, ballots.Count == 0 ? 0 : 100.0 * n / ballots.Count);
+        })];
     }
 
     /// <summary>The score of one category from its totals (ascending).</summary>

@@ -18,10 +18,24 @@ public sealed record ArenaCategorySpec(string? Code, string? Name, double? Weigh
 /// <summary>Where a session's scores go when it is published: the figure of <see cref="Indicator"/> in <see cref="Period"/> of <see cref="Scheme"/>.</summary>
 public sealed record ArenaPointsSpec(string? Scheme, string? Period, string? Indicator);
 
-/// <summary>A new session as given (the API's body, the create form).</summary>
+/// <summary>A grade of a graded session (民主测评) as given: code, name and the points it counts (≥ 0).</summary>
+public sealed record ArenaGradeSpec(string? Code, string? Name, double? Points);
+
+/// <summary>
+/// Bonus or penalty points by rank, given at publication as approved adjustments of
+/// <see cref="Scheme"/> in <see cref="Period"/> (on <see cref="Indicator"/> or, without it, the total):
+/// <see cref="First"/>[r−1] to the contestants of rank r, <see cref="Last"/> to those of the last rank.
+/// </summary>
+public sealed record ArenaRankPointsSpec(string? Scheme, string? Period, string? Indicator, IReadOnlyList<double?>? First, double? Last);
+
+/// <summary>
+/// A new session as given (the API's body, the create form). <see cref="Date"/> is <c>yyyy-MM-dd</c>;
+/// a session has either <see cref="Criteria"/> (points) or <see cref="Grades"/> (graded, 民主测评).
+/// </summary>
 public sealed record ArenaSessionSpec(
     string? Code, string? Name, string? Stage, IReadOnlyList<string?>? Contestants,
-    IReadOnlyList<ArenaCriterionSpec>? Criteria, IReadOnlyList<ArenaCategorySpec>? Categories, ArenaPointsSpec? Points);
+    IReadOnlyList<ArenaCriterionSpec>? Criteria, IReadOnlyList<ArenaCategorySpec>? Categories, ArenaPointsSpec? Points,
+    string? Date = null, string? Place = null, IReadOnlyList<ArenaGradeSpec>? Grades = null, ArenaRankPointsSpec? RankPoints = null);
 
 /// <summary>Judges to issue: <see cref="Count"/> anonymous ones, or one per name; optionally of a unit (which they never rate).</summary>
 public sealed record ArenaJudgeSpec(string? Category, int? Count, IReadOnlyList<string?>? Names, string? Unit);
@@ -30,7 +44,7 @@ public sealed record ArenaJudgeSpec(string? Category, int? Count, IReadOnlyList<
 public sealed record ArenaIssuedJudge(string Id, string Category, string? Unit, string? Name, string Token);
 
 /// <summary>A ballot as a judge sent it: session and contestant codes, score per criterion code (null: not a number).</summary>
-public sealed record ArenaBallotInput(string? Session, string? Contestant, IReadOnlyDictionary<string, double?>? Scores);
+public sealed record ArenaBallotInput(string? Session, string? Contestant, IReadOnlyDictionary<string, double?>? Scores, string? Grade = null);
 
 /// <summary>A ballot accepted: its total, its version (1 for the first of the judge for the contestant) and whether it repeated the latest unchanged.</summary>
 public sealed record ArenaBallotReceipt(double Total, int Version, bool Repeated);
@@ -45,20 +59,29 @@ public sealed record ArenaRound(string Unit, string UnitName, ArenaRoundState St
 public sealed record ArenaSessionView(
     string Code, string Name, string Stage, IReadOnlyList<ArenaRound> Contestants,
     IReadOnlyList<ArenaCriterion> Criteria, IReadOnlyList<ArenaCategory> Categories, ArenaPointsSpec? Points,
-    DateTimeOffset CreatedAt, DateTimeOffset? PublishedAt, int Judges)
+    DateTimeOffset CreatedAt, DateTimeOffset? PublishedAt, int Judges,
+    DateOnly? Date = null, string? Place = null, IReadOnlyList<ArenaGrade>? Grades = null, ArenaRankPointsSpec? RankPoints = null)
 {
     public bool Published => PublishedAt is not null;
 
-    public double FullMarks => Criteria.Sum(c => c.MaxPoints);
+    /// <summary>A graded session (民主测评): judges pick a grade instead of scoring criteria.</summary>
+    public bool Graded => Grades is { Count: > 0 };
+
+    /// <summary>The most a ballot can total: the criteria's maxima, or the highest grade's points.</summary>
+    public double FullMarks => Graded ? Grades!.Max(g => g.Points) : Criteria.Sum(c => c.MaxPoints);
 }
 
 /// <summary>What a judge's phone shows: the session, the judge (its category by name), the rounds and the judge's latest ballot for each.</summary>
 public sealed record ArenaJudgeView(
     string Session, string SessionName, string JudgeId, string Category, string? Name, bool Published,
-    IReadOnlyList<ArenaCriterion> Criteria, IReadOnlyList<ArenaJudgeRound> Rounds);
+    IReadOnlyList<ArenaCriterion> Criteria, IReadOnlyList<ArenaJudgeRound> Rounds, IReadOnlyList<ArenaGrade>? Grades = null)
+{
+    /// <summary>A graded session: the judge picks one of <see cref="Grades"/>.</summary>
+    public bool Graded => Grades is { Count: > 0 };
+}
 
 /// <summary>A round as a judge sees it: the contestant, the state, whether the judge may rate it, and its latest scores.</summary>
-public sealed record ArenaJudgeRound(string Unit, string UnitName, ArenaRoundState State, bool OwnUnit, IReadOnlyDictionary<string, double>? Scores);
+public sealed record ArenaJudgeRound(string Unit, string UnitName, ArenaRoundState State, bool OwnUnit, IReadOnlyDictionary<string, double>? Scores, string? Grade = null);
 
 /// <summary>A judge as the control page shows it: its category, unit, name, whether it rated the open rounds, voided.</summary>
 public sealed record ArenaJudgeStatus(string Id, string Category, string? Unit, string? Name, int Ballots, bool Voided, string? VoidReason);
@@ -96,6 +119,9 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
 
     /// <summary>Most contestants and criteria of a session.</summary>
     public const int MaxParts = 500;
+
+    /// <summary>Most grades of a graded session, and most ranks given points by <see cref="ArenaRankPointsSpec.First"/>.</summary>
+    public const int MaxGrades = 10;
 
     /// <summary>How often a ballot is tried again when the store is busy or another write met it.</summary>
     private const int Attempts = 20;
@@ -164,7 +190,18 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
         }
 
         var criteria = new List<ArenaCriterion>();
-        if (spec.Criteria is not { Count: > 0 } given || given.Count > MaxParts)
+        var grades = new List<ArenaGrade>();
+        bool graded = spec.Grades is { Count: > 0 };
+        if (graded)
+        {
+            if (spec.Criteria is { Count: > 0 })
+            {
+                errors.Add(new("criteria", "a graded session (grades) has no criteria: give either criteria or grades"));
+            }
+
+            CheckGrades(spec.Grades!, grades, errors);
+        }
+        else if (spec.Criteria is not { Count: > 0 } given || given.Count > MaxParts)
         {
             errors.Add(new("criteria", string.Create(CultureInfo.InvariantCulture, $"expected 1 to {MaxParts} criteria, each {{code, name, max}}")));
         }
@@ -230,6 +267,31 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
             points = await CheckPointsAsync(p, units, errors, cancel);
         }
 
+        DateOnly? heldOn = null;
+        if (!string.IsNullOrWhiteSpace(spec.Date))
+        {
+            if (DateOnly.TryParseExact(spec.Date.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly d))
+            {
+                heldOn = d;
+            }
+            else
+            {
+                errors.Add(new("date", "expected a day as yyyy-MM-dd"));
+            }
+        }
+
+        string? place = string.IsNullOrWhiteSpace(spec.Place) ? null : spec.Place.Trim();
+        if (place is { Length: > 200 })
+        {
+            errors.Add(new("place", "at most 200 characters"));
+        }
+
+        ArenaRankPointsSpec? rankPoints = null;
+        if (spec.RankPoints is { } rp)
+        {
+            rankPoints = await CheckRankPointsAsync(rp, units, errors, cancel);
+        }
+
         if (errors.Count > 0)
         {
             throw new ArenaInvalidException(errors);
@@ -249,6 +311,9 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
             PointsScheme = points?.Scheme,
             PointsPeriod = points?.Period,
             PointsIndicator = points?.Indicator,
+            HeldOn = heldOn,
+            Place = place,
+            RankPoints = rankPoints is null ? null : JsonSerializer.Serialize(rankPoints, ResultJson),
             CreatedAt = now,
             CreatedBy = actor.Name,
         };
@@ -265,10 +330,16 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
             c.SessionId = session.Id;
         }
 
+        foreach (ArenaGrade g in grades)
+        {
+            g.SessionId = session.Id;
+        }
+
+        db.ArenaGrades.AddRange(grades);
         db.ArenaCriteria.AddRange(criteria);
         db.ArenaCategories.AddRange(categories);
         db.ArenaContestants.AddRange(units.Select((u, i) => new ArenaContestant { SessionId = session.Id, UnitId = u.Id, Position = i, State = ArenaRoundState.Pending }));
-        db.Audit.Add(AuditLog.Entry(now, actor, "create", Entity, session.Code, "session", null, Describe(session, units, criteria, categories)));
+        db.Audit.Add(AuditLog.Entry(now, actor, "create", Entity, session.Code, "session", null, Describe(session, units, criteria, categories, grades)));
         try
         {
             await db.SaveChangesAsync(cancel);
@@ -301,10 +372,12 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
                             select new { c.Id, u.Code, u.Name, c.State }).ToListAsync(cancel);
         var counts = await CurrentBallotCountsAsync(s.Id, cancel);
         int judges = await db.ArenaJudges.CountAsync(j => j.SessionId == s.Id, cancel);
+        var grades = await db.ArenaGrades.AsNoTracking().Where(g => g.SessionId == s.Id).OrderBy(g => g.Position).ToListAsync(cancel);
         ArenaPointsSpec? points = s.PointsScheme is null ? null : new ArenaPointsSpec(s.PointsScheme, s.PointsPeriod, s.PointsIndicator);
         return new ArenaSessionView(
             s.Code, s.Name, s.Stage, [.. rounds.Select(r => new ArenaRound(r.Code, r.Name, r.State, counts.GetValueOrDefault(r.Id)))],
-            criteria, categories, points, s.CreatedAt, s.PublishedAt, judges);
+            criteria, categories, points, s.CreatedAt, s.PublishedAt, judges,
+            s.HeldOn, s.Place, grades.Count == 0 ? null : grades, RankPointsOf(s));
     }
 
     /// <summary>Sessions, newest first, a page at a time, with the total.</summary>
@@ -499,7 +572,25 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
         }
 
         var criteria = await db.ArenaCriteria.AsNoTracking().Where(c => c.SessionId == named.Id).OrderBy(c => c.Position).ToListAsync(cancel);
-        (string scores, double total) = CheckScores(criteria, ballot.Scores, errors);
+        var grades = await db.ArenaGrades.AsNoTracking().Where(g => g.SessionId == named.Id).OrderBy(g => g.Position).ToListAsync(cancel);
+        string scores;
+        double total;
+        string? grade = null;
+        if (grades.Count > 0)
+        {
+            (grade, total) = CheckGrade(grades, ballot, errors);
+            scores = string.Empty;
+        }
+        else
+        {
+            if (ballot.Grade is not null)
+            {
+                errors.Add(new("grade", "the session is scored by criteria: send scores, not a grade"));
+            }
+
+            (scores, total) = CheckScores(criteria, ballot.Scores, errors);
+        }
+
         if (errors.Count > 0)
         {
             throw new ArenaInvalidException(errors);
@@ -526,7 +617,7 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
         {
             try
             {
-                return await WriteBallotAsync(session, judge, target.Id, target.Code, scores, total, cancel);
+                return await WriteBallotAsync(session, judge, target.Id, target.Code, scores, grade, total, cancel);
             }
             catch (Exception e) when (attempt < Attempts && IsTransient(e))
             {
@@ -536,7 +627,7 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
         }
     }
 
-    private async Task<ArenaBallotReceipt> WriteBallotAsync(ArenaSession session, ArenaJudge judge, long contestantId, string unit, string scores, double total, CancellationToken cancel)
+    private async Task<ArenaBallotReceipt> WriteBallotAsync(ArenaSession session, ArenaJudge judge, long contestantId, string unit, string scores, string? grade, double total, CancellationToken cancel)
     {
         await using IDbContextTransaction tx = await db.Database.BeginTransactionAsync(cancel);
 
@@ -551,8 +642,8 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
         }
 
         var latest = await db.ArenaBallots.AsNoTracking().Where(b => b.JudgeId == judge.Id && b.ContestantId == contestantId)
-            .OrderByDescending(b => b.Version).Select(b => new { b.Version, b.Scores, b.Total }).FirstOrDefaultAsync(cancel);
-        if (latest is not null && latest.Scores == scores)
+            .OrderByDescending(b => b.Version).Select(b => new { b.Version, b.Scores, b.Grade, b.Total }).FirstOrDefaultAsync(cancel);
+        if (latest is not null && latest.Scores == scores && latest.Grade == grade)
         {
             await tx.CommitAsync(cancel);
             return new ArenaBallotReceipt(latest.Total, latest.Version, Repeated: true);
@@ -567,6 +658,7 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
             JudgeId = judge.Id,
             Version = version,
             Scores = scores,
+            Grade = grade,
             Total = total,
             ReceivedAt = now,
         });
@@ -577,9 +669,9 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
             Action = "ballot",
             Entity = BallotEntity,
             EntityKey = $"{session.Code}/{unit}/{judge.PublicId}",
-            Field = "scores",
-            OldValue = latest?.Scores,
-            NewValue = scores,
+            Field = grade is null ? "scores" : "grade",
+            OldValue = latest is null ? null : latest.Grade ?? latest.Scores,
+            NewValue = grade ?? scores,
         });
         await db.SaveChangesAsync(cancel);
         await tx.CommitAsync(cancel);
@@ -599,12 +691,16 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
                             join u in db.Units.AsNoTracking() on c.UnitId equals u.Id
                             orderby c.Position
                             select new { c.Id, c.UnitId, u.Code, u.Name, c.State }).ToListAsync(cancel);
+        var grades = await db.ArenaGrades.AsNoTracking().Where(g => g.SessionId == session.Id).OrderBy(g => g.Position).ToListAsync(cancel);
         var mine = (await db.ArenaBallots.AsNoTracking().Where(b => b.JudgeId == judge.Id)
-                .Select(b => new { b.ContestantId, b.Version, b.Scores }).ToListAsync(cancel))
-            .GroupBy(b => b.ContestantId).ToDictionary(g => g.Key, g => ParseScores(g.MaxBy(b => b.Version)!.Scores));
+                .Select(b => new { b.ContestantId, b.Version, b.Scores, b.Grade }).ToListAsync(cancel))
+            .GroupBy(b => b.ContestantId).ToDictionary(g => g.Key, g => g.MaxBy(b => b.Version)!);
         return new ArenaJudgeView(
             session.Code, session.Name, judge.PublicId, category, judge.Name, session.PublishedAt is not null, criteria,
-            [.. rounds.Select(r => new ArenaJudgeRound(r.Code, r.Name, r.State, r.UnitId == judge.UnitId, mine.GetValueOrDefault(r.Id)))]);
+            [.. rounds.Select(r => new ArenaJudgeRound(
+                r.Code, r.Name, r.State, r.UnitId == judge.UnitId,
+                mine.TryGetValue(r.Id, out var b) ? ParseScores(b.Scores) : null, mine.GetValueOrDefault(r.Id)?.Grade))],
+            grades.Count == 0 ? null : grades);
     }
 
     /// <summary>The judges of a session with their ballots (latest per contestant) and whether voided, in issue order, a page at a time.</summary>
@@ -698,7 +794,9 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
     /// naming them), the results frozen; with points, each contestant's score saved, submitted
     /// and approved as its figure (entered under the session's name in the office, approved by
     /// the publishing office user: the figure's four eyes), the period open (else
-    /// <see cref="WorkflowCodes.ArenaPeriodNotOpen"/>). All or nothing.
+    /// <see cref="WorkflowCodes.ArenaPeriodNotOpen"/>); with rank points, the bonus or penalty of
+    /// each rank proposed and approved through <see cref="AdjustmentService"/> (its refusals as
+    /// they are). All or nothing.
     /// </summary>
     public async Task<ArenaResults> PublishAsync(Actor actor, string sessionCode, CancellationToken cancel = default)
     {
@@ -742,6 +840,11 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
         db.Audit.Add(AuditLog.Entry(now, actor, "publish", Entity, session.Code, "results", null,
             string.Join("; ", results.Contestants.Select(c => $"{c.Unit}={AuditLog.Text(c.Score)}"))));
         await db.SaveChangesAsync(cancel);
+        if (RankPointsOf(session) is { } rankPoints)
+        {
+            await PublishRankPointsAsync(actor, session, rankPoints, results, cancel);
+        }
+
         if (session.PointsScheme is { } scheme)
         {
             await PublishPointsAsync(actor, session, scheme, results, cancel);
@@ -788,6 +891,149 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
         }
     }
 
+    /// <summary>
+    /// Bonus or penalty points by rank through the adjustment door: each proposed under the
+    /// session's name in the office (the reason <c>现场评议 code 第N名</c>) and approved by the office
+    /// user who publishes (the adjustment's four eyes).
+    /// </summary>
+    private async Task PublishRankPointsAsync(Actor actor, ArenaSession session, ArenaRankPointsSpec rank, ArenaResults results, CancellationToken cancel)
+    {
+        var bonuses = ArenaScoring.RankBonuses(results.Contestants, [.. (rank.First ?? []).Select(x => x ?? 0)], rank.Last);
+        if (bonuses.Count == 0)
+        {
+            return;
+        }
+
+        AssessmentScheme s = await db.Schemes.AsNoTracking().SingleOrDefaultAsync(x => x.Code == rank.Scheme, cancel)
+            ?? throw new WorkflowException(WorkflowCodes.ArenaPeriodNotOpen, $"scheme '{rank.Scheme}' no longer exists", rank.Period ?? string.Empty, rank.Scheme ?? string.Empty);
+        string[] codes = [.. bonuses.Select(b => b.Unit)];
+        var unitIds = await db.Units.AsNoTracking().Where(u => codes.Contains(u.Code)).ToDictionaryAsync(u => u.Code, u => u.Id, StringComparer.Ordinal, cancel);
+        var proposer = new Actor($"{actor.Name} · 现场评议 {session.Code}", ActorRole.Office);
+        var adjustments = new AdjustmentService(db, clock);
+        foreach ((string unit, int place, double points) in bonuses)
+        {
+            string reason = string.Create(CultureInfo.InvariantCulture, $"现场评议 {session.Code} 第{place}名");
+            AdjustmentItem item = await adjustments.ProposeAsync(proposer, new AdjustmentProposal(s.Id, unitIds[unit], points, reason, rank.Period, rank.Indicator), null, cancel);
+            await adjustments.ApproveAsync(actor, item.Id, null, cancel);
+        }
+    }
+
+    private static ArenaRankPointsSpec? RankPointsOf(ArenaSession s) =>
+        s.RankPoints is null ? null : JsonSerializer.Deserialize<ArenaRankPointsSpec>(s.RankPoints, ResultJson);
+
+    private static void CheckGrades(IReadOnlyList<ArenaGradeSpec> given, List<ArenaGrade> grades, List<ArenaError> errors)
+    {
+        if (given.Count is < 2 or > MaxGrades)
+        {
+            errors.Add(new("grades", string.Create(CultureInfo.InvariantCulture, $"expected 2 to {MaxGrades} grades, each {{code, name, points}}")));
+            return;
+        }
+
+        var codes = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < given.Count; i++)
+        {
+            ArenaGradeSpec g = given[i];
+            string at = string.Create(CultureInfo.InvariantCulture, $"grades[{i}]");
+            string? gc = CheckCode(g?.Code, at, codes, errors);
+            string? gn = string.IsNullOrWhiteSpace(g?.Name) ? gc : g.Name.Trim();
+            if (g?.Points is not { } pts || !double.IsFinite(pts) || pts < 0 || pts > 10000)
+            {
+                errors.Add(new(at + ".points", "required: a number from 0 to 10000"));
+            }
+            else if (gc is not null)
+            {
+                grades.Add(new ArenaGrade { Code = gc, Name = Cut(gn!, 100), Points = pts, Position = i });
+            }
+        }
+    }
+
+    /// <summary>Checks a graded ballot: one grade of the session, no scores; the grade and its points.</summary>
+    private static (string? Grade, double Points) CheckGrade(IReadOnlyList<ArenaGrade> grades, ArenaBallotInput ballot, List<ArenaError> errors)
+    {
+        if (ballot.Scores is { Count: > 0 })
+        {
+            errors.Add(new("scores", "the session is graded: send a grade, not scores"));
+        }
+
+        string choices = string.Join(", ", grades.Select(g => g.Code));
+        if (string.IsNullOrWhiteSpace(ballot.Grade))
+        {
+            errors.Add(new("grade", $"required: one of {choices}"));
+            return (null, 0);
+        }
+
+        ArenaGrade? grade = grades.FirstOrDefault(g => string.Equals(g.Code, ballot.Grade.Trim(), StringComparison.Ordinal));
+        if (grade is null)
+        {
+            errors.Add(new("grade", $"expected one of {choices}"));
+            return (null, 0);
+        }
+
+        return (grade.Code, grade.Points);
+    }
+
+    private async Task<ArenaRankPointsSpec?> CheckRankPointsAsync(ArenaRankPointsSpec r, List<Unit> units, List<ArenaError> errors, CancellationToken cancel)
+    {
+        int before = errors.Count;
+        AssessmentScheme? scheme = string.IsNullOrWhiteSpace(r.Scheme) ? null : await db.Schemes.AsNoTracking().SingleOrDefaultAsync(s => s.Code == r.Scheme.Trim(), cancel);
+        if (scheme is null)
+        {
+            errors.Add(new("rankPoints.scheme", string.IsNullOrWhiteSpace(r.Scheme) ? "required: a scheme's code" : $"no scheme '{r.Scheme}'"));
+        }
+
+        if (string.IsNullOrWhiteSpace(r.Period) || !Scoring.Period.TryParse(r.Period.Trim(), out Scoring.Period period))
+        {
+            errors.Add(new("rankPoints.period", "required: a period such as 2025-09, 2025-Q3 or 2025"));
+        }
+        else if (scheme is not null && (period.Kind != SchemeService.KindOf(scheme.Frequency) || period.ToString() != r.Period.Trim()))
+        {
+            errors.Add(new("rankPoints.period", $"not a {scheme.Frequency} period of scheme '{scheme.Code}'"));
+        }
+
+        string? indicator = string.IsNullOrWhiteSpace(r.Indicator) ? null : r.Indicator.Trim();
+        if (scheme is not null && indicator is not null && !await db.Indicators.AnyAsync(i => i.SchemeId == scheme.Id && i.Code == indicator, cancel))
+        {
+            errors.Add(new("rankPoints.indicator", $"scheme '{scheme.Code}' has no indicator '{indicator}'"));
+        }
+
+        IReadOnlyList<double?> first = r.First ?? [];
+        if (first.Count > MaxGrades)
+        {
+            errors.Add(new("rankPoints.first", string.Create(CultureInfo.InvariantCulture, $"at most {MaxGrades} numbers: the points of rank 1, 2, …")));
+        }
+
+        for (int i = 0; i < first.Count; i++)
+        {
+            if (first[i] is not { } v || !double.IsFinite(v) || Math.Abs(v) > 1000)
+            {
+                errors.Add(new(string.Create(CultureInfo.InvariantCulture, $"rankPoints.first[{i}]"), "expected a number from -1000 to 1000"));
+            }
+        }
+
+        if (r.Last is { } last && (!double.IsFinite(last) || Math.Abs(last) > 1000))
+        {
+            errors.Add(new("rankPoints.last", "expected a number from -1000 to 1000"));
+        }
+
+        if (errors.Count == before && first.All(v => v == 0) && (r.Last ?? 0) == 0)
+        {
+            errors.Add(new("rankPoints.first", "give points for some ranks (first) or for the last (last)"));
+        }
+
+        if (scheme is not null)
+        {
+            long[] ids = [.. units.Select(u => u.Id)];
+            var assessed = await db.SchemeUnits.AsNoTracking().Where(s => s.SchemeId == scheme.Id && ids.Contains(s.UnitId)).Select(s => s.UnitId).ToListAsync(cancel);
+            foreach (Unit u in units.Where(u => !assessed.Contains(u.Id)))
+            {
+                errors.Add(new("rankPoints.scheme", $"unit '{u.Code}' is not assessed in scheme '{scheme.Code}'"));
+                break;
+            }
+        }
+
+        return errors.Count > before ? null : new ArenaRankPointsSpec(scheme!.Code, r.Period!.Trim(), indicator, [.. first], r.Last);
+    }
+
     private async Task<ArenaResults> ComputeAsync(ArenaSession session, CancellationToken cancel)
     {
         var categories = await db.ArenaCategories.AsNoTracking().Where(c => c.SessionId == session.Id).OrderBy(c => c.Position).ToListAsync(cancel);
@@ -799,19 +1045,22 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
         var judges = await db.ArenaJudges.AsNoTracking().Where(j => j.SessionId == session.Id).OrderBy(j => j.Id)
             .Select(j => new { j.Id, j.PublicId, j.CategoryId, Voided = j.VoidedAt != null }).ToListAsync(cancel);
         var ballots = await db.ArenaBallots.AsNoTracking().Where(b => b.SessionId == session.Id)
-            .Select(b => new { b.JudgeId, b.ContestantId, b.Version, b.Total }).ToListAsync(cancel);
-        double fullMarks = await db.ArenaCriteria.AsNoTracking().Where(c => c.SessionId == session.Id).SumAsync(c => c.MaxPoints, cancel);
+            .Select(b => new { b.JudgeId, b.ContestantId, b.Version, b.Total, b.Grade }).ToListAsync(cancel);
+        var grades = await db.ArenaGrades.AsNoTracking().Where(g => g.SessionId == session.Id).OrderBy(g => g.Position).ToListAsync(cancel);
+        double fullMarks = grades.Count > 0 ? grades.Max(g => g.Points)
+            : (await db.ArenaCriteria.AsNoTracking().Where(c => c.SessionId == session.Id).Select(c => c.MaxPoints).ToListAsync(cancel)).Sum();
         var categoryCode = categories.ToDictionary(c => c.Id, c => c.Code);
         var unitOf = contestants.ToDictionary(c => c.Id, c => c.Code);
         var judgeOf = judges.ToDictionary(j => j.Id);
         var latest = ballots.GroupBy(b => (b.JudgeId, b.ContestantId)).Select(g => g.MaxBy(b => b.Version)!)
             .Where(b => !judgeOf[b.JudgeId].Voided)
-            .Select(b => new ArenaBallotTotal(judgeOf[b.JudgeId].PublicId, categoryCode[judgeOf[b.JudgeId].CategoryId], unitOf[b.ContestantId], b.Total))
+            .Select(b => new ArenaBallotTotal(judgeOf[b.JudgeId].PublicId, categoryCode[judgeOf[b.JudgeId].CategoryId], unitOf[b.ContestantId], b.Total, b.Grade))
             .ToList();
         return ArenaScoring.Compute(
             session.Code, session.PublishedAt is not null, [.. contestants.Select(c => c.Code)],
             [.. categories.Select(c => new ArenaCategoryRule(c.Code, c.Weight, c.TrimCount))],
-            latest, [.. judges.Select(j => (j.PublicId, categoryCode[j.CategoryId], j.Voided))], fullMarks);
+            latest, [.. judges.Select(j => (j.PublicId, categoryCode[j.CategoryId], j.Voided))], fullMarks,
+            grades.Count == 0 ? null : [.. grades.Select(g => new ArenaGradeRule(g.Code, g.Points))]);
     }
 
     private async Task<Dictionary<long, int>> CurrentBallotCountsAsync(long sessionId, CancellationToken cancel) =>
@@ -949,9 +1198,14 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
         return c;
     }
 
-    private static string Describe(ArenaSession s, List<Unit> units, List<ArenaCriterion> criteria, List<ArenaCategory> categories) =>
-        $"{s.Name} [{s.Stage}] contestants {string.Join(",", units.Select(u => u.Code))}; criteria {string.Join(",", criteria.Select(c => c.Code + "/" + AuditLog.Text(c.MaxPoints)))}; categories {string.Join(",", categories.Select(c => c.Code + "/" + AuditLog.Text(c.Weight) + "/" + AuditLog.Text(c.TrimCount)))}"
-            + (s.PointsScheme is null ? string.Empty : $"; points {s.PointsScheme}/{s.PointsPeriod}/{s.PointsIndicator}");
+    private static string Describe(ArenaSession s, List<Unit> units, List<ArenaCriterion> criteria, List<ArenaCategory> categories, List<ArenaGrade> grades) =>
+        $"{s.Name} [{s.Stage}]"
+            + (s.HeldOn is { } d ? " " + d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : string.Empty)
+            + (s.Place is null ? string.Empty : " @" + s.Place)
+            + (grades.Count == 0 ? string.Empty : $" grades {string.Join(",", grades.Select(g => g.Code + "/" + AuditLog.Text(g.Points)))}")
+            + $" contestants {string.Join(",", units.Select(u => u.Code))}; criteria {string.Join(",", criteria.Select(c => c.Code + "/" + AuditLog.Text(c.MaxPoints)))}; categories {string.Join(",", categories.Select(c => c.Code + "/" + AuditLog.Text(c.Weight) + "/" + AuditLog.Text(c.TrimCount)))}"
+            + (s.PointsScheme is null ? string.Empty : $"; points {s.PointsScheme}/{s.PointsPeriod}/{s.PointsIndicator}")
+            + (s.RankPoints is null ? string.Empty : $"; rank points {s.RankPoints}");
 
     private static string StateText(ArenaRoundState s) => s.ToString().ToLowerInvariant();
 

@@ -95,4 +95,41 @@ public sealed class ArenaScoringTests
         flags["V"].ShouldBe(["voided"]);
         r.Judges.Single(j => j.Id == "T").Ballots.ShouldBe(2);
     }
+
+    [Fact]
+    public void Compute_Graded_CountsEachGradesShare_AmongTheValidBallots()
+    {
+        ArenaGradeRule[] grades = [new("A", 100), new("B", 80), new("C", 60)];
+        ArenaBallotTotal[] ballots =
+        [
+            // C01: 100, 80, 80, 60 with trim 1 → (80 + 80) / 2 = 80; shares A 1/4, B 2/4, C 1/4.
+            new("J1", "LEAD", "C01", 100, "A"), new("J2", "LEAD", "C01", 80, "B"), new("J3", "LEAD", "C01", 80, "B"), new("J4", "LEAD", "C01", 60, "C"),
+
+            // C02: 60 → 60; C 100 %.
+            new("J1", "LEAD", "C02", 60, "C"),
+        ];
+
+        ArenaResults r = ArenaScoring.Compute("S", false, ["C01", "C02"], [new("LEAD", 1, 1)], ballots,
+            [("J1", "LEAD", false), ("J2", "LEAD", false), ("J3", "LEAD", false), ("J4", "LEAD", false)], 100, grades);
+
+        r.Contestants[0].Score.ShouldBe(80);
+        r.Contestants[0].Grades!.Select(g => (g.Code, g.Count, g.Percent)).ShouldBe([("A", 1, 25.0), ("B", 2, 50.0), ("C", 1, 25.0)]);
+        r.Contestants[1].Score.ShouldBe(60);
+        r.Contestants[1].Grades!.Select(g => g.Percent).ShouldBe([0.0, 0.0, 100.0]);
+        ArenaScoring.Compute("S", false, ["C01"], [new("LEAD", 1, 1)], [], [], 100).Contestants[0].Grades.ShouldBeNull("a points session has no shares");
+    }
+
+    [Fact]
+    public void RankBonuses_GiveTheFirstRanksAndTheLastTheirPoints_SharedRanksAlike()
+    {
+        static ArenaContestantResult C(string unit, int? rank) => new(unit, rank is null ? null : 100 - rank, rank, 1, []);
+
+        // Ranks 1, 2, 2, 4, 5, none: first [2, 1.5, 1] → 2, 1.5, 1.5 (shared rank 2); rank 3 is nobody's; rank 5 is the last: −1.
+        var bonuses = ArenaScoring.RankBonuses([C("A", 1), C("B", 2), C("C", 2), C("D", 4), C("E", 5), C("F", null)], [2, 1.5, 1], -1);
+
+        bonuses.ShouldBe([("A", 1, 2.0), ("B", 2, 1.5), ("C", 2, 1.5), ("E", 5, -1.0)]);
+
+        // Two contestants with first [2, 1.5] and last −1: the last rank already earned its points from first.
+        ArenaScoring.RankBonuses([C("A", 1), C("B", 2)], [2, 1.5], -1).ShouldBe([("A", 1, 2.0), ("B", 2, 1.5)]);
+    }
 }

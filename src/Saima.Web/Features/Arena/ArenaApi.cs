@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Saima.Data;
 using Saima.Data.Store;
@@ -13,7 +14,14 @@ namespace Saima.Web.Features.Arena;
 public sealed record ApiArenaSession(
     string Code, string Name, string Stage, IReadOnlyList<string> Contestants, IReadOnlyList<ApiArenaRound> Rounds,
     IReadOnlyList<ApiArenaCriterion> Criteria, IReadOnlyList<ApiArenaCategory> Categories, ArenaPointsSpec? Points,
-    bool Published, DateTimeOffset? PublishedAt, int Judges);
+    bool Published, DateTimeOffset? PublishedAt, int Judges,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Date = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Place = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ApiArenaGrade>? Grades = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ArenaRankPointsSpec? RankPoints = null);
+
+/// <summary>A grade of a graded session (民主测评): code, name, the points it counts.</summary>
+public sealed record ApiArenaGrade(string Code, string Name, double Points);
 
 /// <summary>A criterion: code, name, most points.</summary>
 public sealed record ApiArenaCriterion(string Code, string Name, double Max);
@@ -64,7 +72,7 @@ public static class ArenaApi
         const string Session = "/sessions/{code}";
         office.MapPost("/sessions", CreateSession)
             .WithName("CreateArenaSession").WithSummary("Create an on-site evaluation (office, bearer token)")
-            .WithDescription("A session: code, name, stage, contestants (unit codes in presentation order), criteria {code, name, max}, categories {code, name, weight, trim}, optional points {scheme, period, indicator}. 201 with the session; 400 naming the field; 409 for a code that exists.")
+            .WithDescription("A session: code, name, stage, optional date (yyyy-MM-dd) and place, contestants (unit codes in presentation order), criteria {code, name, max} or, for a graded session, grades {code, name, points}, categories {code, name, weight, trim}, optional points {scheme, period, indicator}, optional rankPoints {scheme, period, indicator, first, last}. 201 with the session; 400 naming the field; 409 for a code that exists.")
             .Produces<ApiArenaSession>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403).ProducesProblem(409)
             .RequireAuthorization(AccessPolicies.Office).AddEndpointFilter(RequireToken);
         office.MapGet(Session, GetSession)
@@ -107,7 +115,7 @@ public static class ArenaApi
         // Judges have no account: their token is checked by the door itself, not by the API's login.
         app.MapPost(Prefix + "/ballots", Ballot).AllowAnonymous().WithTags("Arena")
             .WithName("SendArenaBallot").WithSummary("A judge's ballot (judge's bearer token)")
-            .WithDescription("{session, contestant, scores: {criterion: points}}: every criterion, each a multiple of 0.5 in [0, max]. 200 {accepted, total}; 400 malformed; 401 unknown or voided token; 409 round not open, session published, not the judge's session or contestant, the judge's own unit; 429 too many at once. The same body twice is harmless; a newer ballot replaces the older while the round is open.")
+            .WithDescription("{session, contestant, scores: {criterion: points}} or, on a graded session, {session, contestant, grade}: every criterion, each a multiple of 0.5 in [0, max]. 200 {accepted, total}; 400 malformed; 401 unknown or voided token; 409 round not open, session published, not the judge's session or contestant, the judge's own unit; 429 too many at once. The same body twice is harmless; a newer ballot replaces the older while the round is open.")
             .Produces<ApiArenaBallotAccepted>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(409).ProducesProblem(429);
         return app;
     }
@@ -151,6 +159,21 @@ public static class ArenaApi
                 : Bad<ArenaPointsSpec>(errors, "points", "expected {scheme, period, indicator}");
         }
 
+        ApiJson.TryString(root, "date", string.Empty, errors, out string? date);
+        ApiJson.TryString(root, "place", string.Empty, errors, out string? place);
+        List<ArenaGradeSpec?>? grades = Array(root, "grades", errors, (e, at) => e.ValueKind != JsonValueKind.Object ? Bad<ArenaGradeSpec>(errors, at, "expected {code, name, points}")
+            : new ArenaGradeSpec(Text(e, "code", at, errors), Text(e, "name", at, errors), Number(e, "points", at, errors)));
+        ArenaRankPointsSpec? rankPoints = null;
+        if (root.TryGetProperty("rankPoints", out JsonElement rp) && rp.ValueKind != JsonValueKind.Null)
+        {
+            rankPoints = rp.ValueKind == JsonValueKind.Object
+                ? new ArenaRankPointsSpec(
+                    Text(rp, "scheme", "rankPoints", errors), Text(rp, "period", "rankPoints", errors), Text(rp, "indicator", "rankPoints", errors),
+                    Array(rp, "first", errors, (e, at) => e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out double d) ? d : Bad<double?>(errors, "rankPoints." + at, "expected a number")),
+                    Number(rp, "last", "rankPoints", errors))
+                : Bad<ArenaRankPointsSpec>(errors, "rankPoints", "expected {scheme, period, indicator, first, last}");
+        }
+
         if (errors.Count > 0)
         {
             return ApiProblems.Invalid(errors);
@@ -160,7 +183,9 @@ public static class ArenaApi
         {
             Actor actor = access.As(ActorRole.Office);
             var arena = new ArenaService(db, clock);
-            ArenaSessionView view = await arena.CreateAsync(actor, new ArenaSessionSpec(code, name, stage, contestants, criteria?.Select(x => x!).ToList(), categories?.Select(x => x!).ToList(), points), cancel);
+            ArenaSessionView view = await arena.CreateAsync(actor, new ArenaSessionSpec(
+                code, name, stage, contestants, criteria?.Select(x => x!).ToList(), categories?.Select(x => x!).ToList(), points,
+                date, place, grades?.Select(x => x!).ToList(), rankPoints), cancel);
             return TypedResults.Created($"{Prefix}/sessions/{Uri.EscapeDataString(view.Code)}", ToApi(view));
         }
         catch (Exception e) when (e is IStoreRefusal)
@@ -330,6 +355,7 @@ public static class ArenaApi
             errors.Add(("scores", "expected an object {criterion: points}"));
         }
 
+        ApiJson.TryString(root, "grade", string.Empty, errors, out string? grade);
         if (errors.Count > 0)
         {
             return ApiProblems.Invalid(errors);
@@ -337,7 +363,7 @@ public static class ArenaApi
 
         try
         {
-            ArenaBallotReceipt receipt = await new ArenaService(db, clock).SubmitBallotAsync(token, new ArenaBallotInput(session, contestant, scores), cancel);
+            ArenaBallotReceipt receipt = await new ArenaService(db, clock).SubmitBallotAsync(token, new ArenaBallotInput(session, contestant, scores, grade), cancel);
             return TypedResults.Ok(new ApiArenaBallotAccepted(true, receipt.Total));
         }
         catch (ArenaTokenException e)
@@ -383,7 +409,9 @@ public static class ArenaApi
         [.. v.Contestants.Select(c => new ApiArenaRound(c.Unit, State(c.State), c.Ballots))],
         [.. v.Criteria.Select(c => new ApiArenaCriterion(c.Code, c.Name, c.MaxPoints))],
         [.. v.Categories.Select(c => new ApiArenaCategory(c.Code, c.Name, c.Weight, c.TrimCount))],
-        v.Points, v.Published, v.PublishedAt, v.Judges);
+        v.Points, v.Published, v.PublishedAt, v.Judges,
+        v.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), v.Place,
+        v.Grades is null ? null : [.. v.Grades.Select(g => new ApiArenaGrade(g.Code, g.Name, g.Points))], v.RankPoints);
 
     internal static string State(ArenaRoundState s) => s.ToString().ToLowerInvariant();
 

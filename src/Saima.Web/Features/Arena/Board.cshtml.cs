@@ -37,8 +37,23 @@ public sealed class BoardModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
         {
             now = Session.Contestants.Where(c => c.State == ArenaRoundState.Open).Select(c => new { unit = c.Unit, name = c.UnitName, ballots = c.Ballots }).ToArray(),
             ranking = Results!.Contestants.Where(c => c.Rank is not null).OrderBy(c => c.Rank).Take(100)
-                .Select(c => new { rank = c.Rank, unit = c.Unit, name = names[c.Unit], score = c.Score }).ToArray(),
+                .Select(c => new { rank = c.Rank, unit = c.Unit, name = names[c.Unit], score = c.Score, grades = Shares(Session, c) }).ToArray(),
         });
+    }
+
+    /// <summary>A graded contestant's share of each grade as one line (<c>优秀 50% · 良好 25% …</c>), or null.</summary>
+    public static string? Shares(ArenaSessionView session, ArenaContestantResult result)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Grades is null || session.Grades is null)
+        {
+            return null;
+        }
+
+        var names = session.Grades.ToDictionary(g => g.Code, g => g.Name, StringComparer.Ordinal);
+        return string.Join(" · ", result.Grades.Select(g =>
+            $"{names.GetValueOrDefault(g.Code, g.Code)} {g.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)} ({g.Percent.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)}%)"));
     }
 
     private async Task<IActionResult?> LoadAsync(string code, CancellationToken cancel)

@@ -21,6 +21,7 @@
       tr.appendChild(cell(String(r.rank)));
       tr.appendChild(cell(r.name));
       tr.appendChild(cell(r.score.toFixed(2), 'num'));
+      if (r.grades) { tr.appendChild(cell(r.grades, 'shares')); }
       ranking.appendChild(tr);
     });
   }

@@ -79,7 +79,7 @@
     var recount = function () {
       var sum = 0;
       inputs.forEach(function (input) { sum += parseFloat(input.value) || 0; });
-      total.textContent = String(round(sum));
+      if (total) { total.textContent = String(round(sum)); }
     };
 
     form.addEventListener('click', function (e) {
@@ -102,9 +102,21 @@
 
     form.addEventListener('submit', function (e) {
       e.preventDefault();
-      var scores = {};
-      inputs.forEach(function (input) { scores[input.name] = parseFloat(input.value) || 0; });
-      var body = { session: form.dataset.session, contestant: form.dataset.unit, scores: scores };
+      var body;
+      if (form.dataset.graded) {
+        // A graded session (民主测评): one grade, no scores.
+        var picked = form.querySelector('input[name="grade"]:checked');
+        if (!picked) {
+          status.className = 'status warn';
+          status.textContent = form.dataset.pick;
+          return;
+        }
+        body = { session: form.dataset.session, contestant: form.dataset.unit, grade: picked.value };
+      } else {
+        var scores = {};
+        inputs.forEach(function (input) { scores[input.name] = parseFloat(input.value) || 0; });
+        body = { session: form.dataset.session, contestant: form.dataset.unit, scores: scores };
+      }
       var k = key(form.dataset.token, form.dataset.session, form.dataset.unit);
       // Kept first, so that a page closed while sending still has it.
       localStorage.setItem(k, JSON.stringify({ token: form.dataset.token, body: body }));

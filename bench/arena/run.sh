@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Load on the on-site evaluation's ballot endpoint from outside: JUDGES judges (default 500) each
+# send one ballot for the same contestant within SPREAD seconds (default 25, inside the 30 s of the
+# hall) against `saima serve`, on SQLite and on PostgreSQL. Not a test: figures go to docs/arena.md.
+#
+#   bash bench/arena/run.sh [--store sqlite|postgres|both] [--judges 500] [--spread 25] [--parallel 64]
+#
+# 1. builds src/Saima.Cli (Release) unless SAIMA points at a saima executable or dll;
+# 2. per store: a fresh database with the demo city (`saima demo`; PostgreSQL: a new database on
+#    SAIMA_BENCH_PG, default the local server on port 55432), `saima token create --user admin`
+#    for the office's API token, `saima serve`;
+# 3. through the API: a session BENCH-<store> with contestants C01 and C02, JUDGES judges (issued
+#    500 at a time), C01's round opened;
+# 4. each judge's ballot by curl at its slot (judge i at i·SPREAD/JUDGES seconds), at most
+#    PARALLEL in flight; every answer's status and time are kept;
+# 5. the results (GET .../results): their ballot count must equal the 200s (0 lost); prints the
+#    200 count, other statuses, p50/p95/max latency in ms. Output in artifacts/bench-arena/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+STORES=both
+JUDGES=500
+SPREAD=25
+PARALLEL=64
+while (($# > 0)); do
+    case $1 in
+        --store) STORES=$2; shift 2 ;;
+        --judges) JUDGES=$2; shift 2 ;;
+        --spread) SPREAD=$2; shift 2 ;;
+        --parallel) PARALLEL=$2; shift 2 ;;
+        *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+[[ $STORES == both ]] && STORES="sqlite postgres"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 SAIMA_ADMIN_PASSWORD=Bench-Admin-Pw-2025
+PG=${SAIMA_BENCH_PG:-Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres;Pooling=true}
+OUT=$ROOT/artifacts/bench-arena
+WORK=$(mktemp -d /tmp/saima-bench-arena.XXXXXX)
+mkdir -p "$OUT"
+say() { printf '== %s\n' "$*"; }
+
+if [[ -z ${SAIMA:-} ]]; then
+    dotnet build src/Saima.Cli -c Release -v q >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log" >&2; exit 1; }
+    SAIMA=$(ls "$ROOT"/src/Saima.Cli/bin/Release/net10.0/saima.dll "$ROOT"/src/Saima.Cli/bin/Release/net10.0/Saima.Cli.dll 2>/dev/null | head -1)
+fi
+run_saima() { if [[ $SAIMA == *.dll ]]; then dotnet "$SAIMA" "$@"; else "$SAIMA" "$@"; fi; }
+
+SERVE_PID=
+PG_DB=
+cleanup() {
+    if [[ -n $SERVE_PID ]]; then kill "$SERVE_PID" 2>/dev/null || true; wait "$SERVE_PID" 2>/dev/null || true; fi
+    if [[ -n $PG_DB ]]; then psql "host=127.0.0.1 port=55432 user=postgres dbname=postgres" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { local p=$1; while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done; echo "$p"; }
+
+# One judge's ballot at its slot: prints "status seconds".
+send_one() {
+    local i=$1 token=$2
+    local at; at=$(awk -v s="$START" -v i="$i" -v n="$JUDGES" -v d="$SPREAD" 'BEGIN { printf "%.3f", s + i * d / n }')
+    local now; now=$(date +%s.%N)
+    local wait; wait=$(awk -v a="$at" -v b="$now" 'BEGIN { w = a - b; printf "%.3f", (w > 0 ? w : 0) }')
+    sleep "$wait"
+    local q=$((i % 41)) p=$((i * 7 % 61))
+    curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -X POST "$BASE/api/v1/arena/ballots" \
+        -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+        --data "{\"session\": \"$SESSION\", \"contestant\": \"C01\", \"scores\": {\"Q\": $((q / 2)).$((q % 2 * 5)), \"P\": $((p / 2)).$((p % 2 * 5))}}"
+}
+export -f send_one
+
+for store in $STORES; do
+    if [[ $store == sqlite ]]; then
+        store_args=(--db "$WORK/arena.db")
+    else
+        PG_DB=saima_bench_arena_$$
+        psql "host=127.0.0.1 port=55432 user=postgres dbname=postgres" -qc "CREATE DATABASE $PG_DB" >/dev/null
+        store_args=(--postgres "${PG/Database=postgres/Database=$PG_DB}")
+    fi
+    say "$store: saima demo"
+    run_saima demo "${store_args[@]}" >"$OUT/demo-$store.log" 2>&1 || { cat "$OUT/demo-$store.log" >&2; exit 1; }
+    TOKEN=$(run_saima token create --user admin "${store_args[@]}" 2>>"$OUT/token-$store.log" | tail -1)
+    PORT=$(free_port 5390)
+    BASE=http://127.0.0.1:$PORT
+    run_saima serve "${store_args[@]}" --urls "$BASE" >"$OUT/serve-$store.log" 2>&1 &
+    SERVE_PID=$!
+    for _ in $(seq 1 120); do curl -sf "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+    SESSION=BENCH-$store
+    H=(-H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json')
+    curl -sf "${H[@]}" -X POST "$BASE/api/v1/arena/sessions" --data "{\"code\": \"$SESSION\", \"name\": \"压力测试\", \"stage\": \"county\", \"contestants\": [\"C01\", \"C02\"], \"criteria\": [{\"code\": \"Q\", \"name\": \"比质量\", \"max\": 20}, {\"code\": \"P\", \"name\": \"比项目\", \"max\": 30}], \"categories\": [{\"code\": \"PUB\", \"name\": \"群众代表\", \"weight\": 1, \"trim\": 1}]}" >/dev/null
+    : >"$WORK/tokens"
+    left=$JUDGES
+    while ((left > 0)); do
+        n=$((left > 500 ? 500 : left))
+        curl -sf "${H[@]}" -X POST "$BASE/api/v1/arena/sessions/$SESSION/judges" --data "{\"category\": \"PUB\", \"count\": $n}" \
+            | grep -o '"token":"[^"]*"' | cut -d'"' -f4 >>"$WORK/tokens"
+        left=$((left - n))
+    done
+    curl -sf "${H[@]}" -X POST "$BASE/api/v1/arena/sessions/$SESSION/contestants/C01/open" >/dev/null
+    say "$store: $(wc -l <"$WORK/tokens") judges, each one ballot within ${SPREAD} s"
+    START=$(awk -v s="$(date +%s.%N)" 'BEGIN { printf "%.3f", s + 1 }')
+    export BASE SESSION START JUDGES SPREAD
+    began=$(date +%s.%N)
+    nl -v0 -ba "$WORK/tokens" | xargs -P "$PARALLEL" -L1 bash -c 'send_one "$0" "$1"' >"$OUT/answers-$store.txt" || true
+    took=$(awk -v a="$began" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+    counted=$(curl -sf "${H[@]}" "$BASE/api/v1/arena/sessions/$SESSION/results" | grep -o '"ballots":[0-9]*' | head -1 | cut -d: -f2)
+    ok=$(awk '$1 == 200' "$OUT/answers-$store.txt" | wc -l)
+    other=$(awk '$1 != 200 { print $1 }' "$OUT/answers-$store.txt" | sort | uniq -c | tr '\n' ' ')
+    lat=$(awk '$1 == 200 { print $2 * 1000 }' "$OUT/answers-$store.txt" | sort -n | awk '{ a[NR] = $1 } END { if (NR) printf "p50 %.1f ms, p95 %.1f ms, max %.1f ms", a[int((NR - 1) * 0.5) + 1], a[int((NR - 1) * 0.95) + 1], a[NR] }')
+    line="$store: $ok of $JUDGES answered 200 in ${took} s; the results count $counted ballots (lost: $((ok - counted))); $lat; other answers: ${other:-none}"
+    say "$line"
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC') $line" >>"$OUT/results.txt"
+    kill "$SERVE_PID" 2>/dev/null || true; wait "$SERVE_PID" 2>/dev/null || true; SERVE_PID=
+done
