@@ -112,6 +112,11 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
     public DbSet<ListMeasure> ListMeasures => Set<ListMeasure>();
     public DbSet<ListComment> ListComments => Set<ListComment>();
     public DbSet<ListEvidence> ListEvidence => Set<ListEvidence>();
+    public DbSet<ProjectBatch> ProjectBatches => Set<ProjectBatch>();
+    public DbSet<Project> Projects => Set<Project>();
+    public DbSet<ProjectInvestment> ProjectInvestments => Set<ProjectInvestment>();
+    public DbSet<ProjectEvidence> ProjectEvidence => Set<ProjectEvidence>();
+    public DbSet<IndicatorFeed> IndicatorFeeds => Set<IndicatorFeed>();
 
     /// <summary>
     /// Saves, writing the audit entries added to the context through the audit chain
@@ -319,6 +324,7 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
         b.Entity<IssuedDocument>(e => e.ToTable("issued_documents"));
 
         ListModel.Configure(b);
+        ProjectModel.Configure(b);
 
         // snake_case columns on both providers, so that raw SQL (COPY, scripts) reads the same everywhere.
         foreach (var entity in b.Model.GetEntityTypes())
