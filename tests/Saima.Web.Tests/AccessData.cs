@@ -121,6 +121,7 @@ internal static class AccessData
         SeedStore(store);
         AccessArenaData.Seed(store);
         AccessListData.Seed(store);
+        AccessProjectData.Seed(store);
 
         // A map with a feature for each unit of T, so that the map's data answers.
         MapTests.InsertMap(store, "access-test", "访问测试", Units);

@@ -253,6 +253,7 @@ public static class AccessMatrix
         A("GET /api/{**path}",                   "/api/v1/nothing-here",                           Unauth, None, None, None, None, None),
         .. AccessArenaLines.Pages,
         .. AccessListLines.Pages,
+        .. AccessProjectLines.Pages,
         L("GET /culture",                        "/culture",                                       Ok,    Ok,    Ok,  Ok,  Ok,  Ok) with { Success = "/" },
         L("POST /culture",                       "/culture",                                       Ok,    Ok,    Ok,  Ok,  Ok,  Ok) with
             { Form = "culture=zh-CN&returnUrl=/public", Success = "/public" },

@@ -574,6 +574,9 @@ public static class WorkflowCodes
 
     /// <summary>{0} period, {1} unit code, {2} indicator code, {3} the figure door's code, {4} its English text: entering a list outcome as a figure was refused.</summary>
     public const string ListFigureRefused = "ListFigureRefused";
+
+    /// <summary>{0} period, {1} scheme code: list outcomes are filled into an open period only.</summary>
+    public const string ListFigurePeriod = "ListFigurePeriod";
 }
 
 /// <summary>Publication refused: some current figures of the period are not approved yet.</summary>

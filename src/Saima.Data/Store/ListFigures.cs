@@ -157,7 +157,7 @@ public sealed class ListFigures(SaimaDb db, TimeProvider clock)
         ReportingPeriod? p = await db.Periods.AsNoTracking().SingleOrDefaultAsync(x => x.SchemeId == schemeId && x.Code == period, cancel).ConfigureAwait(false);
         if (p is not { Status: PeriodStatus.Open })
         {
-            throw new WorkflowException(WorkflowCodes.ArenaPeriodNotOpen,
+            throw new WorkflowException(WorkflowCodes.ListFigurePeriod,
                 $"period {period} of scheme '{scheme.Code}' is {(p is null ? "not opened" : AuditLog.Text(p.Status))}; list outcomes go into an open period only", period, scheme.Code);
         }
 

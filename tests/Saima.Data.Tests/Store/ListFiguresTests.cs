@@ -124,7 +124,7 @@ public sealed class ListFiguresTests(Stores stores)
         (feed.Indicator, feed.Outcome, feed.ListKind).ShouldBe(("Res", ListOutcome.ResolutionRate, (ListKind?)ListKind.Enterprise));
         w.Db.Audit.Count(a => a.Entity == ListFigures.Entity).ShouldBe(4);
 
-        (await Should.ThrowAsync<WorkflowException>(() => feeds.FillAsync(w.Office, scheme.Id, "2025-06"))).Code.ShouldBe(WorkflowCodes.ArenaPeriodNotOpen);
+        (await Should.ThrowAsync<WorkflowException>(() => feeds.FillAsync(w.Office, scheme.Id, "2025-06"))).Code.ShouldBe(WorkflowCodes.ListFigurePeriod);
         (await Should.ThrowAsync<AccessDeniedException>(() => feeds.FillAsync(w.ReporterOf("C01"), scheme.Id, "2025-06"))).Code.ShouldBe(WorkflowCodes.OfficeOnly);
     }
 
