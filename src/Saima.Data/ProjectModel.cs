@@ -138,6 +138,24 @@ public sealed class IndicatorFeed
     public required string CreatedBy { get; set; }
 }
 
+/// <summary>
+/// An escalation rule of a scheme, as cities write them ("yellow twice in a row → 督办函 and −1
+/// point"): a warning level (yellow, red) reached in <see cref="Times"/> published periods in a row
+/// by a unit on an indicator makes a supervision item with the action, and the points (negative:
+/// a deduction) as an approved adjustment of the period after.
+/// </summary>
+public sealed class EscalationRule
+{
+    public long Id { get; set; }
+    public long SchemeId { get; set; }
+    public required string Level { get; set; }
+    public int Times { get; set; }
+    public double Points { get; set; }
+    public required string Action { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public required string CreatedBy { get; set; }
+}
+
 /// <summary>The major projects' part of the EF model.</summary>
 internal static class ProjectModel
 {
@@ -159,6 +177,7 @@ internal static class ProjectModel
             e.HasKey(x => new { x.ProjectId, x.Month });
         });
         b.Entity<ProjectEvidence>(e => e.ToTable("project_evidence"));
+        b.Entity<EscalationRule>(e => e.ToTable("escalation_rules"));
         b.Entity<IndicatorFeed>(e =>
         {
             e.ToTable("indicator_feeds");

@@ -117,6 +117,7 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
     public DbSet<ProjectInvestment> ProjectInvestments => Set<ProjectInvestment>();
     public DbSet<ProjectEvidence> ProjectEvidence => Set<ProjectEvidence>();
     public DbSet<IndicatorFeed> IndicatorFeeds => Set<IndicatorFeed>();
+    public DbSet<EscalationRule> EscalationRules => Set<EscalationRule>();
 
     /// <summary>
     /// Saves, writing the audit entries added to the context through the audit chain

@@ -577,6 +577,9 @@ public static class WorkflowCodes
 
     /// <summary>{0} period, {1} scheme code: list outcomes are filled into an open period only.</summary>
     public const string ListFigurePeriod = "ListFigurePeriod";
+
+    /// <summary>{0} number of rules with errors: escalation rules are malformed (level yellow or red, 1 to 12 periods in a row, points from −100 to 100, an action of 1 to 50 characters, at most 20 rules).</summary>
+    public const string EscalationInvalid = "EscalationInvalid";
 }
 
 /// <summary>Publication refused: some current figures of the period are not approved yet.</summary>

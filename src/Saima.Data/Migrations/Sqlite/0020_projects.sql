@@ -6,6 +6,8 @@
 -- (and the stage they prove). History: the audit trail, entity project, key the project's id.
 -- indicator_feeds binds a scheme's indicator to a list outcome (resolution rate, overdue count,
 -- projects started, investment completion rate), so the office fills its figures from the lists.
+-- escalation_rules are a scheme's rules applied when a period is published (e.g. yellow twice in
+-- a row → 督办函 and −1 point): each application is a list item and an approved adjustment.
 -- Read by the project and list pages only: no change stamp.
 CREATE TABLE project_batches (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -70,3 +72,14 @@ CREATE TABLE indicator_feeds (
     created_by TEXT NOT NULL,
     PRIMARY KEY (scheme_id, indicator)
 );
+CREATE TABLE escalation_rules (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    scheme_id INTEGER NOT NULL REFERENCES schemes(id),
+    level TEXT NOT NULL,
+    times INTEGER NOT NULL,
+    points REAL NOT NULL,
+    action TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE INDEX ix_escalation_rules_scheme ON escalation_rules (scheme_id);
