@@ -6,7 +6,7 @@ namespace Saima.Web.Tests;
 /// reviewer of CA act on CA's projects; the statistics bureau DS (another unit) does not see them
 /// (404) and is refused every action (403), like leaders, who read. Only the office creates
 /// batches, adds and imports projects, sets plans, returns stages, closes out, binds indicators
-/// to list outcomes and fills figures from the lists.
+/// to list outcomes, fills figures from the lists and sets the escalation rules.
 /// </summary>
 internal static class AccessProjectLines
 {
@@ -45,5 +45,7 @@ internal static class AccessProjectLines
             { Form = "Indicator=GDP&Outcome=ResolutionRate", Success = "/lists/outcomes?scheme=" },
         AccessMatrix.L("POST /lists/outcomes?handler=Fill", "/lists/outcomes?handler=Fill",           Login, Ok,    No,  No,  No,  No) with
             { Form = "Period=2025-07", Success = "/lists/outcomes?scheme=" },
+        AccessMatrix.L("POST /lists/outcomes?handler=Rules", "/lists/outcomes?handler=Rules",         Login, Ok,    No,  No,  No,  No) with
+            { Form = "Rules=red 1 0 约谈", Success = "/lists/outcomes?scheme=" },
     ];
 }

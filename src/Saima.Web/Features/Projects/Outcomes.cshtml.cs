@@ -41,6 +41,13 @@ public sealed class OutcomesModel(SaimaDb db, SaimaAccess access, TimeProvider c
     [BindProperty]
     public string? Period { get; set; }
 
+    /// <summary>The escalation rules, one a line: level, periods in a row, points, action (<c>yellow 2 -1 督办函</c>).</summary>
+    [BindProperty]
+    public string? Rules { get; set; }
+
+    /// <summary>The scheme's escalation rules as the form writes them.</summary>
+    public string RulesText { get; private set; } = string.Empty;
+
     public IReadOnlyList<(long Id, string Code, string Name)> Schemes { get; private set; } = [];
 
     public IReadOnlyList<(string Code, string Name)> Indicators { get; private set; } = [];
@@ -71,6 +78,27 @@ public sealed class OutcomesModel(SaimaDb db, SaimaAccess access, TimeProvider c
         {
             int n = await new ListFigures(db, clock).FillAsync(ProjectTexts.Actor(access), await SchemeAsync(cancel), Period?.Trim() ?? string.Empty, cancel);
             return Link("filled") + "&n=" + n.ToString(CultureInfo.InvariantCulture);
+        });
+        return await AfterAsync(result, error, cancel);
+    }
+
+    public async Task<IActionResult> OnPostRulesAsync(CancellationToken cancel)
+    {
+        (IActionResult? result, string? error) = await ProjectTexts.RunAsync(this, async () =>
+        {
+            var rules = new List<EscalationRuleSpec>();
+            foreach (string line in (Rules ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                string[] part = line.Split([' ', '\t', '，', ','], 4, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                rules.Add(new EscalationRuleSpec(
+                    part.ElementAtOrDefault(0),
+                    int.TryParse(part.ElementAtOrDefault(1), NumberStyles.Integer, CultureInfo.InvariantCulture, out int times) ? times : 0,
+                    ProjectTexts.ParseNumber(part.ElementAtOrDefault(2)) ?? double.NaN,
+                    part.ElementAtOrDefault(3)));
+            }
+
+            await new EscalationService(db, clock).SetRulesAsync(ProjectTexts.Actor(access), await SchemeAsync(cancel), rules, cancel);
+            return Link("rules");
         });
         return await AfterAsync(result, error, cancel);
     }
@@ -120,6 +148,8 @@ public sealed class OutcomesModel(SaimaDb db, SaimaAccess access, TimeProvider c
         var indicators = await db.Indicators.AsNoTracking().Where(i => i.SchemeId == id).OrderBy(i => i.Code).Take(500).Select(i => new { i.Code, i.Name }).ToListAsync(cancel);
         Indicators = [.. indicators.Select(i => (i.Code, i.Name))];
         Feeds = await new ListFigures(db, clock).FeedsAsync(id, cancel);
+        RulesText = string.Join("\n", (await new EscalationService(db, clock).RulesAsync(id, cancel))
+            .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Level} {r.Times} {r.Points:0.##} {r.Action}")));
         OpenPeriods = await db.Periods.AsNoTracking().Where(p => p.SchemeId == id && p.Status == PeriodStatus.Open)
             .OrderByDescending(p => p.Code).Take(24).Select(p => p.Code).ToListAsync(cancel);
     }
