@@ -113,6 +113,12 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
     public DbSet<ListMeasure> ListMeasures => Set<ListMeasure>();
     public DbSet<ListComment> ListComments => Set<ListComment>();
     public DbSet<ListEvidence> ListEvidence => Set<ListEvidence>();
+    public DbSet<ProjectBatch> ProjectBatches => Set<ProjectBatch>();
+    public DbSet<Project> Projects => Set<Project>();
+    public DbSet<ProjectInvestment> ProjectInvestments => Set<ProjectInvestment>();
+    public DbSet<ProjectEvidence> ProjectEvidence => Set<ProjectEvidence>();
+    public DbSet<IndicatorFeed> IndicatorFeeds => Set<IndicatorFeed>();
+    public DbSet<EscalationRule> EscalationRules => Set<EscalationRule>();
 
     /// <summary>
     /// Saves, writing the audit entries added to the context through the audit chain
@@ -320,6 +326,7 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
         b.Entity<IssuedDocument>(e => e.ToTable("issued_documents"));
 
         ListModel.Configure(b);
+        ProjectModel.Configure(b);
 
         // snake_case columns on both providers, so that raw SQL (COPY, scripts) reads the same everywhere.
         foreach (var entity in b.Model.GetEntityTypes())

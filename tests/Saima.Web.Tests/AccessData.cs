@@ -122,6 +122,7 @@ internal static class AccessData
         AccessArenaData.Seed(store);
         AccessListData.Seed(store);
         AccessReportData.Seed(store);
+        AccessProjectData.Seed(store);
 
         // A map with a feature for each unit of T, so that the map's data answers.
         MapTests.InsertMap(store, "access-test", "访问测试", Units);

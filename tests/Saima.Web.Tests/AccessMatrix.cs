@@ -254,6 +254,7 @@ public static class AccessMatrix
         .. AccessArenaLines.Pages,
         .. AccessListLines.Pages,
         .. AccessReportLines.Pages,
+        .. AccessProjectLines.Pages,
         L("GET /culture",                        "/culture",                                       Ok,    Ok,    Ok,  Ok,  Ok,  Ok) with { Success = "/" },
         L("POST /culture",                       "/culture",                                       Ok,    Ok,    Ok,  Ok,  Ok,  Ok) with
             { Form = "culture=zh-CN&returnUrl=/public", Success = "/public" },

@@ -60,6 +60,7 @@ public static partial class DemoCity
             }
         }
 
+        BuildProjects(db, at);
         return made + drafts;
     }
 

@@ -547,6 +547,45 @@ public static class WorkflowCodes
 
     /// <summary>{0} file name, {1} number of errors, {2} first row, {3} first column: an item list file has errors; nothing was stored (<see cref="ListImportException.Errors"/>).</summary>
     public const string ListImportInvalid = "ListImportInvalid";
+
+    /// <summary>{0} number of fields: a batch, project or investment figure is malformed, each error beside its field (<see cref="ProjectInvalidException.Errors"/>).</summary>
+    public const string ProjectInvalid = "ProjectInvalid";
+
+    /// <summary>{0} project id: no such major project (or none the user may see).</summary>
+    public const string NoProject = "NoProject";
+
+    /// <summary>{0} user, {1} project id: the project is not of the user's unit, or the role only reads projects.</summary>
+    public const string ProjectScope = "ProjectScope";
+
+    /// <summary>{0} project id, {1} state (active, closed), {2} action: not allowed in this state.</summary>
+    public const string ProjectState = "ProjectState";
+
+    /// <summary>{0} project id, {1} stage (signed, started, finished): the stages are reached in order (签约 → 开工 → 投产/竣工), on days not before the stage before and not in the future; only the last stage reached is returned.</summary>
+    public const string ProjectStageOrder = "ProjectStageOrder";
+
+    /// <summary>{0} project id, {1} stage: recording a stage reached needs an evidence file of the stage.</summary>
+    public const string ProjectNoEvidence = "ProjectNoEvidence";
+
+    /// <summary>{0} project code: a project with this code exists already.</summary>
+    public const string ProjectCodeTaken = "ProjectCodeTaken";
+
+    /// <summary>{0} project id: returning a stage needs a reason.</summary>
+    public const string ProjectReason = "ProjectReason";
+
+    /// <summary>{0} file name, {1} number of errors, {2} first row, {3} first column: a project list file has errors; nothing was stored (<see cref="ProjectImportException.Errors"/>).</summary>
+    public const string ProjectImportInvalid = "ProjectImportInvalid";
+
+    /// <summary>{0} indicator code, {1} scheme code: not an indicator of the scheme fed by a list outcome.</summary>
+    public const string NoIndicatorFeed = "NoIndicatorFeed";
+
+    /// <summary>{0} period, {1} unit code, {2} indicator code, {3} the figure door's code, {4} its English text: entering a list outcome as a figure was refused.</summary>
+    public const string ListFigureRefused = "ListFigureRefused";
+
+    /// <summary>{0} period, {1} scheme code: list outcomes are filled into an open period only.</summary>
+    public const string ListFigurePeriod = "ListFigurePeriod";
+
+    /// <summary>{0} number of rules with errors: escalation rules are malformed (level yellow or red, 1 to 12 periods in a row, points from −100 to 100, an action of 1 to 50 characters, at most 20 rules).</summary>
+    public const string EscalationInvalid = "EscalationInvalid";
 }
 
 /// <summary>Publication refused: some current figures of the period are not approved yet.</summary>

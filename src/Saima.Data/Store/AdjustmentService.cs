@@ -139,6 +139,27 @@ public sealed class AdjustmentService(SaimaDb db, TimeProvider clock, EvidenceSt
         return await ChangeAsync(actor, item, scheme, AdjustmentStatus.Withdrawn, null, cancel).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Records a penalty (or bonus) the office applies by a scheme's escalation rule when it
+    /// publishes a period: the office's own act, approved at once by the publishing user (no
+    /// second pair of eyes: the rule was set beforehand), for a period not yet published, audited
+    /// as "escalate". Called inside the publication's transaction; saves.
+    /// </summary>
+    internal static AdjustmentItem Escalation(SaimaDb db, Actor actor, AssessmentScheme scheme, long unitId, string unitCode, string period, double points, string reason, DateTimeOffset now)
+    {
+        var item = new AdjustmentItem
+        {
+            SchemeId = scheme.Id, UnitId = unitId, Period = period, Points = points, Reason = reason,
+            CreatedBy = actor.Name, CreatedAt = now, Status = AdjustmentStatus.Approved, ReviewedBy = actor.Name, ReviewedAt = now,
+        };
+        db.Adjustments.Add(item);
+        db.SaveChanges();
+        db.Audit.Add(AuditLog.Entry(now, actor, "escalate", AuditLog.AdjustmentEntity, Key(scheme.Code, item.Id), "status", null, StatusText(AdjustmentStatus.Approved),
+            $"{unitCode} {period} * {AuditLog.Text(points)}: {reason}"));
+        db.SaveChanges();
+        return item;
+    }
+
     /// <summary>The word of a status in the audit trail and the refusals' arguments.</summary>
     public static string StatusText(AdjustmentStatus status) => status.ToString().ToLowerInvariant();
 

@@ -248,6 +248,9 @@ public sealed class FigureWorkflow(SaimaDb db, TimeProvider clock)
 
         // Each red warning of the period becomes a draft supervision item (督办) for the office to confirm or dismiss.
         ListService.DraftsFromWarnings(db, actor, scheme, period, results.Id, now);
+
+        // The scheme's escalation rules (e.g. yellow twice in a row → 督办函 and −1 point): supervision items and penalties.
+        EscalationService.Apply(db, actor, scheme, period, results.Id, now);
         tx.Commit();
         return new Publication(rp, results, approved.Count);
     }
