@@ -113,6 +113,13 @@ public static class RankIntervals
             .ToList()
             .ToDictionary(r => r.UnitId);
 
+    /// <summary>The same, asynchronously.</summary>
+    public static async Task<IReadOnlyDictionary<long, UnitRankInterval>> OfAsync(SaimaDb db, long resultSetId, CancellationToken cancel = default) =>
+        (await db.RankIntervals.AsNoTracking().Where(r => r.ResultSetId == resultSetId)
+            .Select(r => new UnitRankInterval(r.UnitId, r.RankLow, r.RankHigh, r.TrackRankLow, r.TrackRankHigh))
+            .ToListAsync(cancel))
+            .ToDictionary(r => r.UnitId);
+
     /// <summary>The stored interval of one unit in a result set, or null.</summary>
     public static UnitRankInterval? Of(SaimaDb db, long resultSetId, long unitId) =>
         db.RankIntervals.AsNoTracking().Where(r => r.ResultSetId == resultSetId && r.UnitId == unitId)

@@ -57,6 +57,9 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
     /// <summary>The approved bonus and penalty items counted in the latest published total (<see cref="UnitAdjustments"/>).</summary>
     public IReadOnlyList<CountedAdjustment> Adjustments { get; private set; } = [];
 
+    /// <summary>The unit's 90% rank interval stored with the latest result set, and the replicates it came from (null: none stored).</summary>
+    public (Saima.Data.Store.UnitRankInterval Interval, int Replicates)? RankInterval { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancel) =>
         await LoadViewAsync(cancel) ? Page() : NotFound();
 
@@ -103,7 +106,7 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
                     await LoadLatestAsync(cancel);
                 }
 
-                return new UnitView(Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation, Adjustments);
+                return new UnitView(Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation, Adjustments, RankInterval);
             },
             cancel);
         if (view is null)
@@ -114,6 +117,7 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
         (Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation) =
             (view.Unit, view.Name, view.Schemes, view.Scheme, view.History, view.Latest, view.Indicators, view.Strengths, view.Weaknesses, view.Explanation);
         Adjustments = view.Adjustments;
+        RankInterval = view.RankInterval;
         return true;
     }
 
@@ -121,7 +125,8 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
     private sealed record UnitView(
         Unit? Unit, string Name, IReadOnlyList<AssessmentScheme> Schemes, AssessmentScheme? Scheme, IReadOnlyList<UnitPoint> History,
         string? Latest, IReadOnlyList<UnitIndicatorRow> Indicators, IReadOnlyList<UnitIndicatorRow> Strengths,
-        IReadOnlyList<UnitIndicatorRow> Weaknesses, UnitExplanation? Explanation, IReadOnlyList<CountedAdjustment> Adjustments);
+        IReadOnlyList<UnitIndicatorRow> Weaknesses, UnitExplanation? Explanation, IReadOnlyList<CountedAdjustment> Adjustments,
+        (Saima.Data.Store.UnitRankInterval, int)? RankInterval);
 
     private async Task<bool> LoadAsync(CancellationToken cancel)
     {
@@ -234,6 +239,12 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
         Weaknesses = placed.Except(Strengths).OrderByDescending(i => i.Standing).ThenBy(i => i.Code, StringComparer.Ordinal).Take(Highlights).ToList();
         var english = stored.Values.Where(i => !string.IsNullOrWhiteSpace(i.NameEn)).ToDictionary(i => i.Code, i => i.NameEn!, StringComparer.Ordinal);
         Explanation = await UnitExplain.LoadAsync(db, set, unitId, english, English, cancel, cache);
+        // Stored with the set when it was computed; a set stored before intervals existed has none.
+        if (Saima.Data.Store.RankIntervals.RunOf(db, set.Id) is { } run && Saima.Data.Store.RankIntervals.Of(db, set.Id, unitId) is { Low: not null, High: not null } interval)
+        {
+            RankInterval = (interval, run.Replicates);
+        }
+
         Adjustments = await UnitAdjustments.LoadAsync(db, set, unitId, parsed, Indicators.ToDictionary(i => i.Code, i => i.Name, StringComparer.Ordinal), cancel);
     }
 }
