@@ -541,6 +541,12 @@ public static class WorkflowCodes
 
     /// <summary>{0} file name, {1} number of errors, {2} first row, {3} first column: an item list file has errors; nothing was stored (<see cref="ListImportException.Errors"/>).</summary>
     public const string ListImportInvalid = "ListImportInvalid";
+
+    /// <summary>{0} user, {1} unit code: only the office, or a reviewer for a unit within its own, may adopt targets for the unit.</summary>
+    public const string AnalysisScope = "AnalysisScope";
+
+    /// <summary>{0} what is wrong (English): an analysis setting, adopted target or external benchmark is not valid.</summary>
+    public const string AnalysisInvalid = "AnalysisInvalid";
 }
 
 /// <summary>Publication refused: some current figures of the period are not approved yet.</summary>
