@@ -476,3 +476,65 @@ public sealed class IssuedDocument
     public DateTimeOffset IssuedAt { get; set; }
     public required string IssuedBy { get; set; }
 }
+
+/// <summary>
+/// The office's analysis settings of a scheme: the step alternatives the rank intervals draw from
+/// (ALT.json; null: default steps, perturbed weights only) and the context indicators (comma
+/// separated codes) by which nearest peers are found.
+/// </summary>
+public sealed class AnalysisSettings
+{
+    public long SchemeId { get; set; }
+    public string? AlternativesJson { get; set; }
+    public required string ContextIndicators { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public required string UpdatedBy { get; set; }
+}
+
+/// <summary>How the rank intervals of a result set were computed: replicates, seed, weight spread, alternatives, time taken.</summary>
+public sealed class RankIntervalRun
+{
+    public long ResultSetId { get; set; }
+    public int Replicates { get; set; }
+
+    /// <summary>The seed (an unsigned 64-bit number kept bit for bit).</summary>
+    public long Seed { get; set; }
+    public double WeightSpread { get; set; }
+    public string? AlternativesJson { get; set; }
+    public int ElapsedMs { get; set; }
+}
+
+/// <summary>A unit's 90% rank interval (5th to 95th percentile over the replicates) in a result set, overall and in its track.</summary>
+public sealed class RankInterval
+{
+    public long ResultSetId { get; set; }
+    public long UnitId { get; set; }
+    public int? RankLow { get; set; }
+    public int? RankHigh { get; set; }
+    public int? TrackRankLow { get; set; }
+    public int? TrackRankHigh { get; set; }
+}
+
+/// <summary>A peer the office names for a unit in a scheme (instead of the nearest by context indicators).</summary>
+public sealed class NamedPeer
+{
+    public long SchemeId { get; set; }
+    public long UnitId { get; set; }
+    public long PeerUnitId { get; set; }
+}
+
+/// <summary>An external benchmark: a value of an advanced place outside the assessment, shown compared and never ranked.</summary>
+public sealed class ExternalBenchmark
+{
+    public long Id { get; set; }
+    public long SchemeId { get; set; }
+    public required string Name { get; set; }
+    public required string Indicator { get; set; }
+
+    /// <summary>A period (2025-06) or a year (2025).</summary>
+    public required string Period { get; set; }
+    public double Value { get; set; }
+    public required string Source { get; set; }
+    public DateTimeOffset EnteredAt { get; set; }
+    public required string EnteredBy { get; set; }
+}

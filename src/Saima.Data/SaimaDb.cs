@@ -93,6 +93,11 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
     public DbSet<ResultRow> ResultRows => Set<ResultRow>();
     public DbSet<WarningResult> WarningResults => Set<WarningResult>();
     public DbSet<UnitTraceRow> UnitTraces => Set<UnitTraceRow>();
+    public DbSet<AnalysisSettings> AnalysisSettings => Set<AnalysisSettings>();
+    public DbSet<RankIntervalRun> RankIntervalRuns => Set<RankIntervalRun>();
+    public DbSet<RankInterval> RankIntervals => Set<RankInterval>();
+    public DbSet<NamedPeer> NamedPeers => Set<NamedPeer>();
+    public DbSet<ExternalBenchmark> ExternalBenchmarks => Set<ExternalBenchmark>();
     public DbSet<AdjustmentItem> Adjustments => Set<AdjustmentItem>();
     public DbSet<EvidenceFile> Evidence => Set<EvidenceFile>();
     public DbSet<Setting> Settings => Set<Setting>();
@@ -289,6 +294,29 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
             e.ToTable("unit_traces");
             e.HasKey(x => new { x.ResultSetId, x.UnitId });
         });
+        b.Entity<AnalysisSettings>(e =>
+        {
+            e.ToTable("analysis_settings");
+            e.HasKey(x => x.SchemeId);
+            e.Property(x => x.SchemeId).ValueGeneratedNever();
+        });
+        b.Entity<RankIntervalRun>(e =>
+        {
+            e.ToTable("rank_interval_runs");
+            e.HasKey(x => x.ResultSetId);
+            e.Property(x => x.ResultSetId).ValueGeneratedNever();
+        });
+        b.Entity<RankInterval>(e =>
+        {
+            e.ToTable("rank_intervals");
+            e.HasKey(x => new { x.ResultSetId, x.UnitId });
+        });
+        b.Entity<NamedPeer>(e =>
+        {
+            e.ToTable("named_peers");
+            e.HasKey(x => new { x.SchemeId, x.UnitId, x.PeerUnitId });
+        });
+        b.Entity<ExternalBenchmark>(e => e.ToTable("external_benchmarks"));
         b.Entity<WarningResult>(e =>
         {
             e.ToTable("warning_results");

@@ -252,6 +252,7 @@ public static class AccessMatrix
         A("GET /api/v1/units",                   "/api/v1/units",                                  Unauth, Ok,   Ok,  Ok,  Ok,  Ok),
         A("GET /api/{**path}",                   "/api/v1/nothing-here",                           Unauth, None, None, None, None, None),
         .. AccessArenaLines.Pages,
+        .. AccessAnalysisLines.Pages,
         .. AccessListLines.Pages,
         .. AccessReportLines.Pages,
         .. AccessProjectLines.Pages,

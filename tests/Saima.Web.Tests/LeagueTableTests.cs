@@ -220,12 +220,22 @@ internal sealed partial class LeaguePage
         return new LeaguePage(await r.Content.ReadAsStringAsync());
     }
 
-    /// <summary>The text of one cell (its class names the column), tags stripped and entities decoded.</summary>
+    /// <summary>The text of one cell (its class names the column), tags stripped and entities decoded, without a rank's interval.</summary>
     public string Cell(string unit, string column)
     {
         Match m = Regex.Match(RowOf(unit), $"<td class=\"[^\"]*\\b{column}\\b[^\"]*\">(.*?)</td>", RegexOptions.Singleline);
         m.Success.ShouldBeTrue($"no {column} cell for {unit}");
-        return WebUtility.HtmlDecode(Regex.Replace(m.Groups[1].Value, "<[^>]+>", string.Empty)).Trim();
+        string inner = Regex.Replace(m.Groups[1].Value, "<span class=\"rank-interval\">.*?</span>", string.Empty);
+        return WebUtility.HtmlDecode(Regex.Replace(inner, "<[^>]+>", string.Empty)).Trim();
+    }
+
+    /// <summary>The 90% rank interval written beside a rank ("(3–7)"), or null when none is shown.</summary>
+    public string? Interval(string unit, string column)
+    {
+        Match m = Regex.Match(RowOf(unit), $"<td class=\"[^\"]*\\b{column}\\b[^\"]*\">(.*?)</td>", RegexOptions.Singleline);
+        m.Success.ShouldBeTrue($"no {column} cell for {unit}");
+        Match i = Regex.Match(m.Groups[1].Value, "<span class=\"rank-interval\">(.*?)</span>");
+        return i.Success ? WebUtility.HtmlDecode(i.Groups[1].Value) : null;
     }
 
     /// <summary>The warning badge of a unit: its colour and its label, or nulls when none.</summary>

@@ -38,6 +38,13 @@ public sealed record CircularRow(
 /// <summary>A unit that moved up (positive) or down (negative) in the league table since the previous period.</summary>
 public sealed record CircularMover(string Code, string Name, int Change);
 
+/// <summary>A unit whose 90% rank interval overlaps a neighbour's: not clearly ahead of (or behind) it.</summary>
+public sealed record CircularUnclear(string Code, string Name, int Rank, int Low, int High)
+{
+    /// <summary>"甲县（第2名，区间1–3）".</summary>
+    public string Text => string.Create(CultureInfo.InvariantCulture, $"{Name}（第{Rank}名，区间{Low}–{High}）");
+}
+
 /// <summary>
 /// What a monthly circular (通报) says: a published period's league table at the total node in
 /// rank order, its movers, red warnings per unit and a factual draft paragraph in Chinese the
@@ -95,6 +102,17 @@ public sealed record CircularContent(
     /// <summary>The text's paragraphs (the office may write several, one per line).</summary>
     public IReadOnlyList<string> DraftParagraphs =>
         Draft.Split('\n').Select(p => p.Trim()).Where(p => p.Length > 0).ToList();
+
+    /// <summary>
+    /// The units (in rank order) whose stored 90% rank interval overlaps the one ranked just above
+    /// or below: not clearly ahead. Empty when the result set has no intervals or every rank is clear.
+    /// </summary>
+    public IReadOnlyList<CircularUnclear> NotClearlyAhead { get; init; } = [];
+
+    /// <summary>The sentence the documents print under the table when <see cref="NotClearlyAhead"/> is not empty.</summary>
+    public string? NotClearlyAheadText => NotClearlyAhead.Count == 0
+        ? null
+        : "以下单位的90%名次区间（各项权重在±25%范围内变动重算所得）与相邻名次单位重叠，名次未明显领先或落后：" + string.Join("、", NotClearlyAhead.Select(u => u.Text)) + "。";
 
     /// <summary>Whether any unit has a track (the table then shows track and track rank).</summary>
     public bool HasTracks => Rows.Any(r => !string.IsNullOrEmpty(r.Track));
@@ -180,10 +198,16 @@ public sealed class CircularReader(SaimaDb db, TimeProvider clock)
         string totalName = root.Name ?? root.Code;
         int redTotal = red.Values.Sum();
         string draft = CircularDraft.Write(scheme.Name, scheme.Frequency, periodText, totalName, rows, risers, fallers, running, anyWarnings);
+        // Read from the intervals stored with the set; a set without them lists nobody.
+        IReadOnlyDictionary<long, UnitRankInterval> intervals = await RankIntervals.OfAsync(db, set.Id, cancel);
+        var unclear = RankIntervals.Overlapping([.. stored.Where(r => r.Rank is not null && units.ContainsKey(r.UnitId)).Select(r => (r.UnitId, r.Rank!.Value))], intervals)
+            .Select(id => new CircularUnclear(units[id].Code, units[id].Name, stored.First(r => r.UnitId == id).Rank!.Value, intervals[id].Low!.Value, intervals[id].High!.Value))
+            .ToList();
         return new CircularContent(officeName, scheme.Code, scheme.Name, period, periodText, set.Id, totalName, rows, risers, fallers,
             redTotal, draft, clock.GetUtcNow(), zone)
         {
             AuditHead = await AuditChain.HeadAsync(db, AuditChain.AuditName, cancel),
+            NotClearlyAhead = unclear,
         };
     }
 

@@ -68,6 +68,11 @@ public static class CircularWriters
         book.Row(XCell.Str("期次 Period", XlsxBook.Header), XCell.Str(content.Period));
         book.Row(XCell.Str("排名依据 Ranked by", XlsxBook.Header), XCell.Str(content.TotalName));
         book.Row(XCell.Str("通报正文（草稿） Draft", XlsxBook.Header), XCell.Str(content.Draft));
+        if (content.NotClearlyAheadText is { } unclear)
+        {
+            book.Row(XCell.Str("名次区间 Rank intervals", XlsxBook.Header), XCell.Str(unclear));
+        }
+
         book.Row(XCell.Str("结果集 Result set", XlsxBook.Header), XCell.Int(content.ResultSetId));
         book.Row(XCell.Str("生成时间 Generated", XlsxBook.Header), XCell.Str(content.GeneratedLine));
         book.EndSheet();
@@ -124,6 +129,12 @@ public static class CircularWriters
             new ParagraphProperties(new Justification { Val = JustificationValues.Center }, new SpacingBetweenLines { Before = "200", After = "100" }),
             TextRun($"{content.PeriodText}{content.SchemeName}排名（按{content.TotalName}）", HeadingFont, 28)));
         body.Append(Table(content));
+        if (content.NotClearlyAheadText is { } unclear)
+        {
+            body.Append(new Paragraph(
+                new ParagraphProperties(new Indentation { FirstLineChars = 200, FirstLine = "640" }, new SpacingBetweenLines { Before = "200" }),
+                TextRun(unclear, BodyFont, 28)));
+        }
 
         body.Append(new Paragraph(
             new ParagraphProperties(new Justification { Val = JustificationValues.Right }, new SpacingBetweenLines { Before = "400" }),
@@ -293,6 +304,11 @@ public static class CircularWriters
         }
 
         html.Append("</tbody></table>\n");
+        if (content.NotClearlyAheadText is { } unclear)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"draft unclear\">{E(unclear)}</p>\n");
+        }
+
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"sign\">{E(content.Office)}</p>\n");
         if (content.IssuedOnText is string issued)
         {

@@ -586,6 +586,12 @@ public static class WorkflowCodes
 
     /// <summary>{0} number of rules with errors: escalation rules are malformed (level yellow or red, 1 to 12 periods in a row, points from −100 to 100, an action of 1 to 50 characters, at most 20 rules).</summary>
     public const string EscalationInvalid = "EscalationInvalid";
+
+    /// <summary>{0} user, {1} unit code: only the office, or a reviewer for a unit within its own, may adopt targets for the unit.</summary>
+    public const string AnalysisScope = "AnalysisScope";
+
+    /// <summary>{0} what is wrong (English): an analysis setting, adopted target or external benchmark is not valid.</summary>
+    public const string AnalysisInvalid = "AnalysisInvalid";
 }
 
 /// <summary>Publication refused: some current figures of the period are not approved yet.</summary>

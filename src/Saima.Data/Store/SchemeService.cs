@@ -340,6 +340,12 @@ public sealed class SchemeService(SaimaDb db, TimeProvider clock)
     public Target SetTarget(Actor actor, long schemeId, long unitId, long indicatorId, int year, double value, string? reason = null)
     {
         actor.RequireOffice("set targets");
+        return SetTargetAs(actor, schemeId, unitId, indicatorId, year, value, reason);
+    }
+
+    /// <summary>The target write itself, for a door that has checked the actor's role and scope its own way (<see cref="AnalysisService.AdoptTargetAsync"/>).</summary>
+    internal Target SetTargetAs(Actor actor, long schemeId, long unitId, long indicatorId, int year, double value, string? reason)
+    {
         AssessmentScheme scheme = Scheme(schemeId);
         Require(double.IsFinite(value), "a target must be a finite number");
         Require(year is >= 1900 and <= 9999, $"year {year.ToString(CultureInfo.InvariantCulture)} is not a year");

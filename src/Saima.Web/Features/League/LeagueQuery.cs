@@ -6,9 +6,14 @@ using Saima.Web.Features.Shared;
 
 namespace Saima.Web.Features.League;
 
-/// <summary>One unit's line of the league table (<see cref="LeagueRow.Name"/> in the asked language, <see cref="LeagueRow.NameEn"/> as stored).</summary>
+/// <summary>
+/// One unit's line of the league table (<see cref="LeagueRow.Name"/> in the asked language,
+/// <see cref="LeagueRow.NameEn"/> as stored); at the total, the 90% rank intervals stored with the
+/// result set (null when it has none).
+/// </summary>
 public sealed record LeagueRow(
-    string Code, string Name, string? NameEn, string? Track, double? Value, double? Score, int? Rank, int? TrackRank, int? RankChange, string? Warning);
+    string Code, string Name, string? NameEn, string? Track, double? Value, double? Score, int? Rank, int? TrackRank, int? RankChange, string? Warning,
+    Saima.Data.Store.UnitRankInterval? Interval = null);
 
 /// <summary>What a league-table request asks for (all optional: the first scheme, its latest published period, the total).</summary>
 public sealed record LeagueRequest(string? Scheme, string? Period, string? Track, string? Node, string? Sort, bool English);
@@ -138,7 +143,7 @@ public sealed class LeagueQuery(SaimaDb db, IMemoryCache cache, IStringLocalizer
             .Where(r => byId.ContainsKey(r.UnitId))
             .Select(r => (Row: r, Unit: byId[r.UnitId]))
             .Select(x => new LeagueRow(x.Unit.Code, Published.Name(x.Unit.Name, x.Unit.NameEn, request.English), x.Unit.NameEn, x.Unit.Track,
-                current.Kind == NodeKind.Indicator ? x.Row.Value : null, x.Row.Score, x.Row.Rank, x.Row.TrackRank, x.Row.RankChange, x.Row.Warning))
+                current.Kind == NodeKind.Indicator ? x.Row.Value : null, x.Row.Score, x.Row.Rank, x.Row.TrackRank, x.Row.RankChange, x.Row.Warning, x.Row.Interval))
             .Where(r => request.Track is null || r.Track == request.Track)
             .ToList();
         return new LeagueView(LeagueOutcome.Shown, selection.Schemes, selection.Scheme, selection.Periods, selection.Period, set,
@@ -165,8 +170,12 @@ public sealed class LeagueQuery(SaimaDb db, IMemoryCache cache, IStringLocalizer
             ? (await db.WarningResults.AsNoTracking().Where(w => w.ResultSetId == setId && w.Indicator == code)
                 .Select(w => new { w.UnitId, w.Level }).ToListAsync(cancel)).ToDictionary(w => w.UnitId, w => w.Level)
             : [];
+        // The intervals are of the total's rank only; stored with the set, never computed here.
+        IReadOnlyDictionary<long, Saima.Data.Store.UnitRankInterval> intervals = node.Kind == NodeKind.Total
+            ? await Saima.Data.Store.RankIntervals.OfAsync(db, setId, cancel)
+            : new Dictionary<long, Saima.Data.Store.UnitRankInterval>();
         IReadOnlyList<FrozenRow> frozen = rows
-            .Select(r => new FrozenRow(r.UnitId, r.Value, r.Score, r.Rank, r.TrackRank, r.RankChange, warnings.GetValueOrDefault(r.UnitId)))
+            .Select(r => new FrozenRow(r.UnitId, r.Value, r.Score, r.Rank, r.TrackRank, r.RankChange, warnings.GetValueOrDefault(r.UnitId), intervals.GetValueOrDefault(r.UnitId)))
             .ToList();
         cache.Set(key, frozen, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromHours(1) });
         return frozen;
@@ -174,7 +183,7 @@ public sealed class LeagueQuery(SaimaDb db, IMemoryCache cache, IStringLocalizer
 
     private sealed record Member(long Id, string Code, string Name, string? NameEn, string? Track);
 
-    private sealed record FrozenRow(long UnitId, double? Value, double? Score, int? Rank, int? TrackRank, int? RankChange, string? Warning);
+    private sealed record FrozenRow(long UnitId, double? Value, double? Score, int? Rank, int? TrackRank, int? RankChange, string? Warning, Saima.Data.Store.UnitRankInterval? Interval);
 
     private static List<LeagueRow> Sorted(List<LeagueRow> rows, string? sort)
     {

@@ -27,7 +27,7 @@ public sealed record UnitPoint(string Period, double? Score, int? Rank, int Rank
 /// `chart` handler's JSON), and the latest published period indicator by indicator, with its
 /// three strongest and three weakest indicators against its peers.
 /// </summary>
-public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemoryCache cache) : PageModel
+public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemoryCache cache, Saima.Web.Access.SaimaAccess access, TimeProvider clock) : PageModel
 {
     public const int Highlights = 3;
 
@@ -56,6 +56,63 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
 
     /// <summary>The approved bonus and penalty items counted in the latest published total (<see cref="UnitAdjustments"/>).</summary>
     public IReadOnlyList<CountedAdjustment> Adjustments { get; private set; } = [];
+
+    /// <summary>The unit's 90% rank interval stored with the latest result set, and the replicates it came from (null: none stored).</summary>
+    public (Saima.Data.Store.UnitRankInterval Interval, int Replicates)? RankInterval { get; private set; }
+
+    /// <summary>What it takes to move up one place and to first place, from the latest set's stored inputs (null: the unit has no rank).</summary>
+    public Saima.Data.Store.WhatItTakesAnswer? WhatItTakes { get; private set; }
+
+    /// <summary>Whether the user may adopt a needed value as a target here (the office; a reviewer, whose scope the store checks).</summary>
+    public bool CanAdopt => access.FirstOf(Saima.Data.Store.ActorRole.Office, Saima.Data.Store.ActorRole.Reviewer) is not null;
+
+    /// <summary>The indicator whose target was just adopted (after the redirect).</summary>
+    [BindProperty(SupportsGet = true, Name = "adopted")]
+    public string? Adopted { get; set; }
+
+    /// <summary>A refusal of the adopt door, in the user's language.</summary>
+    public string? AdoptError { get; private set; }
+
+    /// <summary>
+    /// Adopts a needed value as the unit's target of an indicator for a year, through the store's
+    /// one door (<see cref="Saima.Data.Store.AnalysisService.AdoptTargetAsync"/>): the office, or a
+    /// reviewer within its scope; everyone else is refused.
+    /// </summary>
+    public async Task<IActionResult> OnPostAdoptAsync(string? indicator, string? value, int year, CancellationToken cancel)
+    {
+        if (access.FirstOf(Saima.Data.Store.ActorRole.Office, Saima.Data.Store.ActorRole.Reviewer) is null)
+        {
+            return Forbid();
+        }
+
+        if (!await LoadViewAsync(cancel) || Scheme is null || Unit is null)
+        {
+            return NotFound();
+        }
+
+        Saima.Data.Store.Actor actor = access.AsFirstOf(Saima.Data.Store.ActorRole.Office, Saima.Data.Store.ActorRole.Reviewer);
+        try
+        {
+            if (indicator is null || !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
+            {
+                throw new Saima.Data.Store.WorkflowException(Saima.Data.Store.WorkflowCodes.AnalysisInvalid, "no indicator or value", "no indicator or value");
+            }
+
+            await new Saima.Data.Store.AnalysisService(db, clock).AdoptTargetAsync(actor, Scheme.Id, Unit.Id, indicator, year, v, null, cancel);
+        }
+        catch (Saima.Data.Store.AccessDeniedException)
+        {
+            return Forbid();
+        }
+        catch (Exception e) when (e is Saima.Data.Store.WorkflowException or Saima.Data.Store.NotFoundException)
+        {
+            db.ChangeTracker.Clear();
+            AdoptError = WorkflowMessages.Text(HttpContext, e);
+            return Page();
+        }
+
+        return Redirect("/unit/" + Uri.EscapeDataString(Code) + "?scheme=" + Uri.EscapeDataString(Scheme.Code) + "&adopted=" + Uri.EscapeDataString(indicator));
+    }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancel) =>
         await LoadViewAsync(cancel) ? Page() : NotFound();
@@ -103,7 +160,7 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
                     await LoadLatestAsync(cancel);
                 }
 
-                return new UnitView(Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation, Adjustments);
+                return new UnitView(Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation, Adjustments, RankInterval, WhatItTakes);
             },
             cancel);
         if (view is null)
@@ -114,6 +171,8 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
         (Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation) =
             (view.Unit, view.Name, view.Schemes, view.Scheme, view.History, view.Latest, view.Indicators, view.Strengths, view.Weaknesses, view.Explanation);
         Adjustments = view.Adjustments;
+        RankInterval = view.RankInterval;
+        WhatItTakes = view.WhatItTakes;
         return true;
     }
 
@@ -121,7 +180,8 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
     private sealed record UnitView(
         Unit? Unit, string Name, IReadOnlyList<AssessmentScheme> Schemes, AssessmentScheme? Scheme, IReadOnlyList<UnitPoint> History,
         string? Latest, IReadOnlyList<UnitIndicatorRow> Indicators, IReadOnlyList<UnitIndicatorRow> Strengths,
-        IReadOnlyList<UnitIndicatorRow> Weaknesses, UnitExplanation? Explanation, IReadOnlyList<CountedAdjustment> Adjustments);
+        IReadOnlyList<UnitIndicatorRow> Weaknesses, UnitExplanation? Explanation, IReadOnlyList<CountedAdjustment> Adjustments,
+        (Saima.Data.Store.UnitRankInterval, int)? RankInterval, Saima.Data.Store.WhatItTakesAnswer? WhatItTakes);
 
     private async Task<bool> LoadAsync(CancellationToken cancel)
     {
@@ -234,6 +294,27 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
         Weaknesses = placed.Except(Strengths).OrderByDescending(i => i.Standing).ThenBy(i => i.Code, StringComparer.Ordinal).Take(Highlights).ToList();
         var english = stored.Values.Where(i => !string.IsNullOrWhiteSpace(i.NameEn)).ToDictionary(i => i.Code, i => i.NameEn!, StringComparer.Ordinal);
         Explanation = await UnitExplain.LoadAsync(db, set, unitId, english, English, cancel, cache);
+        // Stored with the set when it was computed; a set stored before intervals existed has none.
+        if (Saima.Data.Store.RankIntervals.RunOf(db, set.Id) is { } run && Saima.Data.Store.RankIntervals.Of(db, set.Id, unitId) is { Low: not null, High: not null } interval)
+        {
+            RankInterval = (interval, run.Replicates);
+        }
+
+        // What it takes: computed for this one unit from the set's stored inputs, read once per set
+        // and kept (the set never changes); the answer is kept with the page's view.
+        if (rows.TryGetValue(parsed.Groups[parsed.RootGroup].Code, out ResultRow? totalRow) && totalRow.Rank is int totalRank)
+        {
+            var inputsKey = ("analysis-inputs", set.Id);
+            if (!cache.TryGetValue(inputsKey, out Saima.Data.Store.ScoringInputs? inputs) || inputs is null)
+            {
+                inputs = new Saima.Data.Store.AnalysisService(db, clock).InputsOf(set);
+                cache.Set(inputsKey, inputs, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(30) });
+            }
+
+            WhatItTakes = Saima.Data.Store.AnalysisService.WhatItTakes(inputs, unitId, totalRank, ranked.GetValueOrDefault(totalRow.Node),
+                Indicators.ToDictionary(i => i.Code, i => i.Name, StringComparer.Ordinal));
+        }
+
         Adjustments = await UnitAdjustments.LoadAsync(db, set, unitId, parsed, Indicators.ToDictionary(i => i.Code, i => i.Name, StringComparer.Ordinal), cancel);
     }
 }
