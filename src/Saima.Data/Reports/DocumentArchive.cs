@@ -15,7 +15,10 @@ public static class DocumentKinds
     /// <summary>The public board of a quarter (季度公示): its period is the quarter (2025-Q3); everyone, the public too, reads it.</summary>
     public const string Board = "board";
 
-    public static readonly IReadOnlyList<string> All = [Circular, Feedback, Annual, Board];
+    /// <summary>The quarterly pack (季度赛马会材料): its period is the quarter (2025-Q3).</summary>
+    public const string Pack = "pack";
+
+    public static readonly IReadOnlyList<string> All = [Circular, Feedback, Annual, Board, Pack];
 }
 
 /// <summary>An issued document as listed (without its bytes).</summary>
@@ -59,7 +62,7 @@ public sealed class DocumentArchive(SaimaDb db, TimeProvider clock)
         bool isPublished = kind switch
         {
             DocumentKinds.Annual => published.Any(p => p.Period == period || p.Period.StartsWith(period + "-", StringComparison.Ordinal)),
-            DocumentKinds.Board => published.Any(p => PublicBoardReader.QuarterOf(p.Period) == period),
+            DocumentKinds.Board or DocumentKinds.Pack => published.Any(p => PublicBoardReader.QuarterOf(p.Period) == period),
             _ => published.Any(p => p.Period == period),
         };
         if (!isPublished)

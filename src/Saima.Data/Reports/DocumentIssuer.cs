@@ -50,6 +50,8 @@ public sealed class DocumentIssuer(SaimaDb db, TimeProvider clock, string? chrom
 
     public static readonly IReadOnlyList<string> BoardFormats = [DocumentFormats.Pdf, DocumentFormats.Png, DocumentFormats.Xlsx];
 
+    public static readonly IReadOnlyList<string> PackFormats = [DocumentFormats.Pdf, DocumentFormats.Docx];
+
     /// <summary>The published periods of a scheme (those with results), newest first: what documents can be issued of.</summary>
     public static async Task<IReadOnlyList<string>> PublishedPeriodsAsync(SaimaDb db, long schemeId, CancellationToken cancel = default) =>
         (await Publications.PublishedAsync(db, schemeId, cancel)).Select(p => p.Period).Distinct().OrderDescending(StringComparer.Ordinal).ToList();
@@ -220,6 +222,34 @@ public sealed class DocumentIssuer(SaimaDb db, TimeProvider clock, string? chrom
         }
 
         return await ArchiveAsync(actor, scheme, DocumentKinds.Board, content.Quarter, files, null, null, cancel);
+    }
+
+    /// <summary>Issues the quarterly pack (季度赛马会材料) of a quarter in the formats asked for.</summary>
+    /// <exception cref="AccessDeniedException">Not the office.</exception>
+    /// <exception cref="WorkflowException">A format the pack lacks; a quarter without a published period.</exception>
+    public async Task<IReadOnlyList<IssuedDocumentInfo>> IssuePackAsync(Actor actor, string scheme, string quarter, IReadOnlyList<string> formats, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.RequireOffice("issue the quarterly pack");
+        var chosen = Formats(formats, PackFormats);
+        PackContent content = await new QuarterlyPackReader(db, clock).ReadAsync(scheme, quarter, null, cancel);
+        var files = new List<(string Name, string Format, string? Unit, byte[] Bytes)>();
+        foreach (string format in chosen)
+        {
+            using var buffer = new MemoryStream();
+            if (format == DocumentFormats.Pdf)
+            {
+                QuarterlyPackWriters.WritePdf(content, buffer, chromium);
+            }
+            else
+            {
+                QuarterlyPackWriters.WriteDocx(content, buffer);
+            }
+
+            files.Add(($"pack-{content.SchemeCode}-{content.Quarter}.{format}", format, null, buffer.ToArray()));
+        }
+
+        return await ArchiveAsync(actor, scheme, DocumentKinds.Pack, content.Quarter, files, null, null, cancel);
     }
 
     private async Task<IReadOnlyList<IssuedDocumentInfo>> ArchiveAsync(

@@ -14,6 +14,13 @@ public sealed record DocumentTable(string Caption, IReadOnlyList<string> Headers
     public IReadOnlyList<string?>? RowMarks { get; init; }
 }
 
+/// <summary>
+/// A bar chart of a publication: one bar per label, drawn as SVG in the HTML print view (and so in
+/// the PDF) and written as a two-column table in the .docx (Word charts need an embedded workbook;
+/// the numbers are the same).
+/// </summary>
+public sealed record ChartPart(string Caption, string ValueHeader, IReadOnlyList<(string Label, double Value)> Bars) : DocumentPart;
+
 /// <summary>A part of a publication: a heading, a paragraph or a table, in document order.</summary>
 public abstract record DocumentPart;
 
@@ -65,6 +72,13 @@ public sealed record GovDocument(string Office, string Title, IReadOnlyList<Docu
                         new ParagraphProperties(new Indentation { FirstLineChars = 200, FirstLine = "640" }),
                         TextRun(t.Text, CircularWriters.BodyFont, 32)));
                     break;
+                case ChartPart cp:
+                    body.Append(new Paragraph(
+                        new ParagraphProperties(new Justification { Val = JustificationValues.Center }, new SpacingBetweenLines { Before = "200", After = "100" }),
+                        TextRun(cp.Caption, CircularWriters.HeadingFont, 28)));
+                    body.Append(Table(new DocumentTable(cp.Caption, ["单位", cp.ValueHeader],
+                        cp.Bars.Select(b => (IReadOnlyList<string>)[b.Label, Publications.Shown(b.Value)]).ToList())));
+                    break;
                 case TablePart tp:
                     body.Append(new Paragraph(
                         new ParagraphProperties(new Justification { Val = JustificationValues.Center }, new SpacingBetweenLines { Before = "200", After = "100" }),
@@ -112,6 +126,34 @@ public sealed record GovDocument(string Office, string Title, IReadOnlyList<Docu
 
     private static RunFonts Fonts(string font) => CircularWriters.Fonts(font);
 
+    /// <summary>A horizontal bar chart as inline SVG: a bar per label (negative values to the left of the axis), the value at its end.</summary>
+    private static string Svg(ChartPart chart)
+    {
+        static string E(string? s) => WebUtility.HtmlEncode(s ?? string.Empty);
+        static string N(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
+        const double Width = 600, Label = 110, Value = 70, Row = 18;
+        double max = chart.Bars.Count == 0 ? 1 : chart.Bars.Max(b => Math.Max(0, b.Value));
+        double min = chart.Bars.Count == 0 ? 0 : chart.Bars.Min(b => Math.Min(0, b.Value));
+        double span = Math.Max(max - min, 1e-9), plot = Width - Label - Value;
+        double zero = Label + (plot * (-min / span));
+        var svg = new StringBuilder();
+        double height = (chart.Bars.Count * Row) + 6;
+        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{N(Width)}\" height=\"{N(height)}\" viewBox=\"0 0 {N(Width)} {N(height)}\" font-size=\"11\">");
+        for (int i = 0; i < chart.Bars.Count; i++)
+        {
+            (string label, double value) = chart.Bars[i];
+            double y = 3 + (i * Row);
+            double length = plot * (Math.Abs(value) / span);
+            double x = value >= 0 ? zero : zero - length;
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(Label - 6)}\" y=\"{N(y + 12)}\" text-anchor=\"end\">{E(label)}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{N(x)}\" y=\"{N(y + 2)}\" width=\"{N(Math.Max(length, 0.5))}\" height=\"{N(Row - 5)}\" fill=\"{(value >= 0 ? "#b22" : "#777")}\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N((value >= 0 ? x + length : zero) + 4)}\" y=\"{N(y + 12)}\">{E(Publications.Shown(value))}</text>");
+        }
+
+        svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{N(zero)}\" y1=\"0\" x2=\"{N(zero)}\" y2=\"{N(height)}\" stroke=\"#000\" stroke-width=\"0.8\"/></svg>\n");
+        return svg.ToString();
+    }
+
     /// <summary>The HTML print view: A4, page numbers in the bottom margin, every text HTML-encoded, one table row to a line.</summary>
     public string Html()
     {
@@ -130,6 +172,7 @@ public sealed record GovDocument(string Office, string Title, IReadOnlyList<Docu
             h2 { font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-size: 14pt; font-weight: normal; margin: 5mm 0 2mm; }
             h3 { font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-size: 12pt; font-weight: normal; text-align: center; margin: 4mm 0 2mm; }
             p.text { text-indent: 2em; margin: 0; }
+            svg.chart { display: block; margin: 0 auto 3mm; font-family: "Noto Sans CJK SC", sans-serif; }
             table { border-collapse: collapse; margin: 0 auto; font-size: 10.5pt; }
             thead { display: table-header-group; }
             tr { break-inside: avoid; }
@@ -150,6 +193,10 @@ public sealed record GovDocument(string Office, string Title, IReadOnlyList<Docu
                     break;
                 case TextPart t:
                     html.Append(CultureInfo.InvariantCulture, $"<p class=\"text\">{E(t.Text)}</p>\n");
+                    break;
+                case ChartPart cp:
+                    html.Append(CultureInfo.InvariantCulture, $"<h3>{E(cp.Caption)}</h3>\n");
+                    html.Append(Svg(cp));
                     break;
                 case TablePart tp:
                     html.Append(CultureInfo.InvariantCulture, $"<h3>{E(tp.Table.Caption)}</h3>\n<table><thead><tr>");
