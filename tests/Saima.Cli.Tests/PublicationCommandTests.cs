@@ -309,9 +309,9 @@ public sealed class PublicationCommandTests(Stores stores)
             .ShouldBe(Flat(SheetRows(dir["b.xlsx"], AnnualWriters.TextSheet).Where(r => r[0].Text != "生成时间 Generated").ToList()));
     }
 
-    private sealed record XCellRead(string? Text, double? Number);
+    internal sealed record XCellRead(string? Text, double? Number);
 
-    private static List<List<XCellRead>> SheetRows(string path, string sheet)
+    internal static List<List<XCellRead>> SheetRows(string path, string sheet)
     {
         using SpreadsheetDocument doc = SpreadsheetDocument.Open(path, false);
         WorkbookPart book = doc.WorkbookPart!;
@@ -326,7 +326,7 @@ public sealed class PublicationCommandTests(Stores stores)
     private static List<string> Flat(List<List<XCellRead>> rows) =>
         rows.Select(r => string.Join("|", r.Select(c => c.Text ?? c.Number?.ToString("R", CultureInfo.InvariantCulture)))).ToList();
 
-    private static List<string> DocxText(string path)
+    internal static List<string> DocxText(string path)
     {
         using WordprocessingDocument doc = WordprocessingDocument.Open(path, false);
         return doc.MainDocumentPart!.Document.Body!.Descendants<W.Paragraph>().Select(p => p.InnerText)
@@ -334,7 +334,7 @@ public sealed class PublicationCommandTests(Stores stores)
     }
 
     /// <summary>LibreOffice Writer converts the .docx to PDF beside it (exit 0, a PDF written).</summary>
-    private static void ConvertWithLibreOffice(string docx, string outDir)
+    internal static void ConvertWithLibreOffice(string docx, string outDir)
     {
         string profile = Path.Combine(outDir, "lo-profile");
         var start = new ProcessStartInfo("soffice") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -352,7 +352,7 @@ public sealed class PublicationCommandTests(Stores stores)
         err.Result.ShouldNotContain("Error");
     }
 
-    private static string PdfText(string pdf)
+    internal static string PdfText(string pdf)
     {
         var start = new ProcessStartInfo("pdftotext") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in new[] { "-layout", "-enc", "UTF-8", pdf, "-" })

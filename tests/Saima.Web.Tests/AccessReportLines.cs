@@ -30,6 +30,8 @@ internal static class AccessReportLines
             { Form = "Year=1999&Formats=docx" },
         AccessMatrix.L("POST /reports?handler=Board",     "/reports?scheme=T&handler=Board",              Login, Ok,    No,  No,  No,  No) with
             { Form = "Quarter=1999-Q1&Formats=png" },
+        AccessMatrix.L("POST /reports?handler=Pack",      "/reports?scheme=T&handler=Pack",               Login, Ok,    No,  No,  No,  No) with
+            { Form = "Quarter=1999-Q1&Formats=docx" },
         AccessMatrix.L("GET /public/board/{id:long}",     "/public/board/" + AccessReportData.Board,      Ok,    Ok,    Ok,  Ok,  Ok,  Ok),
         AccessMatrix.L("GET /reports/circular",           C,                                              Login, Ok,    No,  No,  No,  No),
         AccessMatrix.L("POST /reports/circular?handler=Preview", C + "&handler=Preview",                  Login, Ok,    No,  No,  No,  No) with

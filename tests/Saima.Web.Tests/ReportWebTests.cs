@@ -214,6 +214,22 @@ public sealed partial class ReportWebTests
         (await web.Client.GetAsync("/public/board/" + annual)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task QuarterlyPack_IssuedFromThePage_IsArchivedForEveryoneToRead()
+    {
+        await using WebApp web = await HomeGlanceTests.StartAsync();
+        await web.SwitchToAsync("office.li");
+        using HttpResponseMessage issued = await web.PostFormAsync("/reports?scheme=T", "/reports?scheme=T&handler=Pack", ("Quarter", "2025-Q2"), ("Formats", "docx"));
+        issued.StatusCode.ShouldBe(HttpStatusCode.Redirect, await issued.Content.ReadAsStringAsync());
+        issued.Headers.Location!.ToString().ShouldBe("/reports?scheme=T&kind=pack&done=pack");
+        IssuedDocument pack = Documents(web.Store).Single();
+        (pack.Kind, pack.Period, pack.FileName).ShouldBe((DocumentKinds.Pack, "2025-Q2", "pack-T-2025-Q2.docx"));
+
+        await web.SwitchToAsync("rep.c02");
+        (await web.Client.GetStringAsync("/reports?scheme=T&kind=pack")).ShouldContain("pack-T-2025-Q2.docx");
+        (await web.Client.GetAsync("/reports/doc/" + pack.Id)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
     private static List<IssuedDocument> Documents(StoreOptions store)
     {
         using SaimaDb db = SaimaDb.Open(store);

@@ -172,6 +172,7 @@ public sealed record GovDocument(string Office, string Title, IReadOnlyList<Docu
             h2 { font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-size: 14pt; font-weight: normal; margin: 5mm 0 2mm; }
             h3 { font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-size: 12pt; font-weight: normal; text-align: center; margin: 4mm 0 2mm; }
             p.text { text-indent: 2em; margin: 0; }
+            div.chart { break-inside: avoid; }
             svg.chart { display: block; margin: 0 auto 3mm; font-family: "Noto Sans CJK SC", sans-serif; }
             table { border-collapse: collapse; margin: 0 auto; font-size: 10.5pt; }
             thead { display: table-header-group; }
@@ -195,8 +196,8 @@ public sealed record GovDocument(string Office, string Title, IReadOnlyList<Docu
                     html.Append(CultureInfo.InvariantCulture, $"<p class=\"text\">{E(t.Text)}</p>\n");
                     break;
                 case ChartPart cp:
-                    html.Append(CultureInfo.InvariantCulture, $"<h3>{E(cp.Caption)}</h3>\n");
-                    html.Append(Svg(cp));
+                    html.Append(CultureInfo.InvariantCulture, $"<div class=\"chart\"><h3>{E(cp.Caption)}</h3>\n");
+                    html.Append(Svg(cp)).Append("</div>\n");
                     break;
                 case TablePart tp:
                     html.Append(CultureInfo.InvariantCulture, $"<h3>{E(tp.Table.Caption)}</h3>\n<table><thead><tr>");

@@ -182,6 +182,39 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
         return Redirect(Link(Current.Code, DocumentKinds.Board) + "&done=board");
     }
 
+    /// <summary>Issues the quarterly pack (季度赛马会材料) of a quarter in the formats chosen (office).</summary>
+    public async Task<IActionResult> OnPostPackAsync(CancellationToken cancel)
+    {
+        if (!access.Holds(ActorRole.Office))
+        {
+            return Forbid();
+        }
+
+        Actor actor = access.As(ActorRole.Office);
+        await LoadAsync(cancel);
+        if (Current is null)
+        {
+            return NotFound();
+        }
+
+        try
+        {
+            await new DocumentIssuer(db, clock, configuration["Saima:Chromium"]).IssuePackAsync(actor, Current.Code, Quarter ?? string.Empty, Formats, cancel);
+        }
+        catch (Exception e) when (e is IStoreRefusal and not AccessDeniedException)
+        {
+            Error = WorkflowMessages.Text(HttpContext, e);
+            return Page();
+        }
+        catch (ReportToolException)
+        {
+            Error = ReportTexts.ToolFailed(HttpContext);
+            return Page();
+        }
+
+        return Redirect(Link(Current.Code, DocumentKinds.Pack) + "&done=pack");
+    }
+
     public static string Link(string scheme, string? kind = null, long? before = null)
     {
         string link = "/reports?scheme=" + Uri.EscapeDataString(scheme);
