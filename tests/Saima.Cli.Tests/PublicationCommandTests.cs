@@ -226,6 +226,40 @@ public sealed class PublicationCommandTests(Stores stores)
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Feedback_ListsTheUnitsOpenItems_AndNextYearsTargets(StoreProvider provider)
+    {
+        StoreOptions store = Seeded(provider);
+        using (SaimaDb db = SaimaDb.Open(store))
+        {
+            Actor office = Actor.Office("office.wang");
+            var lists = new ListService(db, TimeProvider.System);
+            await lists.CreateAsync(office, new ListItemSpec(ListKind.Shortcoming, "招商引资落后需整改", null, "C01", null, "王局长", new DateOnly(2020, 1, 31)));
+            await lists.CreateAsync(office, new ListItemSpec(ListKind.Commitment, "乙区承诺事项", null, "C02", null, null, new DateOnly(2030, 1, 31)));
+            long c01 = db.Units.Single(u => u.Code == "C01").Id;
+            ListItem closed = await lists.CreateAsync(office, new ListItemSpec(ListKind.Supervision, "已办结的督办事项", null, "C01", null, null, new DateOnly(2030, 1, 31)));
+            await lists.StartAsync(Actor.Reporter("rep.c01", c01), closed.Id);
+            await lists.SubmitAsync(Actor.Reporter("rep.c01", c01), closed.Id, "已整改");
+            await lists.CloseOutAsync(office, closed.Id, null);
+            AssessmentScheme scheme = db.Schemes.Single(x => x.Code == "T");
+            long gdp = db.Indicators.Single(i => i.SchemeId == scheme.Id && i.Code == "GDP").Id;
+            new SchemeService(db, TimeProvider.System).SetTarget(office, scheme.Id, c01, gdp, 2026, 321.5);
+        }
+
+        using var dir = new CliTempDir();
+        CliRun run = Feedback(store, "2025-06", "C01", dir["f.docx"]);
+
+        run.Exit.ShouldBe(0, run.ToString());
+        string text = string.Join("\n", DocxText(dir["f.docx"]));
+        text.ShouldContain("六、未办结事项");
+        text.ShouldContain("招商引资落后需整改\n2020-01-31\n待整改（已逾期）");
+        text.ShouldNotContain("乙区承诺事项");
+        text.ShouldNotContain("已办结的督办事项");
+        text.ShouldContain("2026年度目标");
+        text.ShouldContain("地区生产总值\n321.50");
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task AnnualGrades_ByQuota_AndTheMeanComposite_FollowTheStoredRule(StoreProvider provider)
     {
         StoreOptions store = Seeded(provider);

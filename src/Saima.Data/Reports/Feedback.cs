@@ -18,6 +18,12 @@ public sealed record FeedbackIndicator(
 /// <summary>A dimension (a group under the total) or the total: score, rank and track rank.</summary>
 public sealed record FeedbackNode(string Code, string Name, double? Score, int? Rank, int? TrackRank);
 
+/// <summary>A list item of the unit not yet closed out (问题、督办…), as it stood when the report was generated.</summary>
+public sealed record FeedbackItem(long Id, string Kind, string Title, DateOnly? Deadline, string State, bool Overdue);
+
+/// <summary>A target of the unit for the year after the period's (adopted from what it takes, or set by the office).</summary>
+public sealed record FeedbackTarget(string Code, string Name, int Year, double Value);
+
 /// <summary>A nearest peer (对标单位), as <c>saima peers</c> finds it, with its stored total rank and score.</summary>
 public sealed record FeedbackPeer(string Code, string Name, double Distance, int? Rank, double? Score);
 
@@ -51,6 +57,12 @@ public sealed record FeedbackContent(
 
     public bool HasTracks => Track is not null;
 
+    /// <summary>The unit's list items not yet closed out when the report was generated (at most <see cref="FeedbackReader.MaxItems"/>, by deadline).</summary>
+    public IReadOnlyList<FeedbackItem> OpenItems { get; init; } = [];
+
+    /// <summary>The unit's targets for the next year.</summary>
+    public IReadOnlyList<FeedbackTarget> NextTargets { get; init; } = [];
+
     /// <summary>The file name stem of this report in a zip: feedback-{period}-{unit code}.</summary>
     public string FileStem => $"feedback-{Period}-{UnitCode}";
 }
@@ -64,6 +76,11 @@ public sealed record FeedbackContent(
 /// </summary>
 public sealed class FeedbackReader(SaimaDb db, TimeProvider clock)
 {
+    /// <summary>How many open list items a report lists at most (the nearest deadlines first).</summary>
+    public const int MaxItems = 20;
+
+    private static readonly ListState[] Open = [ListState.Open, ListState.InProgress, ListState.Submitted, ListState.Returned];
+
     /// <summary>How many nearest peers a report names.</summary>
     public const int PeerCount = 5;
 
@@ -108,7 +125,20 @@ public sealed class FeedbackReader(SaimaDb db, TimeProvider clock)
         ScoringInputs inputs = ScoringInputs.Load(db, set.SchemeVersionId, period, set.ComputedAt);
         string officeName = await Publications.OfficeAsync(db, office, cancel);
         string zone = await new OfficeSettings(db, clock).TimeZoneIdAsync(cancel);
-        return new Context(scheme, set, rows, warnings, units, tracks, indicators, targets, inputs, officeName, zone, clock.GetUtcNow());
+        var items = (await db.ListItems.AsNoTracking().Where(i => ids.Contains(i.OwnerUnitId) && Open.Contains(i.State))
+                .Select(i => new { i.Id, i.OwnerUnitId, i.Kind, i.Title, i.Deadline, i.State }).ToListAsync(cancel))
+            .GroupBy(i => i.OwnerUnitId)
+            .ToDictionary(g => g.Key, g => g.OrderBy(i => i.Deadline ?? DateOnly.MaxValue).ThenBy(i => i.Id).Take(MaxItems)
+                .Select(i => (i.Id, i.Kind, i.Title, i.Deadline, i.State)).ToList());
+        var next = await db.Targets.AsNoTracking().Where(t => t.SchemeId == scheme.Id && t.Year == year + 1 && ids.Contains(t.UnitId))
+            .Select(t => new { t.UnitId, t.IndicatorId, t.Value }).ToListAsync(cancel);
+        var nextTargets = next.GroupBy(t => t.UnitId).ToDictionary(g => g.Key, g => g.Select(t => (t.IndicatorId, t.Value)).ToList());
+        TimeZoneInfo officeZone = OfficeSettings.Find(zone) ?? TimeZoneInfo.Utc;
+        DateOnly today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), officeZone).DateTime);
+        return new Context(scheme, set, rows, warnings, units, tracks, indicators, targets, inputs, officeName, zone, clock.GetUtcNow())
+        {
+            Items = items, NextTargets = nextTargets, Today = today, Year = year,
+        };
     }
 
     private sealed class Context(
@@ -122,6 +152,14 @@ public sealed class FeedbackReader(SaimaDb db, TimeProvider clock)
         private readonly Dictionary<string, Indicator> _indicatorRows = indicatorRows.ToDictionary(i => i.Code, StringComparer.Ordinal);
 
         public Dictionary<long, (string Code, string Name)> Units => units;
+
+        public Dictionary<long, List<(long Id, ListKind Kind, string Title, DateOnly? Deadline, ListState State)>> Items { get; init; } = [];
+
+        public Dictionary<long, List<(long IndicatorId, double Value)>> NextTargets { get; init; } = [];
+
+        public DateOnly Today { get; init; }
+
+        public int Year { get; init; }
 
         public Dictionary<long, ResultRow> Totals { get; } = rows.Where(r => r.Node == inputs.Scheme.Groups[inputs.Scheme.RootGroup].Code && units.ContainsKey(r.UnitId))
             .ToDictionary(r => r.UnitId);
@@ -163,8 +201,16 @@ public sealed class FeedbackReader(SaimaDb db, TimeProvider clock)
             string periodText = CircularReader.PeriodText(set.Period);
             string text = FeedbackText.Write(name, schemeRow.Name, periodText, node, track, unitCount, trackCount, total.RankChange,
                 strengths, weaknesses, red, peers, targetRank, moveUp);
+            var byId = indicatorRows.ToDictionary(i => i.Id);
             return new FeedbackContent(office, schemeRow.Code, schemeRow.Name, set.Period, periodText, set.ResultSetId, code, name, track,
-                unitCount, trackCount, node, total.RankChange, dimensions, list, strengths, weaknesses, red, peers, targetRank, moveUp, text, now, zone);
+                unitCount, trackCount, node, total.RankChange, dimensions, list, strengths, weaknesses, red, peers, targetRank, moveUp, text, now, zone)
+            {
+                OpenItems = Items.GetValueOrDefault(unit, []).Select(i => new FeedbackItem(i.Id, FeedbackWriters.KindText(i.Kind), i.Title, i.Deadline,
+                    FeedbackWriters.StateText(i.State), i.Deadline is DateOnly d && d < Today)).ToList(),
+                NextTargets = NextTargets.GetValueOrDefault(unit, []).Where(t => byId.ContainsKey(t.IndicatorId))
+                    .Select(t => (Row: byId[t.IndicatorId], t.Value)).OrderBy(t => t.Row.SortOrder).ThenBy(t => t.Row.Code, StringComparer.Ordinal)
+                    .Select(t => new FeedbackTarget(t.Row.Code, t.Row.Name, Year + 1, t.Value)).ToList(),
+            };
         }
 
         private FeedbackNode Node(long unit, string code, string name)

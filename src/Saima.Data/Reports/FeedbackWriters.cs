@@ -98,8 +98,41 @@ public static class FeedbackWriters
             parts.Add(new TextPart(c.Total.Rank == 1 ? "本期位居第一，无需进位测算。" : "本期未获名次，无法进行进位测算。"));
         }
 
+        parts.Add(new HeadingPart("六、未办结事项"));
+        parts.Add(c.OpenItems.Count > 0
+            ? new TablePart(new DocumentTable("截至生成时本单位未办结的清单事项", ["编号", "类型", "事项", "办理时限", "状态"],
+                c.OpenItems.Select(i => (IReadOnlyList<string>)[i.Id.ToString(CultureInfo.InvariantCulture), i.Kind, i.Title,
+                    i.Deadline?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "–", i.Overdue ? i.State + "（已逾期）" : i.State]).ToList()))
+            : new TextPart("本单位没有未办结的清单事项。"));
+
+        parts.Add(new HeadingPart("七、下一年度目标"));
+        parts.Add(c.NextTargets.Count > 0
+            ? new TablePart(new DocumentTable(string.Create(CultureInfo.InvariantCulture, $"{c.NextTargets[0].Year}年度目标"), ["指标", "目标值"],
+                c.NextTargets.Select(t => (IReadOnlyList<string>)[t.Name, Publications.Shown(t.Value)]).ToList()))
+            : new TextPart("尚未确定下一年度目标。"));
+
         return new GovDocument(c.Office, c.Title, parts, c.GeneratedLine);
     }
+
+    /// <summary>A list item's kind as the report says it.</summary>
+    public static string KindText(ListKind kind) => kind switch
+    {
+        ListKind.Shortcoming => "问题",
+        ListKind.Commitment => "承诺",
+        ListKind.Supervision => "督办",
+        ListKind.Enterprise => "企业诉求",
+        _ => kind.ToString(),
+    };
+
+    /// <summary>An open list item's state as the report says it.</summary>
+    public static string StateText(ListState state) => state switch
+    {
+        ListState.Open => "待整改",
+        ListState.InProgress => "整改中",
+        ListState.Submitted => "待销号",
+        ListState.Returned => "已退回",
+        _ => state.ToString(),
+    };
 
     public static void WriteDocx(FeedbackContent content, Stream output) => Document(content).WriteDocx(output);
 
