@@ -117,73 +117,23 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
     }
 
     /// <summary>Issues the annual results of a year in the formats chosen (office).</summary>
-    public async Task<IActionResult> OnPostAnnualAsync(CancellationToken cancel)
-    {
-        if (!access.Holds(ActorRole.Office))
-        {
-            return Forbid();
-        }
-
-        Actor actor = access.As(ActorRole.Office);
-        await LoadAsync(cancel);
-        if (Current is null)
-        {
-            return NotFound();
-        }
-
-        try
-        {
-            await new DocumentIssuer(db, clock, configuration["Saima:Chromium"]).IssueAnnualAsync(actor, Current.Code, Year ?? 0, Formats, cancel);
-        }
-        catch (Exception e) when (e is IStoreRefusal and not AccessDeniedException)
-        {
-            Error = WorkflowMessages.Text(HttpContext, e);
-            return Page();
-        }
-        catch (ReportToolException)
-        {
-            Error = ReportTexts.ToolFailed(HttpContext);
-            return Page();
-        }
-
-        return Redirect(Link(Current.Code) + "&done=annual");
-    }
+    public Task<IActionResult> OnPostAnnualAsync(CancellationToken cancel) =>
+        IssueAsync((issuer, actor, scheme) => issuer.IssueAnnualAsync(actor, scheme, Year ?? 0, Formats, cancel), DocumentKinds.Annual, "annual", cancel);
 
     /// <summary>Issues the public board of a quarter in the formats chosen (office); the public page lists it.</summary>
-    public async Task<IActionResult> OnPostBoardAsync(CancellationToken cancel)
-    {
-        if (!access.Holds(ActorRole.Office))
-        {
-            return Forbid();
-        }
-
-        Actor actor = access.As(ActorRole.Office);
-        await LoadAsync(cancel);
-        if (Current is null)
-        {
-            return NotFound();
-        }
-
-        try
-        {
-            await new DocumentIssuer(db, clock, configuration["Saima:Chromium"]).IssueBoardAsync(actor, Current.Code, Quarter ?? string.Empty, Formats, cancel);
-        }
-        catch (Exception e) when (e is IStoreRefusal and not AccessDeniedException)
-        {
-            Error = WorkflowMessages.Text(HttpContext, e);
-            return Page();
-        }
-        catch (ReportToolException)
-        {
-            Error = ReportTexts.ToolFailed(HttpContext);
-            return Page();
-        }
-
-        return Redirect(Link(Current.Code, DocumentKinds.Board) + "&done=board");
-    }
+    public Task<IActionResult> OnPostBoardAsync(CancellationToken cancel) =>
+        IssueAsync((issuer, actor, scheme) => issuer.IssueBoardAsync(actor, scheme, Quarter ?? string.Empty, Formats, cancel), DocumentKinds.Board, "board", cancel);
 
     /// <summary>Issues the quarterly pack (季度赛马会材料) of a quarter in the formats chosen (office).</summary>
-    public async Task<IActionResult> OnPostPackAsync(CancellationToken cancel)
+    public Task<IActionResult> OnPostPackAsync(CancellationToken cancel) =>
+        IssueAsync((issuer, actor, scheme) => issuer.IssuePackAsync(actor, scheme, Quarter ?? string.Empty, Formats, cancel), DocumentKinds.Pack, "pack", cancel);
+
+    /// <summary>
+    /// Runs one issue of the door for the office: on success a redirect to the archive of that
+    /// kind; a refusal (or a PDF that could not be printed) in the user's language on the page.
+    /// </summary>
+    private async Task<IActionResult> IssueAsync(
+        Func<DocumentIssuer, Actor, string, Task<IReadOnlyList<IssuedDocumentInfo>>> issue, string kind, string done, CancellationToken cancel)
     {
         if (!access.Holds(ActorRole.Office))
         {
@@ -199,7 +149,7 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
 
         try
         {
-            await new DocumentIssuer(db, clock, configuration["Saima:Chromium"]).IssuePackAsync(actor, Current.Code, Quarter ?? string.Empty, Formats, cancel);
+            await issue(new DocumentIssuer(db, clock, configuration["Saima:Chromium"]), actor, Current.Code);
         }
         catch (Exception e) when (e is IStoreRefusal and not AccessDeniedException)
         {
@@ -212,7 +162,7 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
             return Page();
         }
 
-        return Redirect(Link(Current.Code, DocumentKinds.Pack) + "&done=pack");
+        return Redirect(Link(Current.Code, kind) + "&done=" + done);
     }
 
     public static string Link(string scheme, string? kind = null, long? before = null)
