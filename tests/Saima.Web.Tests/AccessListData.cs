@@ -29,6 +29,17 @@ internal static class AccessListData
     public const string Dismiss = "11";
     public const string Assign = "12";
 
+    /// <summary>The API's items: start and submit one per role that may (office, reporter, reviewer of CA), then one per office action.</summary>
+    public static readonly string[] ApiStart = ["13", "14", "15"];
+    public static readonly string[] ApiSubmit = ["16", "17", "18"];
+    public const string ApiClose = "19";
+    public const string ApiReturn = "20";
+    public const string ApiFollowUp = "21";
+    public const string ApiReview = "22";
+    public const string ApiReopen = "23";
+    public const string ApiConfirm = "24";
+    public const string ApiDismiss = "25";
+
     public static void Seed(StoreOptions store)
     {
         using SaimaDb db = SaimaDb.Open(store);
@@ -64,8 +75,30 @@ internal static class AccessListData
 
         long[] drafts = [Draft(db, ca, "访问矩阵确认"), Draft(db, ca, "访问矩阵撤销")];
         long assign = Make("访问矩阵交办");
-        long[] made = [read, start, evidence, submit, .. submitted, .. closed, .. drafts, assign];
-        string[] expected = [Read, Start, Evidence, Submit, Close, Return, FollowUp, Review, Reopen, Confirm, Dismiss, Assign];
+        long[] apiStart = [Make("接口开始一"), Make("接口开始二"), Make("接口开始三")];
+        long[] apiSubmit = [Make("接口提交一"), Make("接口提交二"), Make("接口提交三")];
+        foreach (long id in apiSubmit)
+        {
+            Run(() => lists.StartAsync(unit, id));
+        }
+
+        long[] apiSubmitted = [Make("接口销号"), Make("接口退回")];
+        long[] apiClosed = [Make("接口回头看日期"), Make("接口回头看通过"), Make("接口重新打开")];
+        foreach (long id in apiSubmitted.Concat(apiClosed))
+        {
+            Run(() => lists.StartAsync(unit, id));
+            Run(() => lists.SubmitAsync(unit, id, "已整改"));
+        }
+
+        foreach (long id in apiClosed)
+        {
+            Run(() => lists.CloseOutAsync(office, id, null));
+        }
+
+        long[] apiDrafts = [Draft(db, ca, "接口确认"), Draft(db, ca, "接口撤销")];
+        long[] made = [read, start, evidence, submit, .. submitted, .. closed, .. drafts, assign, .. apiStart, .. apiSubmit, .. apiSubmitted, .. apiClosed, .. apiDrafts];
+        string[] expected = [Read, Start, Evidence, Submit, Close, Return, FollowUp, Review, Reopen, Confirm, Dismiss, Assign,
+            .. ApiStart, .. ApiSubmit, ApiClose, ApiReturn, ApiFollowUp, ApiReview, ApiReopen, ApiConfirm, ApiDismiss];
         made.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ShouldBe(expected, "the access matrix's list items have the ids its lines name");
     }
 

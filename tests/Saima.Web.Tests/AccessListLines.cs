@@ -15,11 +15,37 @@ internal static class AccessListLines
     private const Expect Unauth = Expect.Unauthorized;
     private const Expect Login = Expect.LoginRedirect;
     private const string I = "/lists/";
+    private const string ItemApi = "/api/v1/items/";
 
     public static readonly AccessLine[] Api =
     [
         AccessMatrix.A("GET /api/v1/items",           "/api/v1/items?limit=10",                   Unauth, Ok,   Ok,  Ok,  Ok,  Ok),
         AccessMatrix.A("GET /api/v1/items/{id}", "/api/v1/items/" + AccessListData.Read,        Unauth, Ok,   Ok,  Ok,  None, Ok),
+        AccessMatrix.A("POST /api/v1/items",          "/api/v1/items",                            Unauth, Ok,   No,  No,  No,  No) with
+            { Json = """{"kind": "shortcoming", "title": "接口新建", "owner": "CB", "deadline": "2030-06-30"}""" },
+        AccessMatrix.A("POST /api/v1/items/{id}/start", "/api/v1/items/{start}/start",           Unauth, Ok,   Ok,  Ok,  No,  No) with { Json = "" },
+        AccessMatrix.A("POST /api/v1/items/{id}/submit", "/api/v1/items/{submit}/submit",        Unauth, Ok,   Ok,  Ok,  No,  No) with
+            { Json = """{"text": "整改完成"}""" },
+        AccessMatrix.A("POST /api/v1/items/{id}/closeout", ItemApi + AccessListData.ApiClose + "/closeout", Unauth, Ok, No, No, No, No) with
+            { Json = """{"text": "同意销号"}""" },
+        AccessMatrix.A("POST /api/v1/items/{id}/return", ItemApi + AccessListData.ApiReturn + "/return", Unauth, Ok, No, No, No, No) with
+            { Json = """{"text": "材料不全"}""" },
+        AccessMatrix.A("POST /api/v1/items/{id}/followup", ItemApi + AccessListData.ApiFollowUp + "/followup", Unauth, Ok, No, No, No, No) with
+            { Json = """{"day": "2031-03-01"}""" },
+        AccessMatrix.A("POST /api/v1/items/{id}/review", ItemApi + AccessListData.ApiReview + "/review", Unauth, Ok, No, No, No, No) with
+            { Json = """{"text": "未反弹"}""" },
+        AccessMatrix.A("POST /api/v1/items/{id}/reopen", ItemApi + AccessListData.ApiReopen + "/reopen", Unauth, Ok, No, No, No, No) with
+            { Json = """{"text": "回头看反弹"}""" },
+        AccessMatrix.A("POST /api/v1/items/{id}/confirm", ItemApi + AccessListData.ApiConfirm + "/confirm", Unauth, Ok, No, No, No, No) with
+            { Json = """{"day": "2030-06-30"}""" },
+        AccessMatrix.A("POST /api/v1/items/{id}/dismiss", ItemApi + AccessListData.ApiDismiss + "/dismiss", Unauth, Ok, No, No, No, No) with
+            { Json = """{"text": "重复事项"}""" },
+        AccessMatrix.A("POST /api/v1/items/{id}/comments", ItemApi + AccessListData.Read + "/comments", Unauth, Ok, Ok, Ok, No, No) with
+            { Json = """{"text": "接口意见"}""" },
+        AccessMatrix.A("POST /api/v1/items/{id}/measures", ItemApi + AccessListData.Read + "/measures", Unauth, Ok, Ok, Ok, No, No) with
+            { Json = """{"text": "接口措施", "deadline": "2030-06-30"}""" },
+        AccessMatrix.A("POST /api/v1/measures/{id}/state", "/api/v1/measures/1/state",           Unauth, Ok,   Ok,  Ok,  No,  No) with
+            { Json = """{"state": "inprogress"}""" },
     ];
 
     public static readonly AccessLine[] Pages =

@@ -237,6 +237,7 @@ public static class AccessMatrix
         L("GET /api",                            "/api",                                           Login, Ok,    Ok,  Ok,  Ok,  Ok),
         .. AccessArenaLines.Api,
         .. AccessListLines.Api,
+        .. AccessProjectLines.Api,
         A("GET /api/v1/schemes",                 "/api/v1/schemes",                                Unauth, Ok,   Ok,  Ok,  Ok,  Ok),
         A("GET /api/v1/schemes/{scheme}/periods", "/api/v1/schemes/T/periods",                     Unauth, Ok,   Ok,  Ok,  Ok,  Ok),
         A("GET /api/v1/schemes/{scheme}/periods/{period}/figures", "/api/v1/schemes/T/periods/2025-05/figures", Unauth, Ok, Ok, Ok, Ok, Ok),

@@ -375,6 +375,9 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
         System.Text.Json.JsonElement root = json.RootElement;
         int changed = root.TryGetProperty("count", out System.Text.Json.JsonElement count) ? count.GetInt32()
             : root.TryGetProperty("figuresPublished", out System.Text.Json.JsonElement published) ? published.GetInt32()
+            : root.TryGetProperty("item", out _) || root.TryGetProperty("project", out _) ? 1 // a list item or project as it is after the write
+            : root.TryGetProperty("at", out _) && root.TryGetProperty("text", out _) ? 1 // a comment made
+            : root.TryGetProperty("id", out _) && root.TryGetProperty("state", out _) && root.TryGetProperty("text", out _) ? 1 // a measure made or moved
             : AccessArenaLines.Changed(root);
         changed.ShouldBeGreaterThan(0, seen + ": the write changed nothing");
     }
@@ -389,9 +392,14 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
         }
 
         (string unit, string indicator) = AccessFixture.ApiFigure(role);
+
+        // The list items each role starts and submits through the API: its own, so that the cells do not meet.
+        int mine = role switch { AccessRole.Office => 0, AccessRole.Reviewer => 2, _ => 1 };
+        string request = line.Request.Replace("{start}", AccessListData.ApiStart[mine], StringComparison.Ordinal)
+            .Replace("{submit}", AccessListData.ApiSubmit[mine], StringComparison.Ordinal);
         string json = line.Json!.Replace("{unit}", unit, StringComparison.Ordinal).Replace("{indicator}", indicator, StringComparison.Ordinal);
         using HttpContent? content = json.Length == 0 ? null : new StringContent(json, Encoding.UTF8, "application/json");
-        return await program.PostAsync(line.Request, content);
+        return await program.PostAsync(request, content);
     }
 
     private static bool IsRedirect(HttpResponseMessage r) => (int)r.StatusCode is >= 300 and < 400;

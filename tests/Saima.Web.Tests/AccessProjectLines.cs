@@ -16,6 +16,14 @@ internal static class AccessProjectLines
     private const Expect Login = Expect.LoginRedirect;
     private const string P = "/projects/";
 
+    public static readonly AccessLine[] Api =
+    [
+        AccessMatrix.A("GET /api/v1/projects",        "/api/v1/projects?limit=10",                Expect.Unauthorized, Ok, Ok, Ok, Ok, Ok),
+        AccessMatrix.A("GET /api/v1/projects/{id}",   "/api/v1/projects/" + AccessProjectData.Read, Expect.Unauthorized, Ok, Ok, Ok, None, Ok),
+        AccessMatrix.A("POST /api/v1/projects/{id}/investment", "/api/v1/projects/" + AccessProjectData.Read + "/investment", Expect.Unauthorized, Ok, Ok, Ok, No, No) with
+            { Json = """{"month": "2024-02", "done": 12.5}""" },
+    ];
+
     public static readonly AccessLine[] Pages =
     [
         //  key                                        request                                        anon   office rep  rev  dept leader

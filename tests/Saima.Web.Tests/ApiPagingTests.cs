@@ -18,7 +18,7 @@ public sealed class ApiPagingTests
     [Fact]
     public async Task EveryListEndpoint_WalkedInPagesOfTwo_GivesEachRowOnce_NeverMoreThanThePageSize()
     {
-        await using WebApp web = await WebApp.StartAsync(seed: LeagueData.Seed);
+        await using WebApp web = await WebApp.StartAsync(seed: SeedWithProjects);
         await web.CreateUserAsync("office.li", SaimaRoles.Office);
         using HttpClient client = web.ProgramClient(await web.MakeTokenAsync("office.li"));
 
@@ -78,6 +78,21 @@ public sealed class ApiPagingTests
             limit.GetProperty("schema").GetProperty("maximum").GetRawText().ShouldBe(ApiPaging.MaxPageSize.ToString(CultureInfo.InvariantCulture), p.Name);
             op.GetProperty("parameters").EnumerateArray().ShouldContain(x => x.GetProperty("name").GetString() == "cursor", p.Name);
             op.GetProperty("responses").GetProperty("200").GetProperty("headers").TryGetProperty(ApiPaging.NextCursorHeader, out _).ShouldBeTrue(p.Name);
+        }
+    }
+
+    /// <summary>The league's store with a batch of three major projects, so that the project list has pages too.</summary>
+    private static void SeedWithProjects(Saima.Data.StoreOptions store)
+    {
+        LeagueData.Seed(store);
+        using Saima.Data.SaimaDb db = Saima.Data.SaimaDb.Open(store);
+        var projects = new Saima.Data.Store.ProjectService(db, TimeProvider.System);
+        var office = Saima.Data.Store.Actor.Office("seed.office");
+        long batch = projects.CreateBatchAsync(office, "分页批次", new DateOnly(2025, 1, 1)).GetAwaiter().GetResult().Id;
+        string owner = db.Units.OrderBy(u => u.Id).Select(u => u.Code).First();
+        foreach (string code in new[] { "P-1", "P-2", "P-3" })
+        {
+            projects.AddAsync(office, new Saima.Data.Store.ProjectSpec(batch, code, "分页项目 " + code, owner, null, 100, null, null, null)).GetAwaiter().GetResult();
         }
     }
 

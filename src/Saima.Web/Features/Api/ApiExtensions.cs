@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Saima.Web.Access;
 using Saima.Web.Features.Arena;
 using Saima.Web.Features.Lists;
+using Saima.Web.Features.Projects;
 using Saima.Web.Features.Shared;
 
 namespace Saima.Web.Features.Api;
@@ -107,6 +108,8 @@ public static class ApiExtensions
 
         app.MapArenaApi();
         app.MapListApi();
+        app.MapListApiWrites();
+        app.MapProjectApi();
 
         // Anything else under /api answers as the API does (JSON 404, or 401 before login), not with a page.
         app.MapFallback("/api/{**path}", () => ApiProblems.NotFound("no such API endpoint; see " + DocumentPath))

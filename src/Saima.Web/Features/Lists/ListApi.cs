@@ -28,7 +28,7 @@ public sealed record ApiListEvent(DateTimeOffset At, string User, string Action,
 /// <summary>
 /// The lists' read API (<c>/api/v1/items</c>): items the caller may see (<see cref="ListService.Visible"/>:
 /// the office and leaders every item, a unit's users their own and co-owned ones), filtered and
-/// paged, and one item in full. Writes stay on the pages for now.
+/// paged, and one item in full. The writes are <see cref="ListApiWrites"/>.
 /// </summary>
 public static class ListApi
 {
@@ -52,6 +52,14 @@ public static class ListApi
         r.Id, r.Kind.ToString().ToLowerInvariant(), r.State.ToString().ToLowerInvariant(), r.Title, r.OwnerCode, r.Responsible,
         r.Deadline is null ? null : ListService.DateText(r.Deadline), r.FollowUpOn is null ? null : ListService.DateText(r.FollowUpOn),
         r.Source.ToString().ToLowerInvariant(), r.SourceRef, r.Overdue, r.FollowUpDue, r.UpdatedAt);
+
+    /// <summary>An item in full as the API shows it.</summary>
+    public static ApiListItemDetail Detail(ListItemView v) => new(
+        ToApi(v.Row), v.Item.Description, [.. v.CoOwners.Select(c => c.Code)], v.Item.Account, v.Item.Reopened,
+        [.. v.Measures.Select(m => new ApiListMeasure(m.Id, m.Text, m.Owner, m.Deadline is null ? null : ListService.DateText(m.Deadline), m.State.ToString().ToLowerInvariant()))],
+        [.. v.Comments.Select(c => new ApiListComment(c.At, c.Author, c.Text))],
+        [.. v.Evidence.Select(e => e.FileName)],
+        [.. v.History.Select(h => new ApiListEvent(h.At, h.User, h.Action, h.Field, h.OldValue, h.NewValue, h.Reason))]);
 
     private static async Task<IResult> List(
         string? kind, string? state, string? unit, bool? overdue, string? q, int? limit, string? cursor,
@@ -134,13 +142,7 @@ public static class ListApi
 
         try
         {
-            ListItemView v = await new ListService(db, clock).GetAsync(actor, id, cancel);
-            return TypedResults.Ok(new ApiListItemDetail(
-                ToApi(v.Row), v.Item.Description, [.. v.CoOwners.Select(c => c.Code)], v.Item.Account, v.Item.Reopened,
-                [.. v.Measures.Select(m => new ApiListMeasure(m.Id, m.Text, m.Owner, m.Deadline is null ? null : ListService.DateText(m.Deadline), m.State.ToString().ToLowerInvariant()))],
-                [.. v.Comments.Select(c => new ApiListComment(c.At, c.Author, c.Text))],
-                [.. v.Evidence.Select(e => e.FileName)],
-                [.. v.History.Select(h => new ApiListEvent(h.At, h.User, h.Action, h.Field, h.OldValue, h.NewValue, h.Reason))]));
+            return TypedResults.Ok(Detail(await new ListService(db, clock).GetAsync(actor, id, cancel)));
         }
         catch (NotFoundException e)
         {
