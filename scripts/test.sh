@@ -18,6 +18,7 @@
 #                        the script starts a private cluster (Debian's postgresql) for the run
 #   SAIMA_TEST_HANG      a single test running longer than this is killed and counted as failed
 #                        (default: 10m)
+#   SAIMA_TEST_LANES     2 (default): the data tests run beside the other projects; 1: one after another
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -318,26 +319,28 @@ counter() {
 }
 
 # ---- run every test project ----------------------------------------------------------------
-for p in "${projects[@]}"; do
+# run_project PATH: runs one test project into $RESULTS/NAME.log and NAME.trx and writes what it
+# found to $RESULTS/NAME.outcome ("counts PASSED FAILED SKIPPED", "report LINE", "problem LINE").
+run_project() {
+    local p=$1 name trx rc total executed p_ok p_bad p_skip culprit out
     name=$(basename "$p" .csproj)
+    out="$RESULTS/$name.outcome"
     if [[ -n ${unbuilt[$p]:-} ]]; then
-        failed=$((failed + 1))
-        problems+=("$name: BUILD FAILED, not run (counted as 1 failed)")
-        report+=("$name: build failed")
-        continue
+        printf 'counts 0 1 0\nproblem %s\nreport %s\n' "$name: BUILD FAILED, not run (counted as 1 failed)" "$name: build failed" >"$out"
+        return
     fi
     trx="$name.trx"
-    say "dotnet test $p"
+    rm -f "$RESULTS/$trx"
+    say "dotnet test $p (log: ${RESULTS#"$ROOT"/}/$name.log)"
     dotnet test "$p" --no-build -c "$CONFIG" \
         --results-directory "$RESULTS" --logger "trx;LogFileName=$trx" \
         --blame-hang --blame-hang-timeout "$HANG" --blame-hang-dump-type none \
-        "${passthrough[@]}" 2>&1 | tee "$RESULTS/$name.log"
-    rc=${PIPESTATUS[0]}
+        "${passthrough[@]}" >"$RESULTS/$name.log" 2>&1
+    rc=$?
+    grep -E '^(Passed|Failed)!|^\s+Failed ' "$RESULTS/$name.log" | head -n 40
     if [[ ! -f $RESULTS/$trx ]]; then
-        failed=$((failed + 1))
-        problems+=("$name: no test results (dotnet test exited $rc; log: ${RESULTS#"$ROOT"/}/$name.log) (counted as 1 failed)")
-        report+=("$name: no results")
-        continue
+        printf 'counts 0 1 0\nproblem %s\nreport %s\n' "$name: no test results (dotnet test exited $rc; log: ${RESULTS#"$ROOT"/}/$name.log) (counted as 1 failed)" "$name: no results" >"$out"
+        return
     fi
     total=$(counter total "$RESULTS/$trx")
     executed=$(counter executed "$RESULTS/$trx")
@@ -346,16 +349,55 @@ for p in "${projects[@]}"; do
     p_bad=$(($(counter failed "$RESULTS/$trx") + $(counter error "$RESULTS/$trx") + $(counter timeout "$RESULTS/$trx") + $(counter aborted "$RESULTS/$trx")))
     p_skip=$((total - executed))
     ((p_skip < 0)) && p_skip=0
+    : >"$out"
     if ((rc != 0 && p_bad == 0)); then
         # dotnet test failed without a failing test: the host crashed or the run was aborted.
         p_bad=1
         culprit=$(grep -A1 -E 'The tests? running when the crash occurred' "$RESULTS/$name.log" | tail -n 1)
-        problems+=("$name: the test run was aborted (test host crashed or hung${culprit:+ in $culprit}; dotnet test exited $rc; log: ${RESULTS#"$ROOT"/}/$name.log) (counted as 1 failed)")
+        printf 'problem %s\n' "$name: the test run was aborted (test host crashed or hung${culprit:+ in $culprit}; dotnet test exited $rc; log: ${RESULTS#"$ROOT"/}/$name.log) (counted as 1 failed)" >>"$out"
     fi
-    passed=$((passed + p_ok))
-    failed=$((failed + p_bad))
-    skipped=$((skipped + p_skip))
-    report+=("$name: $p_ok passed, $p_bad failed, $p_skip skipped")
+    printf 'counts %d %d %d\nreport %s\n' "$p_ok" "$p_bad" "$p_skip" "$name: $p_ok passed, $p_bad failed, $p_skip skipped" >>"$out"
+    say "$name: $p_ok passed, $p_bad failed, $p_skip skipped"
+}
+
+# The data tests (one long sequence of store tests on SQLite and PostgreSQL, mostly waiting on the
+# databases) run in a lane of their own beside the others, which run one after another:
+# SAIMA_TEST_LANES=1 runs everything in one sequence.
+LANES=${SAIMA_TEST_LANES:-2}
+lane_a=() lane_b=()
+for p in "${projects[@]}"; do
+    if ((LANES > 1)) && [[ $(basename "$p" .csproj) == Saima.Data.Tests ]]; then
+        lane_a+=("$p")
+    else
+        lane_b+=("$p")
+    fi
+done
+if ((${#lane_a[@]} > 0 && ${#lane_b[@]} > 0)); then
+    say "running ${lane_a[*]} beside the other test projects"
+    ( for p in "${lane_a[@]}"; do run_project "$p"; done ) &
+    lane_pid=$!
+    for p in "${lane_b[@]}"; do run_project "$p"; done
+    wait "$lane_pid"
+else
+    for p in "${projects[@]}"; do run_project "$p"; done
+fi
+
+for p in "${projects[@]}"; do
+    out="$RESULTS/$(basename "$p" .csproj).outcome"
+    if [[ ! -f $out ]]; then
+        failed=$((failed + 1))
+        problems+=("$(basename "$p" .csproj): no outcome recorded (counted as 1 failed)")
+        continue
+    fi
+    while IFS= read -r line; do
+        case $line in
+        counts\ *)
+            read -r _ a b c <<<"$line"
+            passed=$((passed + a)); failed=$((failed + b)); skipped=$((skipped + c)) ;;
+        report\ *) report+=("${line#report }") ;;
+        problem\ *) problems+=("${line#problem }") ;;
+        esac
+    done <"$out"
 done
 
 # Build servers would outlive the script (and keep a CI job's process group alive).

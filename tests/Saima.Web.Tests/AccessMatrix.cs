@@ -202,6 +202,8 @@ public static class AccessMatrix
         L("GET /admin/settings",                 "/admin/settings",                                Login, Ok,    No,  No,  No,  No),
         L("POST /admin/settings",                "/admin/settings",                                Login, Ok,    No,  No,  No,  No) with
             { Form = "Zone=Asia/Shanghai&Reason=访问测试", Success = "/admin/settings?done=saved" },
+        L("POST /admin/settings?handler=Lists",  "/admin/settings?handler=Lists",                  Login, Ok,    No,  No,  No,  No) with
+            { Form = "PublicKinds=Enterprise&Reason=访问测试", Success = "/admin/settings?done=lists" },
 
         L("GET /admin/schemes/new",              "/admin/schemes/new",                             Login, Ok,    No,  No,  No,  No),
         L("GET /admin/schemes/new?handler=Template", "/admin/schemes/new?handler=Template",        Login, Ok,    No,  No,  No,  No),

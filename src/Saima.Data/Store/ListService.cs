@@ -55,6 +55,35 @@ public sealed record ListPage(IReadOnlyList<ListRow> Rows, int Total, int Page, 
     public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
 }
 
+/// <summary>
+/// How long the open items of a kind have been open (since made): up to 30 days, 31–90, 91–180
+/// and over 180; and how many of them are past their deadline.
+/// </summary>
+public sealed record ListAgeingRow(ListKind Kind, int UpTo30, int UpTo90, int UpTo180, int Over180, int Overdue)
+{
+    public int Open => UpTo30 + UpTo90 + UpTo180 + Over180;
+}
+
+/// <summary>
+/// A week of the deadline timeline: the open items due that week (Monday to Sunday; the first
+/// row holds every overdue item, <see cref="Overdue"/>), how many, and the first of them by deadline.
+/// </summary>
+public sealed record ListDeadlineWeek(DateOnly From, DateOnly To, bool Overdue, int Count, IReadOnlyList<ListRow> First);
+
+/// <summary>
+/// What the public page shows of a list kind the office made public: items received (confirmed,
+/// not dismissed), resolved (closed out), due (deadline passed or resolved) and resolved on time.
+/// Counts only: no unit, no title.
+/// </summary>
+public sealed record ListPublicRow(ListKind Kind, int Received, int Resolved, int Due, int ResolvedOnTime)
+{
+    /// <summary>Resolved ÷ received.</summary>
+    public double? ResolvedRate => Received == 0 ? null : (double)Resolved / Received;
+
+    /// <summary>Resolved on time ÷ due (the resolution rate of the boards).</summary>
+    public double? OnTimeRate => Due == 0 ? null : (double)ResolvedOnTime / Due;
+}
+
 /// <summary>One item with everything the item page shows.</summary>
 public sealed record ListItemView(
     ListItem Item, ListRow Row, IReadOnlyList<(string Code, string Name)> CoOwners, IReadOnlyList<ListMeasure> Measures,
@@ -595,6 +624,103 @@ public sealed class ListService(SaimaDb db, TimeProvider clock)
         var units = await db.Units.AsNoTracking().Where(u => unitIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, cancel).ConfigureAwait(false);
         return [.. groups.Select(g => new ListBoardRow(units[g.OwnerUnitId].Code, units[g.OwnerUnitId].Name, g.Kind, g.Open, g.Overdue, g.Closed, g.Due, g.OnTime))
             .OrderBy(r => r.UnitCode, StringComparer.Ordinal).ThenBy(r => r.Kind)];
+    }
+
+    /// <summary>The days an item's age is counted in (since it was made): the ageing's buckets end at these.</summary>
+    public static readonly int[] AgeingDays = [30, 90, 180];
+
+    /// <summary>Most items shown per week of the deadline timeline.</summary>
+    public const int TimelineItems = 5;
+
+    /// <summary>Most weeks of the deadline timeline.</summary>
+    public const int MaxTimelineWeeks = 26;
+
+    /// <summary>
+    /// The ageing of the open items the actor sees (confirmed and not yet closed out), per kind:
+    /// counted by the database in four buckets of days since they were made, never loaded.
+    /// </summary>
+    public async Task<IReadOnlyList<ListAgeingRow>> AgeingAsync(Actor actor, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Validate();
+        DateOnly today = await TodayAsync(cancel).ConfigureAwait(false);
+        DateTimeOffset now = StoreTime.Now(clock);
+        DateTimeOffset d30 = now.AddDays(-AgeingDays[0]), d90 = now.AddDays(-AgeingDays[1]), d180 = now.AddDays(-AgeingDays[2]);
+        IQueryable<ListItem> open = Visible(actor).Where(i => i.State != ListState.Draft && i.State != ListState.Dismissed
+            && i.State != ListState.Closed && i.State != ListState.Confirmed);
+        var rows = await open.GroupBy(i => i.Kind).Select(g => new
+        {
+            Kind = g.Key,
+            A = g.Count(i => i.CreatedAt >= d30),
+            B = g.Count(i => i.CreatedAt < d30 && i.CreatedAt >= d90),
+            C = g.Count(i => i.CreatedAt < d90 && i.CreatedAt >= d180),
+            D = g.Count(i => i.CreatedAt < d180),
+            Overdue = g.Count(i => i.Deadline != null && i.Deadline < today),
+        }).ToListAsync(cancel).ConfigureAwait(false);
+        return [.. rows.Select(r => new ListAgeingRow(r.Kind, r.A, r.B, r.C, r.D, r.Overdue)).OrderBy(r => r.Kind)];
+    }
+
+    /// <summary>
+    /// The deadline timeline of the open items the actor sees: first the overdue ones, then each
+    /// of the next <paramref name="weeks"/> weeks (Monday to Sunday, this week first), each with its
+    /// count and the first <see cref="TimelineItems"/> items by deadline. Weeks with nothing due are kept.
+    /// </summary>
+    public async Task<IReadOnlyList<ListDeadlineWeek>> TimelineAsync(Actor actor, int weeks = 8, ListKind? kind = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Validate();
+        weeks = Math.Clamp(weeks, 1, MaxTimelineWeeks);
+        DateOnly today = await TodayAsync(cancel).ConfigureAwait(false);
+        IQueryable<ListItem> open = Visible(actor).Where(i => i.State != ListState.Draft && i.State != ListState.Dismissed
+            && i.State != ListState.Closed && i.State != ListState.Confirmed && i.Deadline != null);
+        if (kind is { } k)
+        {
+            open = open.Where(i => i.Kind == k);
+        }
+
+        var result = new List<ListDeadlineWeek>(weeks + 1);
+        IQueryable<ListItem> overdue = open.Where(i => i.Deadline < today);
+        result.Add(new ListDeadlineWeek(today, today, true, await overdue.CountAsync(cancel).ConfigureAwait(false),
+            await Rows(overdue.OrderBy(i => i.Deadline).ThenBy(i => i.Id).Take(TimelineItems), today).ToListAsync(cancel).ConfigureAwait(false)));
+        DateOnly monday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
+        for (int w = 0; w < weeks; w++)
+        {
+            DateOnly from = w == 0 ? today : monday.AddDays(7 * w), to = monday.AddDays((7 * w) + 6);
+            IQueryable<ListItem> due = open.Where(i => i.Deadline >= from && i.Deadline <= to);
+            result.Add(new ListDeadlineWeek(from, to, false, await due.CountAsync(cancel).ConfigureAwait(false),
+                await Rows(due.OrderBy(i => i.Deadline).ThenBy(i => i.Id).Take(TimelineItems), today).ToListAsync(cancel).ConfigureAwait(false)));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The public counts and rates of the list kinds the office made public
+    /// (<see cref="OfficeSettings.PublicListKindsAsync"/>): for anybody, without sign-in; nothing
+    /// when the office made no kind public.
+    /// </summary>
+    public async Task<IReadOnlyList<ListPublicRow>> PublicAsync(CancellationToken cancel = default)
+    {
+        IReadOnlyList<ListKind> kinds = await new OfficeSettings(db, clock).PublicListKindsAsync(cancel).ConfigureAwait(false);
+        if (kinds.Count == 0)
+        {
+            return [];
+        }
+
+        DateOnly today = await TodayAsync(cancel).ConfigureAwait(false);
+        var rows = await db.ListItems.AsNoTracking()
+            .Where(i => kinds.Contains(i.Kind) && i.State != ListState.Draft && i.State != ListState.Dismissed)
+            .GroupBy(i => i.Kind).Select(g => new
+            {
+                Kind = g.Key,
+                Received = g.Count(),
+                Resolved = g.Count(i => i.State == ListState.Closed || i.State == ListState.Confirmed),
+                Due = g.Count(i => i.State == ListState.Closed || i.State == ListState.Confirmed || (i.Deadline != null && i.Deadline < today)),
+                OnTime = g.Count(i => (i.State == ListState.Closed || i.State == ListState.Confirmed) && (i.Deadline == null || i.ClosedOn <= i.Deadline)),
+            }).ToListAsync(cancel).ConfigureAwait(false);
+        return [.. kinds.Select(k => rows.FirstOrDefault(r => r.Kind == k) is { } r
+            ? new ListPublicRow(k, r.Received, r.Resolved, r.Due, r.OnTime)
+            : new ListPublicRow(k, 0, 0, 0, 0))];
     }
 
     /// <summary>The items the actor may see: all for the office, leaders and reviewers of no unit; a unit's own and co-owned items, drafts excepted, for the others.</summary>

@@ -15,6 +15,9 @@ public sealed class OfficeSettings(SaimaDb db, TimeProvider clock)
     /// <summary>The zone when the office set none: the assessments this is made for run on Beijing time.</summary>
     public const string DefaultTimeZone = "Asia/Shanghai";
 
+    /// <summary>The key of the list kinds whose counts and rates the public page shows (comma-separated kind names; none by default).</summary>
+    public const string PublicListKindsKey = "lists_public_kinds";
+
     /// <summary>The audit entity of a setting (key: the setting's key).</summary>
     public const string SettingEntity = "setting";
 
@@ -80,4 +83,53 @@ public sealed class OfficeSettings(SaimaDb db, TimeProvider clock)
         await db.SaveChangesAsync(cancel);
         return zone.Id;
     }
+
+    /// <summary>The list kinds whose counts and rates the public page shows (none unless the office chose some).</summary>
+    public async Task<IReadOnlyList<ListKind>> PublicListKindsAsync(CancellationToken cancel = default)
+    {
+        string? value = await db.Settings.AsNoTracking().Where(s => s.Key == PublicListKindsKey).Select(s => s.Value).SingleOrDefaultAsync(cancel);
+        return ParseKinds(value);
+    }
+
+    /// <summary>
+    /// Sets which list kinds the public page shows as counts and rates (office only; typically the
+    /// enterprise-service problems, 企业诉求); audited with the old and the new choice. The same
+    /// choice again writes nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<ListKind>> SetPublicListKindsAsync(Actor actor, IReadOnlyCollection<ListKind> kinds, string? reason = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(kinds);
+        actor.RequireOffice("choose the list kinds shown to the public");
+        if (kinds.Any(k => !Enum.IsDefined(k)))
+        {
+            throw new WorkflowException(WorkflowCodes.ListInvalid, "a list kind is not known", "kinds");
+        }
+
+        string value = string.Join(",", kinds.Distinct().Order().Select(k => k.ToString()));
+        Setting? row = await db.Settings.SingleOrDefaultAsync(s => s.Key == PublicListKindsKey, cancel);
+        string old = row?.Value ?? string.Empty;
+        if (old == value)
+        {
+            return ParseKinds(value);
+        }
+
+        if (row is null)
+        {
+            db.Settings.Add(new Setting { Key = PublicListKindsKey, Value = value });
+        }
+        else
+        {
+            row.Value = value;
+        }
+
+        db.Audit.Add(AuditLog.Entry(StoreTime.Now(clock), actor, "update", SettingEntity, PublicListKindsKey, "value", old, value, reason));
+        await db.SaveChangesAsync(cancel);
+        return ParseKinds(value);
+    }
+
+    private static ListKind[] ParseKinds(string? value) =>
+        [.. (value ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(k => Enum.TryParse(k, out ListKind kind) && Enum.IsDefined(kind) ? kind : (ListKind?)null)
+            .Where(k => k is not null).Select(k => k!.Value).Distinct().Order()];
 }

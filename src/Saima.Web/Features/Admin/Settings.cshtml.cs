@@ -7,7 +7,10 @@ using Saima.Web.Access;
 
 namespace Saima.Web.Features.Admin;
 
-/// <summary>The office's settings (/admin/settings): its time zone, chosen from common ones or given as an IANA id (<see cref="OfficeSettings"/>).</summary>
+/// <summary>
+/// The office's settings (/admin/settings): its time zone, chosen from common ones or given as an
+/// IANA id, and the list kinds the public page shows as counts and rates (<see cref="OfficeSettings"/>).
+/// </summary>
 [Authorize(Policy = AccessPolicies.Office)]
 public sealed class SettingsModel(SaimaDb db, SaimaAccess access, TimeProvider clock) : PageModel
 {
@@ -29,11 +32,39 @@ public sealed class SettingsModel(SaimaDb db, SaimaAccess access, TimeProvider c
     [BindProperty(SupportsGet = true)]
     public string? Done { get; set; }
 
+    /// <summary>The list kinds ticked to be shown on the public page.</summary>
+    [BindProperty]
+    public List<ListKind> PublicKinds { get; set; } = [];
+
     public string Current { get; private set; } = OfficeSettings.DefaultTimeZone;
     public string? Error { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken cancel) =>
-        Current = await new OfficeSettings(db, clock).TimeZoneIdAsync(cancel);
+    public async Task OnGetAsync(CancellationToken cancel) => await LoadAsync(cancel);
+
+    /// <summary>Chooses the list kinds whose counts and rates the public page shows.</summary>
+    public async Task<IActionResult> OnPostListsAsync(CancellationToken cancel)
+    {
+        var settings = new OfficeSettings(db, clock);
+        try
+        {
+            await settings.SetPublicListKindsAsync(access.As(ActorRole.Office), PublicKinds, Reason, cancel);
+        }
+        catch (WorkflowException e)
+        {
+            Error = WorkflowMessages.Text(HttpContext, e);
+            await LoadAsync(cancel);
+            return Page();
+        }
+
+        return Redirect("/admin/settings?done=lists");
+    }
+
+    private async Task LoadAsync(CancellationToken cancel)
+    {
+        var settings = new OfficeSettings(db, clock);
+        Current = await settings.TimeZoneIdAsync(cancel);
+        PublicKinds = [.. await settings.PublicListKindsAsync(cancel)];
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancel)
     {
@@ -46,7 +77,7 @@ public sealed class SettingsModel(SaimaDb db, SaimaAccess access, TimeProvider c
         catch (WorkflowException e)
         {
             Error = WorkflowMessages.Text(HttpContext, e);
-            Current = await settings.TimeZoneIdAsync(cancel);
+            await LoadAsync(cancel);
             return Page();
         }
 

@@ -79,6 +79,12 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
     /// <summary>The resolution rate over every unit and kind.</summary>
     public ListBoardRow? Totals { get; private set; }
 
+    /// <summary>The open items' ageing per kind (what the user sees).</summary>
+    public IReadOnlyList<ListAgeingRow> Ageing { get; private set; } = [];
+
+    /// <summary>The deadline timeline: the overdue items, then this week and the next seven.</summary>
+    public IReadOnlyList<ListDeadlineWeek> Timeline { get; private set; } = [];
+
     public bool IsOffice { get; private set; }
 
     public bool SeesAll { get; private set; }
@@ -196,6 +202,8 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
         SeesAll = actor.Role is ActorRole.Office or ActorRole.Leader || actor.UnitId is null;
         var service = new ListService(db, clock);
         Items = await service.ListAsync(actor, await FilterAsync(service, cancel), cancel);
+        Ageing = await service.AgeingAsync(actor, cancel);
+        Timeline = await service.TimelineAsync(actor, 8, Enum.TryParse(Kind, out ListKind tk) && Enum.IsDefined(tk) ? tk : null, cancel);
         if (SeesAll)
         {
             IReadOnlyList<ListBoardRow> board = await service.BoardAsync(actor, cancel);
