@@ -64,6 +64,38 @@ public sealed class ListWebTests
         (await TitlesAsync(web)).Count.ShouldBe(drafts + 2);
     }
 
+    [Fact]
+    public async Task PublicPage_ShowsListCounts_OnlyOnceTheOfficeMakesAKindPublic_AndTheListsPageShowsAgeingAndTimeline()
+    {
+        await using WebApp web = await HomeGlanceTests.StartAsync();
+        using (SaimaDb db = SaimaDb.Open(web.Store))
+        {
+            var lists = new ListService(db, TimeProvider.System);
+            await lists.CreateAsync(Actor.Office("office.li"), new ListItemSpec(ListKind.Enterprise, "企业反映用地指标落实慢", null, "C01", null, "张局长", DateOnly.FromDateTime(DateTime.UtcNow.AddDays(3)), ListSource.Enterprise));
+            await lists.CreateAsync(Actor.Office("office.li"), new ListItemSpec(ListKind.Enterprise, "企业反映审批材料多", null, "C02", null, null, new DateOnly(2020, 1, 31), ListSource.Enterprise));
+        }
+
+        using HttpClient anonymous = web.ProgramClient();
+        (await anonymous.GetStringAsync("/public")).ShouldNotContain("id=\"public-lists\"");
+
+        await web.SwitchToAsync("office.li");
+        HttpResponseMessage saved = await web.PostFormAsync("/admin/settings", "/admin/settings?handler=Lists", ("PublicKinds", "Enterprise"), ("Reason", "公开企业诉求办理情况"));
+        saved.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        saved.Headers.Location!.ToString().ShouldBe("/admin/settings?done=lists");
+        (await web.Client.GetStringAsync("/admin/settings")).ShouldContain("id=\"public-Enterprise\" checked=\"checked\"");
+
+        string page = await anonymous.GetStringAsync("/public");
+        page.ShouldContain("id=\"public-lists\"");
+        page.ShouldContain("<td>企业诉求</td><td>2</td><td>0</td>");
+        page.ShouldNotContain("企业反映用地指标落实慢", customMessage: "the public sees counts, never the items");
+
+        string board = await web.Client.GetStringAsync("/lists");
+        board.ShouldContain("id=\"list-ageing\"");
+        board.ShouldContain("id=\"list-timeline\"");
+        board.ShouldContain("timeline-overdue");
+        board.ShouldContain("企业反映审批材料多");
+    }
+
     private static async Task<List<string>> TitlesAsync(WebApp web)
     {
         using JsonDocument json = JsonDocument.Parse(await web.Client.GetStringAsync("/api/v1/items"));
