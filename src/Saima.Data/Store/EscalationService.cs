@@ -23,6 +23,9 @@ public sealed class EscalationService(SaimaDb db, TimeProvider clock)
     /// <summary>The audit entity of a scheme's rules (key: the scheme's code).</summary>
     public const string Entity = "escalation_rules";
 
+    /// <summary>How the source key of every item an escalation rule made begins (then scheme, period, unit, indicator, rule).</summary>
+    public const string KeyPrefix = "esc/";
+
     /// <summary>Most rules of a scheme.</summary>
     public const int MaxRules = 20;
 
@@ -139,7 +142,7 @@ public sealed class EscalationService(SaimaDb db, TimeProvider clock)
             .ToDictionary(w => (w.ResultSetId, w.UnitId, w.Indicator), w => w.Level!);
         var units = db.Units.AsNoTracking().Where(u => db.SchemeUnits.Any(s => s.SchemeId == scheme.Id && s.UnitId == u.Id)).ToDictionary(u => u.Id, u => u.Code);
         var names = db.Indicators.AsNoTracking().Where(i => i.SchemeId == scheme.Id).ToDictionary(i => i.Code, i => i.Name, StringComparer.Ordinal);
-        string prefix = $"esc/{scheme.Code}/{period}/";
+        string prefix = $"{KeyPrefix}{scheme.Code}/{period}/";
         var known = db.ListItems.AsNoTracking().Where(i => i.SourceKey != null && i.SourceKey.StartsWith(prefix)).Select(i => i.SourceKey!).ToHashSet(StringComparer.Ordinal);
         string next = Next(period);
         int made = 0;

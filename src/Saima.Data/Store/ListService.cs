@@ -31,6 +31,9 @@ public sealed record ListFilter
     /// <summary>Only overdue items.</summary>
     public bool OverdueOnly { get; init; }
 
+    /// <summary>Only items an escalation rule made (督办函、约谈: <see cref="EscalationService"/>) and not yet closed out.</summary>
+    public bool EscalatedOnly { get; init; }
+
     /// <summary>Only items not finished whose deadline is on or before this day.</summary>
     public DateOnly? DueBy { get; init; }
 
@@ -950,6 +953,11 @@ public sealed class ListService(SaimaDb db, TimeProvider clock)
         if (filter.OverdueOnly)
         {
             q = q.Where(i => !Finished.Contains(i.State) && i.Deadline != null && i.Deadline < today);
+        }
+
+        if (filter.EscalatedOnly)
+        {
+            q = q.Where(i => !Finished.Contains(i.State) && i.SourceKey != null && i.SourceKey.StartsWith(EscalationService.KeyPrefix));
         }
 
         if (filter.DueBy is { } dueBy)

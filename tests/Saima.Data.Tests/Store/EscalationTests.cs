@@ -48,6 +48,10 @@ public sealed class EscalationTests(Stores stores)
         c02.Reason.ShouldBe("督办函：一般公共预算收入 2025-07连续 2 期黄色预警（yellow×2→督办函(-1)）");
         w.Db.Adjustments.Where(a => a.Period == "2025-07").AsEnumerable().ShouldAllBe(a => AdjustmentService.CountsAsOf(a, july.Results.ComputedAt), "June's penalties count in July's results");
 
+        // The lists' "escalated" view holds exactly these, for the office and for leaders.
+        ListPage escalated = await new ListService(w.Db, w.Clock).ListAsync(Actor.Leader("leader.zhou"), new ListFilter { EscalatedOnly = true, PageSize = 50 });
+        escalated.Rows.Select(r => (r.OwnerCode, r.Title.Replace("一般公共预算", string.Empty, StringComparison.Ordinal))).Order().ShouldBe(Escalated(w));
+
         EscalationService.Apply(w.Db, w.Office, w.Scheme, "2025-07", july.Results.Id, w.Clock.GetUtcNow()).ShouldBe(0, "applied once only");
         w.Db.Adjustments.Count().ShouldBe(5);
     }

@@ -38,7 +38,7 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
     [BindProperty(SupportsGet = true, Name = "q")]
     public string? Search { get; set; }
 
-    /// <summary>"overdue", "week" (due within seven days) or "returned"; empty: all.</summary>
+    /// <summary>"overdue", "week" (due within seven days), "returned" or "escalated" (made by an escalation rule, not closed out); empty: all.</summary>
     [BindProperty(SupportsGet = true, Name = "view")]
     public string? ViewName { get; set; }
 
@@ -189,6 +189,7 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
             Unit = Unit,
             Search = Search,
             OverdueOnly = ViewName == "overdue",
+            EscalatedOnly = ViewName == "escalated",
             DueBy = ViewName == "week" ? today.AddDays(7) : null,
             Page = Math.Max(1, PageNumber),
             PageSize = PageSize,
