@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Saima.Data;
+using Saima.Data.Store;
 using Saima.Web.Identity;
 
 namespace Saima.Browser.Tests;
@@ -71,8 +72,19 @@ public sealed class ListFlowTests(Chromium chromium)
         await Assertions.Expect(page.Locator("#item-history")).ToContainTextAsync("回头看发现指标再次落后");
         await Assertions.Expect(page.Locator("#item-history li")).ToHaveCountAsync(await HistoryCountAsync(app.Store, id));
         await page.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "list-item-desktop.png"), FullPage = true });
+        // Two items still open (one overdue, one due in ten days) fill the ageing and the deadline timeline.
+        using (SaimaDb seed = SaimaDb.Open(app.Store))
+        {
+            var lists = new ListService(seed, TimeProvider.System);
+            DateOnly today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+            await lists.CreateAsync(Actor.Office("office.li"), new ListItemSpec(ListKind.Enterprise, "企业反映用电报装周期长", null, unit, null, "李科长", today.AddDays(-3), ListSource.Enterprise));
+            await lists.CreateAsync(Actor.Office("office.li"), new ListItemSpec(ListKind.Commitment, "年底前完成老旧小区改造三个片区", null, unit, null, null, today.AddDays(10)));
+        }
+
         await tab.GoAsync("/lists");
         await Assertions.Expect(page.Locator("#list-board")).ToContainTextAsync("挂图作战");
+        await Assertions.Expect(page.Locator("#list-timeline .timeline-overdue")).ToContainTextAsync("企业反映用电报装周期长");
+        await Assertions.Expect(page.Locator("#list-ageing")).ToContainTextAsync("企业诉求");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "list-board-desktop.png"), FullPage = true });
 
         await page.SetViewportSizeAsync(390, 844);
