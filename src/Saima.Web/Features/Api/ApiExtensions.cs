@@ -85,26 +85,26 @@ public static class ApiExtensions
             .WithDescription("Saves each item as the draft of its unit and indicator in an open period, as the user: all or nothing. Items are checked first (unknown unit or indicator, not a number, outside the plausible range, twice the same figure: 400 naming items[i].field), then the user's scope (403 naming the item), then the workflow (a submitted or approved figure cannot be changed: 409). A published period: 409. A note goes into the audit trail.")
             .WithMetadata(new ApiBody(typeof(ApiFigureBatch), Required: true))
             .Produces<ApiFiguresChanged>().ProducesValidationProblem().Problems(401, 403, 404, 409)
-            .RequireAuthorization(AccessPolicies.Enter).AddEndpointFilter(RequireToken);
+            .RequireAuthorization(AccessPolicies.Enter).AddEndpointFilter(ApiProblems.RequireToken);
         api.MapPost(Figures + "/submit", ApiWrites.Submit)
             .WithName("SubmitFigures").WithSummary("Submit drafts for review (bearer token)")
             .WithDescription("Submits the user's drafts and returned figures that have a value (a reporter: its own indicators; a department: those it supplies), of the listed units or all in scope; all or nothing. The body may be empty.")
             .WithMetadata(new ApiBody(typeof(ApiSubmitRequest), Required: false))
             .Produces<ApiFiguresChanged>().ProducesValidationProblem().Problems(401, 403, 404, 409)
-            .RequireAuthorization(AccessPolicies.Enter).AddEndpointFilter(RequireToken);
+            .RequireAuthorization(AccessPolicies.Enter).AddEndpointFilter(ApiProblems.RequireToken);
         api.MapPost("/schemes/{scheme}/periods/{period}/review", ApiWrites.Review)
             .WithName("ReviewFigures").WithSummary("Approve or return a unit's figures (bearer token)")
             .WithDescription("A reviewer (within its units) or the office approves the unit's submitted figures, or returns submitted and approved ones with a comment; one indicator or all of them. Nobody reviews a figure they entered (403). Nothing waiting: 409. "
                 + "Action approveInRange approves every submitted figure that is not flagged (outside the plausible range, year to date falling) of an optional filter: unit (below: true for the units under it too), indicator, source department; all or nothing, refusals listed in refused.")
             .WithMetadata(new ApiBody(typeof(ApiReviewRequest), Required: true))
             .Produces<ApiFiguresChanged>().ProducesValidationProblem().Problems(401, 403, 404, 409)
-            .RequireAuthorization(AccessPolicies.Review).AddEndpointFilter(RequireToken);
+            .RequireAuthorization(AccessPolicies.Review).AddEndpointFilter(ApiProblems.RequireToken);
         api.MapPost("/schemes/{scheme}/periods/{period}/publish", ApiWrites.Publish)
             .WithName("PublishPeriod").WithSummary("Publish a period (office, bearer token)")
             .WithDescription("Publishes the period: every current figure must be approved (else 409 listing them in 'outstanding'); the results are computed with the scheme's current version and frozen. When figures due in the period are missing, 'missing' says how they count: 'scheme' (the scheme's imputation rule) or 'zero' (else 409); it is recorded with the period.")
             .WithMetadata(new ApiBody(typeof(ApiPublishRequest), Required: false))
             .Produces<ApiPublication>().Problems(401, 403, 404, 409)
-            .RequireAuthorization(AccessPolicies.Office).AddEndpointFilter(RequireToken);
+            .RequireAuthorization(AccessPolicies.Office).AddEndpointFilter(ApiProblems.RequireToken);
 
         app.MapArenaApi();
         app.MapListApi();
@@ -118,11 +118,6 @@ public static class ApiExtensions
     }
 
     /// <summary>Writes need a personal API token: a browser's cookie only reads (no cross-site request forgery).</summary>
-    private static ValueTask<object?> RequireToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        ApiAuth.ByToken(context.HttpContext.User)
-            ? next(context)
-            : ValueTask.FromResult<object?>(ApiProblems.Forbidden("writes through the API need a personal API token (Authorization: Bearer <token>, made at /account/tokens); a browser session may only read"));
-
     private static RouteHandlerBuilder Problems(this RouteHandlerBuilder builder, params int[] statuses)
     {
         foreach (int status in statuses)

@@ -28,4 +28,35 @@ public static class ApiProblems
             detail: errors.Count == 0 ? null : $"{errors[0].Field}: {errors[0].Message}"
                 + (errors.Count > 1 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (and {errors.Count - 1} more)") : string.Empty),
             title: "The request is not valid");
+
+    /// <summary>
+    /// A refusal of a door (<see cref="Saima.Data.Store.IStoreRefusal"/>) as the API says it, with
+    /// its <c>code</c> and <c>args</c>: 403 refused by role or unit, 404 not found (or not the
+    /// caller's to see), 409 for everything else (the state of what is stored stands in the way).
+    /// </summary>
+    public static ProblemHttpResult Refusal(Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var refusal = (Saima.Data.Store.IStoreRefusal)e;
+        var extensions = new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = refusal.Code, ["args"] = refusal.Args };
+        return e switch
+        {
+            Saima.Data.Store.AccessDeniedException => Problem(StatusCodes.Status403Forbidden, "Forbidden", e.Message, extensions),
+            Saima.Data.Store.NotFoundException => Problem(StatusCodes.Status404NotFound, "Not found", e.Message, extensions),
+            _ => Problem(StatusCodes.Status409Conflict, "Conflict", e.Message, extensions),
+        };
+    }
+
+    /// <summary>
+    /// The endpoint filter of every write of the API: a personal API token is required (a browser
+    /// session may read the API, never write through it).
+    /// </summary>
+    public static ValueTask<object?> RequireToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        return ApiAuth.ByToken(context.HttpContext.User)
+            ? next(context)
+            : ValueTask.FromResult<object?>(Forbidden("writes through the API need a personal API token (Authorization: Bearer <token>, made at /account/tokens); a browser session may only read"));
+    }
 }

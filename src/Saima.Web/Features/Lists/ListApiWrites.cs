@@ -7,6 +7,20 @@ using Saima.Web.Features.Api;
 
 namespace Saima.Web.Features.Lists;
 
+/// <summary>A new list item as the API takes it: kind and source as lower-case words, days as yyyy-MM-dd, units by code.</summary>
+public sealed record ApiNewItem(
+    string Kind, string Title, string? Description, string Owner, IReadOnlyList<string>? CoOwners, string? Responsible, string? Deadline,
+    string? Source, string? SourceRef);
+
+/// <summary>A step of an item's life: the text (account, reason, note or comment), a day (follow-up or deadline), the responsible person.</summary>
+public sealed record ApiItemStep(string? Text, string? Day, string? Responsible);
+
+/// <summary>A new measure: text, owner, deadline (yyyy-MM-dd).</summary>
+public sealed record ApiNewMeasure(string Text, string? Owner, string? Deadline);
+
+/// <summary>A measure's new state: planned, inprogress or done.</summary>
+public sealed record ApiMeasureState(string State);
+
 /// <summary>
 /// The lists' writes through the API (<c>POST /api/v1/items…</c>): create an item, act on it
 /// (start, submit, close out, return, set the follow-up day, confirm the follow-up, reopen,
@@ -51,40 +65,40 @@ public static class ListApiWrites
         api.MapPost("/items", Create)
             .WithName("CreateItem").WithSummary("Create a list item (the office)")
             .WithDescription("Body: {\"kind\": \"shortcoming|commitment|supervision|enterprise\", \"title\", \"description\", \"owner\": unit code, \"coOwners\": [unit codes], \"responsible\", \"deadline\": \"yyyy-MM-dd\", \"source\": \"redwarning|arena|visit|instruction|enterprise|manual\", \"sourceRef\"}. 201 with the item and its Location. 400 names every malformed field.")
+            .WithMetadata(new ApiBody(typeof(ApiNewItem), Required: true))
             .Produces<ApiListItemDetail>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403)
-            .AddEndpointFilter(RequireToken);
+            .AddEndpointFilter(ApiProblems.RequireToken);
         foreach (ItemAction action in Actions)
         {
             api.MapPost("/items/{id}/" + action.Word, (long id, HttpRequest request, SaimaDb db, SaimaAccess access, TimeProvider clock, CancellationToken cancel) =>
                     ActAsync(action, id, request, db, access, clock, cancel))
                 .WithName("Item_" + action.Word).WithSummary(action.Summary)
                 .WithDescription("Body: " + action.Body + ". 200 with the item as it is now; 400 by field; 403 when the user may not; 404 when the item does not exist or is not the user's to see; 409 when the item's state does not allow it (the code says why).")
+                .WithMetadata(new ApiBody(typeof(ApiItemStep), Required: false))
                 .Produces<ApiListItemDetail>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
-                .AddEndpointFilter(RequireToken);
+                .AddEndpointFilter(ApiProblems.RequireToken);
         }
 
         api.MapPost("/items/{id}/comments", Comment)
             .WithName("CommentItem").WithSummary("Comment on an item (the office or an owner unit)")
             .WithDescription("Body: {\"text\"}. 201 with the comment.")
+            .WithMetadata(new ApiBody(typeof(ApiItemStep), Required: false))
             .Produces<ApiListComment>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
-            .AddEndpointFilter(RequireToken);
+            .AddEndpointFilter(ApiProblems.RequireToken);
         api.MapPost("/items/{id}/measures", AddMeasure)
             .WithName("AddMeasure").WithSummary("Add a rectification measure to an item (the office or an owner unit)")
             .WithDescription("Body: {\"text\", \"owner\", \"deadline\": \"yyyy-MM-dd\"}. 201 with the measure.")
+            .WithMetadata(new ApiBody(typeof(ApiNewMeasure), Required: true))
             .Produces<ApiListMeasure>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
-            .AddEndpointFilter(RequireToken);
+            .AddEndpointFilter(ApiProblems.RequireToken);
         api.MapPost("/measures/{id}/state", MeasureStateAsync)
             .WithName("SetMeasureState").WithSummary("Move a measure to planned, inprogress or done (the office or an owner unit)")
             .WithDescription("Body: {\"state\": \"planned|inprogress|done\"}. 200 with the measure.")
+            .WithMetadata(new ApiBody(typeof(ApiMeasureState), Required: true))
             .Produces<ApiListMeasure>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
-            .AddEndpointFilter(RequireToken);
+            .AddEndpointFilter(ApiProblems.RequireToken);
         return app;
     }
-
-    private static ValueTask<object?> RequireToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        ApiAuth.ByToken(context.HttpContext.User)
-            ? next(context)
-            : ValueTask.FromResult<object?>(ApiProblems.Forbidden("writes through the API need a personal API token (Authorization: Bearer <token>, made at /account/tokens); a browser session may only read"));
 
     private static async Task<IResult> Create(HttpRequest request, SaimaDb db, SaimaAccess access, TimeProvider clock, CancellationToken cancel)
     {
@@ -256,15 +270,9 @@ public static class ListApiWrites
         {
             return ApiProblems.Invalid([.. e.Errors.Select(x => (x.Field, x.Message))]);
         }
-        catch (Exception e) when (e is IStoreRefusal refusal)
+        catch (Exception e) when (e is IStoreRefusal)
         {
-            var extensions = new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = refusal.Code, ["args"] = refusal.Args };
-            return e switch
-            {
-                AccessDeniedException => ApiProblems.Problem(StatusCodes.Status403Forbidden, "Forbidden", e.Message, extensions),
-                NotFoundException => ApiProblems.Problem(StatusCodes.Status404NotFound, "Not found", e.Message, extensions),
-                _ => ApiProblems.Problem(StatusCodes.Status409Conflict, "Conflict", e.Message, extensions),
-            };
+            return ApiProblems.Refusal(e);
         }
     }
 

@@ -19,6 +19,9 @@ public sealed record ApiProjectStage(string Stage, string? Planned, string? Reac
 /// <summary>A month of a project's investment (万元): planned and done.</summary>
 public sealed record ApiProjectMonth(string Month, double? Planned, double? Done);
 
+/// <summary>A month's investment done as the owner unit reports it: the month (yyyy-MM) and 万元.</summary>
+public sealed record ApiInvestmentReport(string Month, double Done);
+
 /// <summary>One project with its stages, months and evidence file names.</summary>
 public sealed record ApiProjectDetail(ApiProject Project, IReadOnlyList<ApiProjectStage> Stages, IReadOnlyList<ApiProjectMonth> Months, IReadOnlyList<string> Evidence);
 
@@ -46,10 +49,9 @@ public static class ProjectApi
         api.MapPost("/projects/{id}/investment", Report)
             .WithName("ReportInvestment").WithSummary("Report a month's investment done (万元; the owner unit's reporters and reviewers)")
             .WithDescription("Body: {\"month\": \"yyyy-MM\", \"done\": number}. 200 with the project as it is now; 400 by field; 403; 404; 409 when the project is closed out.")
+            .WithMetadata(new ApiBody(typeof(ApiInvestmentReport), Required: true))
             .Produces<ApiProjectDetail>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
-            .AddEndpointFilter((context, next) => ApiAuth.ByToken(context.HttpContext.User)
-                ? next(context)
-                : ValueTask.FromResult<object?>(ApiProblems.Forbidden("writes through the API need a personal API token (Authorization: Bearer <token>, made at /account/tokens); a browser session may only read")));
+            .AddEndpointFilter(ApiProblems.RequireToken);
         return app;
     }
 
@@ -174,15 +176,9 @@ public static class ProjectApi
         {
             return ApiProblems.Invalid([.. e.Errors.Select(x => (x.Field, x.Message))]);
         }
-        catch (Exception e) when (e is IStoreRefusal refusal)
+        catch (Exception e) when (e is IStoreRefusal)
         {
-            var extensions = new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = refusal.Code, ["args"] = refusal.Args };
-            return e switch
-            {
-                AccessDeniedException => ApiProblems.Problem(StatusCodes.Status403Forbidden, "Forbidden", e.Message, extensions),
-                NotFoundException => ApiProblems.Problem(StatusCodes.Status404NotFound, "Not found", e.Message, extensions),
-                _ => ApiProblems.Problem(StatusCodes.Status409Conflict, "Conflict", e.Message, extensions),
-            };
+            return ApiProblems.Refusal(e);
         }
     }
 
