@@ -9,12 +9,16 @@
 #   bash bench/scale/run.sh --size large --postgres "Host=127.0.0.1;Port=55432;Username=postgres;Database=saima_scale"
 #   bash bench/scale/run.sh --no-build --no-store --requests 400 --concurrency 20   # pages again, same store
 #
+# A request taking longer than --timeout seconds (60) is cut off and counted as not answered.
+#
 # Output in artifacts/bench-scale/: demo-SIZE.log (the build with each step's time), periods.tsv
-# (seconds per period's results), pages.tsv (per URL: requests, p50, p95, max in ms, bytes), serve.log.
+# (seconds per period's results), pages.tsv (per URL: requests, p50, p95, max in ms, bytes), memory.tsv
+# (the web server's resident memory: after start, peak during each page's run, and its high-water
+# mark VmHWM from /proc at the end), serve.log.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-SIZE=province PG= BUILD=yes STORE=yes REQUESTS=300 CONCURRENCY=20 PORT=5391
+SIZE=province PG= BUILD=yes STORE=yes REQUESTS=300 CONCURRENCY=20 PORT=5391 TIMEOUT=60
 while [[ $# -gt 0 ]]; do
     case $1 in
         --size) SIZE=$2; shift 2 ;;
@@ -24,6 +28,7 @@ while [[ $# -gt 0 ]]; do
         --requests) REQUESTS=$2; shift 2 ;;
         --concurrency) CONCURRENCY=$2; shift 2 ;;
         --port) PORT=$2; shift 2 ;;
+        --timeout) TIMEOUT=$2; shift 2 ;;
         *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -33,8 +38,12 @@ BIN=artifacts/saima-scale
 WORK=$(mktemp -d)
 mkdir -p "$OUT"
 export SAIMA_ADMIN_PASSWORD=Bench-Admin-Pw-2025
-SERVE_PID=
-cleanup() { [[ -n $SERVE_PID ]] && kill "$SERVE_PID" 2>/dev/null; rm -rf "$WORK"; }
+SERVE_PID= SAMPLER_PID=
+cleanup() {
+    [[ -n $SAMPLER_PID ]] && kill "$SAMPLER_PID" 2>/dev/null
+    [[ -n $SERVE_PID ]] && kill "$SERVE_PID" 2>/dev/null
+    rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 if [[ $BUILD == yes ]]; then
@@ -81,18 +90,29 @@ declare -A URLS=(
     [entry-status]="/entry/status?scheme=SC-COUNTY"
     [api-figures]="/api/v1/schemes/SC-COUNTY/periods/$last/figures"
 )
-printf 'page\trequests\tconcurrency\tp50_ms\tp95_ms\tmax_ms\tbytes\n' >"$OUT/pages.tsv"
+printf 'page\trequests\tconcurrency\tp50_ms\tp95_ms\tmax_ms\tbytes\tload1\n' >"$OUT/pages.tsv"
+# The server's resident memory (kB, from /proc), sampled every 0.2 s while a page's load runs.
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$SERVE_PID/status" 2>/dev/null || echo 0; }
+printf 'phase\trss_peak_mb\n' >"$OUT/memory.tsv"
+printf 'after-start\t%d\n' $(( $(rss_kb) / 1024 )) >>"$OUT/memory.tsv"
 for name in unit-rotating league matrix entry-status api-figures; do
     pattern=${URLS[$name]}
     for i in $(seq 1 "$REQUESTS"); do
         if [[ $name == unit-rotating ]]; then printf "$BASE$pattern\n" $(( (i % units) + 1 )); else echo "$BASE$pattern"; fi
     done >"$WORK/urls.txt"
     # First visit of each URL kind (cold), then the load.
-    xargs -P "$CONCURRENCY" -I{} curl -sS -o /dev/null -H "Cookie: $COOKIE" -w '%{time_total}\t%{size_download}\t%{http_code}\n' {} \
-        <"$WORK/urls.txt" >"$WORK/times.txt"
-    sort -n "$WORK/times.txt" | awk -v name="$name" -v c="$CONCURRENCY" '
-        { t[NR] = $1 * 1000; b = $2 }
-        END { printf "%s\t%d\t%d\t%.0f\t%.0f\t%.0f\t%d\n", name, NR, c, t[int(NR * 0.5) + 1], t[int(NR * 0.95)], t[NR], b }' >>"$OUT/pages.tsv"
+    ( while :; do rss_kb; sleep 0.2; done ) >"$WORK/rss.txt" &
+    SAMPLER_PID=$!
+    xargs -P "$CONCURRENCY" -I{} curl -sS -m "$TIMEOUT" -o /dev/null -H "Cookie: $COOKIE" -w '%{time_total}\t%{size_download}\t%{http_code}\n' {} \
+        <"$WORK/urls.txt" >"$WORK/times.txt" 2>"$WORK/curl-errors.txt" || true
+    sort -n "$WORK/times.txt" | awk -v name="$name" -v c="$CONCURRENCY" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
+        { t[NR] = $1 * 1000; if ($3 == 200) b = $2 }
+        END { printf "%s\t%d\t%d\t%.0f\t%.0f\t%.0f\t%d\t%s\n", name, NR, c, t[int(NR * 0.5) + 1], t[int(NR * 0.95)], t[NR], b, load }' >>"$OUT/pages.tsv"
+    kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=
+    sort -n "$WORK/rss.txt" | tail -n 1 | awk -v name="$name" '{ printf "%s\t%d\n", name, $1 / 1024 }' >>"$OUT/memory.tsv"
     awk '$3 != 200 { bad++ } END { if (bad) print "  " bad " answers not 200" }' "$WORK/times.txt"
 done
+awk '/^VmHWM:/ { printf "high-water-mark\t%d\n", $2 / 1024 }' "/proc/$SERVE_PID/status" >>"$OUT/memory.tsv"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/load.txt"
 column -t "$OUT/pages.tsv"
+column -t "$OUT/memory.tsv"

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Saima.Web.Tests;
+
+/// <summary>
+/// What a unit page reads: how many units each node of a result set ranked (its "of N") is the
+/// same for every unit and a stored set never changes, so it is counted once per set, not once
+/// per unit page (counting reads every row of the set: a quarter of a million rows a set at 1,000
+/// units × 200 indicators).
+/// </summary>
+public sealed class UnitPageQueryTests
+{
+    [Fact]
+    public async Task UnitPages_OfOtherUnits_DoNotCountTheSetsRankedUnitsAgain()
+    {
+        await using var web = await LeagueTableTests.StartAsync();
+        using var commands = new CommandRecorder(web.Store.ConnectionString);
+
+        string first = await web.Client.GetStringAsync("/unit/C01?scheme=T");
+        int afterFirst = commands.Count(IsRankedCount);
+        afterFirst.ShouldBeGreaterThan(0, "the first unit page counts the ranked units of the sets it shows");
+
+        string second = await web.Client.GetStringAsync("/unit/C02?scheme=T");
+        string third = await web.Client.GetStringAsync("/unit/C03?scheme=T");
+        commands.Count(IsRankedCount).ShouldBe(afterFirst, "other units' pages read the counts kept by set");
+
+        // And the counts kept are the ones shown: every unit ranked among the five.
+        UnitPageTests.Cell(UnitPageTests.Row(first, "GDP"), "rank").ShouldBe("第 2 / 5 名");
+        foreach (string html in new[] { second, third })
+        {
+            UnitPageTests.Cell(UnitPageTests.Row(html, "GDP"), "rank").ShouldEndWith(" / 5 名");
+        }
+    }
+
+    /// <summary>A grouped count over result rows: what counting a set's ranked units is.</summary>
+    private static bool IsRankedCount(string sql) =>
+        sql.Contains("FROM \"result_rows\"", StringComparison.Ordinal) && sql.Contains("COUNT(*)", StringComparison.OrdinalIgnoreCase)
+        || sql.Contains("FROM result_rows", StringComparison.Ordinal) && sql.Contains("count(*)", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The SQL that Entity Framework executes on one store (this test's database only), from its
+    /// diagnostic events: no change to the application under test.
+    /// </summary>
+    private sealed class CommandRecorder : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+    {
+        private readonly string _store;
+        private readonly ConcurrentQueue<string> _sql = new();
+        private readonly List<IDisposable> _subscriptions = [];
+        private readonly IDisposable _all;
+
+        public CommandRecorder(string connectionString)
+        {
+            _store = new DbConnectionStringBuilder { ConnectionString = connectionString }.TryGetValue("Data Source", out object? file)
+                ? Convert.ToString(file, System.Globalization.CultureInfo.InvariantCulture)!
+                : connectionString;
+            _all = DiagnosticListener.AllListeners.Subscribe(this);
+        }
+
+        public int Count(Func<string, bool> which) => _sql.Count(which);
+
+        public void OnNext(DiagnosticListener value)
+        {
+            if (value.Name == DbLoggerCategory.Name)
+            {
+                lock (_subscriptions)
+                {
+                    _subscriptions.Add(value.Subscribe(this));
+                }
+            }
+        }
+
+        public void OnNext(KeyValuePair<string, object?> value)
+        {
+            if (value.Key == RelationalEventId.CommandExecuted.Name && value.Value is CommandExecutedEventData data
+                && data.Command.Connection?.DataSource is { } source && source.Contains(Path.GetFileName(_store), StringComparison.Ordinal))
+            {
+                _sql.Enqueue(data.Command.CommandText);
+            }
+        }
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void Dispose()
+        {
+            _all.Dispose();
+            lock (_subscriptions)
+            {
+                _subscriptions.ForEach(s => s.Dispose());
+            }
+        }
+    }
+}
