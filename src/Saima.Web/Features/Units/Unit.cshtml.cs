@@ -63,6 +63,20 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
     /// <summary>What it takes to move up one place and to first place, from the latest set's stored inputs (null: the unit has no rank).</summary>
     public Saima.Data.Store.WhatItTakesAnswer? WhatItTakes { get; private set; }
 
+    /// <summary>
+    /// Most units ranked beside this one for which the page works out what it takes by itself: the
+    /// search re-scores every unit many times, which takes seconds at hundreds of units and minutes
+    /// at a thousand. Above it the page offers the computation on request (<see cref="AskWhatItTakes"/>).
+    /// </summary>
+    public const int WhatItTakesOnPage = 300;
+
+    /// <summary>The user asked for what it takes (<c>wit=1</c>), whatever the number of units.</summary>
+    [BindProperty(SupportsGet = true, Name = "wit")]
+    public bool AskWhatItTakes { get; set; }
+
+    /// <summary>The unit has a rank among more than <see cref="WhatItTakesOnPage"/> units and the user did not ask: offered, not computed.</summary>
+    public bool WhatItTakesOnRequest { get; private set; }
+
     /// <summary>Whether the user may adopt a needed value as a target here (the office; a reviewer, whose scope the store checks).</summary>
     public bool CanAdopt => access.FirstOf(Saima.Data.Store.ActorRole.Office, Saima.Data.Store.ActorRole.Reviewer) is not null;
 
@@ -147,7 +161,7 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
     {
         English = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
         UnitView? view = await Published.KeptAsync(db, cache,
-            stamp => (Published.CacheKey.UnitView, stamp, Code, SchemeCode, English),
+            stamp => (Published.CacheKey.UnitView, stamp, Code, SchemeCode, English, AskWhatItTakes),
             async () =>
             {
                 if (!await LoadAsync(cancel))
@@ -160,7 +174,7 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
                     await LoadLatestAsync(cancel);
                 }
 
-                return new UnitView(Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation, Adjustments, RankInterval, WhatItTakes);
+                return new UnitView(Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation, Adjustments, RankInterval, WhatItTakes, WhatItTakesOnRequest);
             },
             cancel);
         if (view is null)
@@ -173,6 +187,7 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
         Adjustments = view.Adjustments;
         RankInterval = view.RankInterval;
         WhatItTakes = view.WhatItTakes;
+        WhatItTakesOnRequest = view.WhatItTakesOnRequest;
         return true;
     }
 
@@ -181,7 +196,7 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
         Unit? Unit, string Name, IReadOnlyList<AssessmentScheme> Schemes, AssessmentScheme? Scheme, IReadOnlyList<UnitPoint> History,
         string? Latest, IReadOnlyList<UnitIndicatorRow> Indicators, IReadOnlyList<UnitIndicatorRow> Strengths,
         IReadOnlyList<UnitIndicatorRow> Weaknesses, UnitExplanation? Explanation, IReadOnlyList<CountedAdjustment> Adjustments,
-        (Saima.Data.Store.UnitRankInterval, int)? RankInterval, Saima.Data.Store.WhatItTakesAnswer? WhatItTakes);
+        (Saima.Data.Store.UnitRankInterval, int)? RankInterval, Saima.Data.Store.WhatItTakesAnswer? WhatItTakes, bool WhatItTakesOnRequest);
 
     private async Task<bool> LoadAsync(CancellationToken cancel)
     {
@@ -343,7 +358,16 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
 
         // What it takes: computed for this one unit from the set's stored inputs, read once per set
         // and kept (the set never changes); the answer is kept with the page's view.
-        if (rows.TryGetValue(parsed.Groups[parsed.RootGroup].Code, out ResultRow? totalRow) && totalRow.Rank is int totalRank)
+        rows.TryGetValue(parsed.Groups[parsed.RootGroup].Code, out ResultRow? totalRow);
+        if (totalRow?.Rank is not int totalRank)
+        {
+            // No rank at the root: nothing to move up.
+        }
+        else if (ranked.GetValueOrDefault(totalRow.Node) > WhatItTakesOnPage && !AskWhatItTakes)
+        {
+            WhatItTakesOnRequest = true;
+        }
+        else
         {
             var inputsKey = ("analysis-inputs", set.Id);
             if (!cache.TryGetValue(inputsKey, out Saima.Data.Store.ScoringInputs? inputs) || inputs is null)
