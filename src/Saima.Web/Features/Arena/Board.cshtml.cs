@@ -72,6 +72,10 @@ public sealed class BoardModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
             return StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
 
+        // The stream ends with the request or when the application stops (a stream holds no shutdown up).
+        CancellationToken stopping = HttpContext.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        using var ends = CancellationTokenSource.CreateLinkedTokenSource(cancel, stopping);
+        cancel = ends.Token;
         try
         {
             Response.Headers.CacheControl = "no-store";
