@@ -10,6 +10,19 @@ public enum ArenaRoundState
     Closed = 2,
 }
 
+/// <summary>When the hall's board (大屏) of a session shows each round's score and the ranking.</summary>
+public static class ArenaBoardScores
+{
+    /// <summary>Live: each round's score and the running ranking as each round closes.</summary>
+    public const string Live = "live";
+
+    /// <summary>At the end: only once every round is closed or the session is published.</summary>
+    public const string End = "end";
+
+    /// <summary>Whether <paramref name="value"/> is one of the two words.</summary>
+    public static bool IsKnown(string? value) => value is Live or End;
+}
+
 /// <summary>
 /// An on-site evaluation (现场评议 / 擂台): a panel of judges rates contestants (units) on criteria;
 /// the results may become figures of an indicator (<see cref="PointsScheme"/> etc.) when published.
@@ -34,6 +47,9 @@ public sealed class ArenaSession
 
     /// <summary>Bonus or penalty points by rank given at publication (JSON of <c>ArenaRankPointsSpec</c>), if any.</summary>
     public string? RankPoints { get; set; }
+
+    /// <summary>When the board shows scores: <see cref="ArenaBoardScores.Live"/> (as each round closes) or <see cref="ArenaBoardScores.End"/>.</summary>
+    public string BoardScores { get; set; } = ArenaBoardScores.Live;
     public DateTimeOffset CreatedAt { get; set; }
     public required string CreatedBy { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }

@@ -76,6 +76,7 @@ public sealed partial class ArenaSessionFlowTests(Chromium chromium)
         IPage board = await page.Context.NewPageAsync();
         await board.GotoAsync("/arena/s/" + Code + "/board");
         await Assertions.Expect(board.Locator("#now")).ToContainTextAsync("青山区");
+        await Assertions.Expect(board.Locator("#board")).ToHaveAttributeAsync("data-mode", "stream", new() { Timeout = 10000 });
 
         // Three judges on their phones; the third loses the network before sending.
         (double Q, double P)[] ballots = [(18, 27), (16.5, 25), (19.5, 29)];
@@ -109,14 +110,19 @@ public sealed partial class ArenaSessionFlowTests(Chromium chromium)
                 await Assertions.Expect(phone.Page.Locator("#status")).ToContainTextAsync("已送达");
             }
 
-            // The board has all three without a reload: trim 1 of 45, 41.5, 48.5 keeps 45.
+            // The board has all three without a reload (by the event stream), by category, and no
+            // score while the round is open; once it closes, its score: trim 1 of 45, 41.5, 48.5 keeps 45.
             await Assertions.Expect(board.Locator("#now")).ToContainTextAsync("3");
+            await Assertions.Expect(board.Locator("#now .cat").First).ToContainTextAsync("3");
+            (await board.Locator("#ranking tr").CountAsync()).ShouldBe(0, "live scores show as each round closes");
+            await Screens(board, "arena-board-open", both: false, widths: [1280, 1920]);
+            await page.Locator("#rounds form:has(input[name=unit][value=C01]) button.btn-outline-danger").ClickAsync();
+            await page.WaitForURLAsync(new Regex("done=closed"));
             await Assertions.Expect(board.Locator("#ranking")).ToContainTextAsync("45.00");
-            await board.SetViewportSizeAsync(390, 844);
-            await Screens(board, "arena-board", both: false);
+            await Screens(board, "arena-board", both: false, widths: [1280, 1920, 390]);
 
-            // The office closes every round and publishes.
-            foreach (string unit in new[] { "C01", "C02", "C03" })
+            // The office closes every other round and publishes.
+            foreach (string unit in new[] { "C02", "C03" })
             {
                 await page.Locator($"#rounds form:has(input[name=unit][value={unit}]) button.btn-outline-danger").ClickAsync();
                 await page.WaitForURLAsync(new Regex("done=closed"));
@@ -160,9 +166,21 @@ public sealed partial class ArenaSessionFlowTests(Chromium chromium)
     }
 
     /// <summary>Full-page screenshots at desktop width and at 390 px (the page's width restored after).</summary>
-    private static async Task Screens(IPage page, string name, bool both = true)
+    private static async Task Screens(IPage page, string name, bool both = true, int[]? widths = null)
     {
         Directory.CreateDirectory(Chromium.ScreenshotFolder);
+        foreach (int width in widths ?? [])
+        {
+            // The hall's projector: 1920 × 1080; a laptop at 1280 × 800; a phone at 390 × 844.
+            await page.SetViewportSizeAsync(width, width switch { 1920 => 1080, 1280 => 800, _ => 844 });
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, name + "-" + width.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".png"), FullPage = true });
+        }
+
+        if (widths is not null)
+        {
+            return;
+        }
+
         PageViewportSizeResult? before = page.ViewportSize;
         if (both)
         {

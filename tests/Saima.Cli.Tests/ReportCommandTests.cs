@@ -29,6 +29,18 @@ public sealed class ReportCommandTests(Stores stores)
             .OrderBy(r => r.Rank).Select(r => (r.Rank!.Value, r.Code, r.Name, r.Score!.Value)).ToList();
     }
 
+    /// <summary>The stored 2025-06 rows of a dimension (a group under the total) in rank order: (rank, code, name, score).</summary>
+    private static List<(int Rank, string Code, string Name, double Score)> StoredDimension(StoreOptions store, string node)
+    {
+        using SaimaDb db = SaimaDb.Open(store);
+        long set = db.ResultSets.Where(r => r.Period == "2025-06").Max(r => r.Id);
+        return (from r in db.ResultRows
+                join u in db.Units on r.UnitId equals u.Id
+                where r.ResultSetId == set && r.Node == node
+                select new { r.Rank, u.Code, u.Name, r.Score }).ToList()
+            .OrderBy(r => r.Rank).ThenBy(r => r.Code, StringComparer.Ordinal).Select(r => (r.Rank!.Value, r.Code, r.Name, r.Score!.Value)).ToList();
+    }
+
     private StoreOptions Seeded(StoreProvider provider)
     {
         StoreOptions store = stores.NewMigrated(provider);
@@ -64,6 +76,14 @@ public sealed class ReportCommandTests(Stores stores)
         var notes = SheetRows(dir["c.xlsx"], "说明 Notes");
         notes.Single(r => r[0].Text == "标题 Title")[1].Text.ShouldBe("关于2025年6月测试赛马考核排名情况的通报");
         notes.Single(r => r[0].Text == "通报正文（草稿） Draft")[1].Text!.ShouldContain("乙区以95.00分位列第一");
+
+        var dimensions = SheetRows(dir["c.xlsx"], "分项 Dimensions");
+        dimensions[0].Select(c => c.Text).ShouldBe(["维度代码 Dimension", "维度 Name", "名次 Rank", "单位代码 Code", "单位 Unit", "得分 Score"]);
+        foreach ((string node, string name) in new[] { ("Econ", "经济发展"), ("Eco", "生态民生") })
+        {
+            dimensions.Skip(1).Where(r => r[0].Text == node).Select(r => (r[1].Text, r[2].Number, r[3].Text, r[5].Number))
+                .ShouldBe(StoredDimension(store, node).Select(d => ((string?)name, (double?)d.Rank, (string?)d.Code, (double?)Math.Round(d.Score, 2))), node);
+        }
     }
 
     [Fact]
@@ -87,7 +107,9 @@ public sealed class ReportCommandTests(Stores stores)
         paragraphs[2].InnerText.ShouldContain("乙区以95.00分位列第一");
         paragraphs[2].Descendants<W.RunFonts>().Single().EastAsia!.Value.ShouldBe("仿宋");
 
-        W.Table table = body.Elements<W.Table>().Single();
+        var tables = body.Elements<W.Table>().ToList();
+        tables.Count.ShouldBe(3, "the league table and one table per dimension");
+        W.Table table = tables[0];
         var cells = table.Elements<W.TableRow>().Select(r => r.Elements<W.TableCell>().Select(c => c.InnerText).ToList()).ToList();
         cells[0].ShouldBe(["名次", "单位", "得分", "赛道", "赛道名次", "名次变化", "红色预警"]);
         table.Elements<W.TableRow>().First().Descendants<W.TableHeader>().ShouldHaveSingleItem();
@@ -95,6 +117,14 @@ public sealed class ReportCommandTests(Stores stores)
         cells.Skip(1).Select(c => (c[0], c[1], c[2]))
             .ShouldBe(stored.Select(s => (s.Rank.ToString(CultureInfo.InvariantCulture), s.Name, s.Score.ToString("0.00", CultureInfo.InvariantCulture))));
         cells.Skip(1).Select(c => c[5]).ShouldBe(["▲1", "▼1", "▲2", "–", "▼2"]);
+        foreach ((W.Table dimension, string node, string heading) in new[] { (tables[1], "Econ", "经济发展排名"), (tables[2], "Eco", "生态民生排名") })
+        {
+            (dimension.PreviousSibling<W.Paragraph>()?.InnerText).ShouldBe(heading);
+            var rows = dimension.Elements<W.TableRow>().Select(r => r.Elements<W.TableCell>().Select(c => c.InnerText).ToList()).ToList();
+            rows[0].ShouldBe(["名次", "单位", "得分"]);
+            rows.Skip(1).Select(c => (c[0], c[1], c[2])).ShouldBe(StoredDimension(store, node)
+                .Select(s => (s.Rank.ToString(CultureInfo.InvariantCulture), s.Name, s.Score.ToString("0.00", CultureInfo.InvariantCulture))), node);
+        }
 
         FooterPart footer = doc.MainDocumentPart.FooterParts.Single();
         footer.Footer.Descendants<W.FieldCode>().Single().Text.Trim().ShouldBe("PAGE");
@@ -113,7 +143,24 @@ public sealed class ReportCommandTests(Stores stores)
         File.ReadAllBytes(dir["c.pdf"]).Take(5).ShouldBe("%PDF-"u8.ToArray());
         string text = PdfText(dir["c.pdf"]);
         text.ShouldContain("关于2025年6月测试赛马考核排名情况的通报");
-        var lines = text.Split('\n');
+        int econ = text.IndexOf("经济发展排名", StringComparison.Ordinal);
+        int eco = text.IndexOf("生态民生排名", StringComparison.Ordinal);
+        econ.ShouldBeGreaterThan(0, text);
+        eco.ShouldBeGreaterThan(econ, text);
+        foreach ((string node, string part) in new[] { ("Econ", text[econ..eco]), ("Eco", text[eco..]) })
+        {
+            var partLines = part.Split('\n');
+            int at = -1;
+            foreach (var s in StoredDimension(store, node))
+            {
+                string line = $"{s.Rank.ToString(CultureInfo.InvariantCulture)} {s.Name} {s.Score.ToString("0.00", CultureInfo.InvariantCulture)}";
+                int hit = Array.FindIndex(partLines, at + 1, l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries)) == line);
+                hit.ShouldBeGreaterThan(at, $"{node}: '{line}' after line {at} in\n{part}");
+                at = hit;
+            }
+        }
+
+        var lines = text[..econ].Split('\n');
         var stored = StoredRows(store);
         int previous = -1;
         foreach (var s in stored)

@@ -14,7 +14,8 @@ public sealed class SchemaMigratorTests(Stores stores)
         SchemaMigrator.CurrentVersion(store).ShouldBe(0);
 
         int[] all = SchemaMigrator.Scripts(provider).Select(s => s.Version).ToArray();
-        all.ShouldBe(Enumerable.Range(1, all.Length).ToArray(), "scripts are numbered 1, 2, 3… without gaps, each number once");
+        all[0].ShouldBe(1);
+        all.Zip(all.Skip(1)).ShouldAllBe(p => p.Second > p.First, "scripts are numbered upwards, each number once (numbers are handed out ahead, so one may land before the one below it)");
         SchemaMigrator.Migrate(store).Select(s => s.Version).ShouldBe(all);
         SchemaMigrator.CurrentVersion(store).ShouldBe(SchemaMigrator.LatestVersion(provider));
         SchemaMigrator.Migrate(store).ShouldBeEmpty();

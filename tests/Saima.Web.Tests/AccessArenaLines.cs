@@ -56,6 +56,10 @@ internal static class AccessArenaLines
             { Form = "judge=" + AccessArenaData.VoidJudgeOnPage + "&reason=访问测试", Success = "/arena/s/" + AccessArenaData.Work + "/judges?p=1&done=voided" },
         AccessMatrix.L("GET /arena/s/{code}/board",      "/arena/s/" + AccessArenaData.Work + "/board",  Login, Ok,   No,  No,  No,  No),
         AccessMatrix.L("GET /arena/s/{code}/board?handler=Data", "/arena/s/" + AccessArenaData.Work + "/board?handler=Data", Login, Ok, No, No, No, No),
+        // The event stream of a published session sends its final state and ends (so the matrix can read it whole).
+        AccessMatrix.L("GET /arena/s/{code}/board?handler=Stream", "/arena/s/" + AccessArenaData.Done + "/board?handler=Stream", Login, Ok, Ok, Ok, Ok, Ok),
+        AccessMatrix.L("POST /arena/s/{code}?handler=Board", "/arena/s/" + AccessArenaData.Work + "?handler=Board", Login, Ok, No, No, No, No) with
+            { Form = "board=end", Success = "/arena/s/" + AccessArenaData.Work + "?done=board" },
     ];
 
     /// <summary>An allowed arena write did its work: a session made, judges issued or voided, a round in the state asked, results published.</summary>

@@ -181,6 +181,7 @@ public sealed partial class ArenaPagesTests
         JsonElement created = await JsonAsync(await office.PostAsync("/api/v1/arena/sessions", Json(PointsBody)), HttpStatusCode.Created);
         created.TryGetProperty("grades", out _).ShouldBeFalse();
         created.TryGetProperty("date", out _).ShouldBeFalse();
+        created.TryGetProperty("board", out _).ShouldBeFalse("a live board is the default and reads as before");
         JsonElement results = await JsonAsync(await office.GetAsync("/api/v1/arena/sessions/PAGE-1/results"), HttpStatusCode.OK);
         results.GetProperty("contestants")[0].TryGetProperty("grades", out _).ShouldBeFalse();
     }

@@ -35,6 +35,37 @@ public sealed record CircularRow(
     };
 }
 
+/// <summary>One unit's line of a dimension's table: its rank and score at that dimension, as stored.</summary>
+public sealed record CircularDimensionRow(int? Rank, string Code, string Name, double? Score)
+{
+    /// <summary>The score as shown (two decimals), or "–".</summary>
+    public string ScoreText => Score is double s && double.IsFinite(s) ? s.ToString(CircularRow.ScoreFormat, CultureInfo.InvariantCulture) : "–";
+
+    /// <summary>The score rounded as shown, as a number (what the .xlsx holds).</summary>
+    public double? ShownScore => Score is double s && double.IsFinite(s) ? double.Parse(ScoreText, CultureInfo.InvariantCulture) : null;
+
+    /// <summary>The rank as shown, or "–".</summary>
+    public string RankText => Rank?.ToString(CultureInfo.InvariantCulture) ?? "–";
+}
+
+/// <summary>
+/// A dimension of the scheme (a group directly under the total) with its units ranked by the
+/// dimension's score, as the published result set stored them: rank order, unranked last, ties by
+/// code, at most <see cref="CircularReader.MaxDimensionRows"/> lines (<see cref="Units"/> says how
+/// many the set holds).
+/// </summary>
+public sealed record CircularDimension(string Code, string Name, double Weight, IReadOnlyList<CircularDimensionRow> Rows, int Units)
+{
+    /// <summary>Whether the table leaves units out (more than <see cref="CircularReader.MaxDimensionRows"/>).</summary>
+    public bool Cut => Units > Rows.Count;
+
+    /// <summary>The table's heading: "经济发展排名".</summary>
+    public string Heading => string.Create(CultureInfo.InvariantCulture, $"{Name}排名");
+
+    /// <summary>The line under a cut table: "仅列前100名，共120个单位".</summary>
+    public string? CutText => Cut ? string.Create(CultureInfo.InvariantCulture, $"仅列前{Rows.Count}名，共{Units}个单位。") : null;
+}
+
 /// <summary>A unit that moved up (positive) or down (negative) in the league table since the previous period.</summary>
 public sealed record CircularMover(string Code, string Name, int Change);
 
@@ -114,6 +145,12 @@ public sealed record CircularContent(
         ? null
         : "以下单位的90%名次区间（各项权重在±25%范围内变动重算所得）与相邻名次单位重叠，名次未明显领先或落后：" + string.Join("、", NotClearlyAhead.Select(u => u.Text)) + "。";
 
+    /// <summary>
+    /// Each dimension's table (the groups directly under the total, in the scheme's order), from
+    /// the same stored result set; empty when the total has no groups under it.
+    /// </summary>
+    public IReadOnlyList<CircularDimension> Dimensions { get; init; } = [];
+
     /// <summary>Whether any unit has a track (the table then shows track and track rank).</summary>
     public bool HasTracks => Rows.Any(r => !string.IsNullOrEmpty(r.Track));
 }
@@ -134,6 +171,12 @@ public sealed class CircularReader(SaimaDb db, TimeProvider clock)
 
     /// <summary>How many earlier periods are looked at for "first for the n-th month running".</summary>
     private const int Lookback = 36;
+
+    /// <summary>Most lines of one dimension's table (the league table lists every unit scored).</summary>
+    public const int MaxDimensionRows = 100;
+
+    /// <summary>Most dimension tables a circular holds.</summary>
+    public const int MaxDimensions = 20;
 
     /// <summary>How many risers and fallers the circular names.</summary>
     private const int Movers = 3;
@@ -208,7 +251,33 @@ public sealed class CircularReader(SaimaDb db, TimeProvider clock)
         {
             AuditHead = await AuditChain.HeadAsync(db, AuditChain.AuditName, cancel),
             NotClearlyAhead = unclear,
+            Dimensions = await DimensionsAsync(parsed, node, set.Id, cancel),
         };
+    }
+
+    /// <summary>The groups directly under the total, each with its units ranked as the stored result set ranks them at that group.</summary>
+    private async Task<IReadOnlyList<CircularDimension>> DimensionsAsync(Scheme parsed, string total, long setId, CancellationToken cancel)
+    {
+        var groups = parsed.Groups.Where(g => string.Equals(g.Parent, total, StringComparison.Ordinal)).Take(MaxDimensions).ToList();
+        if (groups.Count == 0)
+        {
+            return [];
+        }
+
+        string[] codes = [.. groups.Select(g => g.Code)];
+        var stored = await db.ResultRows.AsNoTracking().Where(r => r.ResultSetId == setId && codes.Contains(r.Node))
+            .Select(r => new { r.Node, r.UnitId, r.Score, r.Rank }).ToListAsync(cancel);
+        var ids = stored.Select(r => r.UnitId).Distinct().ToList();
+        var units = await db.Units.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.Code, u.Name }).ToDictionaryAsync(u => u.Id, cancel);
+        var byNode = stored.Where(r => units.ContainsKey(r.UnitId)).ToLookup(r => r.Node, StringComparer.Ordinal);
+        return [.. groups.Select(g =>
+        {
+            var all = byNode[g.Code]
+                .Select(r => new CircularDimensionRow(r.Rank, units[r.UnitId].Code, units[r.UnitId].Name, r.Score))
+                .OrderBy(r => r.Rank is null ? 1 : 0).ThenBy(r => r.Rank).ThenBy(r => r.Code, StringComparer.Ordinal)
+                .ToList();
+            return new CircularDimension(g.Code, g.Name ?? g.Code, g.Weight, [.. all.Take(MaxDimensionRows)], all.Count);
+        })];
     }
 
     /// <summary>"2025-06" → 2025年6月, "2025-Q2" → 2025年第二季度, "2025" → 2025年度; anything else as it is.</summary>

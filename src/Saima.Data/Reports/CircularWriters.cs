@@ -21,6 +21,9 @@ public static class CircularWriters
     /// <summary>The sheet with the title, draft text and source of the .xlsx.</summary>
     public const string TextSheet = "说明 Notes";
 
+    /// <summary>The .xlsx sheet of the dimensions' tables (one row per dimension and unit).</summary>
+    public const string DimensionSheet = "分项 Dimensions";
+
     /// <summary>The table's column headers (Chinese; the .xlsx adds English as the store's exports do).</summary>
     private static readonly string[] Header = ["名次", "单位", "得分"];
 
@@ -76,6 +79,22 @@ public static class CircularWriters
         book.Row(XCell.Str("结果集 Result set", XlsxBook.Header), XCell.Int(content.ResultSetId));
         book.Row(XCell.Str("生成时间 Generated", XlsxBook.Header), XCell.Str(content.GeneratedLine));
         book.EndSheet();
+        if (content.Dimensions.Count > 0)
+        {
+            book.BeginSheet(DimensionSheet, new SheetSetup { FrozenRows = 1, ColumnWidths = [14, 20, 10, 12, 24, 12] });
+            book.Row(
+                XCell.Str("维度代码 Dimension", XlsxBook.Header), XCell.Str("维度 Name", XlsxBook.Header), XCell.Str("名次 Rank", XlsxBook.Header),
+                XCell.Str("单位代码 Code", XlsxBook.Header), XCell.Str("单位 Unit", XlsxBook.Header), XCell.Str("得分 Score", XlsxBook.Header));
+            foreach (CircularDimension d in content.Dimensions)
+            {
+                foreach (CircularDimensionRow r in d.Rows)
+                {
+                    book.Row(XCell.Str(d.Code), XCell.Str(d.Name), XCell.Int(r.Rank), XCell.Str(r.Code), XCell.Str(r.Name), XCell.Num(r.ShownScore));
+                }
+            }
+
+            book.EndSheet();
+        }
     }
 
     /// <summary>
@@ -136,6 +155,18 @@ public static class CircularWriters
                 TextRun(unclear, BodyFont, 28)));
         }
 
+        foreach (CircularDimension d in content.Dimensions)
+        {
+            body.Append(new Paragraph(
+                new ParagraphProperties(new KeepNext(), new Justification { Val = JustificationValues.Center }, new SpacingBetweenLines { Before = "300", After = "100" }),
+                TextRun(d.Heading, HeadingFont, 28)));
+            body.Append(DimensionTable(d));
+            if (d.CutText is { } cut)
+            {
+                body.Append(new Paragraph(new ParagraphProperties(new Justification { Val = JustificationValues.Center }), TextRun(cut, BodyFont, 24)));
+            }
+        }
+
         body.Append(new Paragraph(
             new ParagraphProperties(new Justification { Val = JustificationValues.Right }, new SpacingBetweenLines { Before = "400" }),
             TextRun(content.Office, BodyFont, 32)));
@@ -184,6 +215,27 @@ public static class CircularWriters
 
             cells.AddRange([r.ChangeText, r.RedWarnings.ToString(CultureInfo.InvariantCulture)]);
             table.Append(new TableRow([new TableRowProperties(new CantSplit()), .. cells.Select(c => Cell(c, BodyFont))]));
+        }
+
+        return table;
+    }
+
+    private static Table DimensionTable(CircularDimension d)
+    {
+        var border = new TableBorders(
+            new TopBorder { Val = BorderValues.Single, Size = 4 }, new BottomBorder { Val = BorderValues.Single, Size = 4 },
+            new LeftBorder { Val = BorderValues.Single, Size = 4 }, new RightBorder { Val = BorderValues.Single, Size = 4 },
+            new InsideHorizontalBorder { Val = BorderValues.Single, Size = 4 }, new InsideVerticalBorder { Val = BorderValues.Single, Size = 4 });
+        var table = new Table(new TableProperties(
+            border,
+            new TableWidth { Width = "3500", Type = TableWidthUnitValues.Pct },
+            new TableLayout { Type = TableLayoutValues.Autofit },
+            new TableJustification { Val = TableRowAlignmentValues.Center }));
+        table.Append(new TableGrid(Header.Select(_ => new GridColumn()).ToArray()));
+        table.Append(new TableRow([new TableRowProperties(new TableHeader(), new CantSplit()), .. Header.Select(h => Cell(h, HeadingFont))]));
+        foreach (CircularDimensionRow r in d.Rows)
+        {
+            table.Append(new TableRow([new TableRowProperties(new CantSplit()), Cell(r.RankText, BodyFont), Cell(r.Name, BodyFont), Cell(r.ScoreText, BodyFont)]));
         }
 
         return table;
@@ -270,6 +322,8 @@ public static class CircularWriters
             .sign { text-align: right; margin-top: 10mm; }
             .dated { text-align: right; margin: 0; }
             .generated { text-align: right; font-size: 10.5pt; }
+            section.dimension h2 { break-after: avoid; }
+            p.cut { text-align: center; font-size: 11pt; margin: 1mm 0 0; }
             </style></head><body>
             """);
         html.Append(CultureInfo.InvariantCulture, $"<div class=\"red\">{E(content.Office)}");
@@ -307,6 +361,24 @@ public static class CircularWriters
         if (content.NotClearlyAheadText is { } unclear)
         {
             html.Append(CultureInfo.InvariantCulture, $"<p class=\"draft unclear\">{E(unclear)}</p>\n");
+        }
+
+        foreach (CircularDimension d in content.Dimensions)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<section class=\"dimension\" data-code=\"{E(d.Code)}\"><h2>{E(d.Heading)}</h2>\n");
+            html.Append("<table><thead><tr><th>名次</th><th>单位</th><th>得分</th></tr></thead><tbody>\n");
+            foreach (CircularDimensionRow r in d.Rows)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(r.RankText)}</td><td>{E(r.Name)}</td><td>{E(r.ScoreText)}</td></tr>\n");
+            }
+
+            html.Append("</tbody></table>\n");
+            if (d.CutText is { } cut)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<p class=\"cut\">{E(cut)}</p>\n");
+            }
+
+            html.Append("</section>\n");
         }
 
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"sign\">{E(content.Office)}</p>\n");

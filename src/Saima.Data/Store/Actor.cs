@@ -592,6 +592,9 @@ public static class WorkflowCodes
 
     /// <summary>{0} what is wrong (English): an analysis setting, adopted target or external benchmark is not valid.</summary>
     public const string AnalysisInvalid = "AnalysisInvalid";
+
+    /// <summary>{0} session code: the board's choice of live scores or scores at the end is fixed once every round is closed.</summary>
+    public const string ArenaBoardFixed = "ArenaBoardFixed";
 }
 
 /// <summary>Publication refused: some current figures of the period are not approved yet.</summary>

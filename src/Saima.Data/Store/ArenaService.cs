@@ -35,7 +35,8 @@ public sealed record ArenaRankPointsSpec(string? Scheme, string? Period, string?
 public sealed record ArenaSessionSpec(
     string? Code, string? Name, string? Stage, IReadOnlyList<string?>? Contestants,
     IReadOnlyList<ArenaCriterionSpec>? Criteria, IReadOnlyList<ArenaCategorySpec>? Categories, ArenaPointsSpec? Points,
-    string? Date = null, string? Place = null, IReadOnlyList<ArenaGradeSpec>? Grades = null, ArenaRankPointsSpec? RankPoints = null);
+    string? Date = null, string? Place = null, IReadOnlyList<ArenaGradeSpec>? Grades = null, ArenaRankPointsSpec? RankPoints = null,
+    string? Board = null);
 
 /// <summary>Judges to issue: <see cref="Count"/> anonymous ones, or one per name; optionally of a unit (which they never rate).</summary>
 public sealed record ArenaJudgeSpec(string? Category, int? Count, IReadOnlyList<string?>? Names, string? Unit);
@@ -60,9 +61,16 @@ public sealed record ArenaSessionView(
     string Code, string Name, string Stage, IReadOnlyList<ArenaRound> Contestants,
     IReadOnlyList<ArenaCriterion> Criteria, IReadOnlyList<ArenaCategory> Categories, ArenaPointsSpec? Points,
     DateTimeOffset CreatedAt, DateTimeOffset? PublishedAt, int Judges,
-    DateOnly? Date = null, string? Place = null, IReadOnlyList<ArenaGrade>? Grades = null, ArenaRankPointsSpec? RankPoints = null)
+    DateOnly? Date = null, string? Place = null, IReadOnlyList<ArenaGrade>? Grades = null, ArenaRankPointsSpec? RankPoints = null,
+    string Board = ArenaBoardScores.Live)
 {
     public bool Published => PublishedAt is not null;
+
+    /// <summary>Every round is closed (the session is over, published or not).</summary>
+    public bool AllClosed => Contestants.All(c => c.State == ArenaRoundState.Closed);
+
+    /// <summary>Whether the board shows scores now: live as rounds close, or at the end once every round is closed or the session is published.</summary>
+    public bool BoardShowsScores => Board != ArenaBoardScores.End || Published || AllClosed;
 
     /// <summary>A graded session (民主测评): judges pick a grade instead of scoring criteria.</summary>
     public bool Graded => Grades is { Count: > 0 };
@@ -286,6 +294,12 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
             errors.Add(new("place", "at most 200 characters"));
         }
 
+        string board = string.IsNullOrWhiteSpace(spec.Board) ? ArenaBoardScores.Live : spec.Board.Trim();
+        if (!ArenaBoardScores.IsKnown(board))
+        {
+            errors.Add(new("board", "expected live (scores as each round closes) or end (scores only at the end)"));
+        }
+
         ArenaRankPointsSpec? rankPoints = null;
         if (spec.RankPoints is { } rp)
         {
@@ -314,6 +328,7 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
             HeldOn = heldOn,
             Place = place,
             RankPoints = rankPoints is null ? null : JsonSerializer.Serialize(rankPoints, ResultJson),
+            BoardScores = board,
             CreatedAt = now,
             CreatedBy = actor.Name,
         };
@@ -377,7 +392,44 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
         return new ArenaSessionView(
             s.Code, s.Name, s.Stage, [.. rounds.Select(r => new ArenaRound(r.Code, r.Name, r.State, counts.GetValueOrDefault(r.Id)))],
             criteria, categories, points, s.CreatedAt, s.PublishedAt, judges,
-            s.HeldOn, s.Place, grades.Count == 0 ? null : grades, RankPointsOf(s));
+            s.HeldOn, s.Place, grades.Count == 0 ? null : grades, RankPointsOf(s), s.BoardScores);
+    }
+
+    /// <summary>
+    /// Sets when the session's board shows scores (<see cref="ArenaBoardScores.Live"/> or
+    /// <see cref="ArenaBoardScores.End"/>): the office, until every round is closed
+    /// (<see cref="WorkflowCodes.ArenaBoardFixed"/>) or the session is published. The same choice
+    /// again changes nothing; a change is in the audit trail.
+    /// </summary>
+    public async Task<ArenaSessionView> SetBoardAsync(Actor actor, string sessionCode, string? board, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.RequireOffice("choose what the board shows");
+        string? wanted = board?.Trim();
+        if (!ArenaBoardScores.IsKnown(wanted))
+        {
+            throw new ArenaInvalidException([new("board", "expected live (scores as each round closes) or end (scores only at the end)")]);
+        }
+
+        ArenaSession session = await db.ArenaSessions.SingleOrDefaultAsync(s => s.Code == sessionCode, cancel)
+            ?? throw new NotFoundException(WorkflowCodes.NoArenaSession, $"no on-site evaluation '{sessionCode}'", sessionCode);
+        RequireUnpublished(session);
+        if (session.BoardScores != wanted)
+        {
+            bool open = await db.ArenaContestants.AnyAsync(c => c.SessionId == session.Id && c.State != ArenaRoundState.Closed, cancel);
+            if (!open)
+            {
+                throw new WorkflowException(WorkflowCodes.ArenaBoardFixed, $"every round of '{session.Code}' is closed; the board's choice is fixed", session.Code);
+            }
+
+            db.Audit.Add(AuditLog.Entry(StoreTime.Now(clock), actor, "set-board", Entity, session.Code, "board", session.BoardScores, wanted));
+            session.BoardScores = wanted!;
+            await db.SaveChangesAsync(cancel);
+            ArenaChanges.Signal(session.Code);
+        }
+
+        db.ChangeTracker.Clear();
+        return (await SessionAsync(session.Code, cancel))!;
     }
 
     /// <summary>Sessions, newest first, a page at a time, with the total.</summary>
@@ -529,6 +581,7 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
 
                 await tx.CommitAsync(cancel);
                 db.ChangeTracker.Clear();
+                ArenaChanges.Signal(session.Code);
                 int ballots = (await CurrentBallotCountsAsync(session.Id, cancel)).GetValueOrDefault(round.Id);
                 return new ArenaRound(row.Code, row.Name, round.State, ballots);
             }
@@ -617,7 +670,13 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
         {
             try
             {
-                return await WriteBallotAsync(session, judge, target.Id, target.Code, scores, grade, total, cancel);
+                ArenaBallotReceipt receipt = await WriteBallotAsync(session, judge, target.Id, target.Code, scores, grade, total, cancel);
+                if (!receipt.Repeated)
+                {
+                    ArenaChanges.Signal(session.Code);
+                }
+
+                return receipt;
             }
             catch (Exception e) when (attempt < Attempts && IsTransient(e))
             {
@@ -765,6 +824,7 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
         db.Audit.Add(AuditLog.Entry(now, actor, "void-judge", Entity, session.Code, "judge", judgeId, "voided", judge.VoidReason));
         await db.SaveChangesAsync(cancel);
         db.ChangeTracker.Clear();
+        ArenaChanges.Signal(session.Code);
     }
 
     /// <summary>
@@ -804,7 +864,9 @@ public sealed class ArenaService(SaimaDb db, TimeProvider clock)
         actor.RequireOffice("publish an on-site evaluation");
         try
         {
-            return await PublishCoreAsync(actor, sessionCode, cancel);
+            ArenaResults published = await PublishCoreAsync(actor, sessionCode, cancel);
+            ArenaChanges.Signal(sessionCode);
+            return published;
         }
         catch
         {

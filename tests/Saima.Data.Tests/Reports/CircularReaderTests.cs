@@ -47,6 +47,45 @@ public sealed class CircularReaderTests(Stores stores)
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Read_Dimensions_HoldTheStoredRowsOfEachGroupUnderTheTotal_InRankOrder(StoreProvider provider)
+    {
+        StoreOptions store = stores.NewMigrated(provider);
+        LeagueData.Seed(store);
+        using SaimaDb db = SaimaDb.Open(store);
+
+        CircularContent content = await new CircularReader(db, TestClocks.At(Noon)).ReadAsync("T", "2025-06");
+
+        content.Dimensions.Select(d => (d.Code, d.Name, d.Weight)).ShouldBe([("Econ", "经济发展", 0.6), ("Eco", "生态民生", 0.4)]);
+        long set = db.ResultSets.Where(r => r.Period == "2025-06").Max(r => r.Id);
+        foreach (CircularDimension d in content.Dimensions)
+        {
+            var stored = (from r in db.ResultRows
+                          join u in db.Units on r.UnitId equals u.Id
+                          where r.ResultSetId == set && r.Node == d.Code
+                          select new { r.Rank, u.Code, u.Name, r.Score }).ToList()
+                .OrderBy(r => r.Rank is null ? 1 : 0).ThenBy(r => r.Rank).ThenBy(r => r.Code, StringComparer.Ordinal).ToList();
+            stored.Count.ShouldBe(5);
+            d.Rows.Select(r => (r.Rank, r.Code, r.Name, r.Score)).ShouldBe(stored.Select(s => (s.Rank, s.Code, s.Name, s.Score)), d.Code);
+            d.Units.ShouldBe(5);
+            d.Cut.ShouldBeFalse();
+            d.Heading.ShouldBe(d.Name + "排名");
+        }
+
+        content.Dimensions[0].Rows.Select(r => r.Code).ShouldNotBe(content.Dimensions[1].Rows.Select(r => r.Code), "each dimension has its own order");
+    }
+
+    [Fact]
+    public void Dimension_WithMoreUnitsThanItsLines_SaysItIsCut()
+    {
+        var d = new CircularDimension("Econ", "经济发展", 0.6, [new CircularDimensionRow(1, "C01", "甲县", 90.126)], 120);
+        d.Cut.ShouldBeTrue();
+        d.CutText.ShouldBe("仅列前1名，共120个单位。");
+        d.Rows[0].ScoreText.ShouldBe("90.13");
+        d.Rows[0].ShownScore.ShouldBe(90.13);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Read_Draft_StatesLeaderRunnersUpTracksMoversAndRedWarnings(StoreProvider provider)
     {
         StoreOptions store = stores.NewMigrated(provider);

@@ -18,7 +18,8 @@ public sealed record ApiArenaSession(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Date = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Place = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ApiArenaGrade>? Grades = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ArenaRankPointsSpec? RankPoints = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ArenaRankPointsSpec? RankPoints = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Board = null);
 
 /// <summary>A grade of a graded session (民主测评): code, name, the points it counts.</summary>
 public sealed record ApiArenaGrade(string Code, string Name, double Points);
@@ -72,7 +73,7 @@ public static class ArenaApi
         const string Session = "/sessions/{code}";
         office.MapPost("/sessions", CreateSession)
             .WithName("CreateArenaSession").WithSummary("Create an on-site evaluation (office, bearer token)")
-            .WithDescription("A session: code, name, stage, optional date (yyyy-MM-dd) and place, contestants (unit codes in presentation order), criteria {code, name, max} or, for a graded session, grades {code, name, points}, categories {code, name, weight, trim}, optional points {scheme, period, indicator}, optional rankPoints {scheme, period, indicator, first, last}. 201 with the session; 400 naming the field; 409 for a code that exists.")
+            .WithDescription("A session: code, name, stage, optional date (yyyy-MM-dd) and place, contestants (unit codes in presentation order), criteria {code, name, max} or, for a graded session, grades {code, name, points}, categories {code, name, weight, trim}, optional points {scheme, period, indicator}, optional rankPoints {scheme, period, indicator, first, last}, optional board (live: the board shows each round's score as it closes, the default; end: only at the end). 201 with the session; 400 naming the field; 409 for a code that exists.")
             .Produces<ApiArenaSession>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403).ProducesProblem(409)
             .RequireAuthorization(AccessPolicies.Office).AddEndpointFilter(RequireToken);
         office.MapGet(Session, GetSession)
@@ -174,6 +175,7 @@ public static class ArenaApi
                 : Bad<ArenaRankPointsSpec>(errors, "rankPoints", "expected {scheme, period, indicator, first, last}");
         }
 
+        ApiJson.TryString(root, "board", string.Empty, errors, out string? board);
         if (errors.Count > 0)
         {
             return ApiProblems.Invalid(errors);
@@ -185,7 +187,7 @@ public static class ArenaApi
             var arena = new ArenaService(db, clock);
             ArenaSessionView view = await arena.CreateAsync(actor, new ArenaSessionSpec(
                 code, name, stage, contestants, criteria?.Select(x => x!).ToList(), categories?.Select(x => x!).ToList(), points,
-                date, place, grades?.Select(x => x!).ToList(), rankPoints), cancel);
+                date, place, grades?.Select(x => x!).ToList(), rankPoints, board), cancel);
             return TypedResults.Created($"{Prefix}/sessions/{Uri.EscapeDataString(view.Code)}", ToApi(view));
         }
         catch (Exception e) when (e is IStoreRefusal)
@@ -411,7 +413,8 @@ public static class ArenaApi
         [.. v.Categories.Select(c => new ApiArenaCategory(c.Code, c.Name, c.Weight, c.TrimCount))],
         v.Points, v.Published, v.PublishedAt, v.Judges,
         v.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), v.Place,
-        v.Grades is null ? null : [.. v.Grades.Select(g => new ApiArenaGrade(g.Code, g.Name, g.Points))], v.RankPoints);
+        v.Grades is null ? null : [.. v.Grades.Select(g => new ApiArenaGrade(g.Code, g.Name, g.Points))], v.RankPoints,
+        v.Board == ArenaBoardScores.Live ? null : v.Board);
 
     internal static string State(ArenaRoundState s) => s.ToString().ToLowerInvariant();
 

@@ -50,6 +50,9 @@ public sealed class ControlModel(SaimaDb db, SaimaAccess access, TimeProvider cl
     public Task<IActionResult> OnPostCloseAsync(string code, string unit, CancellationToken cancel) =>
         ActAsync(code, "closed", a => a.CloseRoundAsync(access.As(ActorRole.Office), code, unit, cancel), cancel);
 
+    public Task<IActionResult> OnPostBoardAsync(string code, string? board, CancellationToken cancel) =>
+        ActAsync(code, "board", a => a.SetBoardAsync(access.As(ActorRole.Office), code, board, cancel), cancel);
+
     public Task<IActionResult> OnPostPublishAsync(string code, CancellationToken cancel) =>
         ActAsync(code, "published", a => a.PublishAsync(access.As(ActorRole.Office), code, cancel), cancel);
 

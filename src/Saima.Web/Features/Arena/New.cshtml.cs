@@ -44,6 +44,7 @@ public sealed partial class NewModel(SaimaDb db, SaimaAccess access, TimeProvide
     [BindProperty] public string? OtherStage { get; set; }
     [BindProperty] public string? Date { get; set; }
     [BindProperty] public string? Place { get; set; }
+    [BindProperty] public string? Board { get; set; } = ArenaBoardScores.Live;
     [BindProperty] public string Kind { get; set; } = "points";
 
     /// <summary>Unit codes, one a line, in presentation order.</summary>
@@ -132,7 +133,8 @@ public sealed partial class NewModel(SaimaDb db, SaimaAccess access, TimeProvide
             AllEmpty(PointsScheme, PointsPeriod, PointsIndicator) ? null : new ArenaPointsSpec(PointsScheme, PointsPeriod, PointsIndicator),
             Date, Place,
             graded ? [.. gradeRows.Select(r => new ArenaGradeSpec(r.Row.Code, r.Row.Name, NumberOrNaN(r.Row.Number)))] : null,
-            AllEmpty(RankScheme, RankPeriod, RankIndicator, RankFirst, RankLast) ? null : new ArenaRankPointsSpec(RankScheme, RankPeriod, RankIndicator, rankFirst, rankLast));
+            AllEmpty(RankScheme, RankPeriod, RankIndicator, RankFirst, RankLast) ? null : new ArenaRankPointsSpec(RankScheme, RankPeriod, RankIndicator, rankFirst, rankLast),
+            Board);
         if (graded && gradeRows.Count == 0)
         {
             Add("Grades", "grades");
@@ -195,6 +197,7 @@ public sealed partial class NewModel(SaimaDb db, SaimaAccess access, TimeProvide
             case "stage": Add("Stage", "stage"); break;
             case "date": Add("Date", "date"); break;
             case "place": Add("Place", "place"); break;
+            case "board": Add("Board", "board"); break;
             case "contestants" when index is { } i:
                 Add("Contestants", "contestant", string.Create(CultureInfo.InvariantCulture, $"{i + 1}"));
                 break;
