@@ -39,7 +39,7 @@ public sealed class LeagueModel(LeagueQuery query, IStringLocalizer<Texts> texts
     [BindProperty(SupportsGet = true, Name = "q")]
     public string? Search { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
     /// <summary>Where <see cref="PageRows"/> are among the rows found: at most <see cref="UnitListPage.Size"/> a page.</summary>
