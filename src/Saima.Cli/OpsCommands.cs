@@ -150,8 +150,12 @@ internal static class OpsCommands
             HelpName = "SIZE",
         };
         scale.AcceptOnlyFromAmong("city", "province", "large", "country");
-        var command = new Command("demo", DemoDescription) { db, postgres, force, seed, verbose, scale };
-        command.SetAction(parse => Guarded(stderr, () => Demo(Store(parse.GetValue(db), parse.GetValue(postgres)), parse.GetValue(force), parse.GetValue(seed), parse.GetValue(verbose), parse.GetValue(scale) ?? "city", stdout, stderr)));
+        var counties = new Option<int?>("--counties") { Description = "With --scale: this many counties instead of the size's (to measure one size of publication).", HelpName = "N" };
+        var indicators = new Option<int?>("--indicators") { Description = "With --scale: this many indicators of the county scheme instead of the size's (at least 10).", HelpName = "N" };
+        var months = new Option<int?>("--months") { Description = "With --scale: this many months instead of 24 (at least 2; the last stays open).", HelpName = "N" };
+        var command = new Command("demo", DemoDescription) { db, postgres, force, seed, verbose, scale, counties, indicators, months };
+        command.SetAction(parse => Guarded(stderr, () => Demo(Store(parse.GetValue(db), parse.GetValue(postgres)), parse.GetValue(force), parse.GetValue(seed), parse.GetValue(verbose), parse.GetValue(scale) ?? "city", stdout, stderr,
+            (parse.GetValue(counties), parse.GetValue(indicators), parse.GetValue(months)))));
         return command;
     }
 
@@ -378,7 +382,8 @@ internal static class OpsCommands
         return result;
     }
 
-    private static void Demo(StoreOptions store, bool force, ulong seed, bool verbose, string scale, TextWriter stdout, TextWriter stderr)
+    private static void Demo(StoreOptions store, bool force, ulong seed, bool verbose, string scale, TextWriter stdout, TextWriter stderr,
+        (int? Counties, int? Indicators, int? Months) custom = default)
     {
         DatabaseOps.EnsureDatabase(store);
         if (DatabaseOps.HoldsData(store))
@@ -418,7 +423,14 @@ internal static class OpsCommands
             WithProgress(stderr, $"Building the {scale} store", report =>
             {
                 SchemaMigrator.Migrate(store);
-                summary = DemoCity.BuildScale(store, big, new DemoOptions { Seed = seed, Progress = (name, share) => Progress(report, name, share) });
+                DemoScaleSize of = DemoScaleSize.Of(big);
+                of = of with { Counties = custom.Counties ?? of.Counties, CountyIndicators = custom.Indicators ?? of.CountyIndicators };
+                summary = DemoCity.BuildScale(store, of, new DemoOptions
+                {
+                    Seed = seed,
+                    Months = custom.Months ?? new DemoOptions().Months,
+                    Progress = (name, share) => Progress(report, name, share),
+                });
             });
             var b = summary!;
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,

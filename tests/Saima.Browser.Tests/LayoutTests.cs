@@ -174,6 +174,30 @@ public sealed class LayoutTests(Chromium chromium, DemoApp fixture) : IClassFixt
         tab.ShouldBeClean();
     }
 
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(Phone)]
+    public async Task League_OfTheTownships_ShowsFiftyAPage_ThePagerLeadsOn_AndItFitsTheScreen(int width)
+    {
+        await using BrowserPage tab = await OpenAsync(nameof(League_OfTheTownships_ShowsFiftyAPage_ThePagerLeadsOn_AndItFitsTheScreen) + "_" + width.ToString(System.Globalization.CultureInfo.InvariantCulture), width, 844);
+        await tab.LoginAsync("admin", BrowserApp.AdminPassword);
+        IPage page = tab.Page;
+        await tab.GoAsync("/league?scheme=LC-TOWN");
+        ILocator rows = page.Locator("#league-table tbody tr");
+        (await rows.CountAsync()).ShouldBe(50, "the 150 townships are shown 50 a page");
+        await Assertions.Expect(page.Locator(".unit-pager .page-of")).ToContainTextAsync("第 1/3 页");
+        (await page.EvaluateAsync<int>("() => document.scrollingElement.scrollWidth")).ShouldBeLessThanOrEqualTo(width);
+        await page.ScreenshotAsync(new() { Path = Shot(width == Phone ? "phone" : "desktop", "league-paged"), FullPage = true });
+
+        string lastRank = await rows.Last.Locator("td.rank").InnerTextAsync();
+        await page.Locator(".unit-pager a[rel=next]").ClickAsync();
+        await page.WaitForURLAsync("**p=2");
+        (await rows.CountAsync()).ShouldBe(50);
+        int first = int.Parse(new string([.. (await rows.First.Locator("td.rank").InnerTextAsync()).TakeWhile(char.IsDigit)]), System.Globalization.CultureInfo.InvariantCulture);
+        first.ShouldBeGreaterThanOrEqualTo(int.Parse(new string([.. lastRank.TakeWhile(char.IsDigit)]), System.Globalization.CultureInfo.InvariantCulture), "page 2 goes on with the whole table's ranks");
+        tab.ShouldBeClean();
+    }
+
     private async Task<BrowserPage> OpenAsync(string test, int width, int height)
     {
         BrowserPage tab = await chromium.OpenAsync(fixture.App, test);

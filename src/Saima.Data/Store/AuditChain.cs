@@ -112,19 +112,33 @@ public static class AuditChain
     /// <summary>The SHA-256 of a result set's rows and warnings, in unit and node order, numbers by their bits.</summary>
     public static string Digest(IEnumerable<ResultRow> rows, IEnumerable<WarningResult> warnings)
     {
+        // Hashed in pieces of a few thousand rows: the digest of the whole canonical text, which
+        // for a township scheme (10,000 units × 56 nodes) would be hundreds of megabytes at once.
+        const int Piece = 4096;
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var form = HashChain.Canonical();
+        int n = 0;
         foreach (ResultRow r in rows.OrderBy(r => r.UnitId).ThenBy(r => r.Node, StringComparer.Ordinal))
         {
             form.Add(r.UnitId).Add(r.Node).Add(r.Value).Add(r.Score).Add(r.Rank).Add(r.TrackRank).Add(r.RankChange);
+            if (++n % Piece == 0)
+            {
+                form.FlushTo(sha);
+            }
         }
 
         form.Add("warnings");
         foreach (WarningResult w in warnings.OrderBy(w => w.UnitId).ThenBy(w => w.Indicator, StringComparer.Ordinal))
         {
             form.Add(w.UnitId).Add(w.Indicator).Add(w.Value).Add(w.Target).Add(w.Completion).Add(w.Expected).Add(w.Gap).Add(w.Level);
+            if (++n % Piece == 0)
+            {
+                form.FlushTo(sha);
+            }
         }
 
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(form.ToString())));
+        form.FlushTo(sha);
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
     /// <summary>A chain's stored head (its last place and hash), read with one statement.</summary>

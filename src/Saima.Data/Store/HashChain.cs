@@ -253,4 +253,16 @@ public sealed class CanonicalForm
     }
 
     public override string ToString() => _text.ToString();
+
+    /// <summary>
+    /// Feeds the form so far (as UTF-8) into <paramref name="hash"/> and empties it: a form of
+    /// hundreds of thousands of fields hashed in pieces gives the digest of the whole text, without
+    /// holding it. Pieces end between fields, so no character is split.
+    /// </summary>
+    public void FlushTo(IncrementalHash hash)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        hash.AppendData(Encoding.UTF8.GetBytes(_text.ToString()));
+        _text.Clear();
+    }
 }

@@ -41,8 +41,19 @@ public sealed class AuditModel(SaimaDb db, OfficeTime time) : PageModel
     [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
+    /// <summary>Keyset paging: the entries older than this id (the last row of the page before).</summary>
+    [BindProperty(SupportsGet = true, Name = "before")]
+    public long? Before { get; set; }
+
+    /// <summary>Keyset paging: the entries newer than this id (the first row of the page after), the page just above it.</summary>
+    [BindProperty(SupportsGet = true, Name = "after")]
+    public long? After { get; set; }
+
     public IReadOnlyList<AuditEntry> Rows { get; private set; } = [];
     public bool HasMore { get; private set; }
+
+    /// <summary>Newer entries exist above this page.</summary>
+    public bool HasNewer { get; private set; }
     public bool BadDate { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancel)
@@ -84,13 +95,33 @@ public sealed class AuditModel(SaimaDb db, OfficeTime time) : PageModel
             q = q.Where(a => a.At < end);
         }
 
-        var rows = await q.OrderByDescending(a => a.Id).Skip((PageNumber - 1) * PageSize).Take(PageSize + 1).ToListAsync(cancel);
+        // Keyset paging on the id (the trail's order): a page costs the same at the millionth
+        // entry as at the first. A bare page number (an old link) still reads by offset.
+        if (After is long after)
+        {
+            var newer = await q.Where(a => a.Id > after).OrderBy(a => a.Id).Take(PageSize + 1).ToListAsync(cancel);
+            HasNewer = newer.Count > PageSize;
+            Rows = newer.Take(PageSize).Reverse().ToList();
+            HasMore = true;
+            return;
+        }
+
+        List<AuditEntry> rows = Before is long before
+            ? await q.Where(a => a.Id < before).OrderByDescending(a => a.Id).Take(PageSize + 1).ToListAsync(cancel)
+            : await q.OrderByDescending(a => a.Id).Skip((PageNumber - 1) * PageSize).Take(PageSize + 1).ToListAsync(cancel);
         HasMore = rows.Count > PageSize;
+        HasNewer = Before is not null || PageNumber > 1;
         Rows = rows.Take(PageSize).ToList();
     }
 
-    /// <summary>The query string of this filter on another page.</summary>
-    public string PageLink(int page)
+    /// <summary>The link to the page of older entries (below the last row shown).</summary>
+    public string OlderLink() => PageLink(PageNumber + 1, "before", Rows[^1].Id);
+
+    /// <summary>The link to the page of newer entries (above the first row shown).</summary>
+    public string NewerLink() => PageLink(Math.Max(1, PageNumber - 1), "after", Rows[0].Id);
+
+    /// <summary>The query string of this filter on another page, found by its neighbour's id.</summary>
+    public string PageLink(int page, string edge, long id)
     {
         var parts = new List<string>();
         void Add(string name, string? value)
@@ -107,6 +138,7 @@ public sealed class AuditModel(SaimaDb db, OfficeTime time) : PageModel
         Add("key", Key);
         Add("from", From);
         Add("to", To);
+        parts.Add(edge + "=" + id.ToString(CultureInfo.InvariantCulture));
         parts.Add("p=" + page.ToString(CultureInfo.InvariantCulture));
         return "/admin/audit?" + string.Join("&", parts);
     }

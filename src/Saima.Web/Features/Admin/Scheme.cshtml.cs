@@ -10,6 +10,7 @@ using Saima.Data;
 using Saima.Data.Store;
 using Saima.Scoring;
 using Saima.Web.Access;
+using Saima.Web.Features.Paging;
 
 namespace Saima.Web.Features.Admin;
 
@@ -35,6 +36,16 @@ public sealed partial class SchemeModel(SaimaDb db, SaimaAccess access, TimeProv
 
     [BindProperty(SupportsGet = true)]
     public string? Done { get; set; }
+
+    /// <summary>A member unit's name or code to find (the units and targets sections show one page of members).</summary>
+    [BindProperty(SupportsGet = true, Name = "q")]
+    public string? UnitSearch { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int UnitPage { get; set; } = 1;
+
+    /// <summary>Where <see cref="Members"/> are among the scheme's units found: at most <see cref="UnitListPage.Size"/> a page.</summary>
+    public UnitListPage? MemberPaging { get; private set; }
 
     [BindProperty]
     public Dictionary<string, string?> Weights { get; set; } = new(StringComparer.Ordinal);
@@ -433,6 +444,9 @@ public sealed partial class SchemeModel(SaimaDb db, SaimaAccess access, TimeProv
                          orderby u.Code
                          select new MemberRow(u.Code, English && u.NameEn != null ? u.NameEn : u.Name, u.Kind, su.Track)).ToListAsync(cancel);
         TrackNames = Members.Where(m => m.Track is not null).Select(m => m.Track!).Distinct().Order(StringComparer.Ordinal).ToList();
+        (List<MemberRow> shown, UnitListPage paging) = UnitListPage.Of(Members, m => m.Code, m => m.Name, UnitSearch, UnitPage,
+            "/admin/schemes/" + Uri.EscapeDataString(scheme.Code), new Dictionary<string, string?> { ["year"] = Year?.ToString(CultureInfo.InvariantCulture) });
+        (Members, MemberPaging) = (shown, paging);
         Indicators = await db.Indicators.AsNoTracking().Where(i => i.SchemeId == scheme.Id).OrderBy(i => i.SortOrder).ToListAsync(cancel);
         WeightNodes = SchemeAdmin.Weights(Parsed);
         Year ??= DefaultYear();

@@ -41,7 +41,7 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
     public string? Done { get; set; }
 
     /// <summary>Which page of units a department's form shows (a country has thousands of units).</summary>
-    [BindProperty(SupportsGet = true, Name = "page")]
+    [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
     /// <summary>Units per page of a department's form.</summary>

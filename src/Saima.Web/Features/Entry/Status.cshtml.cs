@@ -41,7 +41,7 @@ public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clo
     [BindProperty(SupportsGet = true, Name = "q")]
     public string? Search { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
     /// <summary>Where <see cref="Units"/> is in the whole list (late units first): at most <see cref="UnitListPage.Size"/> a page.</summary>

@@ -2,7 +2,10 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using Microsoft.EntityFrameworkCore;
 using Saima.Data;
+using Saima.Web.Access;
+using Saima.Web.Features.Paging;
 using Saima.Web.Features.Shared;
 
 namespace Saima.Web.Features.League;
@@ -10,9 +13,11 @@ namespace Saima.Web.Features.League;
 /// <summary>
 /// The league table (排名): a published period of a scheme at one node (the total, a dimension or
 /// an indicator), for all units or one track, sorted on the server (the `sort` parameter) so that
-/// it works without script; `/league/export` gives the same rows as an .xlsx workbook.
+/// it works without script; `/league/export` gives the same rows as an .xlsx workbook. The page
+/// shows <see cref="UnitListPage.Size"/> units at a time (found by name or code with `q`), each
+/// with its rank in the whole table; a unit's user gets a link to the page holding their unit.
 /// </summary>
-public sealed class LeagueModel(LeagueQuery query, IStringLocalizer<Texts> texts) : PageModel
+public sealed class LeagueModel(LeagueQuery query, IStringLocalizer<Texts> texts, SaimaAccess access, SaimaDb db) : PageModel
 {
 
     [BindProperty(SupportsGet = true, Name = "scheme")]
@@ -29,6 +34,25 @@ public sealed class LeagueModel(LeagueQuery query, IStringLocalizer<Texts> texts
 
     [BindProperty(SupportsGet = true, Name = "sort")]
     public string? Sort { get; set; }
+
+    /// <summary>A unit's name or code to find (part of it, any case).</summary>
+    [BindProperty(SupportsGet = true, Name = "q")]
+    public string? Search { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int PageNumber { get; set; } = 1;
+
+    /// <summary>Where <see cref="PageRows"/> are among the rows found: at most <see cref="UnitListPage.Size"/> a page.</summary>
+    public UnitListPage? Paging { get; private set; }
+
+    /// <summary>The rows this page shows (of <see cref="Rows"/>, the whole table, which the export writes).</summary>
+    public IReadOnlyList<LeagueRow> PageRows { get; private set; } = [];
+
+    /// <summary>The signed-in user's unit when it is in the table, else null.</summary>
+    public string? MyUnit { get; private set; }
+
+    /// <summary>The link to the page of the whole table (no search) that holds <see cref="MyUnit"/>.</summary>
+    public string? MyUnitLink { get; private set; }
 
     public IReadOnlyList<AssessmentScheme> Schemes { get; private set; } = [];
     public AssessmentScheme? Scheme { get; private set; }
@@ -48,8 +72,29 @@ public sealed class LeagueModel(LeagueQuery query, IStringLocalizer<Texts> texts
     /// <summary>How the shown node is scored, in words (<see cref="RuleTexts"/>), for the shown track (all: the scheme's own rule).</summary>
     public string Rule { get; private set; } = string.Empty;
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancel) =>
-        await LoadAsync(cancel) ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancel)
+    {
+        if (!await LoadAsync(cancel))
+        {
+            return NotFound();
+        }
+
+        var keep = new Dictionary<string, string?> { ["scheme"] = Scheme?.Code, ["period"] = Period, ["track"] = Track, ["node"] = Current?.Code, ["sort"] = Sort };
+        (List<LeagueRow> page, UnitListPage paging) = UnitListPage.Of(Rows, r => r.Code, r => r.Name, Search, PageNumber, "/league", keep);
+        (PageRows, Paging) = (page, paging);
+        if (access.UnitId is long unitId && Rows.Count > 0)
+        {
+            string? code = await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => u.Code).FirstOrDefaultAsync(cancel);
+            int at = code is null ? -1 : Rows.ToList().FindIndex(r => r.Code == code);
+            if (at >= 0)
+            {
+                MyUnit = code;
+                MyUnitLink = new UnitListPage(1, 1, Rows.Count, null, "/league", keep).Link((at / UnitListPage.Size) + 1) + "#unit-" + Uri.EscapeDataString(code!);
+            }
+        }
+
+        return Page();
+    }
 
     public async Task<IActionResult> OnGetExportAsync(CancellationToken cancel)
     {
@@ -80,6 +125,7 @@ public sealed class LeagueModel(LeagueQuery query, IStringLocalizer<Texts> texts
         Add("track", Track);
         Add("node", node ?? Current?.Code);
         Add("sort", sort ?? (keepSort ? Sort : null));
+        Add("q", Search);
         return q.Count == 0 ? path : path + "?" + string.Join('&', q);
     }
 

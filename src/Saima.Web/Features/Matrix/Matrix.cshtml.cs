@@ -61,7 +61,7 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer
     [BindProperty(SupportsGet = true, Name = "q")]
     public string? Search { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
     /// <summary>Where the page's rows are among all the units found: at most <see cref="UnitListPage.Size"/> a page.</summary>

@@ -31,7 +31,7 @@ public sealed record UnitListPage(int Number, int Pages, int Total, string? Sear
     /// <summary>The link to another page of the same list (same query, same search).</summary>
     public string Link(int number)
     {
-        var parts = Query.Where(q => q.Value is not null && q.Key is not ("page" or "q"))
+        var parts = Query.Where(q => q.Value is not null && q.Key is not ("p" or "q"))
             .Select(q => Uri.EscapeDataString(q.Key) + "=" + Uri.EscapeDataString(q.Value!))
             .ToList();
         if (Search is not null)
@@ -39,7 +39,7 @@ public sealed record UnitListPage(int Number, int Pages, int Total, string? Sear
             parts.Add("q=" + Uri.EscapeDataString(Search));
         }
 
-        parts.Add("page=" + number.ToString(CultureInfo.InvariantCulture));
+        parts.Add("p=" + number.ToString(CultureInfo.InvariantCulture));
         return Path + "?" + string.Join('&', parts);
     }
 }
