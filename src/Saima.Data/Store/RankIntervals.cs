@@ -23,6 +23,26 @@ public static class RankIntervals
     /// </summary>
     public const int Replicates = 1000;
 
+    /// <summary>
+    /// Units up to which every result set gets <see cref="Replicates"/> replicates. Each replicate
+    /// scores the whole period again, so the cost grows with units × replicates: above this, a set
+    /// gets <see cref="ReplicateBudget"/> ÷ units replicates (at least <see cref="MinReplicates"/>),
+    /// recorded with the run (1,000 units: 200; 3,000: 100), so that publishing a large scheme is
+    /// not held up by a minute of intervals. The intervals of such a set are coarser, not different
+    /// in kind: the 5th and 95th percentiles of 100 draws.
+    /// </summary>
+    public const int FullReplicateUnits = 200;
+
+    /// <summary>Units × replicates one result set may spend above <see cref="FullReplicateUnits"/> units.</summary>
+    public const int ReplicateBudget = FullReplicateUnits * Replicates;
+
+    /// <summary>The fewest replicates of any set.</summary>
+    public const int MinReplicates = 100;
+
+    /// <summary>The replicates of a set of <paramref name="units"/> units (see <see cref="FullReplicateUnits"/>).</summary>
+    public static int ReplicatesFor(int units) =>
+        units <= FullReplicateUnits ? Replicates : Math.Max(MinReplicates, ReplicateBudget / units);
+
     /// <summary>The fixed seed of every run (recorded with it): the same inputs give the same intervals.</summary>
     public const ulong Seed = 20_250_916;
 
@@ -39,13 +59,14 @@ public static class RankIntervals
         string? alternativesJson = db.AnalysisSettings.AsNoTracking()
             .Where(s => s.SchemeId == inputs.Version.SchemeId).Select(s => s.AlternativesJson).FirstOrDefault();
         var clock = Stopwatch.StartNew();
+        int replicates = ReplicatesFor(inputs.Dataset.UnitCodes.Length);
         UncertaintyResult result;
         try
         {
             StepAlternatives alternatives = alternativesJson is null ? StepAlternatives.None : SchemeParser.ParseAlternatives(alternativesJson);
             result = RankUncertainty.Run(inputs.Scheme, inputs.Dataset, inputs.Dataset.Periods.Length - 1, new UncertaintyOptions
             {
-                Replicates = Replicates,
+                Replicates = replicates,
                 Seed = Seed,
                 WeightSpread = WeightSpread,
                 Alternatives = alternatives,
@@ -80,7 +101,7 @@ public static class RankIntervals
         var run = new RankIntervalRun
         {
             ResultSetId = resultSetId,
-            Replicates = Replicates,
+            Replicates = replicates,
             Seed = unchecked((long)Seed),
             WeightSpread = WeightSpread,
             AlternativesJson = alternativesJson,

@@ -84,4 +84,14 @@ public sealed class RankIntervalTests(Stores stores)
         // 20 (2–3) and 30 (2–4) overlap; 10, 40 and 50 are clearly apart from their neighbours.
         overlapping.ShouldBe([20, 30]);
     }
+
+    [Theory]
+    [InlineData(12, 1000)]
+    [InlineData(200, 1000)]
+    [InlineData(201, 995)]
+    [InlineData(1000, 200)]
+    [InlineData(3000, 100)]
+    [InlineData(40000, 100)]
+    public void Replicates_AreFullUpTo200Units_ThenShareABudget_NeverBelow100(int units, int expected) =>
+        RankIntervals.ReplicatesFor(units).ShouldBe(expected);
 }
