@@ -34,12 +34,13 @@ public sealed partial class BoundedListsTests : IClassFixture<BoundedListsTests.
 
     /// <summary>
     /// The GETs of the HTTP API that answer one object named by its key, not a list (anything
-    /// else must be paged): one list item, one evaluation session and its results (its
+    /// else must be paged): one list item, one major project, one evaluation session and its results (its
     /// contestants, fixed when the session is made), the OpenAPI document, the fallback's 404.
     /// </summary>
     private static readonly string[] SingleObjects =
     [
         "/api/v1/items/{id}",
+        "/api/v1/projects/{id}",
         "/api/v1/arena/sessions/{code}",
         "/api/v1/arena/sessions/{code}/results",
         "/api/{**path}",
