@@ -96,6 +96,43 @@ internal static class ApiPaging
             .Append("cursor=" + Uri.EscapeDataString(next));
         http.Response.Headers.Link = $"<{http.Request.PathBase}{http.Request.Path}?{string.Join('&', query)}>; rel=\"next\"";
     }
+
+    /// <summary>
+    /// For lists paged by position (a door that pages by offset): the rows to skip that a cursor
+    /// carries (0 without one), or a refusal when it is not one this API made.
+    /// </summary>
+    public static bool TryOffset(string? cursor, out int offset, out IResult? refusal)
+    {
+        offset = 0;
+        if (!TryRead(cursor, 1, out string[]? key, out refusal))
+        {
+            return false;
+        }
+
+        if (key is not null && (!int.TryParse(key[0], NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
+        {
+            offset = 0;
+            refusal = ApiProblems.Invalid([("cursor", "not a cursor of this list: pass the X-Next-Cursor of the page before, unchanged")]);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// For lists paged by position: the total in <c>X-Total-Count</c>, and the next page's cursor
+    /// when rows remain after this page's <paramref name="count"/> rows from <paramref name="offset"/>.
+    /// </summary>
+    public static void NextOffset(HttpContext http, int size, int offset, int count, int total)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        http.Response.Headers["X-Total-Count"] = total.ToString(CultureInfo.InvariantCulture);
+        int after = offset + count;
+        if (count > 0 && after < total)
+        {
+            Next(http, size, Cursor(after.ToString(CultureInfo.InvariantCulture)));
+        }
+    }
 }
 
 /// <summary>Marks a list endpoint as paged (<see cref="ApiPaging"/>), for the OpenAPI document and the tests.</summary>

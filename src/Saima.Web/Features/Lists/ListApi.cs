@@ -108,28 +108,16 @@ public static class ListApi
         }
 
         // The cursor carries where the next page starts in the list's order.
-        if (!ApiPaging.TryRead(cursor, 1, out string[]? key, out IResult? badCursor))
+        if (!ApiPaging.TryOffset(cursor, out int offset, out IResult? badCursor))
         {
             return badCursor!;
-        }
-
-        int offset = 0;
-        if (key is not null && (!int.TryParse(key[0], NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
-        {
-            return ApiProblems.Invalid([("cursor", "not a cursor of this list: pass the X-Next-Cursor of the page before, unchanged")]);
         }
 
         ListPage result = await new ListService(db, clock).ListAsync(actor, new ListFilter
         {
             Kind = k, State = s, Unit = unit, OverdueOnly = overdue == true, Search = q, Offset = offset, PageSize = size,
         }, cancel);
-        http.Response.Headers["X-Total-Count"] = result.Total.ToString(CultureInfo.InvariantCulture);
-        int after = offset + result.Rows.Count;
-        if (result.Rows.Count > 0 && after < result.Total)
-        {
-            ApiPaging.Next(http, result.PageSize, ApiPaging.Cursor(after.ToString(CultureInfo.InvariantCulture)));
-        }
-
+        ApiPaging.NextOffset(http, result.PageSize, offset, result.Rows.Count, result.Total);
         return TypedResults.Ok(result.Rows.Select(ToApi).ToArray());
     }
 

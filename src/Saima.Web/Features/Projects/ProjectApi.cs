@@ -89,28 +89,16 @@ public static class ProjectApi
             return badSize!;
         }
 
-        if (!ApiPaging.TryRead(cursor, 1, out string[]? key, out IResult? badCursor))
+        if (!ApiPaging.TryOffset(cursor, out int offset, out IResult? badCursor))
         {
             return badCursor!;
-        }
-
-        int offset = 0;
-        if (key is not null && (!int.TryParse(key[0], NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
-        {
-            return ApiProblems.Invalid([("cursor", "not a cursor of this list: pass the X-Next-Cursor of the page before, unchanged")]);
         }
 
         ProjectPage page = await new ProjectService(db, clock).ListAsync(Actor(access), new ProjectFilter
         {
             BatchId = batch, Unit = unit, State = s, OverdueOnly = overdue == true, Search = q, Offset = offset, PageSize = size,
         }, cancel);
-        http.Response.Headers["X-Total-Count"] = page.Total.ToString(CultureInfo.InvariantCulture);
-        int after = offset + page.Rows.Count;
-        if (page.Rows.Count > 0 && after < page.Total)
-        {
-            ApiPaging.Next(http, page.PageSize, ApiPaging.Cursor(after.ToString(CultureInfo.InvariantCulture)));
-        }
-
+        ApiPaging.NextOffset(http, page.PageSize, offset, page.Rows.Count, page.Total);
         return TypedResults.Ok(page.Rows.Select(ToApi).ToArray());
     }
 
