@@ -841,18 +841,28 @@ public sealed class FigureEntry(SaimaDb db, TimeProvider clock, EvidenceOptions?
         }
 
         // A key may have had figures before (revisions no longer current): the new one goes after them.
+        // A key that has a current figure now had none when the batch read it: another batch stored
+        // it meanwhile (committed after our read, so read committed shows it here, and a revision
+        // after it would not meet the unique key). That is a clash, as the unique key is on the EF path.
         long[] units = [.. inserts.Select(i => i.Item.UnitId).Distinct()];
         string[] periods = [.. inserts.Select(i => i.Item.Period.Code).Distinct()];
+        var insertKeys = inserts.Select(i => i.Item.Key).ToHashSet();
         var maxRevision = new Dictionary<Key, int>();
         foreach (long[] chunk in units.Chunk(1000))
         {
             foreach (var r in await db.Figures.AsNoTracking()
                          .Where(f => f.SchemeId == schemeId && periods.Contains(f.Period) && chunk.Contains(f.UnitId))
                          .GroupBy(f => new { f.UnitId, f.IndicatorId, f.Period })
-                         .Select(g => new { g.Key.UnitId, g.Key.IndicatorId, g.Key.Period, Max = g.Max(f => f.Revision) })
+                         .Select(g => new { g.Key.UnitId, g.Key.IndicatorId, g.Key.Period, Max = g.Max(f => f.Revision), Current = g.Any(f => f.IsCurrent) })
                          .ToListAsync(cancel))
             {
-                maxRevision[new Key(r.UnitId, r.IndicatorId, r.Period)] = r.Max;
+                var key = new Key(r.UnitId, r.IndicatorId, r.Period);
+                if (r.Current && insertKeys.Contains(key))
+                {
+                    throw new DbUpdateConcurrencyException("a figure of this batch was stored by another batch after it was read");
+                }
+
+                maxRevision[key] = r.Max;
             }
         }
 
