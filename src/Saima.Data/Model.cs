@@ -502,6 +502,26 @@ public sealed class RankIntervalRun
     public double WeightSpread { get; set; }
     public string? AlternativesJson { get; set; }
     public int ElapsedMs { get; set; }
+
+    /// <summary>The replicates' mean absolute rank shift from the published ranks (null for a run stored before it was kept).</summary>
+    public double? MeanShift { get; set; }
+}
+
+/// <summary>
+/// One factor of a result set's rank interval run and the first-order share of the rank shift's
+/// variance it explains (<see cref="Saima.Scoring.RankSensitivity"/>), largest first by ordinal.
+/// </summary>
+public sealed class RankSensitivityRow
+{
+    public long ResultSetId { get; set; }
+    public int Ordinal { get; set; }
+
+    /// <summary>indicator_weight, group_weight, track_weight, impute, normalise or aggregate.</summary>
+    public string Kind { get; set; } = string.Empty;
+
+    /// <summary>The node's code, "track/code" for a track's override, empty for a step list.</summary>
+    public string Code { get; set; } = string.Empty;
+    public double FirstOrder { get; set; }
 }
 
 /// <summary>A unit's 90% rank interval (5th to 95th percentile over the replicates) in a result set, overall and in its track.</summary>

@@ -96,6 +96,7 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
     public DbSet<AnalysisSettings> AnalysisSettings => Set<AnalysisSettings>();
     public DbSet<RankIntervalRun> RankIntervalRuns => Set<RankIntervalRun>();
     public DbSet<RankInterval> RankIntervals => Set<RankInterval>();
+    public DbSet<RankSensitivityRow> RankSensitivity => Set<RankSensitivityRow>();
     public DbSet<NamedPeer> NamedPeers => Set<NamedPeer>();
     public DbSet<ExternalBenchmark> ExternalBenchmarks => Set<ExternalBenchmark>();
     public DbSet<AdjustmentItem> Adjustments => Set<AdjustmentItem>();
@@ -310,6 +311,11 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
         {
             e.ToTable("rank_intervals");
             e.HasKey(x => new { x.ResultSetId, x.UnitId });
+        });
+        b.Entity<RankSensitivityRow>(e =>
+        {
+            e.ToTable("rank_sensitivity");
+            e.HasKey(x => new { x.ResultSetId, x.Ordinal });
         });
         b.Entity<NamedPeer>(e =>
         {

@@ -120,3 +120,52 @@ public sealed class RankIntervalWebTests
         return RankIntervals.Of(db, set.Id).Values.ToDictionary(i => codes[i.UnitId]);
     }
 }
+
+/// <summary>
+/// The scheme page's rank sensitivity: read from what publication stored (never recomputed on the
+/// request), named in the office's words, the largest share first.
+/// </summary>
+public sealed class RankSensitivityWebTests
+{
+    [Fact]
+    public async Task SchemePage_ShowsTheStoredFactorsThatMoveRanksMost_ByName()
+    {
+        await using var web = await LeagueTableTests.StartAsync();
+
+        // June as seeded: no weight moves a rank.
+        string before = await web.Client.GetStringAsync("/admin/schemes/T");
+        before.ShouldContain("id=\"sensitivity-stable\"");
+        before.ShouldContain("排名敏感性");
+
+        // The office adds method alternatives and June is computed again.
+        List<RankSensitivityRow> stored;
+        using (SaimaDb db = SaimaDb.Open(web.Store))
+        {
+            long scheme = db.Schemes.Single(s => s.Code == "T").Id;
+            await new AnalysisService(db, TimeProvider.System).SetSettingsAsync(Actor.Office("office.wang"), scheme,
+                """{"normalise":[{"method":"minmax","range":[0,100]},{"method":"rank"}],"aggregate":[{"method":"arithmetic"},{"method":"median"}]}""", []);
+            var results = new ResultService(db, TimeProvider.System);
+            ResultSet june = results.Compute(Actor.Office("office.wang"), results.Latest(scheme, "2025-06")!.SchemeVersionId, "2025-06");
+            stored = await RankIntervals.SensitivityAsync(db, june.Id, 100);
+        }
+
+        string html = await web.Client.GetStringAsync("/admin/schemes/T");
+        html.ShouldContain("id=\"sensitivity-intro\"");
+        var rows = System.Text.RegularExpressions.Regex.Matches(
+            html, "<tr data-kind=\"([^\"]*)\" data-code=\"([^\"]*)\">.*?class=\"text-end share\">([^<]*)<",
+            System.Text.RegularExpressions.RegexOptions.Singleline);
+        stored.ShouldNotBeEmpty();
+        rows.Count.ShouldBe(Math.Min(10, stored.Count));
+        for (int i = 0; i < rows.Count; i++)
+        {
+            rows[i].Groups[1].Value.ShouldBe(stored[i].Kind);
+            rows[i].Groups[2].Value.ShouldBe(stored[i].Code);
+            rows[i].Groups[3].Value.Trim().ShouldBe((stored[i].FirstOrder * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%");
+        }
+
+        html.ShouldContain("标准化方法");
+        html.ShouldContain("合成方法");
+        html.ShouldNotContain(">normalise<");
+        html.ShouldNotContain(">indicator_weight<");
+    }
+}

@@ -70,6 +70,7 @@ public static class RankIntervals
                 Seed = Seed,
                 WeightSpread = WeightSpread,
                 Alternatives = alternatives,
+                Sensitivity = true,
             });
         }
         catch (Exception e) when (e is ScoringException or SchemeException)
@@ -106,9 +107,19 @@ public static class RankIntervals
             WeightSpread = WeightSpread,
             AlternativesJson = alternativesJson,
             ElapsedMs = (int)Math.Min(int.MaxValue, clock.ElapsedMilliseconds),
+            MeanShift = result.MeanShift,
         };
+        var factors = (result.Sensitivity ?? []).Select((f, i) => new RankSensitivityRow
+        {
+            ResultSetId = resultSetId,
+            Ordinal = i + 1,
+            Kind = KindName(f.Kind),
+            Code = f.Code,
+            FirstOrder = f.FirstOrder,
+        }).ToList();
         db.RankIntervalRuns.Add(run);
         db.RankIntervals.AddRange(rows);
+        db.RankSensitivity.AddRange(factors);
         try
         {
             db.SaveChanges();
@@ -120,8 +131,32 @@ public static class RankIntervals
             {
                 db.Entry(row).State = EntityState.Detached;
             }
+
+            foreach (RankSensitivityRow row in factors)
+            {
+                db.Entry(row).State = EntityState.Detached;
+            }
         }
     }
+
+    /// <summary>The stored name of a factor's kind (snake_case, as the schema documents).</summary>
+    public static string KindName(SensitivityKind kind) => kind switch
+    {
+        SensitivityKind.IndicatorWeight => "indicator_weight",
+        SensitivityKind.GroupWeight => "group_weight",
+        SensitivityKind.TrackWeight => "track_weight",
+        SensitivityKind.Impute => "impute",
+        SensitivityKind.Normalise => "normalise",
+        _ => "aggregate",
+    };
+
+    /// <summary>
+    /// The <paramref name="take"/> factors of a result set's run that move ranks most (largest
+    /// first share first), read as stored; empty for a set stored without them.
+    /// </summary>
+    public static Task<List<RankSensitivityRow>> SensitivityAsync(SaimaDb db, long resultSetId, int take, CancellationToken cancel = default) =>
+        db.RankSensitivity.AsNoTracking().Where(r => r.ResultSetId == resultSetId)
+            .OrderBy(r => r.Ordinal).Take(take).ToListAsync(cancel);
 
     /// <summary>The run that computed a result set's intervals, or null for a set stored without them.</summary>
     public static RankIntervalRun? RunOf(SaimaDb db, long resultSetId) =>

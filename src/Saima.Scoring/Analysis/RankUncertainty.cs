@@ -17,7 +17,29 @@ public sealed record UncertaintyOptions
 
     /// <summary>Cores to use (null: all). The result does not depend on it.</summary>
     public int? MaxDegreeOfParallelism { get; init; }
+
+    /// <summary>Also estimate which weights and step choices move ranks most (<see cref="UncertaintyResult.Sensitivity"/>).</summary>
+    public bool Sensitivity { get; init; }
 }
+
+/// <summary>What a sensitivity factor is: a node's own weight, a track's override of a weight, or a list of alternative steps.</summary>
+public enum SensitivityKind
+{
+    IndicatorWeight,
+    GroupWeight,
+    TrackWeight,
+    Impute,
+    Normalise,
+    Aggregate,
+}
+
+/// <summary>
+/// One input of the uncertainty run and the share of the variance of the rank shift it explains on
+/// its own (its first-order sensitivity index, 0 to 1). <paramref name="Code"/> is the node's code
+/// (an indicator or group), for <see cref="SensitivityKind.TrackWeight"/> "track/code", and empty
+/// for a step list.
+/// </summary>
+public sealed record SensitivityFactor(SensitivityKind Kind, string Code, double FirstOrder);
 
 /// <summary>
 /// How a unit's rank is distributed over the replicates: the mean, the percentiles (p: the smallest
@@ -40,6 +62,16 @@ public sealed class UncertaintyResult
     /// <summary>Null without tracks.</summary>
     public int[]? TrackRank { get; init; }
     public RankSummary?[]? TrackSummary { get; init; }
+
+    /// <summary>
+    /// With <see cref="UncertaintyOptions.Sensitivity"/>: every factor that varied, largest share
+    /// first (see <see cref="RankSensitivity"/>); the mean absolute rank shift of the replicates
+    /// is <see cref="MeanShift"/>. Null when not asked for.
+    /// </summary>
+    public IReadOnlyList<SensitivityFactor>? Sensitivity { get; init; }
+
+    /// <summary>With <see cref="UncertaintyOptions.Sensitivity"/>: the replicates' mean absolute rank shift from the unperturbed ranks.</summary>
+    public double? MeanShift { get; init; }
 }
 
 /// <summary>
@@ -87,6 +119,8 @@ public static class RankUncertainty
         // computed afterwards over replicates in index order, so no result depends on scheduling.
         var ranks = new int[N][];
         var trackRanks = tracks ? new int[N][] : null;
+        double[][]? drawn = options.Sensitivity ? new double[N][] : null;
+        int[][]? picked = options.Sensitivity ? new int[N][] : null;
         var gate = new object();
         int firstFailure = int.MaxValue;
         Exception? failure = null;
@@ -94,8 +128,8 @@ public static class RankUncertainty
         Parallel.For(0, N, parallel, (r, state) =>
         {
             var rng = new SplitMix64(ReplicateSeed(options.Seed, r));
-            double[][] weight = draws.Draw(rng, options.WeightSpread);
-            int combo = Pick(rng, alt);
+            double[][] weight = draws.Draw(rng, options.WeightSpread, drawn is null ? null : drawn[r] = new double[draws.FactorCount]);
+            int combo = Pick(rng, alt, picked is null ? null : picked[r] = new int[3]);
             try
             {
                 PeriodResult result = runner.Score(combos[combo].WithWeights(weight), root);
@@ -145,6 +179,18 @@ public static class RankUncertainty
             }
         }
 
+        IReadOnlyList<SensitivityFactor>? sensitivity = null;
+        double? meanShift = null;
+        if (drawn is not null)
+        {
+            // Units are compared within their track where there are tracks.
+            int[] nominal = trackRank ?? rank;
+            int[][] sampled = trackRanks ?? ranks;
+            double[] shift = RankSensitivity.MeanShifts(nominal, sampled, tracks ? trackSummary! : summary);
+            meanShift = shift.Length == 0 ? 0 : shift.Average();
+            sensitivity = RankSensitivity.FirstOrder(shift, draws.Factors(scheme, options.WeightSpread), drawn, alt, picked!);
+        }
+
         return new UncertaintyResult
         {
             Period = runner.Data,
@@ -153,6 +199,8 @@ public static class RankUncertainty
             Summary = summary,
             TrackRank = trackRank,
             TrackSummary = trackSummary,
+            Sensitivity = sensitivity,
+            MeanShift = meanShift,
         };
     }
 
@@ -175,11 +223,18 @@ public static class RankUncertainty
     }
 
     /// <summary>The combination a replicate uses: one index per non-empty list (impute, normalise, aggregate).</summary>
-    private static int Pick(SplitMix64 rng, StepAlternatives alt)
+    private static int Pick(SplitMix64 rng, StepAlternatives alt, int[]? record = null)
     {
         int i = alt.Impute.Count > 0 ? rng.NextInt(alt.Impute.Count) : 0;
         int k = alt.Normalise.Count > 0 ? rng.NextInt(alt.Normalise.Count) : 0;
         int a = alt.Aggregate.Count > 0 ? rng.NextInt(alt.Aggregate.Count) : 0;
+        if (record is not null)
+        {
+            record[0] = i;
+            record[1] = k;
+            record[2] = a;
+        }
+
         return (((i * Math.Max(1, alt.Normalise.Count)) + k) * Math.Max(1, alt.Aggregate.Count)) + a;
     }
 
@@ -307,11 +362,18 @@ public static class RankUncertainty
         private readonly double[][] _base;
         private readonly bool[][] _overridden;
         private readonly int _nodes;
+        private readonly string[] _trackNames;
+        private readonly int _overrides;
+        private readonly int _indicators;
+        private readonly int _root;
 
         public WeightDraws(Plan plan, Scheme scheme)
         {
             _base = plan.Weight;
             _nodes = plan.NodeCount;
+            _trackNames = plan.TrackNames;
+            _indicators = scheme.Indicators.Count;
+            _root = scheme.Indicators.Count + scheme.RootGroup;
             _overridden = new bool[plan.TrackCount][];
             for (int t = 0; t < plan.TrackCount; t++)
             {
@@ -321,12 +383,52 @@ public static class RankUncertainty
                     for (int node = 0; node < _nodes; node++)
                     {
                         _overridden[t][node] = o.Weights.ContainsKey(scheme.NodeCode(node));
+                        _overrides += _overridden[t][node] ? 1 : 0;
                     }
                 }
             }
         }
 
-        public double[][] Draw(SplitMix64 rng, double spread)
+        /// <summary>Factors drawn per replicate: one per node, then one per track override weight.</summary>
+        public int FactorCount => _nodes + _overrides;
+
+        /// <summary>
+        /// The weight factors that can move a rank, each with its position in a <see cref="Draw"/>
+        /// record: every node's own weight but the root's (which weighs nothing), then the track
+        /// overrides. None when the spread is 0.
+        /// </summary>
+        public List<(int Index, SensitivityKind Kind, string Code)> Factors(Scheme scheme, double spread)
+        {
+            var list = new List<(int, SensitivityKind, string)>();
+            if (spread <= 0)
+            {
+                return list;
+            }
+
+            for (int node = 0; node < _nodes; node++)
+            {
+                if (node != _root)
+                {
+                    list.Add((node, node < _indicators ? SensitivityKind.IndicatorWeight : SensitivityKind.GroupWeight, scheme.NodeCode(node)));
+                }
+            }
+
+            int next = _nodes;
+            for (int t = 0; t < _base.Length; t++)
+            {
+                for (int node = 0; node < _nodes; node++)
+                {
+                    if (_overridden[t][node])
+                    {
+                        list.Add((next++, SensitivityKind.TrackWeight, _trackNames[t] + "/" + scheme.NodeCode(node)));
+                    }
+                }
+            }
+
+            return list;
+        }
+
+        public double[][] Draw(SplitMix64 rng, double spread, double[]? record = null)
         {
             var own = new double[_nodes];
             for (int node = 0; node < _nodes; node++)
@@ -334,13 +436,29 @@ public static class RankUncertainty
                 own[node] = Factor(rng, spread);
             }
 
+            if (record is not null)
+            {
+                Array.Copy(own, record, _nodes);
+            }
+
+            int recorded = _nodes;
+
             var weight = new double[_base.Length][];
             for (int t = 0; t < _base.Length; t++)
             {
                 weight[t] = new double[_nodes];
                 for (int node = 0; node < _nodes; node++)
                 {
-                    double f = _overridden[t][node] ? Factor(rng, spread) : own[node];
+                    double f = own[node];
+                    if (_overridden[t][node])
+                    {
+                        f = Factor(rng, spread);
+                        if (record is not null)
+                        {
+                            record[recorded++] = f;
+                        }
+                    }
+
                     weight[t][node] = _base[t][node] * f;
                 }
             }

@@ -1,4 +1,5 @@
 using Saima.Data.Store;
+using Saima.Scoring;
 using Saima.Testing;
 
 namespace Saima.Data.Tests.Store;
@@ -48,6 +49,49 @@ public sealed class RankIntervalTests(Stores stores)
 
         var mayRanked = db.ResultRows.Where(r => r.ResultSetId == may.Id && r.Node == "Total").ToList();
         RankIntervals.Overlapping([.. mayRanked.Select(r => (r.UnitId, r.Rank!.Value))], mayIntervals).ShouldBeEmpty("clear ranks overlap nothing");
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Publish_StoresWhichFactorsMoveRanks_AsTheEngineComputesThemFromTheSameReplicates(StoreProvider provider)
+    {
+        StoreOptions store = stores.NewMigrated(provider);
+        LeagueData.Seed(store);
+        using SaimaDb db = SaimaDb.Open(store);
+        long scheme = db.Schemes.Single(s => s.Code == "T").Id;
+        var results = new ResultService(db, TimeProvider.System);
+        ResultSet may = results.Latest(scheme, "2025-05")!;
+
+        // 2025-05: no weight can move a rank, so nothing explains anything.
+        RankIntervals.RunOf(db, may.Id)!.MeanShift.ShouldBe(0);
+        (await RankIntervals.SensitivityAsync(db, may.Id, 100)).ShouldAllBe(f => f.FirstOrder == 0);
+
+        // June computed again after the office adds method alternatives: a median instead of a
+        // mean and ranks instead of min-max do move ranks.
+        const string Alternatives = """{"normalise":[{"method":"minmax","range":[0,100]},{"method":"rank"}],"aggregate":[{"method":"arithmetic"},{"method":"median"}]}""";
+        await new AnalysisService(db, TimeProvider.System).SetSettingsAsync(Actor.Office("office.wang"), scheme, Alternatives, []);
+        ResultSet june = results.Compute(Actor.Office("office.wang"), results.Latest(scheme, "2025-06")!.SchemeVersionId, "2025-06");
+
+        // The stored factors are the engine's, recomputed from the stored inputs.
+        ScoringInputs inputs = new AnalysisService(db, TimeProvider.System).InputsOf(june);
+        UncertaintyResult again = RankUncertainty.Run(inputs.Scheme, inputs.Dataset, inputs.Dataset.Periods.Length - 1, new UncertaintyOptions
+        {
+            Replicates = RankIntervals.Replicates,
+            Seed = RankIntervals.Seed,
+            WeightSpread = RankIntervals.WeightSpread,
+            Alternatives = SchemeParser.ParseAlternatives(Alternatives),
+            Sensitivity = true,
+        });
+        List<RankSensitivityRow> stored = await RankIntervals.SensitivityAsync(db, june.Id, 100);
+        stored.Count.ShouldBe(again.Sensitivity!.Count);
+        stored.Select(r => r.Ordinal).ShouldBe(Enumerable.Range(1, stored.Count));
+        stored.Select(r => (r.Kind, r.Code, r.FirstOrder)).ShouldBe(again.Sensitivity.Select(f => (RankIntervals.KindName(f.Kind), f.Code, f.FirstOrder)));
+        stored.Select(r => r.Kind).ShouldContain("normalise");
+        stored.Select(r => r.Kind).ShouldContain("aggregate");
+        RankIntervals.RunOf(db, june.Id)!.MeanShift!.Value.ShouldBe(again.MeanShift!.Value, 1e-12);
+        again.MeanShift.Value.ShouldBeGreaterThan(0, "the alternatives do move June's ranks");
+        stored.ShouldContain(f => f.FirstOrder > 0);
+        (await RankIntervals.SensitivityAsync(db, june.Id, 2)).Select(r => r.Ordinal).ShouldBe([1, 2]);
     }
 
     [Theory]

@@ -100,6 +100,12 @@ public sealed partial class SchemeModel(SaimaDb db, SaimaAccess access, TimeProv
 
     public SchemePreview? Preview { get; private set; }
     public bool Previewed { get; private set; }
+
+    /// <summary>Which weights and method choices moved ranks most when the latest published period was published (null: none published with intervals).</summary>
+    public SensitivityView? Sensitivity { get; private set; }
+
+    /// <summary>Factors the page shows at most.</summary>
+    public const int SensitivityShown = 10;
     public string? ProposedJson { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancel) =>
@@ -465,7 +471,42 @@ public sealed partial class SchemeModel(SaimaDb db, SaimaAccess access, TimeProv
                 .ToDictionaryAsync(t => (t.Unit, t.Indicator), t => t.Value, cancel);
         }
 
+        Sensitivity = await SensitivityAsync(scheme.Id, cancel);
         return true;
+    }
+
+    /// <summary>The stored sensitivity of the latest published period's result set (read, never recomputed).</summary>
+    private async Task<SensitivityView?> SensitivityAsync(long schemeId, CancellationToken cancel)
+    {
+        string? period = await db.Periods.AsNoTracking()
+            .Where(p => p.SchemeId == schemeId && p.Status == PeriodStatus.Published)
+            .OrderByDescending(p => p.Code).Select(p => p.Code).FirstOrDefaultAsync(cancel);
+        ResultSet? set = period is null ? null : new ResultService(db, clock).Latest(schemeId, period);
+        RankIntervalRun? run = set is null ? null : RankIntervals.RunOf(db, set.Id);
+        if (set is null || run is null)
+        {
+            return null;
+        }
+
+        var names = WeightNodes.ToDictionary(w => w.Code, w => w.Name ?? w.Code, StringComparer.Ordinal);
+        var rows = await RankIntervals.SensitivityAsync(db, set.Id, SensitivityShown, cancel);
+        var factors = rows.Select(r =>
+        {
+            string name = r.Code;
+            int slash = r.Code.IndexOf('/', StringComparison.Ordinal);
+            if (r.Kind == "track_weight" && slash > 0)
+            {
+                string node = r.Code[(slash + 1)..];
+                name = r.Code[..slash] + "：" + names.GetValueOrDefault(node, node);
+            }
+            else if (r.Code.Length > 0)
+            {
+                name = names.GetValueOrDefault(r.Code, r.Code);
+            }
+
+            return new SensitivityFactorView(r.Kind, r.Code, name, r.FirstOrder);
+        }).ToList();
+        return new SensitivityView(set.Period, run.Replicates, run.MeanShift, factors);
     }
 
     [GeneratedRegex(@"^targets-(\d+)-(\d+)-(\d+)$")]
@@ -477,6 +518,12 @@ public sealed partial class SchemeModel(SaimaDb db, SaimaAccess access, TimeProv
     [GeneratedRegex(@"^\$\.tracks\.overrides\.([^.]+)\.weights\.([^.]+)$")]
     private static partial Regex TrackWeightRegex();
 }
+
+/// <summary>The stored rank sensitivity of one result set, as the scheme page shows it.</summary>
+public sealed record SensitivityView(string Period, int Replicates, double? MeanShift, IReadOnlyList<SensitivityFactorView> Factors);
+
+/// <summary>One factor: its stored kind and code, the name shown (the node's name; "track：name" for a track's weight; empty for a step list), its share.</summary>
+public sealed record SensitivityFactorView(string Kind, string Code, string Name, double Share);
 
 /// <summary>The indicator form's fields (text for the numbers, so that a wrong one is shown, not lost).</summary>
 public sealed class IndicatorForm
