@@ -198,6 +198,28 @@ public sealed class LayoutTests(Chromium chromium, DemoApp fixture) : IClassFixt
         tab.ShouldBeClean();
     }
 
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(Phone)]
+    public async Task SchemeAdmin_RankSensitivity_NamesTheFactorsInTheOfficesWords_AndFitsTheScreen(int width)
+    {
+        await using BrowserPage tab = await OpenAsync(nameof(SchemeAdmin_RankSensitivity_NamesTheFactorsInTheOfficesWords_AndFitsTheScreen) + "_" + width.ToString(System.Globalization.CultureInfo.InvariantCulture), width, 844);
+        await tab.LoginAsync("admin", BrowserApp.AdminPassword);
+        IPage page = tab.Page;
+        await tab.GoAsync("/admin/schemes/LC-COUNTY");
+        ILocator section = page.Locator("#sensitivity");
+        await Assertions.Expect(section).ToBeVisibleAsync();
+
+        // The demo county scheme's ranks do move under ±25% weights: the largest factors are listed, by name.
+        ILocator rows = page.Locator("#sensitivity-rows tbody tr");
+        (await rows.CountAsync()).ShouldBeInRange(1, 10);
+        (await section.InnerTextAsync()).ShouldNotContain("indicator_weight");
+        (await page.EvaluateAsync<int>("() => document.scrollingElement.scrollWidth")).ShouldBeLessThanOrEqualTo(width);
+        await section.ScrollIntoViewIfNeededAsync();
+        await section.ScreenshotAsync(new() { Path = Shot(width == Phone ? "phone" : "desktop", "scheme-sensitivity") });
+        tab.ShouldBeClean();
+    }
+
     private async Task<BrowserPage> OpenAsync(string test, int width, int height)
     {
         BrowserPage tab = await chromium.OpenAsync(fixture.App, test);

@@ -506,7 +506,7 @@ public sealed partial class SchemeModel(SaimaDb db, SaimaAccess access, TimeProv
 
             return new SensitivityFactorView(r.Kind, r.Code, name, r.FirstOrder);
         }).ToList();
-        return new SensitivityView(set.Period, run.Replicates, run.MeanShift, factors);
+        return new SensitivityView(set.Period, run.Replicates, run.MeanShift, run.AlternativesJson is not null, factors);
     }
 
     [GeneratedRegex(@"^targets-(\d+)-(\d+)-(\d+)$")]
@@ -520,7 +520,7 @@ public sealed partial class SchemeModel(SaimaDb db, SaimaAccess access, TimeProv
 }
 
 /// <summary>The stored rank sensitivity of one result set, as the scheme page shows it.</summary>
-public sealed record SensitivityView(string Period, int Replicates, double? MeanShift, IReadOnlyList<SensitivityFactorView> Factors);
+public sealed record SensitivityView(string Period, int Replicates, double? MeanShift, bool Alternatives, IReadOnlyList<SensitivityFactorView> Factors);
 
 /// <summary>One factor: its stored kind and code, the name shown (the node's name; "track：name" for a track's weight; empty for a step list), its share.</summary>
 public sealed record SensitivityFactorView(string Kind, string Code, string Name, double Share);
