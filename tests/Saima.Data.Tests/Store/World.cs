@@ -60,15 +60,23 @@ public sealed class World : IDisposable
     /// store, with the units, scheme S1 and indicators read back from it and the clock where the
     /// seed left it.
     /// </summary>
-    public static World CopyOf(Stores stores, StoreProvider provider, string key, Action<World> seed)
+    public static World CopyOf(Stores stores, StoreProvider provider, string key, Action<World> seed) =>
+        CopyOf<object?>(stores, provider, key, w =>
+        {
+            seed(w);
+            return null;
+        }).World;
+
+    /// <summary>As <see cref="CopyOf(Stores, StoreProvider, string, Action{World})"/>, with what the seed returned (the same object for every copy: read it only).</summary>
+    public static (World World, T State) CopyOf<T>(Stores stores, StoreProvider provider, string key, Func<World, T> seed)
     {
-        (StoreOptions store, DateTimeOffset now) = stores.NewCopyOf(provider, key, s =>
+        (StoreOptions store, (DateTimeOffset Now, T State) seeded) = stores.NewCopyOf(provider, key, s =>
         {
             using var w = new World(s);
-            seed(w);
-            return w.Clock.GetUtcNow();
+            T state = seed(w);
+            return (w.Clock.GetUtcNow(), state);
         });
-        var copy = new World(store, now);
+        var copy = new World(store, seeded.Now);
         foreach (Unit u in copy.Db.Units.AsNoTracking())
         {
             copy._units[u.Code] = u.Id;
@@ -83,7 +91,7 @@ public sealed class World : IDisposable
             }
         }
 
-        return copy;
+        return (copy, seeded.State);
     }
 
     public StoreOptions Store { get; }
