@@ -12,7 +12,7 @@ namespace Saima.Data.Tests.Demo;
 public sealed class DemoCityTests(Stores stores)
 {
     /// <summary>A quick build for most tests: six months, no stored results.</summary>
-    private static readonly DemoOptions Small = new() { Months = 6, ComputeResults = false };
+    private static readonly DemoOptions Small = DemoCopies.Small;
 
     /// <summary>The full two years, no stored results (the same options as <c>Small with { Months = 24 }</c>).</summary>
     private static readonly DemoOptions Full = new() { ComputeResults = false };
@@ -21,7 +21,7 @@ public sealed class DemoCityTests(Stores stores)
     /// A copy of the one <see cref="Small"/> build made for this provider in this test run (the
     /// build is the slow part; a copy is the same store, and each test may write to its own).
     /// </summary>
-    private StoreOptions SmallCity(StoreProvider provider) => stores.NewCopyOf(provider, "demo-city-small", s => DemoCity.Build(s, Small)).Store;
+    private StoreOptions SmallCity(StoreProvider provider) => DemoCopies.SmallCity(stores, provider);
 
     /// <summary>A copy of the one <see cref="Full"/> build made for this provider in this test run, with what that build reported.</summary>
     private (StoreOptions Store, DemoSummary Summary) FullCity(StoreProvider provider) => stores.NewCopyOf(provider, "demo-city-full", s => DemoCity.Build(s, Full));
