@@ -23,8 +23,7 @@ public sealed class PublicationCommandTests(Stores stores)
 
     private StoreOptions Seeded(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         return store;
     }
 

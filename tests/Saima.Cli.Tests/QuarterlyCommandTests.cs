@@ -16,8 +16,7 @@ public sealed class QuarterlyCommandTests(Stores stores)
 {
     private StoreOptions Seeded(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         using SaimaDb db = SaimaDb.Open(store);
         foreach (Indicator i in db.Indicators.Where(i => i.Code == "GDP" || i.Code == "AIR"))
         {

@@ -43,8 +43,7 @@ public sealed class ReportCommandTests(Stores stores)
 
     private StoreOptions Seeded(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         return store;
     }
 

@@ -27,8 +27,7 @@ public sealed class ServeCrashTests(Stores stores, ITestOutputHelper log)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task KillNineOfServe_UnderWrites_LosesNoAcknowledgedFigure_AndLeavesTheStoreSound(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         string[] indicators = ["GDP", "REV", "AIR", "EMP"];
         var random = new Random(20261206);
         string? token = null;

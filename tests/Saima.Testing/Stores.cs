@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 using Xunit;
 using Saima.Data;
@@ -20,6 +22,7 @@ public sealed class Stores : IDisposable
     private readonly string? _root;
     private readonly string? _pgBin;
     private readonly string _serverConnection;
+    private readonly ConcurrentDictionary<(StoreProvider Provider, string Key), Lazy<(StoreOptions Template, object? State)>> _templates = new();
     private int _counter;
 
     public Stores()
@@ -77,12 +80,90 @@ public sealed class Stores : IDisposable
         return StoreOptions.Postgres(b.ToString());
     }
 
-    /// <summary>A new empty store of the given provider, with the latest schema.</summary>
-    public StoreOptions NewMigrated(StoreProvider provider)
+    /// <summary>
+    /// A new empty store of the given provider, with the latest schema: a copy of one store this
+    /// fixture migrated once (migrating costs more than copying; the copy is the same database).
+    /// </summary>
+    public StoreOptions NewMigrated(StoreProvider provider) => NewCopyOf(provider, "migrated", _ => { });
+
+    /// <summary>A new store of the given provider holding the league seed (<see cref="LeagueData.Seed"/>), copied from one seeded once.</summary>
+    public StoreOptions NewLeague(StoreProvider provider) => NewCopyOf(provider, "league", LeagueData.Seed);
+
+    /// <summary>
+    /// A new store of the given provider holding what <paramref name="seed"/> writes into a
+    /// migrated store: the seed runs once per provider and key (into a template store no test
+    /// touches), and every call gets a copy of its own (SQLite: the file copied; PostgreSQL:
+    /// <c>CREATE DATABASE … TEMPLATE …</c>), so that a test may write to it freely. The seed must
+    /// depend on nothing but its key.
+    /// </summary>
+    public StoreOptions NewCopyOf(StoreProvider provider, string key, Action<StoreOptions> seed) =>
+        NewCopyOf<object?>(provider, key, s =>
+        {
+            seed(s);
+            return null;
+        }).Store;
+
+    /// <summary>As <see cref="NewCopyOf(StoreProvider, string, Action{StoreOptions})"/>, with what the seed returned (the same object for every copy: treat it as read-only).</summary>
+    public (StoreOptions Store, T State) NewCopyOf<T>(StoreProvider provider, string key, Func<StoreOptions, T> seed)
     {
-        StoreOptions store = provider == StoreProvider.Sqlite ? NewSqlite() : NewPostgres();
-        SchemaMigrator.Migrate(store);
-        return store;
+        var template = _templates.GetOrAdd((provider, key), _ => new Lazy<(StoreOptions, object?)>(() =>
+        {
+            StoreOptions store = provider == StoreProvider.Sqlite ? NewSqlite() : NewPostgres();
+            SchemaMigrator.Migrate(store);
+            object? state = seed(store);
+            if (provider == StoreProvider.Sqlite)
+            {
+                // Everything into the main file, so that copying the file copies the store.
+                using var c = new SqliteConnection(store.ConnectionString);
+                c.Open();
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+                cmd.ExecuteNonQuery();
+            }
+
+            return (store, state);
+        })).Value;
+        StoreOptions copy;
+        lock (template.Template)
+        {
+            copy = provider == StoreProvider.Sqlite ? CopySqlite(template.Template) : CopyPostgres(template.Template);
+        }
+
+        return (copy, (T)template.State!);
+    }
+
+    private StoreOptions CopySqlite(StoreOptions template)
+    {
+        SqliteConnection.ClearAllPools();
+        StoreOptions copy = NewSqlite();
+        File.Copy(new SqliteConnectionStringBuilder(template.ConnectionString).DataSource, new SqliteConnectionStringBuilder(copy.ConnectionString).DataSource);
+        return copy;
+    }
+
+    private StoreOptions CopyPostgres(StoreOptions template)
+    {
+        string source = new NpgsqlConnectionStringBuilder(template.ConnectionString).Database!;
+        string name = $"saima_t{Interlocked.Increment(ref _counter)}_{Guid.NewGuid().ToString("N")[..8]}";
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var c = new NpgsqlConnection(_serverConnection);
+                c.Open();
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = $"CREATE DATABASE {name} TEMPLATE {source}";
+                cmd.ExecuteNonQuery();
+                break;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 50)
+            {
+                // The template's last session is still closing on the server: wait for it.
+                Thread.Sleep(100);
+            }
+        }
+
+        var b = new NpgsqlConnectionStringBuilder(_serverConnection) { Database = name, Pooling = false };
+        return StoreOptions.Postgres(b.ToString());
     }
 
     public void Dispose()

@@ -15,6 +15,9 @@ public sealed partial class WebApp : IAsyncDisposable
 {
     public const string AdminPassword = "Test-Admin-Pw-2025";
 
+    /// <summary>The seeded store files of <see cref="Seeded"/>, by seed.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<System.Reflection.MethodInfo, Lazy<string>> SeededFiles = new();
+
     private readonly WebApplication _app;
     private readonly CookieContainer _cookies = new();
 
@@ -45,8 +48,15 @@ public sealed partial class WebApp : IAsyncDisposable
     {
         string dir = Path.Combine(Path.GetTempPath(), "saima-web-tests");
         Directory.CreateDirectory(dir);
-        StoreOptions store = StoreOptions.SqliteFile(Path.Combine(dir, $"w{Environment.ProcessId}_{Guid.NewGuid():N}.db"));
-        if (seed is not null)
+        string file = Path.Combine(dir, $"w{Environment.ProcessId}_{Guid.NewGuid():N}.db");
+        StoreOptions store = StoreOptions.SqliteFile(file);
+        if (seed is { Target: null })
+        {
+            // A static method (LeagueData.Seed and the like) writes the same store every time:
+            // seeded once per run, and each application gets a copy of the file.
+            File.Copy(Seeded(seed), file);
+        }
+        else if (seed is not null)
         {
             SchemaMigrator.Migrate(store);
             seed(store);
@@ -64,6 +74,27 @@ public sealed partial class WebApp : IAsyncDisposable
         await app.StartAsync();
         return new WebApp(app, store, output.ToString());
     }
+
+    /// <summary>The file of a store that <paramref name="seed"/> (a static method) wrote into a migrated store, made once per seed and never opened again.</summary>
+    private static string Seeded(Action<StoreOptions> seed) => SeededFiles.GetOrAdd(seed.Method, _ => new Lazy<string>(() =>
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "saima-web-tests");
+        string file = Path.Combine(dir, $"seed{Environment.ProcessId}_{Guid.NewGuid():N}.db");
+        StoreOptions store = StoreOptions.SqliteFile(file);
+        SchemaMigrator.Migrate(store);
+        seed(store);
+        using (var c = new Microsoft.Data.Sqlite.SqliteConnection(store.ConnectionString))
+        {
+            // Everything into the main file, so that copying the file copies the store.
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            cmd.ExecuteNonQuery();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        return file;
+    })).Value;
 
     /// <summary>The one-time password the application printed, if it did.</summary>
     public string OneTimePassword()

@@ -12,9 +12,8 @@ public sealed class DemoArenaTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Build_ShipsOnePublishedAndOneUpcomingSession(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-
-        DemoCity.Build(store, new DemoOptions { Months = 6, ComputeResults = false });
+        // The six-month build (DemoCopies.Small: Months = 6, ComputeResults = false), shared with the demo city's tests.
+        StoreOptions store = DemoCopies.SmallCity(stores, provider);
 
         using SaimaDb db = SaimaDb.Open(store);
         var arena = new ArenaService(db, TimeProvider.System);

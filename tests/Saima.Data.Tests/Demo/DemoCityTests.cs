@@ -12,15 +12,27 @@ namespace Saima.Data.Tests.Demo;
 public sealed class DemoCityTests(Stores stores)
 {
     /// <summary>A quick build for most tests: six months, no stored results.</summary>
-    private static readonly DemoOptions Small = new() { Months = 6, ComputeResults = false };
+    private static readonly DemoOptions Small = DemoCopies.Small;
+
+    /// <summary>The full two years, no stored results (the same options as <c>Small with { Months = 24 }</c>).</summary>
+    private static readonly DemoOptions Full = new() { ComputeResults = false };
+
+    /// <summary>
+    /// A copy of the one <see cref="Small"/> build made for this provider in this test run (the
+    /// build is the slow part; a copy is the same store, and each test may write to its own).
+    /// </summary>
+    private StoreOptions SmallCity(StoreProvider provider) => DemoCopies.SmallCity(stores, provider);
+
+    /// <summary>A copy of the one <see cref="Full"/> build made for this provider in this test run, with what that build reported.</summary>
+    private (StoreOptions Store, DemoSummary Summary) FullCity(StoreProvider provider) => stores.NewCopyOf(provider, "demo-city-full", s => DemoCity.Build(s, Full));
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public void Build_TwiceWithTheSameSeed_GivesIdenticalTables(StoreProvider provider)
     {
-        StoreOptions a = stores.NewMigrated(provider), b = stores.NewMigrated(provider);
+        // Two builds with the same seed: the shared build and one of this test's own.
+        StoreOptions a = SmallCity(provider), b = stores.NewMigrated(provider);
 
-        DemoCity.Build(a, Small);
         DemoCity.Build(b, Small);
 
         Checksum(a).ShouldBe(Checksum(b));
@@ -30,9 +42,8 @@ public sealed class DemoCityTests(Stores stores)
     [Fact]
     public void Build_AnotherSeed_GivesOtherFigures()
     {
-        StoreOptions a = stores.NewMigrated(StoreProvider.Sqlite), b = stores.NewMigrated(StoreProvider.Sqlite);
+        StoreOptions a = SmallCity(StoreProvider.Sqlite), b = stores.NewMigrated(StoreProvider.Sqlite);
 
-        DemoCity.Build(a, Small);
         DemoCity.Build(b, Small with { Seed = 7 });
 
         Checksum(a).Hash.ShouldNotBe(Checksum(b).Hash);
@@ -42,9 +53,7 @@ public sealed class DemoCityTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public void Build_FullSize_HasTheCityOfTheMission(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-
-        DemoSummary summary = DemoCity.Build(store, new DemoOptions { ComputeResults = false });
+        (StoreOptions store, DemoSummary summary) = FullCity(provider);
 
         using var db = SaimaDb.Open(store);
         db.Units.Count(u => u.Kind == UnitKind.County || u.Kind == UnitKind.District).ShouldBe(12);
@@ -83,8 +92,7 @@ public sealed class DemoCityTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public void Build_Lists_HoldItemsOfEveryKindInEveryState(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        DemoCity.Build(store, Small);
+        StoreOptions store = SmallCity(provider);
 
         using var db = SaimaDb.Open(store);
         var seen = db.ListItems.Select(i => new { i.Kind, i.State }).Distinct().ToList();
@@ -105,8 +113,7 @@ public sealed class DemoCityTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public void Build_SchemeVersions_ParseAndScoreAPeriod(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        DemoCity.Build(store, Small);
+        StoreOptions store = SmallCity(provider);
 
         using var db = SaimaDb.Open(store);
         foreach (SchemeVersion v in db.SchemeVersions.ToList())
@@ -120,8 +127,7 @@ public sealed class DemoCityTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public void Build_CumulativeFigures_NeverFallWithinAYear(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        DemoCity.Build(store, Small with { Months = 24 });
+        StoreOptions store = FullCity(provider).Store; // Small with { Months = 24 } is Full
 
         using var db = SaimaDb.Open(store);
         var cumulative = db.Indicators.Where(i => i.Cumulative).Select(i => i.Id).ToHashSet();
@@ -161,8 +167,7 @@ public sealed class DemoCityTests(Stores stores)
     [Fact]
     public void Build_StoreHoldingUnits_Refused()
     {
-        StoreOptions store = stores.NewMigrated(StoreProvider.Sqlite);
-        DemoCity.Build(store, Small);
+        StoreOptions store = SmallCity(StoreProvider.Sqlite);
 
         Should.Throw<InvalidOperationException>(() => DemoCity.Build(store, Small)).Message.ShouldContain("already holds units");
     }

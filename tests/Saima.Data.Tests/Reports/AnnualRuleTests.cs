@@ -14,8 +14,7 @@ public sealed class AnnualRuleTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Unset_GivesTheDefaults_AndTheOfficeSetsARule_Audited(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         using SaimaDb db = SaimaDb.Open(store);
         var rules = new AnnualRules(db, TestClocks.At(Noon));
         long scheme = db.Schemes.Single(s => s.Code == "T").Id;
@@ -50,8 +49,7 @@ public sealed class AnnualRuleTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task OnlyTheOffice_SetsAValidRule(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         using SaimaDb db = SaimaDb.Open(store);
         var rules = new AnnualRules(db, TestClocks.At(Noon));
 

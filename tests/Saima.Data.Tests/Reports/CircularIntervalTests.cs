@@ -14,8 +14,7 @@ public sealed class CircularIntervalTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Read_OverlappingIntervals_ListsTheUnitsNotClearlyAhead(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         using SaimaDb db = SaimaDb.Open(store);
 
         // June ranks C02, C01, C05, C04, C03 far apart: nothing overlaps as stored.

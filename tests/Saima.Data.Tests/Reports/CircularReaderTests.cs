@@ -18,8 +18,7 @@ public sealed class CircularReaderTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Read_PublishedPeriod_HoldsTheStoredTotalRows_InRankOrder(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         using SaimaDb db = SaimaDb.Open(store);
 
         CircularContent content = await new CircularReader(db, TestClocks.At(Noon)).ReadAsync("T", "2025-06");
@@ -49,8 +48,7 @@ public sealed class CircularReaderTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Read_Dimensions_HoldTheStoredRowsOfEachGroupUnderTheTotal_InRankOrder(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         using SaimaDb db = SaimaDb.Open(store);
 
         CircularContent content = await new CircularReader(db, TestClocks.At(Noon)).ReadAsync("T", "2025-06");
@@ -88,8 +86,7 @@ public sealed class CircularReaderTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Read_Draft_StatesLeaderRunnersUpTracksMoversAndRedWarnings(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         using SaimaDb db = SaimaDb.Open(store);
 
         string june = (await new CircularReader(db, TestClocks.At(Noon)).ReadAsync("T", "2025-06", "测试市考核办")).Draft;
@@ -110,8 +107,7 @@ public sealed class CircularReaderTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Read_SameLeaderTwoPeriodsRunning_SaysSecondMonthRunning(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         using (SaimaDb write = SaimaDb.Open(store))
         {
             // Make June's leader (C02) first in May as well: the stored rows are what the circular reads.
@@ -133,8 +129,7 @@ public sealed class CircularReaderTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Read_UnpublishedPeriodOrUnknownScheme_IsRefusedWithItsCode(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         using SaimaDb db = SaimaDb.Open(store);
         var reader = new CircularReader(db, TestClocks.At(Noon));
 

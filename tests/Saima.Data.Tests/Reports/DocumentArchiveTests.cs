@@ -25,8 +25,7 @@ public sealed class DocumentArchiveTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task IssuedDocuments_AreArchivedWithTheirSha256_AndAUnitReadsOnlyItsOwnFeedback(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         using SaimaDb db = SaimaDb.Open(store);
         var archive = new DocumentArchive(db, TestClocks.At(Noon));
         CircularContent circular = await new CircularReader(db, TestClocks.At(Noon)).ReadAsync("T", "2025-06");
@@ -60,8 +59,7 @@ public sealed class DocumentArchiveTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task OnlyTheOffice_IssuesDocumentsOfPublishedPeriods_AndIssuedOnesNeverChange(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         using SaimaDb db = SaimaDb.Open(store);
         var archive = new DocumentArchive(db, TestClocks.At(Noon));
         byte[] bytes = [1, 2, 3];

@@ -19,8 +19,7 @@ public sealed class DocumentIssuerTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task AnIssueWhosePdfCannotBePrinted_ArchivesNoneOfItsFiles(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         using SaimaDb db = SaimaDb.Open(store);
         var broken = new DocumentIssuer(db, TestClocks.At(Noon), "/nonexistent/chromium");
         int audit = db.Audit.Count();
@@ -37,8 +36,7 @@ public sealed class DocumentIssuerTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task TheOfficesText_NumberAndDate_AreWhatIsArchived_AndTheEditIsAudited(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         using SaimaDb db = SaimaDb.Open(store);
         var issuer = new DocumentIssuer(db, TestClocks.At(Noon));
         CircularContent generated = await issuer.CircularDraftAsync(Office, "T", "2025-06");
@@ -62,8 +60,7 @@ public sealed class DocumentIssuerTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task OnlyTheOffice_Issues_AndWhatIsAskedMustBeValid(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         using SaimaDb db = SaimaDb.Open(store);
         var issuer = new DocumentIssuer(db, TestClocks.At(Noon));
         long c01 = db.Units.Single(u => u.Code == "C01").Id;

@@ -11,8 +11,7 @@ public sealed class AnalysisServiceTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task AdoptTarget_OfficeAndReviewerInScope_OthersRefused(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         using SaimaDb db = SaimaDb.Open(store);
         long scheme = db.Schemes.Single(s => s.Code == "T").Id;
         long c01 = db.Units.Single(u => u.Code == "C01").Id, c02 = db.Units.Single(u => u.Code == "C02").Id;
@@ -38,8 +37,7 @@ public sealed class AnalysisServiceTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Settings_InvalidRefused_ValidStoredAndAudited(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         using SaimaDb db = SaimaDb.Open(store);
         long scheme = db.Schemes.Single(s => s.Code == "T").Id;
         var service = new AnalysisService(db, TimeProvider.System);

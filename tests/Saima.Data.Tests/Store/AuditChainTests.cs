@@ -177,13 +177,12 @@ public sealed class AuditChainTests(Stores stores)
         }
     }
 
-    private World Published(StoreProvider provider)
+    /// <summary>S1 with 2025-06's revenue published: seeded once per provider, a copy of its own for each test.</summary>
+    private World Published(StoreProvider provider) => World.CopyOf(stores, provider, "audit-chain-published", w =>
     {
-        var w = new World(stores.NewMigrated(provider));
         w.CreateScheme();
         w.PublishRevenue("2025-06", ("C01", 10), ("C02", 20), ("C03", 30), ("C04", 40));
-        return w;
-    }
+    });
 
     private static long MiddleId(World w) => Scalar(w, "SELECT id FROM audit ORDER BY id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM audit)");
 

@@ -10,9 +10,9 @@ public sealed class PublishCheckTests(Stores stores)
     /// Period 2025-06 of S1 (revenue and its derived growth, four counties): C01 and C02 approved
     /// (C01's flagged out of range), C03 a draft, C04 nothing.
     /// </summary>
-    private static World HalfDone(StoreOptions store)
+    /// <remarks>Seeded once per provider; each test gets a copy of its own.</remarks>
+    private World HalfDone(StoreProvider provider) => World.CopyOf(stores, provider, "publish-check-half-done", w =>
     {
-        var w = new World(store);
         w.CreateScheme();
         w.Open("2025-06");
         w.Report("C01", World.Revenue, "2025-06", 10);
@@ -21,14 +21,13 @@ public sealed class PublishCheckTests(Stores stores)
         Figure c01 = w.CurrentFigure("C01", World.Revenue, "2025-06");
         c01.Flags = FigureFlags.OutOfRange;
         w.Db.SaveChanges();
-        return w;
-    }
+    });
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public void Load_HalfDonePeriod_CountsExpectedMissingUnapprovedApprovedAndFlagged_WithoutDerivedGrowth(StoreProvider provider)
     {
-        using World w = HalfDone(stores.NewMigrated(provider));
+        using World w = HalfDone(provider);
 
         PublishSummary s = PublishCheck.Load(w.Db, w.Scheme.Id, "2025-06");
 
@@ -62,7 +61,7 @@ public sealed class PublishCheckTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Publish_WithMissingFigures_NeedsAChoice_AndZeroIsRecorded_AndGivenToTheEngine(StoreProvider provider)
     {
-        using World w = HalfDone(stores.NewMigrated(provider));
+        using World w = HalfDone(provider);
 
         Should.Throw<OutstandingFiguresException>(() => w.Figures.Publish(w.Office, w.Scheme.Id, "2025-06", MissingRules.Zero));
         Figure c03 = w.CurrentFigure("C03", World.Revenue, "2025-06");
@@ -99,7 +98,7 @@ public sealed class PublishCheckTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public void Publish_WithTheSchemesRule_LeavesTheMissingFigureOut_ForTheEngineToImpute(StoreProvider provider)
     {
-        using World w = HalfDone(stores.NewMigrated(provider));
+        using World w = HalfDone(provider);
         Figure c03 = w.CurrentFigure("C03", World.Revenue, "2025-06");
         w.Figures.Submit(w.ReporterOf("C03"), c03.Id);
         w.Figures.Approve(w.Reviewer, c03.Id);

@@ -11,8 +11,7 @@ public sealed class RankIntervalTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public void Publish_StoresEachUnitsIntervalWithTheResultSet(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         using SaimaDb db = SaimaDb.Open(store);
         long scheme = db.Schemes.Single(s => s.Code == "T").Id;
         var results = new ResultService(db, TimeProvider.System);
@@ -98,8 +97,7 @@ public sealed class RankIntervalTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public void ResultSet_StoredWithoutIntervals_ShowsNone(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        LeagueData.Seed(store);
+        StoreOptions store = stores.NewLeague(provider);
         using SaimaDb db = SaimaDb.Open(store);
         long scheme = db.Schemes.Single(s => s.Code == "T").Id;
 

@@ -80,10 +80,7 @@ public sealed class ResultServiceTests(Stores stores, ITestOutputHelper output)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public void Recompute_AfterTargetChanged_ReportsChangedInputsAndNumbers(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        using var w = RichWorld(store);
-        PublishRich(w, "2024-06");
-        Publication p = PublishRich(w, "2025-06");
+        using World w = RichPublished(provider, out Publication p);
         w.Clock.Advance(TimeSpan.FromDays(1));
         w.Schemes.SetTarget(w.Office, w.Scheme.Id, w.Unit("C01"), w.Indicator("Rev"), 2025, 300, "目标下调");
 
@@ -99,10 +96,8 @@ public sealed class ResultServiceTests(Stores stores, ITestOutputHelper output)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public void LoadInputs_SameStoreTwice_GivesSameCanonicalTextAndHash(StoreProvider provider)
     {
-        StoreOptions store = stores.NewMigrated(provider);
-        using var w = RichWorld(store);
-        PublishRich(w, "2024-06");
-        Publication p = PublishRich(w, "2025-06");
+        using World w = RichPublished(provider, out Publication p);
+        StoreOptions store = w.Store;
 
         ScoringInputs a = ScoringInputs.Load(w.Db, p.Results.SchemeVersionId, "2025-06", w.Clock.GetUtcNow());
         using SaimaDb other = SaimaDb.Open(store);
@@ -187,10 +182,31 @@ public sealed class ResultServiceTests(Stores stores, ITestOutputHelper output)
         report.RowsCompared.ShouldBe(9000);
     }
 
+    /// <summary>
+    /// <see cref="RichWorld"/> with 2024-06 and 2025-06 published (2025-06's publication returned):
+    /// seeded once per provider, a copy of its own for each test.
+    /// </summary>
+    private World RichPublished(StoreProvider provider, out Publication june)
+    {
+        (World w, june) = World.CopyOf(stores, provider, "rich-2024-06-2025-06", w =>
+        {
+            RichSetUp(w);
+            PublishRich(w, "2024-06");
+            return PublishRich(w, "2025-06");
+        });
+        return w;
+    }
+
     /// <summary>C01–C02 in track 城区, C03–C04 in 县; targets for 2025; two bonus/penalty items.</summary>
     private static World RichWorld(StoreOptions store)
     {
         var w = new World(store);
+        RichSetUp(w);
+        return w;
+    }
+
+    private static void RichSetUp(World w)
+    {
         w.CreateScheme(RichJson, RichIndicators, ["城区", "城区", "县", "县"]);
         double[] targets = [220, 420, 160, 120];
         string[] units = ["C01", "C02", "C03", "C04"];
@@ -201,7 +217,6 @@ public sealed class ResultServiceTests(Stores stores, ITestOutputHelper output)
 
         w.Adjust("C03", 2, "省级表彰", period: "2025-06");
         w.Adjust("C04", -1.5, "安全生产事故", node: "Rev");
-        return w;
     }
 
     private static readonly Dictionary<string, double?[][]> RichFigures = new(StringComparer.Ordinal)

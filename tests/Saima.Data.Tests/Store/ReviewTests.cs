@@ -33,7 +33,7 @@ public sealed class ReviewTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Queue_FiltersByUnitBelowIndicatorSourceStatusAndFlags_AndPages(StoreProvider provider)
     {
-        using World w = Seeded(stores.NewMigrated(provider));
+        using World w = Seeded(provider);
         var queue = new ReviewQueue(w.Db);
         Actor office = w.Office;
 
@@ -76,7 +76,7 @@ public sealed class ReviewTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Queue_ShowsLastPeriod_LastYear_TargetProrated_Range_FlagsExplanationAndComment(StoreProvider provider)
     {
-        using World w = Seeded(stores.NewMigrated(provider));
+        using World w = Seeded(provider);
         ReviewPage page = await new ReviewQueue(w.Db).PageAsync(w.Office, w.Scheme.Id, "2025-06", new ReviewFilter(Unit: "C02"), 1, 50);
         page.PreviousPeriod.ShouldBe("2025-05");
         page.LastYearPeriod.ShouldBe("2024-06");
@@ -111,7 +111,7 @@ public sealed class ReviewTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task ApproveSelection_OneRefused_ApprovesNone_AndNamesEachRefusalWithItsCode(StoreProvider provider)
     {
-        using World w = Seeded(stores.NewMigrated(provider));
+        using World w = Seeded(provider);
         var actions = new ReviewActions(w.Db, w.Clock);
         long c01a = w.CurrentFigure("C01", "A", "2025-06").Id, c02c = w.CurrentFigure("C02", "C", "2025-06").Id;
         long byOffice = w.CurrentFigure("C03", "A", "2025-06").Id;
@@ -156,7 +156,7 @@ public sealed class ReviewTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task ApproveAllInRange_LeavesFlaggedFigures_AndKeepsToTheFilter(StoreProvider provider)
     {
-        using World w = Seeded(stores.NewMigrated(provider));
+        using World w = Seeded(provider);
         var actions = new ReviewActions(w.Db, w.Clock);
 
         // The office entered C03/A: four eyes refuse the office's "all in range" as a whole.
@@ -185,7 +185,7 @@ public sealed class ReviewTests(Stores stores)
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public void ReturnComment_StaysThroughRedraftAndResubmission_UntilApproved(StoreProvider provider)
     {
-        using World w = Seeded(stores.NewMigrated(provider));
+        using World w = Seeded(provider);
         Figure f = w.CurrentFigure("C04", "A", "2025-06");
         f.Comment.ShouldBe("与统计快报不一致");
         Actor reporter = w.ReporterOf("C04");
@@ -217,9 +217,11 @@ public sealed class ReviewTests(Stores stores)
     /// out of range with an explanation (as before the checks: no flag), C02/A below May's
     /// year-to-date value, C03/C with a stored flag. Targets of 2025: A 1200, B 80.
     /// </summary>
-    private static World Seeded(StoreOptions store)
+    /// <remarks>Seeded once per provider; each test gets a copy of its own.</remarks>
+    private World Seeded(StoreProvider provider) => World.CopyOf(stores, provider, "review", Seed);
+
+    private static void Seed(World w)
     {
-        var w = new World(store);
         w.CreateScheme(Json, Indicators);
         Actor dept = Actor.Department("dept.tjj", w.Unit("TJJ"));
         foreach (string u in Units)
@@ -261,6 +263,5 @@ public sealed class ReviewTests(Stores stores)
         w.Db.Figures.Where(f => f.Id == c02a).ExecuteUpdate(s => s.SetProperty(f => f.Value, 150));
         w.Db.Figures.Where(f => f.Id == c03c).ExecuteUpdate(s => s.SetProperty(f => f.Flags, FigureFlags.OutOfRange));
         w.Db.ChangeTracker.Clear();
-        return w;
     }
 }

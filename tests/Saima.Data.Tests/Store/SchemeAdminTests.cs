@@ -252,10 +252,11 @@ public sealed class SchemeAdminTests(Stores stores)
         return n;
     }
 
-    /// <summary>S1 with A and B published for 2025-06 (the values above).</summary>
-    private World Published(StoreProvider provider)
+    /// <summary>S1 with A and B published for 2025-06 (the values above): seeded once per provider, a copy of its own for each test.</summary>
+    private World Published(StoreProvider provider) => World.CopyOf(stores, provider, "scheme-admin-published", Publish);
+
+    private static void Publish(World w)
     {
-        var w = new World(stores.NewMigrated(provider));
         w.CreateScheme(Json, Indicators);
         w.Open("2025-06");
         for (int k = 0; k < Units.Length; k++)
@@ -266,7 +267,6 @@ public sealed class SchemeAdminTests(Stores stores)
 
         w.Clock.Advance(TimeSpan.FromMinutes(1));
         w.Figures.Publish(w.Office, w.Scheme.Id, "2025-06");
-        return w;
     }
 
     /// <summary>Min-max to [0, 100] of each indicator, then the weighted mean (A weight 1, B <paramref name="bWeight"/>).</summary>

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using Saima.Data.Store;
 
@@ -32,20 +33,65 @@ public sealed class World : IDisposable
     private readonly Dictionary<string, long> _indicators = new(StringComparer.Ordinal);
 
     public World(StoreOptions store)
+        : this(store, new DateTimeOffset(2025, 7, 1, 8, 0, 0, TimeSpan.Zero))
     {
-        Store = store;
-        Db = SaimaDb.Open(store);
-        Clock = TestClocks.At(new DateTimeOffset(2025, 7, 1, 8, 0, 0, TimeSpan.Zero));
-        Schemes = new SchemeService(Db, Clock);
-        Figures = new FigureWorkflow(Db, Clock);
-        Results = new ResultService(Db, Clock);
-        Periods = new PeriodService(Db, Clock);
         AddUnit("CITY", "江海市", UnitKind.City, null);
         AddUnit("C01", "青山区", UnitKind.District, "CITY");
         AddUnit("C02", "临江县", UnitKind.County, "CITY");
         AddUnit("C03", "北湖县", UnitKind.County, "CITY");
         AddUnit("C04", "南岭县", UnitKind.County, "CITY");
         AddUnit("TJJ", "市统计局", UnitKind.Department, "CITY");
+    }
+
+    private World(StoreOptions store, DateTimeOffset now)
+    {
+        Store = store;
+        Db = SaimaDb.Open(store);
+        Clock = TestClocks.At(now);
+        Schemes = new SchemeService(Db, Clock);
+        Figures = new FigureWorkflow(Db, Clock);
+        Results = new ResultService(Db, Clock);
+        Periods = new PeriodService(Db, Clock);
+    }
+
+    /// <summary>
+    /// A world of its own, as <paramref name="seed"/> leaves a new one: the seed runs once per
+    /// provider and key (<see cref="Stores.NewCopyOf{T}"/>), and each call gets a copy of that
+    /// store, with the units, scheme S1 and indicators read back from it and the clock where the
+    /// seed left it.
+    /// </summary>
+    public static World CopyOf(Stores stores, StoreProvider provider, string key, Action<World> seed) =>
+        CopyOf<object?>(stores, provider, key, w =>
+        {
+            seed(w);
+            return null;
+        }).World;
+
+    /// <summary>As <see cref="CopyOf(Stores, StoreProvider, string, Action{World})"/>, with what the seed returned (the same object for every copy: read it only).</summary>
+    public static (World World, T State) CopyOf<T>(Stores stores, StoreProvider provider, string key, Func<World, T> seed)
+    {
+        (StoreOptions store, (DateTimeOffset Now, T State) seeded) = stores.NewCopyOf(provider, key, s =>
+        {
+            using var w = new World(s);
+            T state = seed(w);
+            return (w.Clock.GetUtcNow(), state);
+        });
+        var copy = new World(store, seeded.Now);
+        foreach (Unit u in copy.Db.Units.AsNoTracking())
+        {
+            copy._units[u.Code] = u.Id;
+        }
+
+        if (copy.Db.Schemes.AsNoTracking().SingleOrDefault(s => s.Code == "S1") is { } scheme)
+        {
+            copy.Scheme = scheme;
+            foreach (Indicator i in copy.Db.Indicators.AsNoTracking().Where(i => i.SchemeId == scheme.Id))
+            {
+                copy._indicators[i.Code] = i.Id;
+            }
+        }
+
+        return (copy, seeded.State);
     }
 
     public StoreOptions Store { get; }
