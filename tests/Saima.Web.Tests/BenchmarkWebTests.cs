@@ -111,6 +111,8 @@ public sealed class BenchmarkWebTests
         return db.Schemes.Single(s => s.Code == "T").Id;
     }
 
+    /// <summary>An indicator's row of the peers table (the unit page's other tables have rows of the same indicator).</summary>
     private static string Row(string html, string indicator) =>
-        Regex.Match(html, "<tr data-indicator=\"" + indicator + "\">(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
+        Regex.Match(Regex.Match(html, "<table[^>]*id=\"peers-gaps\".*?</table>", RegexOptions.Singleline).Value,
+            "<tr data-indicator=\"" + indicator + "\">(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
 }
