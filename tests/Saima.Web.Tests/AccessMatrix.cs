@@ -256,6 +256,7 @@ public static class AccessMatrix
         A("GET /api/{**path}",                   "/api/v1/nothing-here",                           Unauth, None, None, None, None, None),
         .. AccessArenaLines.Pages,
         .. AccessAnalysisLines.Pages,
+        .. AccessBenchmarkLines.Pages,
         .. AccessListLines.Pages,
         .. AccessReportLines.Pages,
         .. AccessProjectLines.Pages,

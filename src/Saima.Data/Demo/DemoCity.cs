@@ -203,6 +203,8 @@ public static partial class DemoCity
             BuildLists(store, tally.Publications.Max(p => p.At).AddDays(1));
             report("arena", 0.995);
             BuildArena(store, rng.Fork("arena"), tally.Publications.Max(p => p.At).AddDays(2));
+            report("benchmarks", 0.997);
+            BuildBenchmarks(store, tally.Publications.Max(p => p.At).AddDays(2));
         }
 
         report("done", 1.0);

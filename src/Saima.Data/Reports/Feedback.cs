@@ -24,8 +24,8 @@ public sealed record FeedbackItem(long Id, string Kind, string Title, DateOnly? 
 /// <summary>A target of the unit for the year after the period's (adopted from what it takes, or set by the office).</summary>
 public sealed record FeedbackTarget(string Code, string Name, int Year, double Value);
 
-/// <summary>A nearest peer (对标单位), as <c>saima peers</c> finds it, with its stored total rank and score.</summary>
-public sealed record FeedbackPeer(string Code, string Name, double Distance, int? Rank, double? Score);
+/// <summary>A peer (对标单位) by <see cref="PeerService.Choose"/>: named by the office (no distance) or nearest, with its stored total rank and score.</summary>
+public sealed record FeedbackPeer(string Code, string Name, double? Distance, int? Rank, double? Score);
 
 /// <summary>What it takes to move up one place on one indicator, as <c>saima whatif</c> finds it.</summary>
 public sealed record FeedbackStep(string Code, string Name, double? Value, double? Needed, bool Reachable)
@@ -63,14 +63,22 @@ public sealed record FeedbackContent(
     /// <summary>The unit's targets for the next year.</summary>
     public IReadOnlyList<FeedbackTarget> NextTargets { get; init; } = [];
 
+    /// <summary>How <see cref="Peers"/> were chosen (named, nearest, none), by the unit page's rule.</summary>
+    public PeerBasis PeerBasis { get; init; }
+
+    /// <summary>The names of the context indicators nearest peers were found by (empty for named peers or none).</summary>
+    public IReadOnlyList<string> PeerContext { get; init; } = [];
+
     /// <summary>The file name stem of this report in a zip: feedback-{period}-{unit code}.</summary>
     public string FileStem => $"feedback-{Period}-{UnitCode}";
 }
 
 /// <summary>
-/// Reads feedback reports from a published period's latest result set. Peers and what it takes
-/// are the engine's analyses (<see cref="NearestPeers"/>, <see cref="WhatItTakes"/>) over the
-/// inputs the result set was computed from (<see cref="ScoringInputs"/> as of its computing time).
+/// Reads feedback reports from a published period's latest result set. Peers follow the one peer
+/// rule of <see cref="PeerService.Choose"/> (named by the office, else nearest by the scheme's
+/// context indicators over the set's stored values, else none); what it takes is the engine's
+/// <see cref="WhatItTakes"/> over the inputs the result set was computed from
+/// (<see cref="ScoringInputs"/> as of its computing time).
 /// Refusals: <see cref="WorkflowCodes.NoScheme"/>, <see cref="WorkflowCodes.PeriodNotPublished"/>,
 /// <see cref="WorkflowCodes.NoUnit"/> (a unit without results in the period).
 /// </summary>
@@ -81,8 +89,8 @@ public sealed class FeedbackReader(SaimaDb db, TimeProvider clock)
 
     private static readonly ListState[] Open = [ListState.Open, ListState.InProgress, ListState.Submitted, ListState.Returned];
 
-    /// <summary>How many nearest peers a report names.</summary>
-    public const int PeerCount = 5;
+    /// <summary>How many nearest peers a report names (as the unit page).</summary>
+    public const int PeerCount = PeerService.NearestCount;
 
     /// <summary>How many strengths and weaknesses a report names.</summary>
     public const int Highlights = 3;
@@ -135,9 +143,13 @@ public sealed class FeedbackReader(SaimaDb db, TimeProvider clock)
         var nextTargets = next.GroupBy(t => t.UnitId).ToDictionary(g => g.Key, g => g.Select(t => (t.IndicatorId, t.Value)).ToList());
         TimeZoneInfo officeZone = OfficeSettings.Find(zone) ?? TimeZoneInfo.Utc;
         DateOnly today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), officeZone).DateTime);
+        var peerService = new PeerService(db, clock);
+        var named = await peerService.NamedPeersAsync(scheme.Id, cancel);
+        string? context = await db.AnalysisSettings.AsNoTracking().Where(s => s.SchemeId == scheme.Id).Select(s => s.ContextIndicators).SingleOrDefaultAsync(cancel);
         return new Context(scheme, set, rows, warnings, units, tracks, indicators, targets, inputs, officeName, zone, clock.GetUtcNow())
         {
-            Items = items, NextTargets = nextTargets, Today = today, Year = year,
+            Items = items, NextTargets = nextTargets, Today = today, Year = year, Named = named,
+            ContextIndicators = PeerService.ContextCodes(context, inputs.Scheme.Indicators.Select(i => i.Code).ToList()),
         };
     }
 
@@ -160,6 +172,10 @@ public sealed class FeedbackReader(SaimaDb db, TimeProvider clock)
         public DateOnly Today { get; init; }
 
         public int Year { get; init; }
+
+        public IReadOnlyDictionary<long, IReadOnlyList<long>> Named { get; init; } = new Dictionary<long, IReadOnlyList<long>>();
+
+        public IReadOnlyList<string> ContextIndicators { get; init; } = [];
 
         public Dictionary<long, ResultRow> Totals { get; } = rows.Where(r => r.Node == inputs.Scheme.Groups[inputs.Scheme.RootGroup].Code && units.ContainsKey(r.UnitId))
             .ToDictionary(r => r.UnitId);
@@ -193,18 +209,20 @@ public sealed class FeedbackReader(SaimaDb db, TimeProvider clock)
                     .OrderByDescending(i => i.PeerRank).ThenBy(i => i.Code, StringComparer.Ordinal))
                 .Take(Math.Max(Highlights, red.Count)).ToList();
 
-            var peers = Peers(unit);
+            var (peerBasis, peers) = Peers(unit);
             int? targetRank = total.Rank is int rank && rank > 1 ? rank - 1 : null;
             var moveUp = targetRank is int want ? MoveUp(unit, want) : [];
             var node = new FeedbackNode(root.Code, root.Name ?? root.Code, total.Score, total.Rank, track is null ? null : total.TrackRank);
             var (code, name) = units[unit];
             string periodText = CircularReader.PeriodText(set.Period);
             string text = FeedbackText.Write(name, schemeRow.Name, periodText, node, track, unitCount, trackCount, total.RankChange,
-                strengths, weaknesses, red, peers, targetRank, moveUp);
+                strengths, weaknesses, red, peers, peerBasis, targetRank, moveUp);
             var byId = indicatorRows.ToDictionary(i => i.Id);
             return new FeedbackContent(office, schemeRow.Code, schemeRow.Name, set.Period, periodText, set.ResultSetId, code, name, track,
                 unitCount, trackCount, node, total.RankChange, dimensions, list, strengths, weaknesses, red, peers, targetRank, moveUp, text, now, zone)
             {
+                PeerBasis = peerBasis,
+                PeerContext = peerBasis == PeerBasis.Nearest ? ContextIndicators.Select(c => _scheme.Indicators.FirstOrDefault(i => i.Code == c)?.Name ?? c).ToList() : [],
                 OpenItems = Items.GetValueOrDefault(unit, []).Select(i => new FeedbackItem(i.Id, FeedbackWriters.KindText(i.Kind), i.Title, i.Deadline,
                     FeedbackWriters.StateText(i.State), i.Deadline is DateOnly d && d < Today)).ToList(),
                 NextTargets = NextTargets.GetValueOrDefault(unit, []).Where(t => byId.ContainsKey(t.IndicatorId))
@@ -227,31 +245,21 @@ public sealed class FeedbackReader(SaimaDb db, TimeProvider clock)
             return global < 0 ? -1 : Array.BinarySearch(data.Periods[^1].Units, global);
         }
 
-        /// <summary>As <c>saima peers</c> over the scheme's indicators the unit has values for (raw values of the period).</summary>
-        private List<FeedbackPeer> Peers(long unit)
+        /// <summary>
+        /// The unit's peers by the one peer rule (<see cref="PeerService.Choose"/>): named by the
+        /// office, else nearest by the scheme's context indicators over the set's stored values, else none.
+        /// </summary>
+        private (PeerBasis Basis, List<FeedbackPeer> Peers) Peers(long unit)
         {
-            PeriodData pd = inputs.Dataset.Periods[^1];
-            int local = Local(unit);
-            if (local < 0)
+            var ordered = Totals.Keys.OrderBy(id => units[id].Code, StringComparer.Ordinal).ToList();
+            var choice = PeerService.Choose(unit, ordered, Named.GetValueOrDefault(unit, []), ContextIndicators,
+                (u, code) => _rows.TryGetValue((u, code), out ResultRow? r) ? r.Value : null);
+            return (choice.Basis, choice.Peers.Select(p =>
             {
-                return [];
-            }
-
-            var columns = Enumerable.Range(0, _scheme.Indicators.Count).Select(i => pd.Values[i]).Where(c => !double.IsNaN(c[local])).ToList();
-            if (columns.Count == 0 || pd.Units.Length < 2)
-            {
-                return [];
-            }
-
-            var idByCode = units.ToDictionary(u => u.Value.Code, u => u.Key, StringComparer.Ordinal);
-            return NearestPeers.Find(columns, local, PeerCount)
-                .Select(p =>
-                {
-                    string peerCode = inputs.Dataset.UnitCodes[pd.Units[p.Unit]];
-                    long id = idByCode.GetValueOrDefault(peerCode);
-                    ResultRow? t = Totals.GetValueOrDefault(id);
-                    return new FeedbackPeer(peerCode, units.TryGetValue(id, out var u) ? u.Name : peerCode, p.Distance, t?.Rank, t?.Score);
-                }).ToList();
+                ResultRow? t = Totals.GetValueOrDefault(p.UnitId);
+                var (peerCode, name) = units[p.UnitId];
+                return new FeedbackPeer(peerCode, name, p.Distance, t?.Rank, t?.Score);
+            }).ToList());
         }
 
         /// <summary>As <c>saima whatif --rank R</c> at the total, every indicator in scheme order.</summary>
@@ -293,7 +301,7 @@ internal static class FeedbackText
 {
     public static string Write(string unit, string scheme, string periodText, FeedbackNode total, string? track, int unitCount, int trackCount,
         int? change, IReadOnlyList<FeedbackIndicator> strengths, IReadOnlyList<FeedbackIndicator> weaknesses, IReadOnlyList<FeedbackIndicator> red,
-        IReadOnlyList<FeedbackPeer> peers, int? targetRank, IReadOnlyList<FeedbackStep> moveUp)
+        IReadOnlyList<FeedbackPeer> peers, PeerBasis peerBasis, int? targetRank, IReadOnlyList<FeedbackStep> moveUp)
     {
         var s = new StringBuilder();
         s.Append(CultureInfo.InvariantCulture, $"{periodText}{scheme}考核中，{unit}{total.Name}{Publications.Shown(total.Score)}分");
@@ -333,7 +341,9 @@ internal static class FeedbackText
             : "本期没有红色预警。");
         if (peers.Count > 0)
         {
-            s.Append(CultureInfo.InvariantCulture, $"按各项指标数值，与本单位最接近的是{string.Join("、", peers.Take(3).Select(p => p.Name))}。");
+            s.Append(peerBasis == PeerBasis.Named
+                ? $"考核办确定的对标单位是{string.Join("、", peers.Take(3).Select(p => p.Name))}{(peers.Count > 3 ? "等" : string.Empty)}。"
+                : $"按对标参照指标，与本单位最接近的是{string.Join("、", peers.Take(3).Select(p => p.Name))}。");
         }
 
         if (targetRank is int want)

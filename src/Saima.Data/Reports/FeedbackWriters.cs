@@ -1,4 +1,5 @@
 using System.Globalization;
+using Saima.Data.Store;
 
 namespace Saima.Data.Reports;
 
@@ -80,9 +81,12 @@ public static class FeedbackWriters
 
         parts.Add(new HeadingPart("四、对标单位"));
         parts.Add(c.Peers.Count > 0
-            ? new TablePart(new DocumentTable("最接近的单位（按各项指标数值的标准化距离）", ["单位", "距离", "名次", "得分"],
-                c.Peers.Select(p => (IReadOnlyList<string>)[p.Name, Publications.Shown(p.Distance), Publications.Int(p.Rank), Publications.Shown(p.Score)]).ToList()))
-            : new TextPart("本期没有可比的单位。"));
+            ? c.PeerBasis == PeerBasis.Named
+                ? new TablePart(new DocumentTable("考核办确定的对标单位", ["单位", "名次", "得分"],
+                    c.Peers.Select(p => (IReadOnlyList<string>)[p.Name, Publications.Int(p.Rank), Publications.Shown(p.Score)]).ToList()))
+                : new TablePart(new DocumentTable($"最接近的单位（按{string.Join("、", c.PeerContext)}的标准化距离）", ["单位", "距离", "名次", "得分"],
+                    c.Peers.Select(p => (IReadOnlyList<string>)[p.Name, Publications.Shown(p.Distance), Publications.Int(p.Rank), Publications.Shown(p.Score)]).ToList()))
+            : new TextPart("本期没有对标单位（考核办未指定对标单位，也未设置对标参照指标，或本单位缺少参照指标的数值）。"));
 
         parts.Add(new HeadingPart("五、进位测算"));
         if (c.TargetRank is int want)

@@ -595,6 +595,18 @@ public static class WorkflowCodes
 
     /// <summary>{0} session code: the board's choice of live scores or scores at the end is fixed once every round is closed.</summary>
     public const string ArenaBoardFixed = "ArenaBoardFixed";
+
+    /// <summary>{0} unit code, {1} scheme code: a named peer must be a unit taking part in the same scheme.</summary>
+    public const string PeerNotInScheme = "PeerNotInScheme";
+
+    /// <summary>{0} unit code: a unit cannot be named its own peer.</summary>
+    public const string PeerSelf = "PeerSelf";
+
+    /// <summary>{0} peers named, {1} the most allowed: too many peers named for one unit.</summary>
+    public const string PeersTooMany = "PeersTooMany";
+
+    /// <summary>{0} what is wrong (English): an external benchmark lacks its place, a scheme indicator, a period or year, a finite value or a source, or repeats one entered.</summary>
+    public const string BenchmarkInvalid = "BenchmarkInvalid";
 }
 
 /// <summary>Publication refused: some current figures of the period are not approved yet.</summary>

@@ -128,8 +128,23 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
         return Redirect("/unit/" + Uri.EscapeDataString(Code) + "?scheme=" + Uri.EscapeDataString(Scheme.Code) + "&adopted=" + Uri.EscapeDataString(indicator));
     }
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancel) =>
-        await LoadViewAsync(cancel) ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancel)
+    {
+        if (!await LoadViewAsync(cancel))
+        {
+            return NotFound();
+        }
+
+        if (Scheme is not null && Unit is not null && Latest is not null)
+        {
+            Peers = await Saima.Web.Features.Benchmarks.UnitPeers.LoadAsync(db, cache, clock, Scheme, Unit, English, cancel);
+        }
+
+        return Page();
+    }
+
+    /// <summary>The unit against its peers in the latest published set (对标先进; null: none to show).</summary>
+    public Saima.Web.Features.Benchmarks.UnitPeersView? Peers { get; private set; }
 
     /// <summary>The chart's data: periods oldest first, the total score and the rank in each.</summary>
     public async Task<IActionResult> OnGetChartAsync(CancellationToken cancel)
