@@ -66,9 +66,16 @@ public sealed class PublicationCommandTests(Stores stores)
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
-    public void FeedbackDocx_HasRealTables_WithEachIndicatorsStoredNumbers(StoreProvider provider)
+    public async Task FeedbackDocx_HasRealTables_WithEachIndicatorsStoredNumbers(StoreProvider provider)
     {
         StoreOptions store = Seeded(provider);
+        using (SaimaDb db = SaimaDb.Open(store))
+        {
+            // Peers are nearest by the context indicators the office chose (none chosen: no peers).
+            long scheme = db.Schemes.Single(s => s.Code == "T").Id;
+            await new AnalysisService(db, TimeProvider.System).SetSettingsAsync(Actor.Office("office.wang"), scheme, null, ["GDP", "REV"]);
+        }
+
         using var dir = new CliTempDir();
 
         CliRun run = Feedback(store, "2025-06", "C01", dir["f.docx"]);
@@ -102,7 +109,7 @@ public sealed class PublicationCommandTests(Stores stores)
         var moveUp = tables.Single(t => t[0].SequenceEqual(["指标", "当前值", "需达到", "变化", "变化率(%)", "能否达到"]));
         moveUp.Count.ShouldBe(1 + IndicatorCodes.Length);
         var peers = tables.Single(t => t[0].SequenceEqual(["单位", "距离", "名次", "得分"]));
-        peers.Count.ShouldBe(1 + 4);
+        peers.Count.ShouldBe(1 + 4, "the four other units, nearest first");
     }
 
     [Fact]
