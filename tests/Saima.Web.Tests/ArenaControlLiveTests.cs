@@ -85,7 +85,7 @@ public sealed class ArenaControlLiveTests
     private static async Task BallotAsync(WebApp web, string token, double q)
     {
         using HttpClient judge = web.ProgramClient(token);
-        string body = string.Create(System.Globalization.CultureInfo.InvariantCulture, $$"""{"session": "CONTROL-L", "contestant": "C01", "scores": {"Q": {{q}}}}""");
+        string body = string.Create(System.Globalization.CultureInfo.InvariantCulture, $$$"""{"session": "CONTROL-L", "contestant": "C01", "scores": {"Q": {{{q}}}}}""");
         await JsonAsync(await judge.PostAsync("/api/v1/arena/ballots", Json(body)), HttpStatusCode.OK);
     }
 
