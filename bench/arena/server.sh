@@ -14,7 +14,8 @@
 
 if [[ -z ${SAIMA:-} ]]; then
     dotnet build "$ROOT/src/Saima.Cli" -c Release -v q >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log" >&2; exit 1; }
-    SAIMA=$(ls "$ROOT"/src/Saima.Cli/bin/Release/net10.0/saima.dll "$ROOT"/src/Saima.Cli/bin/Release/net10.0/Saima.Cli.dll 2>/dev/null | head -1)
+    SAIMA=$(ls "$ROOT"/src/Saima.Cli/bin/Release/net10.0/saima.dll "$ROOT"/src/Saima.Cli/bin/Release/net10.0/Saima.Cli.dll 2>/dev/null | head -1 || true)
+    [[ -n $SAIMA ]] || { echo "no saima.dll under src/Saima.Cli/bin/Release/net10.0 (see $OUT/build.log)" >&2; exit 1; }
 fi
 
 run_saima() { if [[ $SAIMA == *.dll ]]; then dotnet "$SAIMA" "$@"; else "$SAIMA" "$@"; fi; }
