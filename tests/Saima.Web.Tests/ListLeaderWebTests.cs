@@ -118,7 +118,9 @@ public sealed class ListLeaderWebTests
         using HttpResponseMessage listed = await leader.GetAsync(path);
         listed.StatusCode.ShouldBe(HttpStatusCode.OK);
         listed.Headers.GetValues("X-Total-Count").ShouldBe(["1"]);
-        JsonElement only = JsonDocument.Parse(await listed.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ShouldHaveSingleItem();
+        JsonElement files = JsonDocument.Parse(await listed.Content.ReadAsStringAsync()).RootElement;
+        files.GetProperty("total").GetInt32().ShouldBe(1);
+        JsonElement only = files.GetProperty("files").EnumerateArray().ShouldHaveSingleItem();
         only.GetProperty("sha256").GetString().ShouldBe(file.GetProperty("sha256").GetString());
         (await leader.GetByteArrayAsync(download)).ShouldBe(pdf);
         (await leader.GetAsync("/api/v1/items/" + (id + 1000) + "/evidence")).StatusCode.ShouldBe(HttpStatusCode.NotFound);

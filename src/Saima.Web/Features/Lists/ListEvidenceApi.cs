@@ -14,6 +14,9 @@ public sealed record ApiEvidenceUpload(IFormFile File, string? Note);
 /// <summary>An evidence file of an item: name, type (as its content was found), size, SHA-256, who uploaded it and when, where to download it.</summary>
 public sealed record ApiListEvidence(long Id, string FileName, string ContentType, long Size, string Sha256, string UploadedBy, DateTimeOffset UploadedAt, string Download);
 
+/// <summary>An item's evidence files: how many it has, and the first of them (at most <see cref="ListService.MaxEvidenceListed"/>).</summary>
+public sealed record ApiEvidenceFiles(int Total, IReadOnlyList<ApiListEvidence> Files);
+
 /// <summary>
 /// An item's evidence files through the API: <c>POST /api/v1/items/{id}/evidence</c> uploads one
 /// (multipart/form-data: the part <c>file</c>, and <c>note</c>) through the same door as the item
@@ -48,8 +51,8 @@ public static class ListEvidenceApi
         api.MapGet("/items/{id}/evidence", ListAsync)
             .WithName("ListItemEvidence").WithSummary("The evidence files of an item (metadata and download links)")
             .WithDescription("At most " + ListService.MaxEvidenceListed.ToString(CultureInfo.InvariantCulture)
-                + " files, oldest first; X-Total-Count says how many the item has. 404 when the item does not exist or is not the caller's to see.")
-            .Produces<ApiListEvidence[]>().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+                + " files, oldest first, as one object {total, files}; total (and X-Total-Count) says how many the item has. 404 when the item does not exist or is not the caller's to see.")
+            .Produces<ApiEvidenceFiles>().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
         api.MapGet("/items/{id}/evidence/{file}", DownloadAsync)
             .WithName("GetItemEvidence").WithSummary("Download an evidence file of an item")
             .WithDescription("The file's content with its type. 404 when the item or the file does not exist or is not the caller's to see.")
@@ -141,7 +144,8 @@ public static class ListEvidenceApi
         {
             ListEvidenceList list = await new ListService(db, clock).EvidenceAsync(actor, id, cancel);
             http.Response.Headers["X-Total-Count"] = list.Total.ToString(CultureInfo.InvariantCulture);
-            return TypedResults.Ok(list.Files.Select(f => new ApiListEvidence(f.Id, f.FileName, f.ContentType, f.SizeBytes, f.Sha256, f.UploadedBy, f.UploadedAt, Download(id, f.Id))).ToArray());
+            return TypedResults.Ok(new ApiEvidenceFiles(list.Total,
+                [.. list.Files.Select(f => new ApiListEvidence(f.Id, f.FileName, f.ContentType, f.SizeBytes, f.Sha256, f.UploadedBy, f.UploadedAt, Download(id, f.Id)))]));
         }
         catch (NotFoundException e)
         {
