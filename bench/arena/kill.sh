@@ -43,32 +43,8 @@ WORK=$(mktemp -d /tmp/saima-bench-kill.XXXXXX)
 mkdir -p "$OUT"
 say() { printf '== %s\n' "$*"; }
 
-if [[ -z ${SAIMA:-} ]]; then
-    dotnet build src/Saima.Cli -c Release -v q >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log" >&2; exit 1; }
-    SAIMA=$(ls "$ROOT"/src/Saima.Cli/bin/Release/net10.0/saima.dll "$ROOT"/src/Saima.Cli/bin/Release/net10.0/Saima.Cli.dll 2>/dev/null | head -1)
-fi
-run_saima() { if [[ $SAIMA == *.dll ]]; then dotnet "$SAIMA" "$@"; else "$SAIMA" "$@"; fi; }
-
-SERVE_PID=
-PG_DB=
-cleanup() {
-    if [[ -n $SERVE_PID ]]; then kill "$SERVE_PID" 2>/dev/null || true; wait "$SERVE_PID" 2>/dev/null || true; fi
-    if [[ -n $PG_DB ]]; then psql "host=127.0.0.1 port=55432 user=postgres dbname=postgres" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true; fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() { local p=$1; while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done; echo "$p"; }
-
-# The server itself in the background (not a subshell around it: the kill must reach the server).
-serve() {
-    if [[ $SAIMA == *.dll ]]; then
-        dotnet "$SAIMA" serve "${store_args[@]}" --urls "$BASE" >>"$OUT/kill-serve-$store.log" 2>&1 &
-    else
-        "$SAIMA" serve "${store_args[@]}" --urls "$BASE" >>"$OUT/kill-serve-$store.log" 2>&1 &
-    fi
-    SERVE_PID=$!
-}
+# The server start and stop (shared with run.sh): serve LOG, stop_server, wait_healthy.
+source "$ROOT/bench/arena/server.sh"
 
 # One judge's phone: waits for its slot, sends until a 200 (again every second, for at most 300 s);
 # prints "ack <judge> <epoch> <seconds>" for the 200 and "try <judge> <code>" for each failed send.
@@ -96,7 +72,7 @@ phone() {
 export -f phone
 
 store_sql() {
-    if [[ $store == sqlite ]]; then sqlite3 "$WORK/kill.db" "$1"; else psql "host=127.0.0.1 port=55432 user=postgres dbname=$PG_DB" -qtAc "$1"; fi
+    if [[ $store == sqlite ]]; then sqlite3 "$WORK/kill.db" "$1"; else psql "${PG_ADMIN/dbname=postgres/dbname=$PG_DB}" -qtAc "$1"; fi
 }
 
 for store in $STORES; do
@@ -105,7 +81,7 @@ for store in $STORES; do
         store_args=(--db "$WORK/kill.db")
     else
         PG_DB=saima_bench_kill_$$
-        psql "host=127.0.0.1 port=55432 user=postgres dbname=postgres" -qc "CREATE DATABASE $PG_DB" >/dev/null
+        psql "$PG_ADMIN" -qc "CREATE DATABASE $PG_DB" >/dev/null
         store_args=(--postgres "${PG/Database=postgres/Database=$PG_DB}")
     fi
     say "$store: saima demo"
@@ -113,8 +89,8 @@ for store in $STORES; do
     TOKEN=$(run_saima token create --user admin "${store_args[@]}" 2>>"$OUT/kill-token-$store.log" | tail -1)
     PORT=$(free_port 5490)
     BASE=http://127.0.0.1:$PORT
-    serve
-    for _ in $(seq 1 120); do curl -sf "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+    serve "$OUT/kill-serve-$store.log"
+    wait_healthy || { echo "kill.sh: the server did not start (see $OUT/kill-serve-$store.log)" >&2; exit 1; }
     SESSION=KILL-$store
     H=(-H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json')
     curl -sf "${H[@]}" -X POST "$BASE/api/v1/arena/sessions" --data "{\"code\": \"$SESSION\", \"name\": \"断电测试\", \"stage\": \"county\", \"contestants\": [\"C01\", \"C02\"], \"criteria\": [{\"code\": \"Q\", \"name\": \"比质量\", \"max\": 20}, {\"code\": \"P\", \"name\": \"比项目\", \"max\": 30}], \"categories\": [{\"code\": \"PUB\", \"name\": \"群众代表\", \"weight\": 1, \"trim\": 1}]}" >/dev/null
@@ -135,8 +111,8 @@ for store in $STORES; do
         exit 1
     fi
     load=$(cut -d' ' -f1-3 /proc/loadavg)
-    serve
-    for _ in $(seq 1 600); do curl -sf --max-time 2 "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+    serve "$OUT/kill-serve-$store.log"
+    wait_healthy 600 || { echo "kill.sh: the server did not start again (see $OUT/kill-serve-$store.log)" >&2; exit 1; }
     UP=$(date +%s.%N)
     wait "$PHONES" || true
 
@@ -168,6 +144,6 @@ for store in $STORES; do
     line="$store: $JUDGES judges; acknowledged before the kill $acked, lost $lost; failed sends (resent) $failed, gave up $gave_up; landed $landed, duplicated $duplicated; results count $counted; resent after restart 200: $resent_ok of $JUDGES; down ${down} s; $lat; load $load"
     say "$line"
     echo "$(date -u '+%Y-%m-%d %H:%M UTC') $line" >>"$OUT/kill-results.txt"
-    kill "$SERVE_PID" 2>/dev/null || true; wait "$SERVE_PID" 2>/dev/null || true; SERVE_PID=
-    if [[ -n $PG_DB ]]; then psql "host=127.0.0.1 port=55432 user=postgres dbname=postgres" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true; PG_DB=; fi
+    stop_server
+    drop_pg_db
 done

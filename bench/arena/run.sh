@@ -39,22 +39,8 @@ WORK=$(mktemp -d /tmp/saima-bench-arena.XXXXXX)
 mkdir -p "$OUT"
 say() { printf '== %s\n' "$*"; }
 
-if [[ -z ${SAIMA:-} ]]; then
-    dotnet build src/Saima.Cli -c Release -v q >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log" >&2; exit 1; }
-    SAIMA=$(ls "$ROOT"/src/Saima.Cli/bin/Release/net10.0/saima.dll "$ROOT"/src/Saima.Cli/bin/Release/net10.0/Saima.Cli.dll 2>/dev/null | head -1)
-fi
-run_saima() { if [[ $SAIMA == *.dll ]]; then dotnet "$SAIMA" "$@"; else "$SAIMA" "$@"; fi; }
-
-SERVE_PID=
-PG_DB=
-cleanup() {
-    if [[ -n $SERVE_PID ]]; then kill "$SERVE_PID" 2>/dev/null || true; wait "$SERVE_PID" 2>/dev/null || true; fi
-    if [[ -n $PG_DB ]]; then psql "host=127.0.0.1 port=55432 user=postgres dbname=postgres" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true; fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() { local p=$1; while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done; echo "$p"; }
+# The server start and stop (shared with kill.sh).
+source "$ROOT/bench/arena/server.sh"
 
 # One judge's ballot at its slot: prints "status seconds".
 send_one() {
@@ -75,7 +61,7 @@ for store in $STORES; do
         store_args=(--db "$WORK/arena.db")
     else
         PG_DB=saima_bench_arena_$$
-        psql "host=127.0.0.1 port=55432 user=postgres dbname=postgres" -qc "CREATE DATABASE $PG_DB" >/dev/null
+        psql "$PG_ADMIN" -qc "CREATE DATABASE $PG_DB" >/dev/null
         store_args=(--postgres "${PG/Database=postgres/Database=$PG_DB}")
     fi
     say "$store: saima demo"
@@ -83,9 +69,9 @@ for store in $STORES; do
     TOKEN=$(run_saima token create --user admin "${store_args[@]}" 2>>"$OUT/token-$store.log" | tail -1)
     PORT=$(free_port 5390)
     BASE=http://127.0.0.1:$PORT
-    run_saima serve "${store_args[@]}" --urls "$BASE" >"$OUT/serve-$store.log" 2>&1 &
-    SERVE_PID=$!
-    for _ in $(seq 1 120); do curl -sf "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+    : >"$OUT/serve-$store.log"
+    serve "$OUT/serve-$store.log"
+    wait_healthy || { echo "run.sh: the server did not start (see $OUT/serve-$store.log)" >&2; exit 1; }
     SESSION=BENCH-$store
     H=(-H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json')
     curl -sf "${H[@]}" -X POST "$BASE/api/v1/arena/sessions" --data "{\"code\": \"$SESSION\", \"name\": \"压力测试\", \"stage\": \"county\", \"contestants\": [\"C01\", \"C02\"], \"criteria\": [{\"code\": \"Q\", \"name\": \"比质量\", \"max\": 20}, {\"code\": \"P\", \"name\": \"比项目\", \"max\": 30}], \"categories\": [{\"code\": \"PUB\", \"name\": \"群众代表\", \"weight\": 1, \"trim\": 1}]}" >/dev/null
@@ -111,5 +97,6 @@ for store in $STORES; do
     line="$store: $ok of $JUDGES answered 200 in ${took} s; the results count $counted ballots (lost: $((ok - counted))); $lat; other answers: ${other:-none}"
     say "$line"
     echo "$(date -u '+%Y-%m-%d %H:%M UTC') $line" >>"$OUT/results.txt"
-    kill "$SERVE_PID" 2>/dev/null || true; wait "$SERVE_PID" 2>/dev/null || true; SERVE_PID=
+    stop_server
+    drop_pg_db
 done

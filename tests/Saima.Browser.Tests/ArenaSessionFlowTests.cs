@@ -78,6 +78,10 @@ public sealed partial class ArenaSessionFlowTests(Chromium chromium)
         await Assertions.Expect(board.Locator("#now")).ToContainTextAsync("青山区");
         await Assertions.Expect(board.Locator("#board")).ToHaveAttributeAsync("data-mode", "stream", new() { Timeout = 10000 });
 
+        // The control page stays as it is while the ballots arrive: a mark that a reload would lose.
+        await page.EvaluateAsync("window.controlNotReloaded = true");
+        await Assertions.Expect(page.Locator("#rounds tr[data-unit='C01'] .round-ballots")).ToHaveTextAsync(new Regex("^0"));
+
         // Three judges on their phones; the third loses the network before sending.
         (double Q, double P)[] ballots = [(18, 27), (16.5, 25), (19.5, 29)];
         var phones = new List<BrowserPage>();
@@ -116,6 +120,13 @@ public sealed partial class ArenaSessionFlowTests(Chromium chromium)
             await Assertions.Expect(board.Locator("#now .cat").First).ToContainTextAsync("3");
             (await board.Locator("#ranking tr").CountAsync()).ShouldBe(0, "live scores show as each round closes");
             await Screens(board, "arena-board-open", both: false, widths: [1280, 1920]);
+
+            // The control page counted them too, without a reload: C01's ballots and no judge missing.
+            await Assertions.Expect(page.Locator("#rounds tr[data-unit='C01'] .round-ballots")).ToHaveTextAsync(new Regex("^3"), new() { Timeout = 10000 });
+            await Assertions.Expect(page.Locator("#missing")).ToContainTextAsync("（0）");
+            await Assertions.Expect(page.Locator("#control-live")).ToBeVisibleAsync();
+            (await page.EvaluateAsync<bool>("window.controlNotReloaded === true")).ShouldBeTrue("the control page was not reloaded");
+            await Screens(page, "arena-control-live");
             await page.Locator("#rounds form:has(input[name=unit][value=C01]) button.btn-outline-danger").ClickAsync();
             await page.WaitForURLAsync(new Regex("done=closed"));
             await Assertions.Expect(board.Locator("#ranking")).ToContainTextAsync("45.00");

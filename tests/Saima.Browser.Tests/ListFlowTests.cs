@@ -24,6 +24,7 @@ public sealed class ListFlowTests(Chromium chromium)
         (long id, string unit) = Draft(app.Store);
         await app.CreateUserAsync("office.li", SaimaRoles.Office);
         await app.CreateUserAsync("reporter.red", SaimaRoles.Reporter, unit);
+        await app.CreateUserAsync("leader.zhou", SaimaRoles.Leader);
         await using BrowserPage tab = await chromium.OpenAsync(app, nameof(RedWarning_BecomesSupervision_ClosedOut_ReopenedOnReview_AndConfirmed));
         IPage page = tab.Page;
         string item = "/lists/" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -92,6 +93,27 @@ public sealed class ListFlowTests(Chromium chromium)
         await page.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "list-item-phone.png"), FullPage = true });
         await tab.GoAsync("/lists");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "list-board-phone.png"), FullPage = true });
+
+        // A leader's own board: the overdue and the escalated items, the units' rates worst first, the months.
+        using (SaimaDb seed = SaimaDb.Open(app.Store))
+        {
+            var lists = new ListService(seed, TimeProvider.System);
+            ListItem interview = await lists.CreateAsync(Actor.Office("office.li"), new ListItemSpec(ListKind.Supervision, "地区生产总值连续两期红灯：约谈", null, unit, null, "区长", DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(15)));
+            seed.ListItems.Single(i => i.Id == interview.Id).SourceKey = EscalationService.KeyPrefix + "T/2025-06/" + unit + "/GDP/1";
+            await seed.SaveChangesAsync();
+        }
+
+        await tab.LoginAsync("leader.zhou", BrowserApp.UserPassword);
+        await tab.GoAsync("/lists/leaders");
+        await Assertions.Expect(page.Locator("#leaders-overdue")).ToContainTextAsync("企业反映用电报装周期长");
+        await Assertions.Expect(page.Locator("#leaders-escalated")).ToContainTextAsync("约谈");
+        await Assertions.Expect(page.Locator("#unit-rates tbody tr").First).ToHaveAttributeAsync("data-unit", unit);
+        await Assertions.Expect(page.Locator("#month-rates tbody tr")).ToHaveCountAsync(12);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "list-leaders-phone.png"), FullPage = true });
+        await page.SetViewportSizeAsync(1280, 900);
+        await tab.GoAsync("/lists/leaders");
+        await Assertions.Expect(page.Locator("#nav-list-leaders")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "list-leaders-desktop.png"), FullPage = true });
         tab.ShouldBeClean();
 
         using SaimaDb db = SaimaDb.Open(app.Store);

@@ -38,6 +38,7 @@ internal static class AccessArenaLines
         AccessMatrix.L("GET /arena/j/{token}",           "/arena/j/" + AccessArenaData.JudgeToken,       Ok,    Ok,   Ok,  Ok,  Ok,  Ok),
         AccessMatrix.L("GET /arena/j/{token}?handler=State", "/arena/j/" + AccessArenaData.JudgeToken + "?handler=State", Ok, Ok, Ok, Ok, Ok, Ok),
         AccessMatrix.L("GET /arena/s/{code}",            "/arena/s/" + AccessArenaData.Work,             Login, Ok,   No,  No,  No,  No),
+        AccessMatrix.L("GET /arena/s/{code}?handler=Live", "/arena/s/" + AccessArenaData.Work + "?handler=Live", Login, Ok,   No,  No,  No,  No),
         AccessMatrix.L("POST /arena/s/{code}?handler=Close", "/arena/s/" + AccessArenaData.Work + "?handler=Close", Login, Ok, No, No, No, No) with
             { Form = "unit=TA1", Success = "/arena/s/" + AccessArenaData.Work + "?done=closed" },
         AccessMatrix.L("POST /arena/s/{code}?handler=Open", "/arena/s/" + AccessArenaData.Work + "?handler=Open", Login, Ok, No, No, No, No) with

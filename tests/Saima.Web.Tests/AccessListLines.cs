@@ -44,6 +44,11 @@ internal static class AccessListLines
             { Json = """{"text": "接口意见"}""" },
         AccessMatrix.A("POST /api/v1/items/{id}/measures", ItemApi + AccessListData.Read + "/measures", Unauth, Ok, Ok, Ok, No, No) with
             { Json = """{"text": "接口措施", "deadline": "2030-06-30"}""" },
+        // Evidence through the API: multipart (one file, a note), the item page's door; read by whoever sees the item.
+        AccessMatrix.A("POST /api/v1/items/{id}/evidence", ItemApi + AccessListData.Read + "/evidence", Unauth, Ok, Ok, Ok, No, No) with
+            { Json = "", File = ("file", "evidence.txt", "接口佐证材料") },
+        AccessMatrix.A("GET /api/v1/items/{id}/evidence", ItemApi + AccessListData.Read + "/evidence", Unauth, Ok, Ok, Ok, None, Ok),
+        AccessMatrix.A("GET /api/v1/items/{id}/evidence/{file}", ItemApi + AccessListData.Read + "/evidence/1", Unauth, Ok, Ok, Ok, None, Ok),
         AccessMatrix.A("POST /api/v1/measures/{id}/state", "/api/v1/measures/1/state",           Unauth, Ok,   Ok,  Ok,  No,  No) with
             { Json = """{"state": "inprogress"}""" },
     ];
@@ -57,6 +62,8 @@ internal static class AccessListLines
             { Form = "Ids=" + AccessListData.Assign + "&AssignUnit=CB", Success = "/lists?done=assigned" },
         AccessMatrix.L("POST /lists?handler=Import",   "/lists?handler=Import",                       Login, Ok,    No,  No,  No,  No) with
             { Form = "", File = ("Upload", "items.csv", "类型,标题,责任单位\n问题,访问矩阵导入,CB\n"), Success = "/lists?done=imported" },
+        // The leaders' board: leaders and the office; a unit's users are refused.
+        AccessMatrix.L("GET /lists/leaders",           "/lists/leaders",                              Login, Ok,    No,  No,  No,  Ok),
         AccessMatrix.L("GET /lists/new",               "/lists/new",                                  Login, Ok,    No,  No,  No,  No),
         AccessMatrix.L("POST /lists/new",              "/lists/new",                                  Login, Ok,    No,  No,  No,  No) with
             { Form = "Kind=Shortcoming&Title=访问矩阵新建&Owner=CB", Success = "/lists/" },

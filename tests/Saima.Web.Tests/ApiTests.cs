@@ -441,7 +441,13 @@ public sealed class ApiTests
             op.GetProperty("description").GetString().ShouldNotBeNullOrWhiteSpace($"{method} {path}");
             JsonElement responses = op.GetProperty("responses");
             JsonElement success = responses.TryGetProperty("200", out JsonElement ok) ? ok : responses.GetProperty("201");
-            success.GetProperty("content").GetProperty("application/json").GetProperty("schema").ValueKind.ShouldBe(JsonValueKind.Object, $"{method} {path}");
+            // JSON, or a file's bytes for a download (an item's evidence file).
+            JsonElement answer = success.GetProperty("content");
+            (answer.TryGetProperty("application/json", out JsonElement media) || answer.TryGetProperty("application/octet-stream", out media)).ShouldBeTrue($"{method} {path}");
+            if (media.TryGetProperty("schema", out JsonElement schema) || !path.EndsWith("/evidence/{file}", StringComparison.Ordinal))
+            {
+                media.GetProperty("schema").ValueKind.ShouldBe(JsonValueKind.Object, $"{method} {path}");
+            }
             responses.TryGetProperty("401", out _).ShouldBeTrue($"{method} {path}");
 
             // The on-site evaluation's endpoints follow their own contract: judges send ballots with
@@ -458,7 +464,10 @@ public sealed class ApiTests
                 schemes.ShouldBe(["bearer"], $"{method} {path}: writes need the token");
                 if (!path.EndsWith("/publish", StringComparison.Ordinal))
                 {
-                    op.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").ValueKind.ShouldBe(JsonValueKind.Object, path);
+                    // JSON, or multipart for an upload (an item's evidence file).
+                    JsonElement content = op.GetProperty("requestBody").GetProperty("content");
+                    (content.TryGetProperty("application/json", out JsonElement body) || content.TryGetProperty("multipart/form-data", out body)).ShouldBeTrue(path);
+                    body.GetProperty("schema").ValueKind.ShouldBe(JsonValueKind.Object, path);
                 }
             }
         }

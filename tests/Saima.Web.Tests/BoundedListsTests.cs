@@ -40,6 +40,8 @@ public sealed partial class BoundedListsTests : IClassFixture<BoundedListsTests.
     private static readonly string[] SingleObjects =
     [
         "/api/v1/items/{id}",
+        "/api/v1/items/{id}/evidence", // one object {total, files}: at most 200 files of one item
+        "/api/v1/items/{id}/evidence/{file}", // a file
         "/api/v1/projects/{id}",
         "/api/v1/arena/sessions/{code}",
         "/api/v1/arena/sessions/{code}/results",

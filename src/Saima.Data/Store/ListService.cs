@@ -114,7 +114,7 @@ public sealed record ListBoardRow(string UnitCode, string UnitName, ListKind Kin
 /// their own items out. Leaders read everything and change nothing. Every change is audited as
 /// entity <see cref="Entity"/> with the item's id as key.
 /// </summary>
-public sealed class ListService(SaimaDb db, TimeProvider clock)
+public sealed partial class ListService(SaimaDb db, TimeProvider clock)
 {
     /// <summary>The audit entity of items (key: the item's id).</summary>
     public const string Entity = "list_item";
@@ -349,12 +349,19 @@ public sealed class ListService(SaimaDb db, TimeProvider clock)
     /// <summary>
     /// Adds an evidence file to an item (the office or an owner unit; until it is closed out).
     /// The content is checked like figure evidence (<see cref="EvidenceStore.Sniff"/>), at most
-    /// <see cref="MaxEvidenceBytes"/>.
+    /// <see cref="MaxEvidenceBytes"/>. An optional <paramref name="note"/> (what the file proves, at
+    /// most <see cref="MaxLong"/> characters) is the reason of its audit entry.
     /// </summary>
-    public async Task<ListEvidence> AddEvidenceAsync(Actor actor, long id, string fileName, Stream content, CancellationToken cancel = default)
+    public async Task<ListEvidence> AddEvidenceAsync(Actor actor, long id, string fileName, Stream content, string? note = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         ListItem item = await LoadForActAsync(actor, id, cancel).ConfigureAwait(false);
+        note = Clean(note);
+        if (note is { Length: > MaxLong })
+        {
+            throw new ListInvalidException([new("note", string.Create(CultureInfo.InvariantCulture, $"at most {MaxLong} characters"))]);
+        }
+
         RequireState(item, "add evidence", ListState.Open, ListState.InProgress, ListState.Returned, ListState.Submitted);
         string name = Path.GetFileName((fileName ?? string.Empty).Trim());
         if (name.Length == 0)
@@ -397,7 +404,7 @@ public sealed class ListService(SaimaDb db, TimeProvider clock)
         db.ListEvidence.Add(row);
         item.UpdatedAt = now;
         db.Audit.Add(AuditLog.Entry(now, actor, "evidence", Entity, Key(item), "file", null,
-            string.Create(CultureInfo.InvariantCulture, $"{name} ({type}, {bytes.LongLength} bytes, sha256 {row.Sha256})")));
+            string.Create(CultureInfo.InvariantCulture, $"{name} ({type}, {bytes.LongLength} bytes, sha256 {row.Sha256})"), note));
         await db.SaveChangesAsync(cancel).ConfigureAwait(false);
         return row;
     }

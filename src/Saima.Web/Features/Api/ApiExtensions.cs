@@ -109,6 +109,7 @@ public static class ApiExtensions
         app.MapArenaApi();
         app.MapListApi();
         app.MapListApiWrites();
+        app.MapListEvidenceApi();
         app.MapProjectApi();
 
         // Anything else under /api answers as the API does (JSON 404, or 401 before login), not with a page.

@@ -44,8 +44,11 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
 /// The JSON body a write endpoint reads, for the document only. The handlers read the body
 /// themselves (so that every error names its item and field, and a body-less submit works
 /// without a Content-Type); <c>Accepts</c> metadata would also make routing refuse such requests.
+/// A <c>multipart/form-data</c> body (<paramref name="ContentType"/>) is described from the type's
+/// properties: an <see cref="IFormFile"/> is a file part, anything else a text part; the
+/// non-nullable ones are required.
 /// </summary>
-public sealed record ApiBody(Type Type, bool Required);
+public sealed record ApiBody(Type Type, bool Required, string ContentType = "application/json");
 
 /// <summary>
 /// Every operation names its security (a write the bearer token only, a read the token or the
@@ -55,7 +58,15 @@ internal sealed class ApiOperationTransformer : IOpenApiOperationTransformer
 {
     public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<ApiBody>().FirstOrDefault() is { } body)
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<ApiBody>().FirstOrDefault() is { ContentType: "multipart/form-data" } form)
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = form.Required,
+                Content = new Dictionary<string, OpenApiMediaType> { [form.ContentType] = new() { Schema = FormSchema(form.Type) } },
+            };
+        }
+        else if (context.Description.ActionDescriptor.EndpointMetadata.OfType<ApiBody>().FirstOrDefault() is { } body)
         {
             OpenApiSchema schema = await context.GetOrCreateSchemaAsync(body.Type, null, cancellationToken);
             string id = body.Type.Name;
@@ -77,5 +88,25 @@ internal sealed class ApiOperationTransformer : IOpenApiOperationTransformer
         {
             operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiDocumentTransformer.Cookie, context.Document)] = [] });
         }
+    }
+
+    /// <summary>A multipart form's schema from a record's properties: files as binary strings, the rest as strings.</summary>
+    private static OpenApiSchema FormSchema(Type type)
+    {
+        var nullability = new System.Reflection.NullabilityInfoContext();
+        var properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
+        var required = new HashSet<string>(StringComparer.Ordinal);
+        foreach (System.Reflection.PropertyInfo p in type.GetProperties())
+        {
+            string name = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(p.Name);
+            bool file = typeof(IFormFile).IsAssignableFrom(p.PropertyType);
+            properties[name] = new OpenApiSchema { Type = JsonSchemaType.String, Format = file ? "binary" : null };
+            if (nullability.Create(p).ReadState == System.Reflection.NullabilityState.NotNull)
+            {
+                required.Add(name);
+            }
+        }
+
+        return new OpenApiSchema { Type = JsonSchemaType.Object, Properties = properties, Required = required };
     }
 }

@@ -93,7 +93,7 @@ public sealed class ItemModel(SaimaDb db, SaimaAccess access, TimeProvider clock
             }
 
             await using Stream s = Upload.OpenReadStream();
-            return await Service.AddEvidenceAsync(a, Id, Upload.FileName, s, cancel);
+            return await Service.AddEvidenceAsync(a, Id, Upload.FileName, s, cancel: cancel);
         }, "evidence", cancel);
 
     public Task<IActionResult> OnPostSubmitAsync(CancellationToken cancel) =>
