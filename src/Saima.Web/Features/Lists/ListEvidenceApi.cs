@@ -56,7 +56,7 @@ public static class ListEvidenceApi
         api.MapGet("/items/{id}/evidence/{file}", DownloadAsync)
             .WithName("GetItemEvidence").WithSummary("Download an evidence file of an item")
             .WithDescription("The file's content with its type. 404 when the item or the file does not exist or is not the caller's to see.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "application/octet-stream").ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
         return app;
     }
 
