@@ -32,6 +32,11 @@ public class AnalysisBenchmarks
     public UncertaintyResult Uncertainty_10000x_100x60() =>
         RankUncertainty.Run(_uncertainty.Scheme, _uncertainty.Dataset, 0, new UncertaintyOptions { Replicates = 10_000 });
 
+    /// <summary>The same run with the sensitivity indices estimated from its replicates (what publication does).</summary>
+    [Benchmark]
+    public UncertaintyResult UncertaintyWithSensitivity_10000x_100x60() =>
+        RankUncertainty.Run(_uncertainty.Scheme, _uncertainty.Dataset, 0, new UncertaintyOptions { Replicates = 10_000, Sensitivity = true });
+
     [Benchmark]
     public IReadOnlyList<WhatIfRow> WhatIf_OneUnit_100x50() =>
         WhatItTakes.Search(_whatIf.Scheme, _whatIf.Dataset, new WhatIfQuery { Period = 0, Unit = _unit, Rank = 49 });
