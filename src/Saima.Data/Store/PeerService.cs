@@ -112,13 +112,18 @@ public sealed class PeerService(SaimaDb db, TimeProvider clock)
         ArgumentNullException.ThrowIfNull(peerCodes);
         actor.RequireOffice("name peers");
         AssessmentScheme scheme = await SchemeAsync(schemeId, cancel);
+        var codes = peerCodes.Select(c => c?.Trim() ?? string.Empty).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var old = await db.NamedPeers.Where(p => p.SchemeId == schemeId && p.UnitId == unitId).ToListAsync(cancel);
+
+        // Only the units this change touches: the unit, the peers asked for and those named before.
+        long[] oldIds = [.. old.Select(p => p.PeerUnitId)];
+        string[] asked = [.. codes.Take(MaxNamedPeers + 1)];
         var members = await (from su in db.SchemeUnits.AsNoTracking()
                              join u in db.Units.AsNoTracking() on su.UnitId equals u.Id
-                             where su.SchemeId == schemeId
+                             where su.SchemeId == schemeId && (u.Id == unitId || asked.Contains(u.Code) || oldIds.Contains(u.Id))
                              select new { u.Id, u.Code }).ToListAsync(cancel);
         string unitCode = members.FirstOrDefault(m => m.Id == unitId)?.Code
             ?? throw new NotFoundException(WorkflowCodes.NoUnit, $"unit {unitId.ToString(CultureInfo.InvariantCulture)} does not take part in scheme '{scheme.Code}'", unitId.ToString(CultureInfo.InvariantCulture));
-        var codes = peerCodes.Select(c => c?.Trim() ?? string.Empty).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         if (codes.Count > MaxNamedPeers)
         {
             throw new WorkflowException(WorkflowCodes.PeersTooMany,
@@ -143,7 +148,6 @@ public sealed class PeerService(SaimaDb db, TimeProvider clock)
             ids.Add(id);
         }
 
-        var old = await db.NamedPeers.Where(p => p.SchemeId == schemeId && p.UnitId == unitId).ToListAsync(cancel);
         var codeOf = members.ToDictionary(m => m.Id, m => m.Code);
         string oldText = string.Join(",", old.Select(p => codeOf.GetValueOrDefault(p.PeerUnitId, p.PeerUnitId.ToString(CultureInfo.InvariantCulture))).Order(StringComparer.Ordinal));
         string newText = string.Join(",", codes.Order(StringComparer.Ordinal));
@@ -263,33 +267,43 @@ public sealed class PeerService(SaimaDb db, TimeProvider clock)
         Scheme scheme = SchemeParser.Parse(json);
         string total = scheme.Groups[scheme.RootGroup].Code;
         var indicatorCodes = scheme.Indicators.Select(i => i.Code).ToList();
-        var rows = await db.ResultRows.AsNoTracking().Where(r => r.ResultSetId == resultSetId && (r.Node == total || indicatorCodes.Contains(r.Node)))
-            .Select(r => new { r.UnitId, r.Node, r.Value, r.Score, r.Rank }).ToListAsync(cancel);
-        if (!rows.Any(r => r.UnitId == unitId))
+        string? context = await db.AnalysisSettings.AsNoTracking().Where(s => s.SchemeId == set.SchemeId).Select(s => s.ContextIndicators).SingleOrDefaultAsync(cancel);
+        var contextCodes = ContextCodes(context, indicatorCodes);
+
+        // Every unit of the set has a total row: the units (with their rank and score) come from
+        // those, the context indicators' values of all units choose the peers, and every indicator's
+        // value is read for the unit and its peers only (not the whole set's rows).
+        var units = await (from r in db.ResultRows.AsNoTracking()
+                           where r.ResultSetId == resultSetId && r.Node == total
+                           join u in db.Units.AsNoTracking() on r.UnitId equals u.Id
+                           select new { u.Id, u.Code, u.Name, u.NameEn, r.Rank, r.Score }).ToListAsync(cancel);
+        if (!units.Any(u => u.Id == unitId))
         {
             return null;
         }
 
-        var unitIds = rows.Select(r => r.UnitId).Distinct().ToList();
-        var units = await db.Units.AsNoTracking().Where(u => unitIds.Contains(u.Id)).Select(u => new { u.Id, u.Code, u.Name, u.NameEn }).ToListAsync(cancel);
+        var contextValues = contextCodes.Count == 0 ? []
+            : (await db.ResultRows.AsNoTracking().Where(r => r.ResultSetId == resultSetId && contextCodes.Contains(r.Node))
+                .Select(r => new { r.UnitId, r.Node, r.Value }).ToListAsync(cancel))
+                .ToDictionary(r => (r.UnitId, r.Node), r => r.Value);
         var stored = await db.Indicators.AsNoTracking().Where(i => i.SchemeId == set.SchemeId)
             .Select(i => new { i.Code, i.Name, i.NameEn, i.UnitOfMeasure }).ToListAsync(cancel);
         var meta = stored.ToDictionary(i => i.Code, StringComparer.Ordinal);
-        string? context = await db.AnalysisSettings.AsNoTracking().Where(s => s.SchemeId == set.SchemeId).Select(s => s.ContextIndicators).SingleOrDefaultAsync(cancel);
         var named = await db.NamedPeers.AsNoTracking().Where(p => p.SchemeId == set.SchemeId && p.UnitId == unitId).Select(p => p.PeerUnitId).ToListAsync(cancel);
         var benchmarks = await db.ExternalBenchmarks.AsNoTracking().Where(b => b.SchemeId == set.SchemeId).ToListAsync(cancel);
 
-        var values = rows.Where(r => r.Node != total).ToDictionary(r => (r.UnitId, r.Node), r => r.Value);
-        var totals = rows.Where(r => r.Node == total).ToDictionary(r => r.UnitId, r => (r.Rank, r.Score));
         var ordered = units.OrderBy(u => u.Code, StringComparer.Ordinal).ToList();
-        var contextCodes = ContextCodes(context, indicatorCodes);
-        var choice = Choose(unitId, ordered.Select(u => u.Id).ToList(), named, contextCodes, (u, c) => values.GetValueOrDefault((u, c)));
+        var choice = Choose(unitId, ordered.Select(u => u.Id).ToList(), named, contextCodes, (u, c) => contextValues.GetValueOrDefault((u, c)));
+        long[] compared = [unitId, .. choice.Peers.Select(p => p.UnitId)];
+        var values = (await db.ResultRows.AsNoTracking()
+                .Where(r => r.ResultSetId == resultSetId && compared.Contains(r.UnitId) && indicatorCodes.Contains(r.Node))
+                .Select(r => new { r.UnitId, r.Node, r.Value }).ToListAsync(cancel))
+            .ToDictionary(r => (r.UnitId, r.Node), r => r.Value);
         var byId = units.ToDictionary(u => u.Id);
         var peers = choice.Peers.Where(p => byId.ContainsKey(p.UnitId)).Select(p =>
         {
             var u = byId[p.UnitId];
-            var t = totals.GetValueOrDefault(p.UnitId);
-            return new PeerUnit(u.Id, u.Code, u.Name, u.NameEn, p.Distance, t.Rank, t.Score);
+            return new PeerUnit(u.Id, u.Code, u.Name, u.NameEn, p.Distance, u.Rank, u.Score);
         }).ToList();
 
         var gaps = new List<PeerGap>(scheme.Indicators.Count);
