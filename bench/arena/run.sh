@@ -90,7 +90,9 @@ for store in $STORES; do
     began=$(date +%s.%N)
     nl -v0 -ba "$WORK/tokens" | xargs -P "$PARALLEL" -L1 bash -c 'send_one "$0" "$1"' >"$OUT/answers-$store.txt" || true
     took=$(awk -v a="$began" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-    counted=$(curl -sf "${H[@]}" "$BASE/api/v1/arena/sessions/$SESSION/results" | grep -o '"ballots":[0-9]*' | head -1 | cut -d: -f2)
+    curl -s "${H[@]}" -o "$OUT/results-$store.json" -w '%{http_code}\n' "$BASE/api/v1/arena/sessions/$SESSION/results" >"$WORK/results-status" || true
+    counted=$(grep -o '"ballots": *[0-9]*' "$OUT/results-$store.json" | head -1 | tr -dc '0-9' || true)
+    [[ -n $counted ]] || { echo "run.sh: the results did not answer (status $(cat "$WORK/results-status"); see $OUT/results-$store.json)" >&2; counted=0; }
     ok=$(awk '$1 == 200' "$OUT/answers-$store.txt" | wc -l)
     other=$(awk '$1 != 200 { print $1 }' "$OUT/answers-$store.txt" | sort | uniq -c | tr '\n' ' ')
     lat=$(awk '$1 == 200 { print $2 * 1000 }' "$OUT/answers-$store.txt" | sort -n | awk '{ a[NR] = $1 } END { if (NR) printf "p50 %.1f ms, p95 %.1f ms, max %.1f ms", a[int((NR - 1) * 0.5) + 1], a[int((NR - 1) * 0.95) + 1], a[NR] }')
