@@ -43,8 +43,10 @@ public sealed class ListFlowTests(Chromium chromium)
         await tab.GoAsync(item);
         await tab.SubmitAsync(page.Locator("#btn-start"), new Regex("done=started"));
         await page.Locator("#evidence-form input[type=file]").SetInputFilesAsync(new FilePayload { Name = "整改报告.pdf", MimeType = "application/pdf", Buffer = Encoding.ASCII.GetBytes("%PDF-1.4\n%%EOF\n") });
+        await page.Locator("#evidence-form input[name=Note]").FillAsync("第一阶段整改完成情况");
         await tab.SubmitAsync(page.Locator("#evidence-form button"), new Regex("done=evidence"));
         await Assertions.Expect(page.Locator("#item-evidence")).ToContainTextAsync("整改报告.pdf");
+        await Assertions.Expect(page.Locator("#item-history")).ToContainTextAsync("第一阶段整改完成情况");
         await tab.SubmitAsync(page.Locator("#btn-submit"), new Regex("done=submitted"));
         await Assertions.Expect(page.Locator("#item-state")).ToHaveTextAsync("待销号");
 

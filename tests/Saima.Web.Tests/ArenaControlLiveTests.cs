@@ -42,11 +42,13 @@ public sealed class ArenaControlLiveTests
         c01.GetProperty("state").GetString().ShouldBe("open");
         c01.GetProperty("stateText").GetString().ShouldBe("评分中");
         c01.GetProperty("ballots").GetInt32().ShouldBe(2);
-        c01.GetProperty("ballotsText").GetString().ShouldBe("2 (LEAD 1 · PUB 1)");
+        c01.GetProperty("ballotsText").GetString().ShouldBe("2 (市领导 1 · 群众代表 1)");
         c01.GetProperty("categories").EnumerateArray().Select(c => (c.GetProperty("name").GetString(), c.GetProperty("ballots").GetInt32()))
             .ShouldBe([("市领导", 1), ("群众代表", 1)]);
         c01.GetProperty("missing").GetInt32().ShouldBe(2);
         c01.GetProperty("missingTitle").GetString()!.ShouldContain("尚未评分的评委（2）");
+        c01.GetProperty("missingJudges").GetString()!.ShouldContain("（市领导）");
+        c01.GetProperty("missingJudges").GetString()!.ShouldContain("（群众代表）");
         JsonElement c02 = await RoundAsync(web, "C02");
         (c02.GetProperty("state").GetString(), c02.GetProperty("ballots").GetInt32(), c02.GetProperty("missing").GetInt32()).ShouldBe(("pending", 0, 0));
         c02.GetProperty("missingTitle").ValueKind.ShouldBe(JsonValueKind.Null);
@@ -55,7 +57,7 @@ public sealed class ArenaControlLiveTests
         await BallotAsync(web, lead[1], 16);
         JsonElement after = await RoundAsync(web, "C01");
         after.GetProperty("ballots").GetInt32().ShouldBe(3);
-        after.GetProperty("ballotsText").GetString().ShouldBe("3 (LEAD 2 · PUB 1)");
+        after.GetProperty("ballotsText").GetString().ShouldBe("3 (市领导 2 · 群众代表 1)");
         after.GetProperty("missing").GetInt32().ShouldBe(1);
 
         // Closing the round ends its missing list.

@@ -60,7 +60,24 @@ public sealed class ListLeaderWebTests
         Section(supervision, "leaders-escalated").ShouldContain("临江县督办函");
 
         (await web.Client.GetStringAsync("/lists")).ShouldContain("href=\"/lists/leaders\"");
+
+        // Home carries the board at a glance for a leader: the door's totals over every unit.
+        ListTotals totals;
+        using (SaimaDb db = SaimaDb.Open(web.Store))
+        {
+            totals = await new ListService(db, TimeProvider.System).TotalsAsync(Actor.Leader("leader.zhou"));
+        }
+
+        (totals.Overdue, totals.Escalated).ShouldBe((1, 1));
+        string home = Section(await web.Client.GetStringAsync("/"), "home-lists");
+        home.ShouldContain("id=\"home-lists-overdue\" class=\"text-danger\">1<");
+        home.ShouldContain("id=\"home-lists-escalated\">1<");
+        home.ShouldContain("id=\"home-lists-open\">" + totals.Open + "<");
+        home.ShouldContain("id=\"home-lists-rate\">" + Saima.Web.Features.Lists.ListTexts.Rate(totals.Rate) + "<");
+        home.ShouldContain("href=\"/lists/leaders\"");
+
         await web.SwitchToAsync("rep.c01");
+        (await web.Client.GetStringAsync("/")).ShouldNotContain("id=\"home-lists\"");
         (await web.Client.GetAsync("/lists/leaders")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await web.Client.GetStringAsync("/lists")).ShouldNotContain("href=\"/lists/leaders\"");
     }

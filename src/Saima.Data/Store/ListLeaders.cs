@@ -24,6 +24,16 @@ public sealed record ListUnitRatePage(IReadOnlyList<ListUnitRate> Rows, int Tota
 /// A month of the resolution rate over time (yyyy-MM): the items whose deadline falls in it and
 /// is past (or that are closed out), and how many of them were closed out on or before it.
 /// </summary>
+/// <summary>
+/// The items an actor sees, counted once over all units (drafts and dismissed items count nowhere):
+/// in hand (not closed out), overdue, escalated and in hand, fallen due, and closed out on time.
+/// </summary>
+public sealed record ListTotals(int Open, int Overdue, int Escalated, int Due, int ClosedOnTime)
+{
+    /// <summary>Resolved on time ÷ due, or null when nothing has fallen due.</summary>
+    public double? Rate => Due == 0 ? null : (double)ClosedOnTime / Due;
+}
+
 public sealed record ListMonthRate(string Month, int Due, int ClosedOnTime)
 {
     /// <summary>Closed on time ÷ due (null when nothing fell due).</summary>
@@ -83,6 +93,27 @@ public sealed partial class ListService
                           select new { u.Code, u.Name, g.Open, g.Overdue, g.Escalated, g.Due, g.OnTime })
             .Skip((current - 1) * size).Take(size).ToListAsync(cancel).ConfigureAwait(false);
         return new ListUnitRatePage([.. rows.Select(r => new ListUnitRate(r.Code, r.Name, r.Open, r.Overdue, r.Escalated, r.Due, r.OnTime))], total, current, size);
+    }
+
+    /// <summary>
+    /// The counts of the leaders' board over every item the actor sees (the same rules as
+    /// <see cref="RatesByUnitAsync"/>, over all units at once): one aggregate query.
+    /// </summary>
+    public async Task<ListTotals> TotalsAsync(Actor actor, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Validate();
+        DateOnly today = await TodayAsync(cancel).ConfigureAwait(false);
+        var totals = await Visible(actor).Where(i => i.State != ListState.Draft && i.State != ListState.Dismissed)
+            .GroupBy(i => 1).Select(g => new
+            {
+                Open = g.Count(i => i.State != ListState.Closed && i.State != ListState.Confirmed),
+                Overdue = g.Count(i => i.State != ListState.Closed && i.State != ListState.Confirmed && i.Deadline != null && i.Deadline < today),
+                Escalated = g.Count(i => i.State != ListState.Closed && i.State != ListState.Confirmed && i.SourceKey != null && EF.Functions.Like(i.SourceKey, EscalationService.KeyPrefix + "%")),
+                Due = g.Count(i => i.State == ListState.Closed || i.State == ListState.Confirmed || (i.Deadline != null && i.Deadline < today)),
+                OnTime = g.Count(i => (i.State == ListState.Closed || i.State == ListState.Confirmed) && (i.Deadline == null || i.ClosedOn <= i.Deadline)),
+            }).SingleOrDefaultAsync(cancel).ConfigureAwait(false);
+        return totals is null ? new ListTotals(0, 0, 0, 0, 0) : new ListTotals(totals.Open, totals.Overdue, totals.Escalated, totals.Due, totals.OnTime);
     }
 
     /// <summary>

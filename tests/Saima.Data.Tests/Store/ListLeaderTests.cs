@@ -49,6 +49,13 @@ public sealed class ListLeaderTests(Stores stores)
         (await lists.RatesByUnitAsync(w.Office, pageSize: 500)).PageSize.ShouldBe(ListService.MaxRatePageSize);
         (await lists.RatesByUnitAsync(w.ReporterOf("C01"))).Rows.ShouldHaveSingleItem().UnitCode.ShouldBe("C01");
 
+        // The totals over all units (the Home card): the units' rows added up.
+        ListTotals totals = await lists.TotalsAsync(Actor.Leader("leader.chen"));
+        (totals.Open, totals.Overdue, totals.Escalated, totals.Due, totals.ClosedOnTime).ShouldBe((4, 2, 1, 5, 2));
+        totals.Rate.ShouldBe(0.4);
+        ListTotals mine = await lists.TotalsAsync(w.ReporterOf("C01"));
+        (mine.Open, mine.Overdue, mine.Escalated, mine.Due, mine.ClosedOnTime).ShouldBe((1, 1, 0, 2, 1));
+
         IReadOnlyList<ListMonthRate> months = await lists.RatesByMonthAsync(Actor.Leader("leader.chen"), months: 3);
         months.Select(m => (m.Month, m.Due, m.ClosedOnTime)).ShouldBe([("2025-05", 0, 0), ("2025-06", 1, 0), ("2025-07", 4, 2)]);
         months[0].Rate.ShouldBeNull();

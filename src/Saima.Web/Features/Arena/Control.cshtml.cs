@@ -62,40 +62,49 @@ public sealed class ControlModel(SaimaDb db, SaimaAccess access, TimeProvider cl
         ArgumentNullException.ThrowIfNull(texts);
         ArenaSessionView s = Session!;
         var results = Results!.Contestants.ToDictionary(c => c.Unit, StringComparer.Ordinal);
-        var names = s.Categories.ToDictionary(c => c.Code, c => c.Name, StringComparer.Ordinal);
+        IReadOnlyDictionary<string, string> names = CategoryNames(s);
         return new ControlState(s.Code, s.Published, [.. s.Contestants.Select(r =>
         {
             ArenaContestantResult res = results[r.Unit];
             string state = r.State.ToString().ToLowerInvariant();
             IReadOnlyList<ArenaJudgeStatus>? missing = Missing.GetValueOrDefault(r.Unit);
             return new ControlRound(
-                r.Unit, state, texts["Arena_State_" + state].Value, r.Ballots, BallotsText(r.Ballots, res),
+                r.Unit, state, texts["Arena_State_" + state].Value, r.Ballots, BallotsText(r.Ballots, res, names),
                 [.. res.Categories.Select(c => new BoardCategory(c.Code, names.GetValueOrDefault(c.Code, c.Code), c.Ballots))],
                 ScoreText(res.Score), res.Rank?.ToString(CultureInfo.InvariantCulture) ?? "—",
                 missing?.Count ?? 0,
                 missing is null ? null : r.UnitName + " · " + texts["Arena_Missing", missing.Count].Value,
-                missing is null ? null : MissingText(missing));
+                missing is null ? null : MissingText(missing, names));
         })]);
     }
 
-    /// <summary>A round's ballots in and per category: <c>7 (PUB 4 · LEAD 3)</c>.</summary>
-    public static string BallotsText(int ballots, ArenaContestantResult result)
+    /// <summary>The session's examiner categories' names by code (what the office named them).</summary>
+    public static IReadOnlyDictionary<string, string> CategoryNames(ArenaSessionView session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return session.Categories.ToDictionary(c => c.Code, c => c.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>A round's ballots in and per category, by the categories' names: <c>7 (群众代表 4 · 市领导 3)</c>.</summary>
+    public static string BallotsText(int ballots, ArenaContestantResult result, IReadOnlyDictionary<string, string> names)
     {
         ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(names);
         string all = ballots.ToString(CultureInfo.InvariantCulture);
         return result.Categories.Count == 0
             ? all
-            : all + " (" + string.Join(" · ", result.Categories.Select(c => c.Code + " " + c.Ballots.ToString(CultureInfo.InvariantCulture))) + ")";
+            : all + " (" + string.Join(" · ", result.Categories.Select(c => names.GetValueOrDefault(c.Code, c.Code) + " " + c.Ballots.ToString(CultureInfo.InvariantCulture))) + ")";
     }
 
     /// <summary>A score as the page shows it, or a dash.</summary>
     public static string ScoreText(double? score) => score is { } d ? d.ToString(ShownNumbers.Decimals, CultureInfo.InvariantCulture) : "—";
 
-    /// <summary>The judges yet to rate a round, by name (or id) and category.</summary>
-    public static string MissingText(IReadOnlyList<ArenaJudgeStatus> judges)
+    /// <summary>The judges yet to rate a round, by name (or id) and their category's name.</summary>
+    public static string MissingText(IReadOnlyList<ArenaJudgeStatus> judges, IReadOnlyDictionary<string, string> names)
     {
         ArgumentNullException.ThrowIfNull(judges);
-        return string.Join("、", judges.Take(MissingNamed).Select(j => (j.Name ?? j.Id) + " (" + j.Category + ")"));
+        ArgumentNullException.ThrowIfNull(names);
+        return string.Join("、", judges.Take(MissingNamed).Select(j => (j.Name ?? j.Id) + "（" + names.GetValueOrDefault(j.Category, j.Category) + "）"));
     }
 
     public async Task<IActionResult> OnGetAsync(string code, CancellationToken cancel)

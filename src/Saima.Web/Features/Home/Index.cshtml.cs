@@ -22,12 +22,19 @@ public sealed class IndexModel(SaimaDb db, SaimaAccess access, TimeProvider cloc
 
     public IReadOnlyList<SchemeGlance> Glances { get; private set; } = [];
 
+    /// <summary>For a leader: the lists' counts over every unit (the leaders' board at a glance); null for other users.</summary>
+    public ListTotals? ListTotals { get; private set; }
+
     public async Task OnGetAsync(CancellationToken cancel)
     {
         // Both stamps once for the page: what is kept of it is kept under them.
         (long Pages, long Figures) stamps = await ChangeStamp.ReadBothAsync(db, cancel);
         Schemes = await Leaders.LoadAsync(db, cache, stamps.Pages, cancel);
         Glances = await Glance.LoadAsync(db, access, cache, stamps, cancel);
+        if (access.Holds(ActorRole.Leader))
+        {
+            ListTotals = await new ListService(db, clock).TotalsAsync(access.As(ActorRole.Leader), cancel);
+        }
     }
 
     /// <summary>Marks one of the user's reminders read, then goes back to the page it was shown on.</summary>

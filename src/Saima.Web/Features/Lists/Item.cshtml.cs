@@ -41,6 +41,10 @@ public sealed class ItemModel(SaimaDb db, SaimaAccess access, TimeProvider clock
     [BindProperty]
     public IFormFile? Upload { get; set; }
 
+    /// <summary>What an evidence file shows (optional; kept with the upload in the item's history).</summary>
+    [BindProperty]
+    public string? Note { get; set; }
+
     public ListItemView View { get; private set; } = null!;
 
     public string? Error { get; private set; }
@@ -93,7 +97,7 @@ public sealed class ItemModel(SaimaDb db, SaimaAccess access, TimeProvider clock
             }
 
             await using Stream s = Upload.OpenReadStream();
-            return await Service.AddEvidenceAsync(a, Id, Upload.FileName, s, cancel: cancel);
+            return await Service.AddEvidenceAsync(a, Id, Upload.FileName, s, Note, cancel);
         }, "evidence", cancel);
 
     public Task<IActionResult> OnPostSubmitAsync(CancellationToken cancel) =>
