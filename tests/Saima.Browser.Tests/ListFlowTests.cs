@@ -106,7 +106,11 @@ public sealed class ListFlowTests(Chromium chromium)
         }
 
         await tab.LoginAsync("leader.zhou", BrowserApp.UserPassword);
-        await tab.GoAsync("/lists/leaders");
+        await tab.GoAsync("/");
+        await Assertions.Expect(page.Locator("#home-lists-overdue")).Not.ToHaveTextAsync("0");
+        await Assertions.Expect(page.Locator("#home-lists-escalated")).ToHaveTextAsync("1");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "home-leader-phone.png") });
+        await page.Locator("#home-lists-board").ClickAsync();
         await Assertions.Expect(page.Locator("#leaders-overdue")).ToContainTextAsync("企业反映用电报装周期长");
         await Assertions.Expect(page.Locator("#leaders-escalated")).ToContainTextAsync("约谈");
         await Assertions.Expect(page.Locator("#unit-rates tbody tr").First).ToHaveAttributeAsync("data-unit", unit);
@@ -116,6 +120,8 @@ public sealed class ListFlowTests(Chromium chromium)
         await tab.GoAsync("/lists/leaders");
         await Assertions.Expect(page.Locator("#nav-list-leaders")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "list-leaders-desktop.png"), FullPage = true });
+        await tab.GoAsync("/");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "home-leader-desktop.png") });
         tab.ShouldBeClean();
 
         using SaimaDb db = SaimaDb.Open(app.Store);
