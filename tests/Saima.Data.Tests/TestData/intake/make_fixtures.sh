@@ -41,6 +41,12 @@ for f in indicators_good indicators_bad; do
   cp "$work/$f.xlsx" "$here/$f.lo.xlsx"
   cp "$work/$f.xls" "$here/$f.lo.xls"
 done
+# Lists of 1,000 items: every column text, the deadline too.
+LISTS='CSV:44,34,76,1,1/2/2/2/3/2/4/2/5/2/6/2/7/2/8/2/9/2,1033,false,true,false,false,false,-1'
+for f in lists_good lists_bad; do
+  convert xlsx "$LISTS" "$here/$f.csv" "$work"
+  cp "$work/$f.xlsx" "$here/$f.lo.xlsx"
+done
 cp "$here/figures_good.csv" "$work/figures_good_numeric_codes.csv"
 convert xlsx "$PLAIN" "$work/figures_good_numeric_codes.csv" "$work"
 cp "$work/figures_good_numeric_codes.xlsx" "$here/figures_good_numeric_codes.lo.xlsx"
