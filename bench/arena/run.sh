@@ -106,7 +106,12 @@ for store in $STORES; do
     nl -v0 -ba "$WORK/tokens" | xargs -P "$PARALLEL" -L1 bash -c 'send_one "$0" "$1"' >"$OUT/answers-$store.txt" || true
     took=$(awk -v a="$began" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
     ok_all=$(awk '$1 == 200' "$OUT/answers-$store.txt" | wc -l)
-    sleep 3
+    # Let the board catch up (at most 15 s) before its stream is closed.
+    for _ in $(seq 1 30); do
+        shown=$(tail -n 1 "$OUT/board-$store.txt" 2>/dev/null | cut -d' ' -f2)
+        (( ${shown:-0} >= ok_all )) && break
+        sleep 0.5
+    done
     pkill -P "$BOARD_PID" curl 2>/dev/null || true
     kill "$BOARD_PID" 2>/dev/null || true
     # Board lag: the k-th acknowledged ballot (by the time its 200 arrived) against the first event

@@ -37,6 +37,8 @@ public sealed class ListFlowTests(Chromium chromium)
         await page.Locator("#c-day").FillAsync("2030-09-30");
         await tab.SubmitAsync(page.Locator("#btn-confirm"), new Regex("done=confirmed"));
         await Assertions.Expect(page.Locator("#item-state")).ToHaveTextAsync("待整改");
+        await Assertions.Expect(page.Locator("#item-source")).ToContainTextAsync("2025-05 地区生产总值");
+        await Assertions.Expect(page.Locator("#item-source")).Not.ToContainTextAsync("/GDP");
 
         // The unit starts, uploads evidence and submits for close-out.
         await tab.LoginAsync("reporter.red", BrowserApp.UserPassword);

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -160,10 +161,27 @@ public sealed class ItemModel(SaimaDb db, SaimaAccess access, TimeProvider clock
         return Page();
     }
 
+    /// <summary>
+    /// A red warning's reference (scheme/period/unit/indicator) in the office's words: the period and
+    /// the indicator's name, linked to the unit's page of that scheme; null for other sources.
+    /// </summary>
+    public WarningSource? Warning { get; private set; }
+
+    public sealed record WarningSource(string Scheme, string Period, string Unit, string Indicator, string IndicatorName);
+
     private async Task LoadAsync(CancellationToken cancel)
     {
         ListService service = Service;
         View = await service.GetAsync(ListPages.Actor(access), Id, cancel);
         Today = await service.TodayAsync(cancel);
+        if (View.Item.SourceKind == ListSource.RedWarning && View.Item.SourceRef?.Split('/') is [var scheme, var period, var unit, var indicator])
+        {
+            bool english = System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+            var named = await (from i in db.Indicators.AsNoTracking()
+                               join s in db.Schemes.AsNoTracking() on i.SchemeId equals s.Id
+                               where s.Code == scheme && i.Code == indicator
+                               select new { i.Name, i.NameEn }).FirstOrDefaultAsync(cancel);
+            Warning = new WarningSource(scheme, period, unit, indicator, named is null ? indicator : (english && named.NameEn is not null ? named.NameEn : named.Name));
+        }
     }
 }
