@@ -1,9 +1,3 @@
-using System.Collections.Concurrent;
-using System.Data.Common;
-using System.Diagnostics;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-
 namespace Saima.Web.Tests;
 
 /// <summary>
@@ -40,63 +34,4 @@ public sealed class UnitPageQueryTests
     private static bool IsRankedCount(string sql) =>
         sql.Contains("FROM \"result_rows\"", StringComparison.Ordinal) && sql.Contains("COUNT(*)", StringComparison.OrdinalIgnoreCase)
         || sql.Contains("FROM result_rows", StringComparison.Ordinal) && sql.Contains("count(*)", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>
-    /// The SQL that Entity Framework executes on one store (this test's database only), from its
-    /// diagnostic events: no change to the application under test.
-    /// </summary>
-    private sealed class CommandRecorder : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
-    {
-        private readonly string _store;
-        private readonly ConcurrentQueue<string> _sql = new();
-        private readonly List<IDisposable> _subscriptions = [];
-        private readonly IDisposable _all;
-
-        public CommandRecorder(string connectionString)
-        {
-            _store = new DbConnectionStringBuilder { ConnectionString = connectionString }.TryGetValue("Data Source", out object? file)
-                ? Convert.ToString(file, System.Globalization.CultureInfo.InvariantCulture)!
-                : connectionString;
-            _all = DiagnosticListener.AllListeners.Subscribe(this);
-        }
-
-        public int Count(Func<string, bool> which) => _sql.Count(which);
-
-        public void OnNext(DiagnosticListener value)
-        {
-            if (value.Name == DbLoggerCategory.Name)
-            {
-                lock (_subscriptions)
-                {
-                    _subscriptions.Add(value.Subscribe(this));
-                }
-            }
-        }
-
-        public void OnNext(KeyValuePair<string, object?> value)
-        {
-            if (value.Key == RelationalEventId.CommandExecuted.Name && value.Value is CommandExecutedEventData data
-                && data.Command.Connection?.DataSource is { } source && source.Contains(Path.GetFileName(_store), StringComparison.Ordinal))
-            {
-                _sql.Enqueue(data.Command.CommandText);
-            }
-        }
-
-        public void OnCompleted()
-        {
-        }
-
-        public void OnError(Exception error)
-        {
-        }
-
-        public void Dispose()
-        {
-            _all.Dispose();
-            lock (_subscriptions)
-            {
-                _subscriptions.ForEach(s => s.Dispose());
-            }
-        }
-    }
 }

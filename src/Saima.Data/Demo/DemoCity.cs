@@ -286,14 +286,12 @@ public static partial class DemoCity
         tally.Periods += periods.Count;
         tally.Published += periods.Count - 1;
 
-        // Figures and targets, drawn unit by unit.
+        // Figures and targets, drawn unit by unit; the targets written in bulk (a large store
+        // has 152,000 of them: minutes through the change tracker).
         DemoRandom draw = values.Fork(plan.Code);
         var drawn = DrawFigures(draw, plan, periodCodes, options.FirstYear);
-        foreach (var (unit, indicator, year, value) in drawn.Targets)
-        {
-            db.Targets.Add(new Target { SchemeId = scheme.Id, UnitId = unitByCode[unit], IndicatorId = indicators[indicator].Id, Year = year, Value = value });
-            tally.Targets++;
-        }
+        tally.Targets += Intake.TargetBulkInsert.Insert(db, scheme.Id,
+            drawn.Targets.Select(t => new Intake.TargetBulkInsert.Row(unitByCode[t.Unit], indicators[t.Indicator].Id, t.Year, t.Value)));
 
         foreach (ReportingPeriod p in periods.Where(p => p.Status == PeriodStatus.Published))
         {
@@ -318,17 +316,19 @@ public static partial class DemoCity
 
         // Two import batches: the history (each period's figures entered a few days after it
         // ended, before it was published, as the reporters' monthly submissions would be)
-        // and the open period's submissions so far.
+        // and the open period's submissions so far. The history is written period by period
+        // (every unit's figures of a month together, as a real store receives them), so that a
+        // period's rows lie together in the table instead of scattered over all of it.
         DemoRandom intakeRng = intake.Fork(plan.Code);
         string openPeriod = periodCodes[^1];
-        var history = new List<BulkFigure>();
+        var history = periodCodes.ToDictionary(p => p, _ => new List<BulkFigure>(), StringComparer.Ordinal);
         var current = new List<BulkFigure>();
         var enteredAt = periodCodes.ToDictionary(p => p, p => PeriodEnd(p).AddDays(4), StringComparer.Ordinal);
         foreach (var f in drawn.Figures)
         {
             if (f.Period != openPeriod)
             {
-                history.Add(new BulkFigure(f.Unit, f.Indicator, f.Period, f.Value, FigureStatus.Published, EnteredAt: enteredAt[f.Period]));
+                history[f.Period].Add(new BulkFigure(f.Unit, f.Indicator, f.Period, f.Value, FigureStatus.Published, EnteredAt: enteredAt[f.Period]));
                 continue;
             }
 
@@ -353,9 +353,10 @@ public static partial class DemoCity
             }
         }
 
-        if (history.Count > 0)
+        int historyCount = history.Values.Sum(h => h.Count);
+        if (historyCount > 0)
         {
-            FigureBulkLoader.Load(store, plan.Code, history, new BulkLoadOptions
+            FigureBulkLoader.Load(store, plan.Code, periodCodes.SelectMany(p => history[p]), new BulkLoadOptions
             {
                 EnteredBy = "reporter", FileName = $"{periodCodes[0]}..{periodCodes[^2]} (demo history)", AllowPublishedPeriods = true,
                 Clock = new FixedClock(enteredAt[periodCodes[^2]]),
@@ -366,7 +367,7 @@ public static partial class DemoCity
         {
             EnteredBy = "reporter", FileName = $"{openPeriod} (demo submissions)", Clock = new FixedClock(enteredAt[openPeriod]),
         });
-        tally.Figures += history.Count + current.Count;
+        tally.Figures += historyCount + current.Count;
     }
 
     /// <summary>Scores every published period with the Store's result service, as of its publication.</summary>

@@ -202,12 +202,54 @@ public sealed class Reminders(SaimaDb db, TimeProvider clock)
         db.SaveChanges();
     }
 
-    /// <summary>When each unit of the period was last reminded, and by whom.</summary>
-    public IReadOnlyDictionary<long, (DateTimeOffset At, string By)> LastReminded(long schemeId, string period) =>
+    /// <summary>
+    /// Which of <paramref name="unitIds"/> are late in <paramref name="period"/> by the rule of
+    /// <see cref="Late"/> (a due figure not yet submitted), read for those units only: what a page
+    /// of units shows, without reading the rest of the period's figures.
+    /// </summary>
+    public async Task<IReadOnlySet<long>> LateAmongAsync(long schemeId, string period, IReadOnlyCollection<long> unitIds, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(unitIds);
+        if (unitIds.Count == 0 || !Scoring.Period.TryParse(period, out Scoring.Period p))
+        {
+            return new HashSet<long>();
+        }
+
+        long[] due = [.. (await db.Indicators.AsNoTracking().Where(i => i.SchemeId == schemeId && i.GrowthOfId == null)
+                .Select(i => new { i.Id, i.Frequency }).ToListAsync(cancel).ConfigureAwait(false))
+            .Where(i => IntakePeriods.IsDue(i.Frequency, p)).Select(i => i.Id)];
+        if (due.Length == 0)
+        {
+            return new HashSet<long>();
+        }
+
+        long[] ids = [.. unitIds];
+        var done = await db.Figures.AsNoTracking()
+            .Where(f => f.SchemeId == schemeId && f.Period == period && f.IsCurrent && ids.Contains(f.UnitId) && due.Contains(f.IndicatorId)
+                        && (f.Status == FigureStatus.Submitted || f.Status == FigureStatus.Approved || f.Status == FigureStatus.Published))
+            .GroupBy(f => f.UnitId).Select(g => new { UnitId = g.Key, N = g.Select(f => f.IndicatorId).Distinct().Count() })
+            .ToDictionaryAsync(g => g.UnitId, g => g.N, cancel).ConfigureAwait(false);
+        return ids.Where(id => done.GetValueOrDefault(id) < due.Length).ToHashSet();
+    }
+
+    /// <summary>When each unit of the period (or of <paramref name="unitIds"/> only) was last reminded, and by whom.</summary>
+    public IReadOnlyDictionary<long, (DateTimeOffset At, string By)> LastReminded(long schemeId, string period, IReadOnlyCollection<long>? unitIds = null) =>
         db.Reminders.AsNoTracking().Where(r => r.SchemeId == schemeId && r.Period == period)
+            .Where(ForUnits(unitIds))
             .Select(r => new { r.UnitId, r.SentAt, r.SentBy, r.Id }).ToList()
             .GroupBy(r => r.UnitId)
             .ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.SentAt).ThenByDescending(r => r.Id).Select(r => (r.SentAt, r.SentBy)).First());
+
+    private static System.Linq.Expressions.Expression<Func<Reminder, bool>> ForUnits(IReadOnlyCollection<long>? unitIds)
+    {
+        if (unitIds is null)
+        {
+            return _ => true;
+        }
+
+        long[] ids = [.. unitIds];
+        return r => ids.Contains(r.UnitId);
+    }
 
     /// <summary>The audit key of a unit's reminders in a period: scheme/unit/period codes.</summary>
     public static string Key(string scheme, string unit, string period) => $"{scheme}/{unit}/{period}";

@@ -67,6 +67,55 @@ public sealed class DemoScaleTests(Stores stores)
         Should.Throw<InvalidOperationException>(() => DemoCity.BuildScale(store, Tiny, ThreeMonths)).Message.ShouldContain("already holds units");
     }
 
+    /// <summary>
+    /// The figures and targets a seed gives, as a SHA-256 of their content in key order (codes,
+    /// not ids): the same on both providers, and the same whatever order the build writes them in.
+    /// Recorded from the build that wrote figures unit by unit and targets through Entity
+    /// Framework, before they were written period by period and in bulk.
+    /// </summary>
+    private const string TinyChecksum = "C0F52380AEAF0B0670A0AADC7398C1F286597778F124FE3D0F61A97E1486E593";
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public void BuildScale_SameSeed_WritesTheSameFiguresAndTargetsAsRecorded(StoreProvider provider)
+    {
+        StoreOptions store = stores.NewMigrated(provider);
+
+        DemoSummary summary = DemoCity.BuildScale(store, Tiny, ThreeMonths with { ComputeResults = false });
+
+        using var db = SaimaDb.Open(store);
+        db.Figures.Count().ShouldBe(summary.Figures);
+        db.Targets.Count().ShouldBe(summary.Targets);
+        Checksum(store).ShouldBe(TinyChecksum);
+    }
+
+    /// <summary>SHA-256 (hex) of every figure and target, in order of scheme, unit, indicator and period or year.</summary>
+    private static string Checksum(StoreOptions store)
+    {
+        using var db = SaimaDb.Open(store);
+        var figures = (from f in db.Figures
+                       join s in db.Schemes on f.SchemeId equals s.Id
+                       join u in db.Units on f.UnitId equals u.Id
+                       join i in db.Indicators on f.IndicatorId equals i.Id
+                       select new { Scheme = s.Code, Unit = u.Code, Indicator = i.Code, f.Period, f.Value, f.Status, f.Revision, f.IsCurrent, f.Comment, f.EnteredBy, f.EnteredAt })
+            .AsEnumerable()
+            .OrderBy(f => f.Scheme, StringComparer.Ordinal).ThenBy(f => f.Unit, StringComparer.Ordinal).ThenBy(f => f.Indicator, StringComparer.Ordinal)
+            .ThenBy(f => f.Period, StringComparer.Ordinal).ThenBy(f => f.Revision)
+            .Select(f => string.Join('|', f.Scheme, f.Unit, f.Indicator, f.Period, (f.Value + 0.0)?.ToString("R", System.Globalization.CultureInfo.InvariantCulture), // SQLite keeps no −0
+               
+                (int)f.Status, f.Revision, f.IsCurrent, f.Comment, f.EnteredBy, f.EnteredAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+        var targets = (from t in db.Targets
+                       join s in db.Schemes on t.SchemeId equals s.Id
+                       join u in db.Units on t.UnitId equals u.Id
+                       join i in db.Indicators on t.IndicatorId equals i.Id
+                       select new { Scheme = s.Code, Unit = u.Code, Indicator = i.Code, t.Year, t.Value })
+            .AsEnumerable()
+            .OrderBy(t => t.Scheme, StringComparer.Ordinal).ThenBy(t => t.Unit, StringComparer.Ordinal).ThenBy(t => t.Indicator, StringComparer.Ordinal).ThenBy(t => t.Year)
+            .Select(t => string.Join('|', t.Scheme, t.Unit, t.Indicator, t.Year, t.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        string text = string.Join('\n', figures) + "\n--\n" + string.Join('\n', targets);
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+    }
+
     private static List<string> Figures(StoreOptions store)
     {
         using var db = SaimaDb.Open(store);

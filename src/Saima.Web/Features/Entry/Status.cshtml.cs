@@ -25,7 +25,7 @@ public sealed record UnitProgress(string Code, string Name, int Expected, int Mi
 
 /// <summary>
 /// The office's view of an unpublished period, open or with intake closed (报送进度): who is late
-/// (figures not entered, and the outstanding ones from <see cref="FigureWorkflow.Outstanding"/>),
+/// (figures not entered, and those entered by status, late units first, counted in the database for the page's units only),
 /// reminders, and the way to publication (its confirmation page, /entry/publish).
 /// </summary>
 [Authorize(Policy = AccessPolicies.Office)]
@@ -143,15 +143,38 @@ public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clo
         PastDeadline = rp.Deadline is { } d && clock.GetUtcNow() > d;
         int due = (await db.Indicators.AsNoTracking().Where(i => i.SchemeId == schemeId && i.GrowthOfId == null).Select(i => i.Frequency).ToListAsync(cancel))
             .Count(f => EntryForm.IsDue(f, period));
-        var units = await db.Units.AsNoTracking().InScope(scope)
-            .Where(u => db.SchemeUnits.Any(su => su.SchemeId == schemeId && su.UnitId == u.Id))
-            .OrderBy(u => u.Code).Select(u => new { u.Id, u.Code, u.Name, u.NameEn }).ToListAsync(cancel);
-        var counts = (await db.Figures.AsNoTracking().Unpublished(db, scope)
-                .Where(f => f.SchemeId == schemeId && f.Period == period && f.IsCurrent)
+        // The units found, late ones first: lateness is worked out in the database (a count and
+        // an existence test per unit on ix_figures_unit), and only the page's units come back.
+        var figures = db.Figures.AsNoTracking().Unpublished(db, scope).Where(f => f.SchemeId == schemeId && f.Period == period && f.IsCurrent);
+        var units = db.Units.AsNoTracking().InScope(scope).Where(u => db.SchemeUnits.Any(su => su.SchemeId == schemeId && su.UnitId == u.Id));
+        if (UnitListPage.Clean(Search) is { } search)
+        {
+            string s = search.ToLowerInvariant();
+#pragma warning disable CA1304, CA1311 // translated to SQL lower(): no culture there
+            units = English
+                ? units.Where(u => u.Code.ToLower().Contains(s) || (u.NameEn ?? u.Name).ToLower().Contains(s))
+                : units.Where(u => u.Code.ToLower().Contains(s) || u.Name.ToLower().Contains(s));
+#pragma warning restore CA1304, CA1311
+        }
+
+        UnitListPage paging = UnitListPage.For(await units.CountAsync(cancel), Search, PageNumber, "/entry/status",
+            new Dictionary<string, string?> { ["scheme"] = Scheme.Code, ["period"] = period });
+        var shown = await units
+            .Select(u => new
+            {
+                u.Id,
+                u.Code,
+                u.Name,
+                u.NameEn,
+                Late = figures.Count(f => f.UnitId == u.Id) < due || figures.Any(f => f.UnitId == u.Id && f.Status != FigureStatus.Approved),
+            })
+            .OrderByDescending(u => u.Late).ThenBy(u => u.Code).Skip(paging.Skip).Take(UnitListPage.Size)
+            .ToListAsync(cancel);
+        long[] ids = [.. shown.Select(u => u.Id)];
+        var counts = (await figures.Where(f => ids.Contains(f.UnitId))
                 .GroupBy(f => new { f.UnitId, f.Status }).Select(g => new { g.Key.UnitId, g.Key.Status, N = g.Count() })
                 .ToListAsync(cancel))
             .ToLookup(c => c.UnitId);
-        var outstanding = new FigureWorkflow(db, clock).Outstanding(schemeId, period).ToLookup(o => o.UnitCode);
         if (int.TryParse(Request.Query["reminded"], NumberStyles.None, CultureInfo.InvariantCulture, out int remindedUnits)
             && int.TryParse(Request.Query["reminders"], NumberStyles.None, CultureInfo.InvariantCulture, out int reminders))
         {
@@ -159,13 +182,11 @@ public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clo
         }
 
         var reminding = new Reminders(db, clock);
-        var last = reminding.LastReminded(schemeId, period);
-        var remindable = reminding.Late(schemeId, period).Select(l => l.UnitId).ToHashSet();
-        var all = units.Select(u =>
+        var last = reminding.LastReminded(schemeId, period, ids);
+        var remindable = await reminding.LateAmongAsync(schemeId, period, ids, cancel);
+        var page = shown.Select(u =>
         {
-            int Count(FigureStatus s) => s is FigureStatus.Approved
-                ? counts[u.Id].Where(c => c.Status == s).Sum(c => c.N)
-                : outstanding[u.Code].Count(o => o.Status == s);
+            int Count(FigureStatus s) => counts[u.Id].Where(c => c.Status == s).Sum(c => c.N);
             int entered = counts[u.Id].Sum(c => c.N);
             return new UnitProgress(u.Code, English && u.NameEn is not null ? u.NameEn : u.Name, due, Math.Max(0, due - entered),
                 Count(FigureStatus.Draft), Count(FigureStatus.Returned), Count(FigureStatus.Submitted), Count(FigureStatus.Approved))
@@ -173,9 +194,7 @@ public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clo
                 Reminded = last.TryGetValue(u.Id, out var r) ? r : null,
                 Remindable = remindable.Contains(u.Id),
             };
-        }).OrderByDescending(u => u.Late).ThenBy(u => u.Code, StringComparer.Ordinal);
-        (List<UnitProgress> page, UnitListPage paging) = UnitListPage.Of(all, u => u.Code, u => u.Name, Search, PageNumber, "/entry/status",
-            new Dictionary<string, string?> { ["scheme"] = Scheme.Code, ["period"] = period });
+        }).ToList();
         Units = page;
         Paging = paging;
         return true;

@@ -109,12 +109,35 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer
     }
 
     /// <summary>
-    /// The page shows a window of the kept matrix: one dimension's columns when asked (the unit
-    /// column stays), and one page of the units found. The export keeps the whole matrix.
+    /// A scheme of more indicators than this shows one dimension's columns unless all are asked
+    /// for (<see cref="AllDimensions"/>): 50 units × 200 indicators is over a megabyte a page.
+    /// </summary>
+    public const int WideIndicators = 60;
+
+    /// <summary>The value of <c>dim</c> that asks for every dimension's columns of a wide scheme.</summary>
+    public const string AllDimensions = "all";
+
+    /// <summary>Whether the scheme has more than <see cref="WideIndicators"/> indicators (the page then starts at one dimension).</summary>
+    public bool Wide { get; private set; }
+
+    /// <summary>Whether this page shows the first dimension only because the scheme is wide and none was chosen.</summary>
+    public bool NarrowedForWidth { get; private set; }
+
+    /// <summary>
+    /// The page shows a window of the kept matrix: one dimension's columns when asked, or the
+    /// first dimension's when the scheme is wide and none was asked for (the unit column stays),
+    /// and one page of the units found. The export keeps the whole matrix.
     /// </summary>
     private void Window()
     {
         AllGroups = Groups;
+        Wide = Groups.Sum(g => g.Indicators.Count) > WideIndicators;
+        if (Wide && string.IsNullOrEmpty(Dimension) && Groups.Count > 1)
+        {
+            Dimension = Groups[0].Code;
+            NarrowedForWidth = true;
+        }
+
         if (Dimension is not null && Groups.FirstOrDefault(g => g.Code == Dimension) is { } group)
         {
             var codes = group.Indicators.Select(i => i.Code).ToHashSet(StringComparer.Ordinal);
@@ -123,7 +146,7 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer
         }
         else
         {
-            Dimension = null;
+            Dimension = Wide && Dimension == AllDimensions ? AllDimensions : null;
         }
 
         (List<MatrixRow> page, UnitListPage paging) = UnitListPage.Of(Rows, r => r.Code, r => r.Name, Search, PageNumber, "/matrix",

@@ -20,13 +20,30 @@ public sealed record UnitListPage(int Number, int Pages, int Total, string? Sear
         string path, IReadOnlyDictionary<string, string?> query)
     {
         ArgumentNullException.ThrowIfNull(all);
-        string? s = string.IsNullOrWhiteSpace(search) ? null : search.Trim();
+        string? s = Clean(search);
         var found = s is null ? all.ToList()
             : all.Where(x => code(x).Contains(s, StringComparison.OrdinalIgnoreCase) || name(x).Contains(s, StringComparison.OrdinalIgnoreCase)).ToList();
         int pages = Math.Max(1, (found.Count + Size - 1) / Size);
         int n = Math.Clamp(number, 1, pages);
         return (found.Skip((n - 1) * Size).Take(Size).ToList(), new UnitListPage(n, pages, found.Count, s, path, query));
     }
+
+    /// <summary>
+    /// The page <paramref name="number"/> (from 1; clamped to the pages there are) of a list that
+    /// the database pages itself: <paramref name="total"/> units found by <paramref name="search"/>
+    /// (as <see cref="Clean"/> gives it); the page's units are <see cref="Skip"/> on, at most <see cref="Size"/>.
+    /// </summary>
+    public static UnitListPage For(int total, string? search, int number, string path, IReadOnlyDictionary<string, string?> query)
+    {
+        int pages = Math.Max(1, (total + Size - 1) / Size);
+        return new UnitListPage(Math.Clamp(number, 1, pages), pages, total, Clean(search), path, query);
+    }
+
+    /// <summary>The search as lists apply it: trimmed, null when blank.</summary>
+    public static string? Clean(string? search) => string.IsNullOrWhiteSpace(search) ? null : search.Trim();
+
+    /// <summary>How many units of the whole list come before this page.</summary>
+    public int Skip => (Number - 1) * Size;
 
     /// <summary>The link to another page of the same list (same query, same search).</summary>
     public string Link(int number)
