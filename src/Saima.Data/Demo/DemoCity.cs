@@ -264,6 +264,9 @@ public static partial class DemoCity
             indicators[d.Code].GrowthOfId = indicators[d.GrowthOf!].Id;
         }
 
+        // A synthetic store's context does not detect changes by itself (DemoScale): the links just set must be seen.
+        db.ChangeTracker.DetectChanges();
+
         // Periods: all published but the last, which is open for intake.
         List<string> periodCodes = PeriodCodes(plan.Frequency, options.FirstYear, options.Months);
         var periods = new List<ReportingPeriod>();
