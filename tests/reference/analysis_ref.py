@@ -260,24 +260,36 @@ def ancestors(s, code):
     return out
 
 
-def non_monotone(s, code):
-    """Winsorised in any track, or a group above it weighs by entropy or aggregates by TOPSIS."""
+def non_monotone(s, code, tracks):
+    """Winsorised in any track, or a group above it weighs by entropy or aggregates by TOPSIS in
+    any track (each track's rule: its override, else the node's own, else the scheme's step)."""
     ind = s.ind_by[code]
-    treats = [ind['treat'] or s.steps['treat']]
-    treats += [o['indicators'][code]['treat'] for o in s.overrides.values()
-               if code in o['indicators'] and 'treat' in o['indicators'][code]]
-    if any(t is not None and t['method'] == 'winsorise' for t in treats):
-        return True
-    for g in ancestors(s, code):
-        grp = s.grp_by[g]
-        ws = [grp['weights']] + [o['groups'][g]['weights'] for o in s.overrides.values()
-                                 if g in o['groups'] and 'weights' in o['groups'][g]]
-        ags = [grp['aggregate'] or s.steps['aggregate']]
-        ags += [o['groups'][g]['aggregate'] for o in s.overrides.values()
-                if g in o['groups'] and 'aggregate' in o['groups'][g]]
-        if 'entropy' in ws or any(x is not None and x['method'] == 'topsis' for x in ags):
+    for t in tracks:
+        o = s.overrides.get(t) if t is not None else None
+        treat = None
+        if o and code in o['indicators'] and 'treat' in o['indicators'][code]:
+            treat = o['indicators'][code]['treat']
+        treat = treat or ind['treat'] or s.steps['treat']
+        if treat['method'] == 'winsorise':
             return True
+        for g in ancestors(s, code):
+            grp = s.grp_by[g]
+            og = o['groups'].get(g, {}) if o else {}
+            weights = og.get('weights', grp['weights'])
+            aggregate = og.get('aggregate') or grp['aggregate'] or s.steps['aggregate']
+            if weights == 'entropy' or aggregate['method'] == 'topsis':
+                return True
     return False
+
+
+def unit_tracks(units_path):
+    """The tracks of UNITS.csv (every unit's), or [None] without a track column."""
+    if not units_path:
+        return [None]
+    header, rows = ref.read_csv(units_path, None, ['unit'])
+    if 'track' not in header:
+        return [None]
+    return sorted({r.get('track', '') for _, r in rows})
 
 
 def run_whatif(a):
@@ -312,6 +324,7 @@ def run_whatif(a):
     if info['compare'] == 'track':
         compared = [u for u in compared if info['track_of'][u] == info['track_of'][a.unit]]
     R = a.rank
+    tracks = unit_tracks(a.units)
     rows = []
     for code in codes:
         d = s.ind_by[code]['direction']
@@ -338,9 +351,11 @@ def run_whatif(a):
             end = best + d * 10 * rng_
             if reaches(value) or (value is None and reaches(start)):
                 needed = start
+            elif (end - start) * d <= 0:
+                pass    # the start lies at or beyond the end: an empty interval, nothing reaches
             else:
                 bracket = None
-                if not non_monotone(s, code) and reaches(end):
+                if not non_monotone(s, code, tracks) and reaches(end):
                     bracket = (start, end)
                 else:
                     # 64 evenly spaced points, both ends included; the first reaching one is
