@@ -327,6 +327,16 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
             (await write.Content.ReadAsStringAsync()).ShouldContain("personal API token", Case.Sensitive, path);
         }
 
+        // The other methods of writing (naming peers, removing a benchmark) likewise.
+        foreach (HttpMethod method in new[] { HttpMethod.Put, HttpMethod.Delete })
+        {
+            string path = method == HttpMethod.Put ? "/api/v1/schemes/T/units/CA/peers" : "/api/v1/schemes/T/benchmarks/1";
+            using var message = new HttpRequestMessage(method, path) { Content = method == HttpMethod.Put ? new StringContent("{\"peers\": []}", Encoding.UTF8, "application/json") : null };
+            using HttpResponseMessage write = await browser.SendAsync(message);
+            write.StatusCode.ShouldBe(HttpStatusCode.Forbidden, path);
+            (await write.Content.ReadAsStringAsync()).ShouldContain("personal API token", Case.Sensitive, path);
+        }
+
         // No other cell writes CA/Y of 2025-06.
         AccessData.Figure(fixture.Web.Store, "CA", "Y", "2025-06", AccessData.ApiScheme).ShouldBeNull();
     }
