@@ -257,10 +257,11 @@ done
 
 # The CLI's reports (saima report circular/feedback/annual): the .pdf is printed by Debian's Chromium
 # with Noto CJK, the tests read it back with poppler's pdftotext and convert the .docx with
-# LibreOffice Writer.
+# LibreOffice Writer. The analysis commands are compared live with the Python reference
+# (tests/reference/analysis_ref.py), which needs python3.
 for p in "${projects[@]}"; do
     if [[ $p == *Saima.Cli.Tests* ]]; then
-        need_apt chromium fonts-noto-cjk poppler-utils libreoffice-writer
+        need_apt chromium fonts-noto-cjk poppler-utils libreoffice-writer python3
         break
     fi
 done

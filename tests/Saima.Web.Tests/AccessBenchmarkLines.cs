@@ -13,7 +13,25 @@ internal static class AccessBenchmarkLines
     private const Expect No = Expect.Forbidden;
     private const Expect Login = Expect.LoginRedirect;
     private const Expect Gone = Expect.NotFound;
+    private const Expect Unauth = Expect.Unauthorized;
     private const string Admin = "/admin/analysis?scheme=1";
+
+    /// <summary>
+    /// The API's peers and benchmarks: every signed-in role reads them; naming peers (of TB1, which
+    /// no page line names) and entering a benchmark (a place and period no other line enters) are
+    /// the office's; removing one is the office's too, asked for a benchmark that does not exist so
+    /// that no cell depends on another (404 past authorization).
+    /// </summary>
+    public static readonly AccessLine[] Api =
+    [
+        AccessMatrix.A("GET /api/v1/schemes/{scheme}/benchmarks", "/api/v1/schemes/T/benchmarks?limit=10", Unauth, Ok, Ok, Ok, Ok, Ok),
+        AccessMatrix.A("POST /api/v1/schemes/{scheme}/benchmarks", "/api/v1/schemes/T/benchmarks", Unauth, Ok, No, No, No, No) with
+            { Json = "{\"name\": \"先进城市乙\", \"indicator\": \"REV\", \"period\": \"2025-04\", \"value\": 12.5, \"source\": \"乙市统计月报\"}" },
+        AccessMatrix.A("DELETE /api/v1/schemes/{scheme}/benchmarks/{id}", "/api/v1/schemes/T/benchmarks/999999", Unauth, Gone, No, No, No, No),
+        AccessMatrix.A("GET /api/v1/schemes/{scheme}/units/{unit}/peers", "/api/v1/schemes/T/units/CB/peers", Unauth, Ok, Ok, Ok, Ok, Ok),
+        AccessMatrix.A("PUT /api/v1/schemes/{scheme}/units/{unit}/peers", "/api/v1/schemes/T/units/TB1/peers", Unauth, Ok, No, No, No, No) with
+            { Json = "{\"peers\": [\"TA1\"]}" },
+    ];
 
     public static readonly AccessLine[] Pages =
     [

@@ -238,6 +238,7 @@ public static class AccessMatrix
             { Form = "", Success = "/admin/users/m.admin.target?done=unlocked" },
         L("GET /api",                            "/api",                                           Login, Ok,    Ok,  Ok,  Ok,  Ok),
         .. AccessArenaLines.Api,
+        .. AccessBenchmarkLines.Api,
         .. AccessListLines.Api,
         .. AccessProjectLines.Api,
         A("GET /api/v1/schemes",                 "/api/v1/schemes",                                Unauth, Ok,   Ok,  Ok,  Ok,  Ok),

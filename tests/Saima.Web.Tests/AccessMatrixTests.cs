@@ -200,7 +200,7 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
                     break;
                 case Expect.Allowed:
                     ((int)response.StatusCode).ShouldBeInRange(200, 299, seen);
-                    if (line.Api && line.Method == "POST")
+                    if (line.Api && line.Method is "POST" or "PUT")
                     {
                         await ShouldHaveChangedAsync(response, seen);
                     }
@@ -261,7 +261,8 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
         {
             line.Expected.Length.ShouldBe(Enum.GetValues<AccessRole>().Length, line.Key);
             line.Request.ShouldStartWith("/", Case.Sensitive, line.Key);
-            (line.Method == "POST").ShouldBe((line.Api ? line.Json : line.Form) is not null, $"{line.Key}: a POST line has a form (an API line: a JSON body), a GET line none");
+            (line.Method is "POST" or "PUT").ShouldBe((line.Api ? line.Json : line.Form) is not null, $"{line.Key}: a POST line has a form (an API line: a POST or PUT line a JSON body), a GET or DELETE line none");
+            (line.Api || line.Method is "GET" or "POST").ShouldBeTrue($"{line.Key}: pages answer GET and POST only");
             (line.Api ? line.Form : line.Json).ShouldBeNull($"{line.Key}: a page line posts a form, an API line JSON");
 
             // The API answers as JSON: 401 for nobody, never the login page; the pages the other way round.
@@ -326,6 +327,16 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
             (await write.Content.ReadAsStringAsync()).ShouldContain("personal API token", Case.Sensitive, path);
         }
 
+        // The other methods of writing (naming peers, removing a benchmark) likewise.
+        foreach (HttpMethod method in new[] { HttpMethod.Put, HttpMethod.Delete })
+        {
+            string path = method == HttpMethod.Put ? "/api/v1/schemes/T/units/CA/peers" : "/api/v1/schemes/T/benchmarks/1";
+            using var message = new HttpRequestMessage(method, path) { Content = method == HttpMethod.Put ? new StringContent("{\"peers\": []}", Encoding.UTF8, "application/json") : null };
+            using HttpResponseMessage write = await browser.SendAsync(message);
+            write.StatusCode.ShouldBe(HttpStatusCode.Forbidden, path);
+            (await write.Content.ReadAsStringAsync()).ShouldContain("personal API token", Case.Sensitive, path);
+        }
+
         // No other cell writes CA/Y of 2025-06.
         AccessData.Figure(fixture.Web.Store, "CA", "Y", "2025-06", AccessData.ApiScheme).ShouldBeNull();
     }
@@ -379,6 +390,8 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
             : root.TryGetProperty("at", out _) && root.TryGetProperty("text", out _) ? 1 // a comment made
             : root.TryGetProperty("id", out _) && root.TryGetProperty("state", out _) && root.TryGetProperty("text", out _) ? 1 // a measure made or moved
             : root.TryGetProperty("sha256", out _) && root.TryGetProperty("fileName", out _) ? 1 // an evidence file stored
+            : root.TryGetProperty("named", out System.Text.Json.JsonElement named) ? named.GetArrayLength() // a unit's named peers as set
+            : root.TryGetProperty("indicator", out _) && root.TryGetProperty("source", out _) ? 1 // an external benchmark entered
             : AccessArenaLines.Changed(root);
         changed.ShouldBeGreaterThan(0, seen + ": the write changed nothing");
     }
@@ -398,7 +411,7 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
         int mine = role switch { AccessRole.Office => 0, AccessRole.Reviewer => 2, _ => 1 };
         string request = line.Request.Replace("{start}", AccessListData.ApiStart[mine], StringComparison.Ordinal)
             .Replace("{submit}", AccessListData.ApiSubmit[mine], StringComparison.Ordinal);
-        string json = line.Json!.Replace("{unit}", unit, StringComparison.Ordinal).Replace("{indicator}", indicator, StringComparison.Ordinal);
+        string json = (line.Json ?? string.Empty).Replace("{unit}", unit, StringComparison.Ordinal).Replace("{indicator}", indicator, StringComparison.Ordinal);
         if (line.File is { } file)
         {
             // A multipart upload of the API (an evidence file): the file in its field.
@@ -408,7 +421,8 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
         }
 
         using HttpContent? content = json.Length == 0 ? null : new StringContent(json, Encoding.UTF8, "application/json");
-        return await program.PostAsync(request, content);
+        using var message = new HttpRequestMessage(new HttpMethod(line.Method), request) { Content = content };
+        return await program.SendAsync(message);
     }
 
     private static bool IsRedirect(HttpResponseMessage r) => (int)r.StatusCode is >= 300 and < 400;

@@ -28,6 +28,7 @@ public sealed class ApiPagingTests
                 && !e.RoutePattern.RawText.StartsWith("/api/v1/arena/", StringComparison.Ordinal)
                 && !e.RoutePattern.RawText.EndsWith('}') // one resource by its id, not a list
                 && !e.RoutePattern.RawText.EndsWith("}/evidence", StringComparison.Ordinal) // one object {total, files} of one item, bounded
+                && !e.RoutePattern.RawText.EndsWith("}/peers", StringComparison.Ordinal) // one object of one unit (its gaps capped at PeerApi.MaxGaps)
                 && e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Contains("GET"))
             .ToList();
         lists.Count.ShouldBeGreaterThanOrEqualTo(5);
@@ -70,7 +71,7 @@ public sealed class ApiPagingTests
 
         var paged = doc.RootElement.GetProperty("paths").EnumerateObject()
             .Where(p => p.Value.TryGetProperty("get", out _) && !p.Name.StartsWith("/api/v1/arena/", StringComparison.Ordinal) && !p.Name.EndsWith('}')
-                && !p.Name.EndsWith("}/evidence", StringComparison.Ordinal))
+                && !p.Name.EndsWith("}/evidence", StringComparison.Ordinal) && !p.Name.EndsWith("}/peers", StringComparison.Ordinal))
             .ToList();
         paged.Count.ShouldBeGreaterThanOrEqualTo(5);
         foreach (JsonProperty p in paged)
@@ -95,6 +96,15 @@ public sealed class ApiPagingTests
         foreach (string code in new[] { "P-1", "P-2", "P-3" })
         {
             projects.AddAsync(office, new Saima.Data.Store.ProjectSpec(batch, code, "分页项目 " + code, owner, null, 100, null, null, null)).GetAwaiter().GetResult();
+        }
+
+        // External benchmarks of scheme T, for GET /api/v1/schemes/T/benchmarks.
+        var peers = new Saima.Data.Store.PeerService(db, TimeProvider.System);
+        long scheme = db.Schemes.Single(s => s.Code == "T").Id;
+        string indicator = db.Indicators.Where(i => i.SchemeId == scheme).OrderBy(i => i.Id).Select(i => i.Code).First();
+        foreach (string place in new[] { "先进城市甲", "先进城市乙", "先进城市丙" })
+        {
+            peers.AddBenchmarkAsync(office, scheme, place, indicator, "2025-06", 100, "统计公报").GetAwaiter().GetResult();
         }
     }
 

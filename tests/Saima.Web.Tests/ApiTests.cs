@@ -440,14 +440,23 @@ public sealed class ApiTests
             op.GetProperty("summary").GetString().ShouldNotBeNullOrWhiteSpace($"{method} {path}");
             op.GetProperty("description").GetString().ShouldNotBeNullOrWhiteSpace($"{method} {path}");
             JsonElement responses = op.GetProperty("responses");
-            JsonElement success = responses.TryGetProperty("200", out JsonElement ok) ? ok : responses.GetProperty("201");
-            // JSON, or a file's bytes for a download (an item's evidence file).
-            JsonElement answer = success.GetProperty("content");
-            (answer.TryGetProperty("application/json", out JsonElement media) || answer.TryGetProperty("application/octet-stream", out media)).ShouldBeTrue($"{method} {path}");
-            if (media.TryGetProperty("schema", out JsonElement schema) || !path.EndsWith("/evidence/{file}", StringComparison.Ordinal))
+            if (method == "delete")
             {
-                media.GetProperty("schema").ValueKind.ShouldBe(JsonValueKind.Object, $"{method} {path}");
+                // A removal answers 204 without a body.
+                responses.TryGetProperty("204", out _).ShouldBeTrue($"{method} {path}");
             }
+            else
+            {
+                JsonElement success = responses.TryGetProperty("200", out JsonElement ok) ? ok : responses.GetProperty("201");
+                // JSON, or a file's bytes for a download (an item's evidence file).
+                JsonElement answer = success.GetProperty("content");
+                (answer.TryGetProperty("application/json", out JsonElement media) || answer.TryGetProperty("application/octet-stream", out media)).ShouldBeTrue($"{method} {path}");
+                if (media.TryGetProperty("schema", out JsonElement schema) || !path.EndsWith("/evidence/{file}", StringComparison.Ordinal))
+                {
+                    media.GetProperty("schema").ValueKind.ShouldBe(JsonValueKind.Object, $"{method} {path}");
+                }
+            }
+
             responses.TryGetProperty("401", out _).ShouldBeTrue($"{method} {path}");
 
             // The on-site evaluation's endpoints follow their own contract: judges send ballots with
@@ -459,10 +468,10 @@ public sealed class ApiTests
 
             var schemes = op.GetProperty("security").EnumerateArray().SelectMany(s => s.EnumerateObject().Select(p => p.Name)).ToList();
             schemes.ShouldContain("bearer", $"{method} {path}");
-            if (method == "post")
+            if (method != "get")
             {
                 schemes.ShouldBe(["bearer"], $"{method} {path}: writes need the token");
-                if (!path.EndsWith("/publish", StringComparison.Ordinal))
+                if (method != "delete" && !path.EndsWith("/publish", StringComparison.Ordinal))
                 {
                     // JSON, or multipart for an upload (an item's evidence file).
                     JsonElement content = op.GetProperty("requestBody").GetProperty("content");

@@ -43,6 +43,7 @@ public sealed partial class BoundedListsTests : IClassFixture<BoundedListsTests.
         "/api/v1/items/{id}/evidence", // one object {total, files}: at most 200 files of one item
         "/api/v1/items/{id}/evidence/{file}", // a file
         "/api/v1/projects/{id}",
+        "/api/v1/schemes/{scheme}/units/{unit}/peers", // one unit's peers (at most 20 named, 5 nearest) and its 50 largest gaps
         "/api/v1/arena/sessions/{code}",
         "/api/v1/arena/sessions/{code}/results",
         "/api/{**path}",

@@ -328,11 +328,16 @@ class Scheme:
 
 
 def load_scheme(path):
-    try:
-        with open(path, encoding='utf-8-sig') as f:
-            obj = json.load(f)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        fail(f'{path}: cannot read JSON: {e}')
+    """Reads SCHEME.json; `path` may also be the parsed JSON object itself (analysis_ref.py
+    scores perturbed schemes without writing them to files)."""
+    if isinstance(path, dict):
+        obj = path
+    else:
+        try:
+            with open(path, encoding='utf-8-sig') as f:
+                obj = json.load(f)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            fail(f'{path}: cannot read JSON: {e}')
     check_keys(obj, {'name', 'steps', 'indicators', 'groups', 'tracks', 'ranking', 'warnings'}, '$')
     s = Scheme()
     s.name = obj.get('name', '')
@@ -583,6 +588,14 @@ def run_score(args):
             t = parse_number(r['target'], f'{args.data}: line {ln}, column target')
             if t is not None:
                 targets.setdefault(pt, {}).setdefault(u, {})[c] = t
+    # analysis_ref.py's probes: (period text or None, unit, code, raw value or None) put in
+    # place of the file's figure after reading, as if DATA.csv had said so.
+    for pt, u, c, v in getattr(args, 'patch', None) or ():
+        cell = data.setdefault(pt, {}).setdefault(u, {})
+        if v is None:
+            cell.pop(c, None)
+        else:
+            cell[c] = v
     if has_periods:
         plist = sorted(periods.values(), key=lambda p: p.key)
         ptexts = [p.text for p in plist]
@@ -709,6 +722,9 @@ def run_score(args):
                 if share < sc['minDataShare']:
                     screened.add(u)
         active = [u for u in units if u not in screened]
+        if getattr(args, 'info', None) is not None:
+            args.info[pt] = {'screened': set(screened), 'track_of': {u: track_of(u) for u in units},
+                             'compare': compare}
         tracks = sorted({track_of(u) for u in active}) if has_tracks else [None]
 
         def track_sets():

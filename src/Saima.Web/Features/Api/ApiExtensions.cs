@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Saima.Web.Access;
 using Saima.Web.Features.Arena;
+using Saima.Web.Features.Benchmarks;
 using Saima.Web.Features.Lists;
 using Saima.Web.Features.Projects;
 using Saima.Web.Features.Shared;
@@ -111,6 +112,7 @@ public static class ApiExtensions
         app.MapListApiWrites();
         app.MapListEvidenceApi();
         app.MapProjectApi();
+        app.MapPeerApi();
 
         // Anything else under /api answers as the API does (JSON 404, or 401 before login), not with a page.
         app.MapFallback("/api/{**path}", () => ApiProblems.NotFound("no such API endpoint; see " + DocumentPath))
