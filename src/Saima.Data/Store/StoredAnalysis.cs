@@ -25,11 +25,12 @@ public sealed class StoredAnalysis(SaimaDb db)
     public const string IntervalsInlineCellsKey = "analysis_intervals_inline_cells";
 
     /// <summary>
-    /// 250 units × 200 indicators: the demo city's schemes and the 143-unit `province` store stay
-    /// well inside it (their intervals take well under a second to a few seconds); at 1,000 × 200 the
-    /// intervals took 70–80 % of a publication (docs/scale.md).
+    /// 10,000 cells (e.g. 100 units × 100 indicators): the demo city's schemes (12 × 50, 150 × 12,
+    /// 42 × 8) keep computing them in the publication (0.1–0.9 s each, measured); the 143 × 100
+    /// `province` store and anything bigger get them in the background, so that at 1,000 × 200,
+    /// where they took 70–80 % of a publication (docs/scale.md), the publication does not wait.
     /// </summary>
-    public const long DefaultIntervalsInlineCells = 50_000;
+    public const long DefaultIntervalsInlineCells = 10_000;
 
     /// <summary>
     /// The setting of the most units ranked at the root for which what it takes is computed, for
@@ -39,11 +40,13 @@ public sealed class StoredAnalysis(SaimaDb db)
     public const string WhatItTakesInlineUnitsKey = "analysis_what_it_takes_inline_units";
 
     /// <summary>
-    /// 40 units: the demo city's county scheme (16 counties) and township scheme; each unit's answer
-    /// scores the whole period again tens of times per indicator, so the cost of all units grows
-    /// with the square of the units (docs/analysis.md gives the figures).
+    /// 10 units. Each unit's answer scores the whole period again tens of times per indicator, so all
+    /// units' answers cost about units² × indicators: for the demo city's county scheme (12 units ×
+    /// 50 indicators) 8.7 s a publication on the shared machine (0.7 s a unit), which would have
+    /// tripled the demo's build; such a set's answers come from the background within seconds of
+    /// a page asking. docs/analysis.md gives the figures.
     /// </summary>
-    public const int DefaultWhatItTakesInlineUnits = 40;
+    public const int DefaultWhatItTakesInlineUnits = 10;
 
     private static readonly JsonSerializerOptions Json = new()
     {
