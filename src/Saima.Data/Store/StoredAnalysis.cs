@@ -25,12 +25,12 @@ public sealed class StoredAnalysis(SaimaDb db)
     public const string IntervalsInlineCellsKey = "analysis_intervals_inline_cells";
 
     /// <summary>
-    /// 10,000 cells (e.g. 100 units × 100 indicators): the demo city's schemes (12 × 50, 150 × 12,
-    /// 42 × 8) keep computing them in the publication (0.1–0.9 s each, measured); the 143 × 100
-    /// `province` store and anything bigger get them in the background, so that at 1,000 × 200,
+    /// 5,000 cells (e.g. 50 units × 100 indicators): the demo city's schemes (12 × 50, 150 × 12,
+    /// 42 × 8) keep computing them in the publication (0.1–0.9 s each, measured); the `province`
+    /// store (100 × 100, 1.3–2.5 s) and anything bigger get them in the background, so that at 1,000 × 200,
     /// where they took 70–80 % of a publication (docs/scale.md), the publication does not wait.
     /// </summary>
-    public const long DefaultIntervalsInlineCells = 10_000;
+    public const long DefaultIntervalsInlineCells = 5_000;
 
     /// <summary>
     /// The setting of the most units ranked at the root for which what it takes is computed, for
