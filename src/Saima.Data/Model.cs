@@ -524,6 +524,27 @@ public sealed class RankSensitivityRow
     public double FirstOrder { get; set; }
 }
 
+/// <summary>
+/// What it takes for one ranked unit of a result set (<see cref="Store.StoredAnalysis"/>): its rank at
+/// the root among the ranked, and the steps to one place up and to first place as compact JSON.
+/// </summary>
+public sealed class WhatItTakesRow
+{
+    public long ResultSetId { get; set; }
+    public long UnitId { get; set; }
+    public int Rank { get; set; }
+    public int Ranked { get; set; }
+    public required string AnswerJson { get; set; }
+    public int ElapsedMs { get; set; }
+}
+
+/// <summary>A result set stored without its rank intervals, for the background service to compute (<see cref="Store.StoredAnalysis"/>).</summary>
+public sealed class AnalysisPending
+{
+    public long ResultSetId { get; set; }
+    public DateTimeOffset QueuedAt { get; set; }
+}
+
 /// <summary>A unit's 90% rank interval (5th to 95th percentile over the replicates) in a result set, overall and in its track.</summary>
 public sealed class RankInterval
 {

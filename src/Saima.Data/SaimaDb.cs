@@ -97,6 +97,8 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
     public DbSet<RankIntervalRun> RankIntervalRuns => Set<RankIntervalRun>();
     public DbSet<RankInterval> RankIntervals => Set<RankInterval>();
     public DbSet<RankSensitivityRow> RankSensitivity => Set<RankSensitivityRow>();
+    public DbSet<WhatItTakesRow> WhatItTakes => Set<WhatItTakesRow>();
+    public DbSet<AnalysisPending> AnalysisPending => Set<AnalysisPending>();
     public DbSet<NamedPeer> NamedPeers => Set<NamedPeer>();
     public DbSet<ExternalBenchmark> ExternalBenchmarks => Set<ExternalBenchmark>();
     public DbSet<AdjustmentItem> Adjustments => Set<AdjustmentItem>();
@@ -316,6 +318,17 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
         {
             e.ToTable("rank_sensitivity");
             e.HasKey(x => new { x.ResultSetId, x.Ordinal });
+        });
+        b.Entity<WhatItTakesRow>(e =>
+        {
+            e.ToTable("what_it_takes");
+            e.HasKey(x => new { x.ResultSetId, x.UnitId });
+        });
+        b.Entity<AnalysisPending>(e =>
+        {
+            e.ToTable("analysis_pending");
+            e.HasKey(x => x.ResultSetId);
+            e.Property(x => x.ResultSetId).ValueGeneratedNever();
         });
         b.Entity<NamedPeer>(e =>
         {

@@ -103,6 +103,8 @@ public static class SaimaWeb
         builder.Services.AddHostedService<Saima.Web.Features.Proofs.ChainCheckJob>();
         builder.Services.AddSingleton<Saima.Web.Features.Reports.ReportJobs>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Saima.Web.Features.Reports.ReportJobs>());
+        builder.Services.AddSingleton<Saima.Web.Features.Analysis.AnalysisJobs>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Saima.Web.Features.Analysis.AnalysisJobs>());
         // Pages live in feature folders (Features/League holds the league page, its export and its query).
         builder.Services.AddRazorPages(o => o.RootDirectory = "/Features");
         // Frozen published data (Features/Shared/Published.cs, Features/Units/UnitExplain.cs), within a budget: every entry has a size.

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
 using Saima.Data;
 
 namespace Saima.Web.Tests;
@@ -44,7 +45,8 @@ public sealed partial class WebApp : IAsyncDisposable
     /// makes a one-time password. <paramref name="seed"/> writes into the store before start;
     /// <paramref name="time"/> is the application's clock (default the system's).
     /// </summary>
-    public static async Task<WebApp> StartAsync(string? adminPassword = AdminPassword, Action<StoreOptions>? seed = null, TimeProvider? time = null)
+    public static async Task<WebApp> StartAsync(string? adminPassword = AdminPassword, Action<StoreOptions>? seed = null, TimeProvider? time = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         string dir = Path.Combine(Path.GetTempPath(), "saima-web-tests");
         Directory.CreateDirectory(dir);
@@ -69,7 +71,14 @@ public sealed partial class WebApp : IAsyncDisposable
             AdminPassword = adminPassword,
             Output = output,
             Time = time ?? TimeProvider.System,
-            ConfigureBuilder = b => b.WebHost.UseTestServer(),
+            ConfigureBuilder = b =>
+            {
+                b.WebHost.UseTestServer();
+                if (settings is not null)
+                {
+                    b.Configuration.AddInMemoryCollection(settings);
+                }
+            },
         });
         await app.StartAsync();
         return new WebApp(app, store, output.ToString());

@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Saima.Data;
 using Saima.Data.Store;
+using Saima.Testing;
+using Saima.Web.Features.Analysis;
 
 namespace Saima.Web.Tests;
 
@@ -74,6 +76,64 @@ public sealed class WhatItTakesWebTests
         {
             gdp.Success.ShouldBeTrue("GDP is listed");
         }
+    }
+
+    [Fact]
+    public async Task BigSet_UnitPageSaysItIsBeingWorkedOut_ThenShowsWhatTheBackgroundStored()
+    {
+        // Both analyses left to the background (thresholds 0), whose own loop is off: the test runs its steps.
+        await using var web = await WebApp.StartAsync(seed: DeferredLeague, settings: new Dictionary<string, string?> { [AnalysisJobs.EnabledKey] = "false" });
+        (await web.LoginAsync("admin", WebApp.AdminPassword)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        string html = await web.Client.GetStringAsync("/unit/C05?scheme=T");
+        html.ShouldContain("id=\"unit-wit-pending\"");
+        html.ShouldContain("正在后台计算");
+        html.ShouldContain("id=\"unit-wit-refresh\" href=\"/unit/C05?scheme=T#unit-what-it-takes\"");
+        html.ShouldNotContain("id=\"unit-wit-up\"");
+        html.Contains("id=\"unit-interval\"", StringComparison.Ordinal).ShouldBeFalse("no interval until the background stores it");
+        (await web.Client.GetStringAsync("/league?scheme=T&period=2025-06")).ShouldNotContain("(1–");
+
+        // One step: the unit asked for first (the page asked), nothing else yet.
+        var jobs = (AnalysisJobs)web.Services.GetService(typeof(AnalysisJobs))!;
+        (await jobs.RunOnceAsync(CancellationToken.None)).ShouldBeTrue();
+        using (SaimaDb db = SaimaDb.Open(web.Store))
+        {
+            long c05 = db.Units.Single(u => u.Code == "C05").Id;
+            db.WhatItTakes.Select(w => w.UnitId).ToList().ShouldBe([c05]);
+            db.RankIntervalRuns.Count().ShouldBe(0);
+        }
+
+        html = await web.Client.GetStringAsync("/unit/C05?scheme=T");
+        html.ShouldNotContain("id=\"unit-wit-pending\"");
+        html.ShouldContain("前进一位（第2名）");
+        Changes(html, "unit-wit-up").Count.ShouldBeGreaterThan(0);
+
+        // The next steps: the pending intervals (June's, May's), then the other units' answers.
+        while (await jobs.RunOnceAsync(CancellationToken.None))
+        {
+        }
+
+        using (SaimaDb db = SaimaDb.Open(web.Store))
+        {
+            db.AnalysisPending.Count().ShouldBe(0);
+            db.RankIntervalRuns.Count().ShouldBe(2);
+            db.WhatItTakes.Count().ShouldBe(5);
+        }
+
+        (await web.Client.GetStringAsync("/unit/C01?scheme=T")).ShouldContain("前进一位（第1名）");
+    }
+
+    /// <summary>The league store, published with what it takes and the rank intervals left to the background.</summary>
+    private static void DeferredLeague(StoreOptions store)
+    {
+        using (SaimaDb db = SaimaDb.Open(store))
+        {
+            db.Settings.Add(new Setting { Key = StoredAnalysis.IntervalsInlineCellsKey, Value = "0" });
+            db.Settings.Add(new Setting { Key = StoredAnalysis.WhatItTakesInlineUnitsKey, Value = "0" });
+            db.SaveChanges();
+        }
+
+        LeagueData.Seed(store);
     }
 
     private static List<double> Changes(string html, string id)

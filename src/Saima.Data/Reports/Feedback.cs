@@ -146,8 +146,10 @@ public sealed class FeedbackReader(SaimaDb db, TimeProvider clock)
         var peerService = new PeerService(db, clock);
         var named = await peerService.NamedPeersAsync(scheme.Id, cancel);
         string? context = await db.AnalysisSettings.AsNoTracking().Where(s => s.SchemeId == scheme.Id).Select(s => s.ContextIndicators).SingleOrDefaultAsync(cancel);
+        var stored = await new StoredAnalysis(db).WhatItTakesOfSetAsync(set.ResultSetId, inputs.Scheme, cancel);
         return new Context(scheme, set, rows, warnings, units, tracks, indicators, targets, inputs, officeName, zone, clock.GetUtcNow())
         {
+            WhatItTakes = stored,
             Items = items, NextTargets = nextTargets, Today = today, Year = year, Named = named,
             ContextIndicators = PeerService.ContextCodes(context, inputs.Scheme.Indicators.Select(i => i.Code).ToList()),
         };
@@ -176,6 +178,9 @@ public sealed class FeedbackReader(SaimaDb db, TimeProvider clock)
         public IReadOnlyDictionary<long, IReadOnlyList<long>> Named { get; init; } = new Dictionary<long, IReadOnlyList<long>>();
 
         public IReadOnlyList<string> ContextIndicators { get; init; } = [];
+
+        /// <summary>What it takes as stored with the set (<see cref="StoredAnalysis"/>), unit → answer.</summary>
+        public IReadOnlyDictionary<long, WhatItTakesAnswer> WhatItTakes { get; init; } = new Dictionary<long, WhatItTakesAnswer>();
 
         public Dictionary<long, ResultRow> Totals { get; } = rows.Where(r => r.Node == inputs.Scheme.Groups[inputs.Scheme.RootGroup].Code && units.ContainsKey(r.UnitId))
             .ToDictionary(r => r.UnitId);
@@ -262,9 +267,19 @@ public sealed class FeedbackReader(SaimaDb db, TimeProvider clock)
             }).ToList());
         }
 
-        /// <summary>As <c>saima whatif --rank R</c> at the total, every indicator in scheme order.</summary>
+        /// <summary>
+        /// As <c>saima whatif --rank R</c> at the total, every indicator in scheme order: the stored
+        /// answer's one place up (<see cref="StoredAnalysis"/>); computed here only when none is stored.
+        /// </summary>
         private List<FeedbackStep> MoveUp(long unit, int rank)
         {
+            if (WhatItTakes.TryGetValue(unit, out WhatItTakesAnswer? stored) && stored.Rank - 1 == rank)
+            {
+                var order = _scheme.Indicators.Select((d, i) => (d.Code, i)).ToDictionary(p => p.Code, p => p.i, StringComparer.Ordinal);
+                return stored.OneUp.OrderBy(s => order.GetValueOrDefault(s.Indicator, int.MaxValue))
+                    .Select(s => new FeedbackStep(s.Indicator, s.Name, s.Value, s.Needed, s.Reachable)).ToList();
+            }
+
             int local = Local(unit);
             if (local < 0)
             {
@@ -274,7 +289,7 @@ public sealed class FeedbackReader(SaimaDb db, TimeProvider clock)
             IReadOnlyList<WhatIfRow> found;
             try
             {
-                found = WhatItTakes.Search(_scheme, inputs.Dataset, new WhatIfQuery
+                found = Scoring.WhatItTakes.Search(_scheme, inputs.Dataset, new WhatIfQuery
                 {
                     Period = inputs.Dataset.Periods.Length - 1,
                     Unit = units[unit].Code,

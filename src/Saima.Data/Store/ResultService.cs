@@ -72,7 +72,7 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
             db.SaveChanges();
             BulkWriter.WriteResults(db, set.Id, computed.Rows, computed.Warnings);
             UnitTrace.Write(db, set.Id, computed.Traces);
-            RankIntervals.Write(db, inputs, set.Id);
+            StoredAnalysis.AtPublication(db, inputs, set.Id, computed.Rows, now);
             AuditChain.AppendResultSet(db, set, computed.Rows, computed.Warnings);
             db.Audit.Add(AuditLog.Entry(now, actor, "compute", AuditLog.ResultEntity, AuditLog.Text(set.Id), "input_hash", null, set.InputHash,
                 string.Create(CultureInfo.InvariantCulture, $"period {period}, scheme version {inputs.Version.Version}")));

@@ -177,7 +177,12 @@ public sealed class LeagueQuery(SaimaDb db, IMemoryCache cache, IStringLocalizer
         IReadOnlyList<FrozenRow> frozen = rows
             .Select(r => new FrozenRow(r.UnitId, r.Value, r.Score, r.Rank, r.TrackRank, r.RankChange, warnings.GetValueOrDefault(r.UnitId), intervals.GetValueOrDefault(r.UnitId)))
             .ToList();
-        cache.Set(key, frozen, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromHours(1) });
+        // A big set's intervals are computed in the background after it is stored (StoredAnalysis):
+        // until they are there, the total's rows are kept only briefly, so that they show soon after.
+        var options = node.Kind == NodeKind.Total && intervals.Count == 0
+            ? new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(15) }
+            : new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromHours(1) };
+        cache.Set(key, frozen, options);
         return frozen;
     }
 

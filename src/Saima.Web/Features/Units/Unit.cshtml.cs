@@ -27,7 +27,8 @@ public sealed record UnitPoint(string Period, double? Score, int? Rank, int Rank
 /// `chart` handler's JSON), and the latest published period indicator by indicator, with its
 /// three strongest and three weakest indicators against its peers.
 /// </summary>
-public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemoryCache cache, Saima.Web.Access.SaimaAccess access, TimeProvider clock) : PageModel
+public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemoryCache cache, Saima.Web.Access.SaimaAccess access, TimeProvider clock,
+    Saima.Web.Features.Analysis.AnalysisJobs jobs) : PageModel
 {
     public const int Highlights = 3;
 
@@ -60,22 +61,17 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
     /// <summary>The unit's 90% rank interval stored with the latest result set, and the replicates it came from (null: none stored).</summary>
     public (Saima.Data.Store.UnitRankInterval Interval, int Replicates)? RankInterval { get; private set; }
 
-    /// <summary>What it takes to move up one place and to first place, from the latest set's stored inputs (null: the unit has no rank).</summary>
+    /// <summary>What it takes to move up one place and to first place, as stored with the latest set (null: the unit has no rank, or it is being worked out).</summary>
     public Saima.Data.Store.WhatItTakesAnswer? WhatItTakes { get; private set; }
 
     /// <summary>
-    /// Most units ranked beside this one for which the page works out what it takes by itself: the
-    /// search re-scores every unit many times, which takes seconds at hundreds of units and minutes
-    /// at a thousand. Above it the page offers the computation on request (<see cref="AskWhatItTakes"/>).
+    /// The unit has a rank at the root of the latest set but its answer is not stored yet: the
+    /// background service is working it out (asked for this unit first); the page says so and offers a refresh.
     /// </summary>
-    public const int WhatItTakesOnPage = 300;
+    public bool WhatItTakesPending { get; private set; }
 
-    /// <summary>The user asked for what it takes (<c>wit=1</c>), whatever the number of units.</summary>
-    [BindProperty(SupportsGet = true, Name = "wit")]
-    public bool AskWhatItTakes { get; set; }
-
-    /// <summary>The unit has a rank among more than <see cref="WhatItTakesOnPage"/> units and the user did not ask: offered, not computed.</summary>
-    public bool WhatItTakesOnRequest { get; private set; }
+    /// <summary>The latest set and the unit's rank at its root (null: no rank), kept with the page's view; the answer itself is read per request.</summary>
+    private (long SetId, int Rank)? _witKey;
 
     /// <summary>Whether the user may adopt a needed value as a target here (the office; a reviewer, whose scope the store checks).</summary>
     public bool CanAdopt => access.FirstOf(Saima.Data.Store.ActorRole.Office, Saima.Data.Store.ActorRole.Reviewer) is not null;
@@ -176,7 +172,7 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
     {
         English = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
         UnitView? view = await Published.KeptAsync(db, cache,
-            stamp => (Published.CacheKey.UnitView, stamp, Code, SchemeCode, English, AskWhatItTakes),
+            stamp => (Published.CacheKey.UnitView, stamp, Code, SchemeCode, English),
             async () =>
             {
                 if (!await LoadAsync(cancel))
@@ -189,7 +185,7 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
                     await LoadLatestAsync(cancel);
                 }
 
-                return new UnitView(Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation, Adjustments, RankInterval, WhatItTakes, WhatItTakesOnRequest);
+                return new UnitView(Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation, Adjustments, RankInterval, _witKey);
             },
             cancel);
         if (view is null)
@@ -197,12 +193,23 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
             return false;
         }
 
+        // What it takes is stored with the set, by the publication or the background service
+        // (Saima.Data.Store.StoredAnalysis): read by its key on every request, never computed here.
+        if (view.WhatItTakesKey is (long setId, int _))
+        {
+            var names = view.Indicators.ToDictionary(i => i.Code, i => i.Name, StringComparer.Ordinal);
+            WhatItTakes = await new Saima.Data.Store.StoredAnalysis(db).WhatItTakesOfAsync(setId, view.Unit!.Id, names, cancel);
+            if (WhatItTakes is null)
+            {
+                WhatItTakesPending = true;
+                jobs.Ask(setId, view.Unit.Id);
+            }
+        }
+
         (Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation) =
             (view.Unit, view.Name, view.Schemes, view.Scheme, view.History, view.Latest, view.Indicators, view.Strengths, view.Weaknesses, view.Explanation);
         Adjustments = view.Adjustments;
         RankInterval = view.RankInterval;
-        WhatItTakes = view.WhatItTakes;
-        WhatItTakesOnRequest = view.WhatItTakesOnRequest;
         return true;
     }
 
@@ -211,7 +218,7 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
         Unit? Unit, string Name, IReadOnlyList<AssessmentScheme> Schemes, AssessmentScheme? Scheme, IReadOnlyList<UnitPoint> History,
         string? Latest, IReadOnlyList<UnitIndicatorRow> Indicators, IReadOnlyList<UnitIndicatorRow> Strengths,
         IReadOnlyList<UnitIndicatorRow> Weaknesses, UnitExplanation? Explanation, IReadOnlyList<CountedAdjustment> Adjustments,
-        (Saima.Data.Store.UnitRankInterval, int)? RankInterval, Saima.Data.Store.WhatItTakesAnswer? WhatItTakes, bool WhatItTakesOnRequest);
+        (Saima.Data.Store.UnitRankInterval, int)? RankInterval, (long SetId, int Rank)? WhatItTakesKey);
 
     private async Task<bool> LoadAsync(CancellationToken cancel)
     {
@@ -371,29 +378,9 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
             RankInterval = (interval, run.Replicates);
         }
 
-        // What it takes: computed for this one unit from the set's stored inputs, read once per set
-        // and kept (the set never changes); the answer is kept with the page's view.
+        // What it takes is read per request (LoadViewAsync) by the set and the unit, when the unit has a rank at the root.
         rows.TryGetValue(parsed.Groups[parsed.RootGroup].Code, out ResultRow? totalRow);
-        if (totalRow?.Rank is not int totalRank)
-        {
-            // No rank at the root: nothing to move up.
-        }
-        else if (ranked.GetValueOrDefault(totalRow.Node) > WhatItTakesOnPage && !AskWhatItTakes)
-        {
-            WhatItTakesOnRequest = true;
-        }
-        else
-        {
-            var inputsKey = ("analysis-inputs", set.Id);
-            if (!cache.TryGetValue(inputsKey, out Saima.Data.Store.ScoringInputs? inputs) || inputs is null)
-            {
-                inputs = new Saima.Data.Store.AnalysisService(db, clock).InputsOf(set);
-                cache.Set(inputsKey, inputs, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(30) });
-            }
-
-            WhatItTakes = Saima.Data.Store.AnalysisService.WhatItTakes(inputs, unitId, totalRank, ranked.GetValueOrDefault(totalRow.Node),
-                Indicators.ToDictionary(i => i.Code, i => i.Name, StringComparer.Ordinal));
-        }
+        _witKey = totalRow?.Rank is int totalRank ? (set.Id, totalRank) : null;
 
         Adjustments = await UnitAdjustments.LoadAsync(db, set, unitId, parsed, Indicators.ToDictionary(i => i.Code, i => i.Name, StringComparer.Ordinal), cancel);
     }
