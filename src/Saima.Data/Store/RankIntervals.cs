@@ -8,8 +8,9 @@ namespace Saima.Data.Store;
 public sealed record UnitRankInterval(long UnitId, int? Low, int? High, int? TrackLow, int? TrackHigh);
 
 /// <summary>
-/// The rank intervals of a result set (how sure a rank is): computed once, when the set is stored,
-/// with <see cref="RankUncertainty"/> — every weight times a factor from U[0.75, 1.25], and one of
+/// The rank intervals of a result set (how sure a rank is): computed once, when the set is stored
+/// (or, for a set too big to score a thousand times inside its publication, right after it by the
+/// background service through <see cref="StoredAnalysis"/>), with <see cref="RankUncertainty"/> — every weight times a factor from U[0.75, 1.25], and one of
 /// the step alternatives the office configured for the scheme (none: weights only) — with a fixed
 /// seed, and kept with the set. Pages read them; nothing recomputes them on a request, and a set
 /// stored before they existed shows none.
