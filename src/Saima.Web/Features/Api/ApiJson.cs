@@ -79,4 +79,39 @@ internal static class ApiJson
 
         return value.Trim();
     }
+
+    /// <summary>
+    /// The body as a JSON object, or the 400 answer naming the body: not JSON, too large, not an
+    /// object, or empty (an empty body is no object and no error when <paramref name="optional"/>).
+    /// </summary>
+    public static async Task<(JsonElement? Body, IResult? Bad)> ObjectAsync(HttpRequest request, string expected, CancellationToken cancel, bool optional = false)
+    {
+        (JsonDocument? json, string? error) = await ReadAsync(request, cancel);
+        if (error is not null)
+        {
+            return (null, ApiProblems.Invalid([("body", error)]));
+        }
+
+        if (json is null)
+        {
+            return optional ? (null, null) : (null, ApiProblems.Invalid([("body", "expected an object " + expected)]));
+        }
+
+        using (json)
+        {
+            if (json.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, ApiProblems.Invalid([("body", "expected an object " + expected)]));
+            }
+
+            return (json.RootElement.Clone(), null);
+        }
+    }
+
+    /// <summary>A string property at the top of a body: absent or null gives null; any other kind is an error (and null).</summary>
+    public static string? Str(JsonElement root, string name, List<(string, string)> errors)
+    {
+        TryString(root, name, string.Empty, errors, out string? value);
+        return value;
+    }
 }

@@ -107,7 +107,7 @@ public static class PeerApi
             return ApiProblems.NotFound($"scheme '{scheme}' does not exist or unit '{unit}' does not take part in it");
         }
 
-        (JsonElement? body, IResult? bad) = await BodyAsync(request, "{\"peers\": [unit codes], \"reason\"}", cancel);
+        (JsonElement? body, IResult? bad) = await ApiJson.ObjectAsync(request, "{\"peers\": [unit codes], \"reason\"}", cancel);
         if (bad is not null)
         {
             return bad;
@@ -125,7 +125,7 @@ public static class PeerApi
             peers = [.. array.EnumerateArray().Select(e => e.GetString()!)];
         }
 
-        string? reason = Str(body.Value, "reason", errors);
+        string? reason = ApiJson.Str(body.Value, "reason", errors);
         if (errors.Count > 0)
         {
             return ApiProblems.Invalid(errors);
@@ -176,7 +176,7 @@ public static class PeerApi
             return ApiProblems.NotFound($"scheme '{scheme}' does not exist");
         }
 
-        (JsonElement? body, IResult? bad) = await BodyAsync(request, "{\"name\", \"indicator\", \"period\", \"value\", \"source\"}", cancel);
+        (JsonElement? body, IResult? bad) = await ApiJson.ObjectAsync(request, "{\"name\", \"indicator\", \"period\", \"value\", \"source\"}", cancel);
         if (bad is not null)
         {
             return bad;
@@ -184,10 +184,10 @@ public static class PeerApi
 
         JsonElement root = body!.Value;
         var errors = new List<(string, string)>();
-        string? name = Str(root, "name", errors);
-        string? indicator = Str(root, "indicator", errors);
-        string? period = Str(root, "period", errors);
-        string? source = Str(root, "source", errors);
+        string? name = ApiJson.Str(root, "name", errors);
+        string? indicator = ApiJson.Str(root, "indicator", errors);
+        string? period = ApiJson.Str(root, "period", errors);
+        string? source = ApiJson.Str(root, "source", errors);
         double value = 0;
         if (!root.TryGetProperty("value", out JsonElement v) || v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out value))
         {
@@ -289,40 +289,5 @@ public static class PeerApi
         {
             return ApiProblems.Refusal(e);
         }
-    }
-
-    private static async Task<(JsonElement? Body, IResult? Bad)> BodyAsync(HttpRequest request, string expected, CancellationToken cancel)
-    {
-        (JsonDocument? json, string? error) = await ApiJson.ReadAsync(request, cancel);
-        if (error is not null)
-        {
-            return (null, ApiProblems.Invalid([("body", error)]));
-        }
-
-        using (json)
-        {
-            if (json is null || json.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return (null, ApiProblems.Invalid([("body", "expected an object " + expected)]));
-            }
-
-            return (json.RootElement.Clone(), null);
-        }
-    }
-
-    private static string? Str(JsonElement root, string name, List<(string, string)> errors)
-    {
-        if (!root.TryGetProperty(name, out JsonElement e) || e.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (e.ValueKind != JsonValueKind.String)
-        {
-            errors.Add((name, "expected a string"));
-            return null;
-        }
-
-        return e.GetString();
     }
 }

@@ -102,7 +102,7 @@ public static class ListApiWrites
 
     private static async Task<IResult> Create(HttpRequest request, SaimaDb db, SaimaAccess access, TimeProvider clock, CancellationToken cancel)
     {
-        (JsonElement? body, IResult? bad) = await BodyAsync(request, "{kind, title, description, owner, coOwners, responsible, deadline}", cancel);
+        (JsonElement? body, IResult? bad) = await ApiJson.ObjectAsync(request, "{kind, title, description, owner, coOwners, responsible, deadline}", cancel);
         if (bad is not null)
         {
             return bad;
@@ -111,22 +111,22 @@ public static class ListApiWrites
         JsonElement root = body!.Value;
         var errors = new List<(string, string)>();
         ListKind kind = ListKind.Shortcoming;
-        if (Str(root, "kind", errors) is not { } k || !TryWord(k, out kind))
+        if (ApiJson.Str(root, "kind", errors) is not { } k || !TryWord(k, out kind))
         {
             errors.Add(("kind", "shortcoming, commitment, supervision or enterprise"));
         }
 
         ListSource source = ListSource.Manual;
-        if (Str(root, "source", errors) is { } src && !TryWord(src, out source))
+        if (ApiJson.Str(root, "source", errors) is { } src && !TryWord(src, out source))
         {
             errors.Add(("source", "redwarning, arena, visit, instruction, enterprise or manual"));
         }
 
-        string? title = Str(root, "title", errors);
-        string? description = Str(root, "description", errors);
-        string? owner = Str(root, "owner", errors);
-        string? responsible = Str(root, "responsible", errors);
-        string? sourceRef = Str(root, "sourceRef", errors);
+        string? title = ApiJson.Str(root, "title", errors);
+        string? description = ApiJson.Str(root, "description", errors);
+        string? owner = ApiJson.Str(root, "owner", errors);
+        string? responsible = ApiJson.Str(root, "responsible", errors);
+        string? sourceRef = ApiJson.Str(root, "sourceRef", errors);
         DateOnly? deadline = Day(root, "deadline", errors);
         List<string>? coOwners = null;
         if (root.TryGetProperty("coOwners", out JsonElement co) && co.ValueKind != JsonValueKind.Null)
@@ -156,7 +156,7 @@ public static class ListApiWrites
 
     private static async Task<IResult> ActAsync(ItemAction action, long id, HttpRequest request, SaimaDb db, SaimaAccess access, TimeProvider clock, CancellationToken cancel)
     {
-        (JsonElement? body, IResult? bad) = await BodyAsync(request, action.Body, cancel, optional: true);
+        (JsonElement? body, IResult? bad) = await ApiJson.ObjectAsync(request, action.Body, cancel, optional: true);
         if (bad is not null)
         {
             return bad;
@@ -164,7 +164,7 @@ public static class ListApiWrites
 
         var errors = new List<(string, string)>();
         ActionBody parsed = body is { } root
-            ? new ActionBody(Str(root, "text", errors), Day(root, "day", errors), Str(root, "responsible", errors))
+            ? new ActionBody(ApiJson.Str(root, "text", errors), Day(root, "day", errors), ApiJson.Str(root, "responsible", errors))
             : new ActionBody(null, null, null);
         if (errors.Count > 0)
         {
@@ -181,14 +181,14 @@ public static class ListApiWrites
 
     private static async Task<IResult> Comment(long id, HttpRequest request, SaimaDb db, SaimaAccess access, TimeProvider clock, CancellationToken cancel)
     {
-        (JsonElement? body, IResult? bad) = await BodyAsync(request, "{text}", cancel);
+        (JsonElement? body, IResult? bad) = await ApiJson.ObjectAsync(request, "{text}", cancel);
         if (bad is not null)
         {
             return bad;
         }
 
         var errors = new List<(string, string)>();
-        string? text = Str(body!.Value, "text", errors);
+        string? text = ApiJson.Str(body!.Value, "text", errors);
         if (errors.Count > 0)
         {
             return ApiProblems.Invalid(errors);
@@ -203,15 +203,15 @@ public static class ListApiWrites
 
     private static async Task<IResult> AddMeasure(long id, HttpRequest request, SaimaDb db, SaimaAccess access, TimeProvider clock, CancellationToken cancel)
     {
-        (JsonElement? body, IResult? bad) = await BodyAsync(request, "{text, owner, deadline}", cancel);
+        (JsonElement? body, IResult? bad) = await ApiJson.ObjectAsync(request, "{text, owner, deadline}", cancel);
         if (bad is not null)
         {
             return bad;
         }
 
         var errors = new List<(string, string)>();
-        string? text = Str(body!.Value, "text", errors);
-        string? owner = Str(body.Value, "owner", errors);
+        string? text = ApiJson.Str(body!.Value, "text", errors);
+        string? owner = ApiJson.Str(body.Value, "owner", errors);
         DateOnly? deadline = Day(body.Value, "deadline", errors);
         if (errors.Count > 0)
         {
@@ -227,7 +227,7 @@ public static class ListApiWrites
 
     private static async Task<IResult> MeasureStateAsync(long id, HttpRequest request, SaimaDb db, SaimaAccess access, TimeProvider clock, CancellationToken cancel)
     {
-        (JsonElement? body, IResult? bad) = await BodyAsync(request, "{state}", cancel);
+        (JsonElement? body, IResult? bad) = await ApiJson.ObjectAsync(request, "{state}", cancel);
         if (bad is not null)
         {
             return bad;
@@ -235,7 +235,7 @@ public static class ListApiWrites
 
         var errors = new List<(string, string)>();
         MeasureState state = MeasureState.Planned;
-        if (Str(body!.Value, "state", errors) is not { } s || !TryWord(s, out state))
+        if (ApiJson.Str(body!.Value, "state", errors) is not { } s || !TryWord(s, out state))
         {
             errors.Add(("state", "planned, inprogress or done"));
         }
@@ -276,50 +276,9 @@ public static class ListApiWrites
         }
     }
 
-    /// <summary>The body as a JSON object; an empty body is an empty object when <paramref name="optional"/>.</summary>
-    private static async Task<(JsonElement? Body, IResult? Bad)> BodyAsync(HttpRequest request, string expected, CancellationToken cancel, bool optional = false)
-    {
-        (JsonDocument? json, string? error) = await ApiJson.ReadAsync(request, cancel);
-        if (error is not null)
-        {
-            return (null, ApiProblems.Invalid([("body", error)]));
-        }
-
-        if (json is null)
-        {
-            return optional ? (null, null) : (null, ApiProblems.Invalid([("body", "expected an object " + expected)]));
-        }
-
-        using (json)
-        {
-            if (json.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return (null, ApiProblems.Invalid([("body", "expected an object " + expected)]));
-            }
-
-            return (json.RootElement.Clone(), null);
-        }
-    }
-
-    private static string? Str(JsonElement root, string name, List<(string, string)> errors)
-    {
-        if (!root.TryGetProperty(name, out JsonElement e) || e.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (e.ValueKind != JsonValueKind.String)
-        {
-            errors.Add((name, "expected a string"));
-            return null;
-        }
-
-        return e.GetString();
-    }
-
     private static DateOnly? Day(JsonElement root, string name, List<(string, string)> errors)
     {
-        if (Str(root, name, errors) is not { } text)
+        if (ApiJson.Str(root, name, errors) is not { } text)
         {
             return null;
         }
