@@ -31,6 +31,14 @@ public sealed class Reminders(SaimaDb db, TimeProvider clock)
     /// <summary>The longest message kept.</summary>
     public const int MaxMessage = 500;
 
+    /// <summary>A figure a unit has handed in: the current revision, submitted, approved or published (not missing, a draft or returned).</summary>
+    private static readonly System.Linq.Expressions.Expression<Func<Figure, bool>> HandedIn =
+        f => f.IsCurrent && (f.Status == FigureStatus.Submitted || f.Status == FigureStatus.Approved || f.Status == FigureStatus.Published);
+
+    /// <summary>The indicators of a scheme that units report (growth indicators are derived from their levels, never reported).</summary>
+    private IQueryable<Indicator> Reported(long schemeId) =>
+        db.Indicators.AsNoTracking().Where(i => i.SchemeId == schemeId && i.GrowthOfId == null);
+
     /// <summary>
     /// The units of the scheme with due figures of <paramref name="period"/> not yet submitted
     /// (missing, draft or returned: what a reporter can act on), in unit-code order.
@@ -42,15 +50,14 @@ public sealed class Reminders(SaimaDb db, TimeProvider clock)
             return [];
         }
 
-        var indicators = db.Indicators.AsNoTracking().Where(i => i.SchemeId == schemeId && i.GrowthOfId == null)
+        var indicators = Reported(schemeId)
             .Select(i => new { i.Id, i.Frequency, i.SourceUnitId }).ToList()
             .Where(i => IntakePeriods.IsDue(i.Frequency, p)).ToList();
         var units = db.Units.AsNoTracking().Where(u => db.SchemeUnits.Any(s => s.SchemeId == schemeId && s.UnitId == u.Id))
             .Select(u => new { u.Id, u.Code, u.Name, u.NameEn }).ToList();
         units.Sort((a, b) => string.CompareOrdinal(a.Code, b.Code));
         var done = db.Figures.AsNoTracking()
-            .Where(f => f.SchemeId == schemeId && f.Period == period && f.IsCurrent
-                        && (f.Status == FigureStatus.Submitted || f.Status == FigureStatus.Approved || f.Status == FigureStatus.Published))
+            .Where(f => f.SchemeId == schemeId && f.Period == period).Where(HandedIn)
             .Select(f => new { f.UnitId, f.IndicatorId }).ToList()
             .Select(f => (f.UnitId, f.IndicatorId)).ToHashSet();
         var late = new List<LateUnit>();
@@ -215,7 +222,7 @@ public sealed class Reminders(SaimaDb db, TimeProvider clock)
             return new HashSet<long>();
         }
 
-        long[] due = [.. (await db.Indicators.AsNoTracking().Where(i => i.SchemeId == schemeId && i.GrowthOfId == null)
+        long[] due = [.. (await Reported(schemeId)
                 .Select(i => new { i.Id, i.Frequency }).ToListAsync(cancel).ConfigureAwait(false))
             .Where(i => IntakePeriods.IsDue(i.Frequency, p)).Select(i => i.Id)];
         if (due.Length == 0)
@@ -225,8 +232,7 @@ public sealed class Reminders(SaimaDb db, TimeProvider clock)
 
         long[] ids = [.. unitIds];
         var done = await db.Figures.AsNoTracking()
-            .Where(f => f.SchemeId == schemeId && f.Period == period && f.IsCurrent && ids.Contains(f.UnitId) && due.Contains(f.IndicatorId)
-                        && (f.Status == FigureStatus.Submitted || f.Status == FigureStatus.Approved || f.Status == FigureStatus.Published))
+            .Where(f => f.SchemeId == schemeId && f.Period == period && ids.Contains(f.UnitId) && due.Contains(f.IndicatorId)).Where(HandedIn)
             .GroupBy(f => f.UnitId).Select(g => new { UnitId = g.Key, N = g.Select(f => f.IndicatorId).Distinct().Count() })
             .ToDictionaryAsync(g => g.UnitId, g => g.N, cancel).ConfigureAwait(false);
         return ids.Where(id => done.GetValueOrDefault(id) < due.Length).ToHashSet();
