@@ -224,9 +224,13 @@ public sealed class StoredAnalysis(SaimaDb db)
         return written;
     }
 
-    /// <summary>The result sets stored without their rank intervals, oldest first.</summary>
+    /// <summary>
+    /// The result sets stored without their rank intervals, newest first: the latest period is the
+    /// one the league table and the unit pages show, so a store published month after month (or
+    /// built with its history) gets it first, not after every older month.
+    /// </summary>
     public async Task<IReadOnlyList<long>> IntervalsPendingAsync(CancellationToken cancel = default) =>
-        await db.AnalysisPending.AsNoTracking().OrderBy(p => p.ResultSetId).Select(p => p.ResultSetId).ToListAsync(cancel);
+        await db.AnalysisPending.AsNoTracking().OrderByDescending(p => p.ResultSetId).Select(p => p.ResultSetId).ToListAsync(cancel);
 
     /// <summary>
     /// Computes and stores the rank intervals (and the sensitivity) of a set stored without them,

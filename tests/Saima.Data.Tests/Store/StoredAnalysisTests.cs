@@ -71,7 +71,10 @@ public sealed class StoredAnalysisTests(Stores stores)
         RankIntervals.RunOf(db, june.Id).ShouldBeNull();
         RankIntervals.Of(db, june.Id).ShouldBeEmpty();
         db.WhatItTakes.Count(w => w.ResultSetId == june.Id).ShouldBe(0);
-        (await door.IntervalsPendingAsync()).ShouldContain(june.Id);
+        IReadOnlyList<long> pending = await door.IntervalsPendingAsync();
+        pending.ShouldContain(june.Id);
+        pending.Count.ShouldBeGreaterThan(1, "the store publishes several months");
+        pending.ShouldBe(pending.OrderByDescending(id => id).ToList(), "the newest set, the one the pages show, comes first");
 
         // The background's step: intervals and sensitivity, as the publication stores them.
         door.CompleteIntervals(june.Id).ShouldBeTrue();
