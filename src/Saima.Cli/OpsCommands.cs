@@ -420,6 +420,7 @@ internal static class OpsCommands
 
         if (size is { } big)
         {
+            store = WithoutCommandTimeout(store);
             WithProgress(stderr, $"Building the {scale} store", report =>
             {
                 SchemaMigrator.Migrate(store);
@@ -456,6 +457,28 @@ internal static class OpsCommands
 
         // The first administrator (docs/operations.md), stored with the users of the web application.
         Saima.Web.Identity.FirstAdmin.Ensure(store, Environment.GetEnvironmentVariable(Saima.Web.Identity.FirstAdmin.PasswordVariable), stdout);
+    }
+
+    /// <summary>
+    /// A synthetic store is one long batch: on PostgreSQL a statement of a country's build (a
+    /// township scheme's 40,000 units, a period's million figures) may take longer than Npgsql's
+    /// 30 s command timeout on a busy server, which would stop the build half-way. Unless the
+    /// connection string sets <c>Command Timeout</c> itself, the build runs without one.
+    /// </summary>
+    internal static StoreOptions WithoutCommandTimeout(StoreOptions store)
+    {
+        if (store.Provider != StoreProvider.Postgres)
+        {
+            return store;
+        }
+
+        if (System.Text.RegularExpressions.Regex.IsMatch(store.ConnectionString, @"(^|;)\s*command\s*timeout\s*=", System.Text.RegularExpressions.RegexOptions.IgnoreCase))
+        {
+            return store;
+        }
+
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(store.ConnectionString) { CommandTimeout = 0 };
+        return store with { ConnectionString = builder.ConnectionString };
     }
 
     private static void Init(StoreOptions store, TextWriter stdout)
@@ -592,6 +615,12 @@ internal static class OpsCommands
             // The intake services name an unknown scheme, period or unit this way.
             stderr.WriteLine($"error: {e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal)}");
             return CliApp.BadInput;
+        }
+        catch (Npgsql.NpgsqlException e) when (e.InnerException is TimeoutException)
+        {
+            stderr.WriteLine("error: PostgreSQL: a statement took longer than the connection's command timeout (Npgsql's default is 30 s) and was cancelled; "
+                + "nothing of it was stored. If the server is busy or the store large, give a longer one in the connection string, e.g. \"…;Command Timeout=300\" (0: none)");
+            return CliApp.Failure;
         }
         catch (Npgsql.NpgsqlException e)
         {

@@ -5,6 +5,19 @@ namespace Saima.Cli.Tests;
 /// <summary>`saima db`, `saima demo` and `saima import` on SQLite files (the PostgreSQL paths are covered in Saima.Data.Tests).</summary>
 public sealed class OpsCommandTests
 {
+    [Theory]
+    [InlineData("Host=db;Port=5432;Username=saima;Database=country", 0)]
+    [InlineData("Host=db;Database=country;Command Timeout=300", 300)]
+    [InlineData("Host=db;Database=country;commandtimeout=45", 45)]
+    public void ScaleBuild_OnPostgres_RunsWithoutACommandTimeout_UnlessTheConnectionStringSetsOne(string connection, int expected)
+    {
+        StoreOptions store = OpsCommands.WithoutCommandTimeout(StoreOptions.Postgres(connection));
+
+        new Npgsql.NpgsqlConnectionStringBuilder(store.ConnectionString).CommandTimeout.ShouldBe(expected);
+        new Npgsql.NpgsqlConnectionStringBuilder(store.ConnectionString).Database.ShouldBe("country");
+        OpsCommands.WithoutCommandTimeout(StoreOptions.SqliteFile("x.db")).ShouldBe(StoreOptions.SqliteFile("x.db"));
+    }
+
     [Fact]
     public void DbInit_ThenMigrate_SaysNothingToDo()
     {
