@@ -10,39 +10,10 @@ public static partial class ScoringEngine
         /// </summary>
         private double[][] Aggregate(int g, double[][] scores, double[] result, double[]?[][]? childWeightsTrace)
         {
-            int nInd = _plan.IndicatorCount;
             GroupDef def = _plan.Scheme.Groups[g];
             int[] children = _plan.Children[g];
             int nChildren = children.Length;
-            int nTracks = _plan.TrackCount;
-
-            var weights = new double[nTracks][];
-            double[]? sharedEntropy = null;
-            for (int t = 0; t < nTracks; t++)
-            {
-                weights[t] = new double[nChildren];
-                switch (_plan.Weighting[t][g])
-                {
-                    case WeightingMethod.Given:
-                        for (int k = 0; k < nChildren; k++)
-                        {
-                            weights[t][k] = _plan.Weight[t][children[k]];
-                        }
-
-                        break;
-                    case WeightingMethod.Equal:
-                        Array.Fill(weights[t], 1.0);
-                        break;
-                    case WeightingMethod.Entropy:
-                        // With compare: all every track sees the same units, hence the same weights.
-                        // A track without units in this period has nothing to weigh.
-                        weights[t] = _activeByTrack[t].Length == 0 ? Nan(nChildren)
-                            : _plan.CompareTrack
-                            ? EntropyWeights(def, children, scores, Compared(t))
-                            : sharedEntropy ??= EntropyWeights(def, children, scores, _active);
-                        break;
-                }
-            }
+            double[][] weights = GroupWeights(g, def, children, scores);
 
             double[]?[]? trace = null;
             if (childWeightsTrace is not null)
@@ -101,115 +72,234 @@ public static partial class ScoringEngine
                     }
                 }
 
-                switch (method)
+                result[u] = Combine(g, def, children, method, weights, w, sumW, scores, ok, u, ref topsisCache);
+            }
+
+            return weights;
+        }
+
+        /// <summary>The children's weights of group g per track ([track][child]): as given, equal, or entropy weights from the children's scores.</summary>
+        private double[][] GroupWeights(int g, GroupDef def, int[] children, double[][] scores)
+        {
+            int nChildren = children.Length;
+            int nTracks = _plan.TrackCount;
+            var weights = new double[nTracks][];
+            double[]? sharedEntropy = null;
+            for (int t = 0; t < nTracks; t++)
+            {
+                weights[t] = new double[nChildren];
+                switch (_plan.Weighting[t][g])
                 {
-                    case AggregateMethod.Arithmetic:
-                    {
-                        double s = 0;
+                    case WeightingMethod.Given:
                         for (int k = 0; k < nChildren; k++)
                         {
-                            double x = scores[children[k]][u];
-                            if (!double.IsNaN(x))
-                            {
-                                s += w[k] * x;
-                            }
+                            weights[t][k] = _plan.Weight[t][children[k]];
                         }
 
-                        result[u] = s / sumW;
                         break;
-                    }
-
-                    case AggregateMethod.Sum:
-                    {
-                        double s = 0;
-                        for (int k = 0; k < nChildren; k++)
-                        {
-                            double x = scores[children[k]][u];
-                            if (!double.IsNaN(x))
-                            {
-                                s += w[k] * x;
-                            }
-                        }
-
-                        result[u] = s;
+                    case WeightingMethod.Equal:
+                        Array.Fill(weights[t], 1.0);
                         break;
-                    }
-
-                    case AggregateMethod.Geometric:
-                    {
-                        double s = 0;
-                        for (int k = 0; k < nChildren; k++)
-                        {
-                            double x = scores[children[k]][u];
-                            if (!double.IsNaN(x))
-                            {
-                                RequirePositive(x, u, def, children[k], "a geometric mean");
-                                s += w[k] * Math.Log(x);
-                            }
-                        }
-
-                        result[u] = Math.Exp(s / sumW);
-                        break;
-                    }
-
-                    case AggregateMethod.Harmonic:
-                    {
-                        double s = 0;
-                        for (int k = 0; k < nChildren; k++)
-                        {
-                            double x = scores[children[k]][u];
-                            if (!double.IsNaN(x))
-                            {
-                                RequirePositive(x, u, def, children[k], "a harmonic mean");
-                                s += w[k] / x;
-                            }
-                        }
-
-                        result[u] = sumW / s;
-                        break;
-                    }
-
-                    case AggregateMethod.Median:
-                        result[u] = WeightedMedian(children, scores, w, u, sumW);
-                        break;
-                    case AggregateMethod.Topsis:
-                    {
-                        int[] compared = Compared(t);
-                        topsisCache ??= new Dictionary<int[], (double[], double[])>(ReferenceEqualityComparer.Instance);
-                        if (!topsisCache.TryGetValue(compared, out (double[] Ideal, double[] Anti) ia))
-                        {
-                            ia = TopsisIdeals(children, scores, weights, ok, compared);
-                            topsisCache[compared] = ia;
-                        }
-
-                        double dPlus = 0, dMinus = 0;
-                        for (int k = 0; k < nChildren; k++)
-                        {
-                            double x = scores[children[k]][u];
-                            if (double.IsNaN(x))
-                            {
-                                continue;
-                            }
-
-                            double v = w[k] / sumW * x;
-                            dPlus += (v - ia.Ideal[k]) * (v - ia.Ideal[k]);
-                            dMinus += (v - ia.Anti[k]) * (v - ia.Anti[k]);
-                        }
-
-                        dPlus = Math.Sqrt(dPlus);
-                        dMinus = Math.Sqrt(dMinus);
-                        double total = dPlus + dMinus;
-                        result[u] = total == 0 ? double.NaN : dMinus / total;
-                        break;
-                    }
-
-                    case AggregateMethod.Copeland:
-                        result[u] = Copeland(children, scores, w, ok, Compared(t), u);
+                    case WeightingMethod.Entropy:
+                        // With compare: all every track sees the same units, hence the same weights.
+                        // A track without units in this period has nothing to weigh.
+                        weights[t] = _activeByTrack[t].Length == 0 ? Nan(nChildren)
+                            : _plan.CompareTrack
+                            ? EntropyWeights(def, children, scores, Compared(t))
+                            : sharedEntropy ??= EntropyWeights(def, children, scores, _active);
                         break;
                 }
             }
 
             return weights;
+        }
+
+        /// <summary>
+        /// Whether group g aggregates a unit from that unit's children alone, under weights that do
+        /// not depend on the scores: given or equal weights and a weighted mean, sum or median on
+        /// every track (not entropy weights, TOPSIS or Copeland, which read every unit).
+        /// </summary>
+        internal static bool IsRowWise(Plan plan, int g)
+        {
+            for (int t = 0; t < plan.TrackCount; t++)
+            {
+                if (plan.Weighting[t][g] == WeightingMethod.Entropy || plan.Aggregate[t][g].Method is AggregateMethod.Topsis or AggregateMethod.Copeland)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// Group g's column after adjustments, for a row-wise group (<see cref="IsRowWise"/>) whose
+        /// children changed only for the units of <paramref name="changed"/>: those units are
+        /// aggregated and adjusted again exactly as <see cref="Aggregate"/> and <see cref="Adjust"/>
+        /// do, every other unit keeps its value in <paramref name="baseline"/> (a new array).
+        /// </summary>
+        private double[] AggregateRows(int g, double[][] scores, double[] baseline, double[]? points, bool[] changed)
+        {
+            GroupDef def = _plan.Scheme.Groups[g];
+            int[] children = _plan.Children[g];
+            int nChildren = children.Length;
+            double[][] weights = GroupWeights(g, def, children, scores);
+            double[] result = (double[])baseline.Clone();
+            Dictionary<int[], (double[] Ideal, double[] Anti)>? unused = null;
+            foreach (int u in _active)
+            {
+                if (!changed[u])
+                {
+                    continue;
+                }
+
+                result[u] = double.NaN;
+                double[] w = weights[_trackOf[u]];
+                int present = 0;
+                double sumW = 0;
+                for (int k = 0; k < nChildren; k++)
+                {
+                    if (!double.IsNaN(scores[children[k]][u]))
+                    {
+                        present++;
+                        sumW += w[k];
+                    }
+                }
+
+                if (!(present > 0 && (double)present / nChildren >= def.MinDataShare && sumW != 0))
+                {
+                    continue;
+                }
+
+                double v = Combine(g, def, children, _plan.Aggregate[_trackOf[u]][g].Method, weights, w, sumW, scores, changed, u, ref unused);
+                if (points is not null && !double.IsNaN(v) && points[u] != 0)
+                {
+                    v += points[u];
+                }
+
+                result[u] = v;
+            }
+
+            return result;
+        }
+
+        /// <summary>Unit u's aggregate of group g (it can be aggregated: <paramref name="ok"/>[u]); TOPSIS and Copeland read the other units too.</summary>
+        private double Combine(
+            int g,
+            GroupDef def,
+            int[] children,
+            AggregateMethod method,
+            double[][] weights,
+            double[] w,
+            double sumW,
+            double[][] scores,
+            bool[] ok,
+            int u,
+            ref Dictionary<int[], (double[] Ideal, double[] Anti)>? topsisCache)
+        {
+            int nChildren = children.Length;
+            int t = _trackOf[u];
+            switch (method)
+            {
+                case AggregateMethod.Arithmetic:
+                {
+                    double s = 0;
+                    for (int k = 0; k < nChildren; k++)
+                    {
+                        double x = scores[children[k]][u];
+                        if (!double.IsNaN(x))
+                        {
+                            s += w[k] * x;
+                        }
+                    }
+
+                    return s / sumW;
+                }
+
+                case AggregateMethod.Sum:
+                {
+                    double s = 0;
+                    for (int k = 0; k < nChildren; k++)
+                    {
+                        double x = scores[children[k]][u];
+                        if (!double.IsNaN(x))
+                        {
+                            s += w[k] * x;
+                        }
+                    }
+
+                    return s;
+                }
+
+                case AggregateMethod.Geometric:
+                {
+                    double s = 0;
+                    for (int k = 0; k < nChildren; k++)
+                    {
+                        double x = scores[children[k]][u];
+                        if (!double.IsNaN(x))
+                        {
+                            RequirePositive(x, u, def, children[k], "a geometric mean");
+                            s += w[k] * Math.Log(x);
+                        }
+                    }
+
+                    return Math.Exp(s / sumW);
+                }
+
+                case AggregateMethod.Harmonic:
+                {
+                    double s = 0;
+                    for (int k = 0; k < nChildren; k++)
+                    {
+                        double x = scores[children[k]][u];
+                        if (!double.IsNaN(x))
+                        {
+                            RequirePositive(x, u, def, children[k], "a harmonic mean");
+                            s += w[k] / x;
+                        }
+                    }
+
+                    return sumW / s;
+                }
+
+                case AggregateMethod.Median:
+                    return WeightedMedian(children, scores, w, u, sumW);
+                case AggregateMethod.Topsis:
+                {
+                    int[] compared = Compared(t);
+                    topsisCache ??= new Dictionary<int[], (double[], double[])>(ReferenceEqualityComparer.Instance);
+                    if (!topsisCache.TryGetValue(compared, out (double[] Ideal, double[] Anti) ia))
+                    {
+                        ia = TopsisIdeals(children, scores, weights, ok, compared);
+                        topsisCache[compared] = ia;
+                    }
+
+                    double dPlus = 0, dMinus = 0;
+                    for (int k = 0; k < nChildren; k++)
+                    {
+                        double x = scores[children[k]][u];
+                        if (double.IsNaN(x))
+                        {
+                            continue;
+                        }
+
+                        double v = w[k] / sumW * x;
+                        dPlus += (v - ia.Ideal[k]) * (v - ia.Ideal[k]);
+                        dMinus += (v - ia.Anti[k]) * (v - ia.Anti[k]);
+                    }
+
+                    dPlus = Math.Sqrt(dPlus);
+                    dMinus = Math.Sqrt(dMinus);
+                    double total = dPlus + dMinus;
+                    return total == 0 ? double.NaN : dMinus / total;
+                }
+
+                case AggregateMethod.Copeland:
+                    return Copeland(children, scores, w, ok, Compared(t), u);
+            }
+
+            return double.NaN;
         }
 
         private int[] Compared(int track) => _plan.CompareTrack ? _activeByTrack[track] : _active;

@@ -11,6 +11,19 @@ public static partial class ScoringEngine
     /// </summary>
     private readonly record struct Evaluation<T>(T Rule, int[] Compared, int[] Target, int[] Tracks);
 
+    /// <summary>
+    /// Who is scored in a period: every unit's track, the screened units, and the units compared
+    /// (all, and per track). Read only once made; a probe that leaves every unit's screening as it
+    /// was shares its baseline's.
+    /// </summary>
+    internal sealed class Frame
+    {
+        public required int[] TrackOf { get; init; }
+        public required bool[] Screened { get; init; }
+        public required int[] Active { get; init; }
+        public required int[][] ActiveByTrack { get; init; }
+    }
+
     /// <summary>Scores one period. One instance per period; not shared between threads.</summary>
     private sealed partial class PeriodScorer
     {
@@ -31,7 +44,8 @@ public static partial class ScoringEngine
         /// <summary>The only node to rank (the analyses need one), or -1 for every node.</summary>
         private readonly int _rankOnly;
 
-        public PeriodScorer(Plan plan, Prepared[] prepared, int p, bool explain, bool warnings, int rankOnly = -1)
+        /// <param name="frame">The screening to use (a baseline's, when the caller knows it is unchanged); null: screen the units.</param>
+        public PeriodScorer(Plan plan, Prepared[] prepared, int p, bool explain, bool warnings, int rankOnly = -1, Frame? frame = null)
         {
             _rankOnly = rankOnly;
             _warnings = warnings;
@@ -42,21 +56,35 @@ public static partial class ScoringEngine
             _pd = plan.Data.Periods[p];
             _prep = prepared[p];
             _n = _pd.Units.Length;
-            _trackOf = new int[_n];
-            for (int u = 0; u < _n; u++)
+            frame ??= MakeFrame(plan, _pd, _prep);
+            _trackOf = frame.TrackOf;
+            _screened = frame.Screened;
+            _active = frame.Active;
+            _activeByTrack = frame.ActiveByTrack;
+            Frame = frame;
+            _scratch = new double[_n];
+        }
+
+        public Frame Frame { get; }
+
+        private static Frame MakeFrame(Plan plan, PeriodData pd, Prepared prep)
+        {
+            int n = pd.Units.Length;
+            var trackOf = new int[n];
+            for (int u = 0; u < n; u++)
             {
-                _trackOf[u] = plan.UnitTrack[_pd.Units[u]];
+                trackOf[u] = plan.UnitTrack[pd.Units[u]];
             }
 
-            _screened = Screen();
-            _active = Enumerable.Range(0, _n).Where(u => !_screened[u]).ToArray();
-            _activeByTrack = new int[plan.TrackCount][];
+            bool[] screened = Screen(plan, prep, n);
+            int[] active = Enumerable.Range(0, n).Where(u => !screened[u]).ToArray();
+            var activeByTrack = new int[plan.TrackCount][];
             for (int t = 0; t < plan.TrackCount; t++)
             {
-                _activeByTrack[t] = _active.Where(u => _trackOf[u] == t).ToArray();
+                activeByTrack[t] = active.Where(u => trackOf[u] == t).ToArray();
             }
 
-            _scratch = new double[_n];
+            return new Frame { TrackOf = trackOf, Screened = screened, Active = active, ActiveByTrack = activeByTrack };
         }
 
         private int[] NoRanks()
@@ -68,30 +96,41 @@ public static partial class ScoringEngine
 
         private string UnitCode(int u) => _plan.Data.UnitCodes[_pd.Units[u]];
 
-        private bool[] Screen()
+        private static bool[] Screen(Plan plan, Prepared prep, int n)
         {
-            var screened = new bool[_n];
-            if (_plan.Scheme.Steps.Screen is not { } screen)
+            var screened = new bool[n];
+            if (plan.Scheme.Steps.Screen is null)
             {
                 return screened;
             }
 
-            int nInd = _plan.IndicatorCount;
-            for (int u = 0; u < _n; u++)
+            for (int u = 0; u < n; u++)
             {
-                int present = 0;
-                for (int i = 0; i < nInd; i++)
-                {
-                    if (!double.IsNaN(_prep.Denominated[i][u]))
-                    {
-                        present++;
-                    }
-                }
-
-                screened[u] = (double)present / nInd < screen.MinDataShare;
+                screened[u] = IsScreened(plan, prep, u);
             }
 
             return screened;
+        }
+
+        /// <summary>Whether the screening step leaves unit <paramref name="u"/> out: too few of its denominated values present.</summary>
+        internal static bool IsScreened(Plan plan, Prepared prep, int u)
+        {
+            if (plan.Scheme.Steps.Screen is not { } screen)
+            {
+                return false;
+            }
+
+            int nInd = plan.IndicatorCount;
+            int present = 0;
+            for (int i = 0; i < nInd; i++)
+            {
+                if (!double.IsNaN(prep.Denominated[i][u]))
+                {
+                    present++;
+                }
+            }
+
+            return (double)present / nInd < screen.MinDataShare;
         }
 
         /// <summary>The evaluations of a step whose rule for track t is <paramref name="ruleOf"/>(t).</summary>
@@ -150,39 +189,16 @@ public static partial class ScoringEngine
             // Impute.
             var imputed = new double[nInd][];
             var imputedFlag = _explain ? new bool[nInd][] : null;
-            bool anyScreened = _active.Length < _n;
             for (int i = 0; i < nInd; i++)
             {
                 double[] x = _prep.Transformed[i];
-                int ind = i;
-                List<Evaluation<ImputeStep>> evals = Evaluations(t => _plan.Impute[t][ind]);
-                double[] y;
-                if (!anyScreened && evals.TrueForAll(e => e.Rule.Method == ImputeMethod.None))
-                {
-                    // Nothing changes: share the column (later steps never write into their input).
-                    y = x;
-                }
-                else
-                {
-                    y = Nan(_n);
-                    foreach (int u in _active)
-                    {
-                        y[u] = x[u];
-                    }
-
-                    foreach (Evaluation<ImputeStep> e in evals)
-                    {
-                        Impute(i, e, x, y);
-                    }
-                }
-
-                imputed[i] = y;
+                imputed[i] = ImputeColumn(i);
                 if (imputedFlag is not null)
                 {
                     imputedFlag[i] = new bool[_n];
                     for (int u = 0; u < _n; u++)
                     {
-                        imputedFlag[i][u] = double.IsNaN(x[u]) && !double.IsNaN(y[u]);
+                        imputedFlag[i][u] = double.IsNaN(x[u]) && !double.IsNaN(imputed[i][u]);
                     }
                 }
             }
@@ -192,38 +208,7 @@ public static partial class ScoringEngine
             var treatments = _explain ? new List<TreatmentRow>() : null;
             for (int i = 0; i < nInd; i++)
             {
-                int ind = i;
-                List<Evaluation<TreatStep>> evals = Evaluations(t => _plan.Treat[t][ind]);
-                if (evals.Count == 1 && evals[0].Rule.Method == TreatMethod.None && treatments is null)
-                {
-                    treated[i] = imputed[i];
-                    continue;
-                }
-
-                double[] y = (double[])imputed[i].Clone();
-                foreach (Evaluation<TreatStep> e in evals)
-                {
-                    TreatmentRow row = Treat(i, e, imputed[i], y);
-                    if (treatments is null)
-                    {
-                        continue;
-                    }
-
-                    // One row where one rule treated all compared units; otherwise a row per track.
-                    if (evals.Count == 1 && (!_plan.HasTracks || !_plan.CompareTrack))
-                    {
-                        treatments.Add(row);
-                    }
-                    else
-                    {
-                        foreach (int t in e.Tracks)
-                        {
-                            treatments.Add(row with { Track = _plan.TrackNames[t] });
-                        }
-                    }
-                }
-
-                treated[i] = y;
+                treated[i] = TreatColumn(i, imputed[i], treatments);
             }
 
             // Normalise, then add each indicator's bonus/penalty points.
@@ -231,13 +216,8 @@ public static partial class ScoringEngine
             var targetUsed = new double[nInd][];
             for (int i = 0; i < nInd; i++)
             {
-                scores[i] = Nan(_n);
                 targetUsed[i] = TargetsUsed(i);
-                int ind = i;
-                foreach (Evaluation<NormaliseStep> e in Evaluations(t => _plan.Normalise[t][ind]))
-                {
-                    Normalise(i, e, treated[i], targetUsed[i], scores[i]);
-                }
+                scores[i] = NormaliseColumn(i, treated[i], targetUsed[i]);
             }
 
             double[]?[] adjustment = Adjustments();
@@ -268,38 +248,7 @@ public static partial class ScoringEngine
                 Adjust(scores[node], adjustment[node]);
             }
 
-            // Rank.
-            var ranks = new int[nNodes][];
-            int[][]? trackRanks = _plan.HasTracks ? new int[nNodes][] : null;
-            var keyBuffer = new long[_n];
-            var orderBuffer = new int[_n];
-            int[]? unranked = null;
-            for (int node = 0; node < nNodes; node++)
-            {
-                if (_rankOnly >= 0 && node != _rankOnly)
-                {
-                    // Sorting is most of a scoring's cost; a caller that reads one node's ranks skips the others.
-                    ranks[node] = unranked ??= NoRanks();
-                    if (trackRanks is not null)
-                    {
-                        trackRanks[node] = unranked;
-                    }
-
-                    continue;
-                }
-
-                ranks[node] = NoRanks();
-                Ranking.RankInto(scores[node], _active, scheme.RoundTo, ranks[node], keyBuffer, orderBuffer);
-                if (trackRanks is not null)
-                {
-                    trackRanks[node] = NoRanks();
-                    for (int t = 0; t < _plan.TrackCount; t++)
-                    {
-                        Ranking.RankInto(scores[node], _activeByTrack[t], scheme.RoundTo, trackRanks[node], keyBuffer, orderBuffer);
-                    }
-                }
-            }
-
+            (int[][] ranks, int[][]? trackRanks) = Rank(scores);
             int[][]? rankChanges = null;
             if (_plan.Data.HasPeriods)
             {
@@ -348,8 +297,215 @@ public static partial class ScoringEngine
             };
         }
 
+        /// <summary>
+        /// Scores the period as <see cref="Score"/> would, given a <paramref name="baseline"/> scored
+        /// over the same frame and inputs that differ only in the columns of <paramref name="dirty"/>
+        /// (indicators, ascending): those columns are imputed, treated, normalised and adjusted again,
+        /// and the groups of <paramref name="dirtyGroups"/> (every ancestor of a dirty column, in
+        /// <see cref="Plan.BottomUp"/> order) aggregated again; every other column is the baseline's.
+        /// Each step of a column reads only that column (and the frame), and a group only its
+        /// children's columns, so the result equals <see cref="Score"/>'s to the bit. A row-wise
+        /// group (<see cref="IsRowWise"/>) aggregates again only the units whose children's scores
+        /// changed (compared by their bits); a group none of whose children changed keeps its column. Explanations
+        /// and warnings are not made; without <paramref name="rank"/> no node is ranked.
+        /// </summary>
+        public PeriodResult ScoreChanged(PeriodResult baseline, int[] dirty, int[] dirtyGroups, double[]?[] adjustment, bool rank, int[]? zeroRanks)
+        {
+            int nInd = _plan.IndicatorCount, nNodes = _plan.NodeCount;
+            var scores = (double[][])baseline.Scores.Clone();
+            var values = (double[][])baseline.Values.Clone();
+            foreach (int i in dirty)
+            {
+                double[] treated = TreatColumn(i, ImputeColumn(i), null);
+                double[] score = NormaliseColumn(i, treated, TargetsUsed(i));
+                Adjust(score, adjustment[i]);
+                values[i] = treated;
+                scores[i] = score;
+            }
+
+            bool[]? changed = null;
+            foreach (int g in dirtyGroups)
+            {
+                int node = nInd + g;
+                if (!IsRowWise(_plan, g))
+                {
+                    scores[node] = Nan(_n);
+                    Aggregate(g, scores, scores[node], null);
+                    Adjust(scores[node], adjustment[node]);
+                    continue;
+                }
+
+                // A unit's aggregate reads its own children alone: only units with a child's score changed are aggregated again.
+                changed ??= new bool[_n];
+                Array.Clear(changed);
+                bool any = false;
+                foreach (int c in _plan.Children[g])
+                {
+                    double[] now = scores[c], was = baseline.Scores[c];
+                    if (ReferenceEquals(now, was))
+                    {
+                        continue;
+                    }
+
+                    foreach (int u in _active)
+                    {
+                        if (BitConverter.DoubleToInt64Bits(now[u]) != BitConverter.DoubleToInt64Bits(was[u]))
+                        {
+                            changed[u] = any = true;
+                        }
+                    }
+                }
+
+                scores[node] = any ? AggregateRows(g, scores, baseline.Scores[node], adjustment[node], changed) : baseline.Scores[node];
+            }
+
+            int[][] ranks;
+            int[][]? trackRanks;
+            if (rank)
+            {
+                (ranks, trackRanks) = Rank(scores);
+            }
+            else
+            {
+                int[] none = NoRanks();
+                ranks = new int[nNodes][];
+                Array.Fill(ranks, none);
+                trackRanks = _plan.HasTracks ? ranks : null;
+            }
+
+            int[][]? rankChanges = null;
+            if (_plan.Data.HasPeriods)
+            {
+                // As Score leaves them (the engine fills rank changes afterwards): zeros, here one array shared by every node.
+                rankChanges = new int[nNodes][];
+                Array.Fill(rankChanges, zeroRanks ?? new int[_n]);
+            }
+
+            return new PeriodResult
+            {
+                Data = _pd,
+                Screened = _screened,
+                Values = values,
+                Scores = scores,
+                Ranks = ranks,
+                TrackRanks = trackRanks,
+                RankChanges = rankChanges,
+                Warnings = WarningList.Empty,
+            };
+        }
+
+        /// <summary>Competition ranks of every node (or only of the node asked), overall and within tracks.</summary>
+        private (int[][] Ranks, int[][]? TrackRanks) Rank(double[][] scores)
+        {
+            int nNodes = _plan.NodeCount;
+            var ranks = new int[nNodes][];
+            int[][]? trackRanks = _plan.HasTracks ? new int[nNodes][] : null;
+            var keyBuffer = new long[_n];
+            var orderBuffer = new int[_n];
+            int[]? unranked = null;
+            for (int node = 0; node < nNodes; node++)
+            {
+                if (_rankOnly >= 0 && node != _rankOnly)
+                {
+                    // Sorting is most of a scoring's cost; a caller that reads one node's ranks skips the others.
+                    ranks[node] = unranked ??= NoRanks();
+                    if (trackRanks is not null)
+                    {
+                        trackRanks[node] = unranked;
+                    }
+
+                    continue;
+                }
+
+                ranks[node] = NoRanks();
+                Ranking.RankInto(scores[node], _active, _plan.Scheme.RoundTo, ranks[node], keyBuffer, orderBuffer);
+                if (trackRanks is not null)
+                {
+                    trackRanks[node] = NoRanks();
+                    for (int t = 0; t < _plan.TrackCount; t++)
+                    {
+                        Ranking.RankInto(scores[node], _activeByTrack[t], _plan.Scheme.RoundTo, trackRanks[node], keyBuffer, orderBuffer);
+                    }
+                }
+            }
+
+            return (ranks, trackRanks);
+        }
+
+        /// <summary>Indicator i's transformed column imputed (the column itself when nothing changes).</summary>
+        private double[] ImputeColumn(int i)
+        {
+            double[] x = _prep.Transformed[i];
+            List<Evaluation<ImputeStep>> evals = Evaluations(t => _plan.Impute[t][i]);
+            if (_active.Length == _n && evals.TrueForAll(e => e.Rule.Method == ImputeMethod.None))
+            {
+                // Nothing changes: share the column (later steps never write into their input).
+                return x;
+            }
+
+            double[] y = Nan(_n);
+            foreach (int u in _active)
+            {
+                y[u] = x[u];
+            }
+
+            foreach (Evaluation<ImputeStep> e in evals)
+            {
+                Impute(i, e, x, y);
+            }
+
+            return y;
+        }
+
+        /// <summary>Indicator i's imputed column with outliers treated (the column itself when nothing changes).</summary>
+        private double[] TreatColumn(int i, double[] imputed, List<TreatmentRow>? treatments)
+        {
+            List<Evaluation<TreatStep>> evals = Evaluations(t => _plan.Treat[t][i]);
+            if (evals.Count == 1 && evals[0].Rule.Method == TreatMethod.None && treatments is null)
+            {
+                return imputed;
+            }
+
+            double[] y = (double[])imputed.Clone();
+            foreach (Evaluation<TreatStep> e in evals)
+            {
+                TreatmentRow row = Treat(i, e, imputed, y);
+                if (treatments is null)
+                {
+                    continue;
+                }
+
+                // One row where one rule treated all compared units; otherwise a row per track.
+                if (evals.Count == 1 && (!_plan.HasTracks || !_plan.CompareTrack))
+                {
+                    treatments.Add(row);
+                }
+                else
+                {
+                    foreach (int t in e.Tracks)
+                    {
+                        treatments.Add(row with { Track = _plan.TrackNames[t] });
+                    }
+                }
+            }
+
+            return y;
+        }
+
+        /// <summary>Indicator i's treated column normalised, before adjustments (a new array).</summary>
+        private double[] NormaliseColumn(int i, double[] treated, double[] targetUsed)
+        {
+            double[] score = Nan(_n);
+            foreach (Evaluation<NormaliseStep> e in Evaluations(t => _plan.Normalise[t][i]))
+            {
+                Normalise(i, e, treated, targetUsed, score);
+            }
+
+            return score;
+        }
+
         /// <summary>[node][unit] bonus/penalty points of this period; a node without any has null.</summary>
-        private double[]?[] Adjustments()
+        internal double[]?[] Adjustments()
         {
             var points = new double[]?[_plan.NodeCount];
             foreach (Adjustment a in _plan.Data.Adjustments)

@@ -46,6 +46,46 @@ public static class Ranking
         Assign(keys.AsSpan(0, m), order.AsSpan(0, m), ranks);
     }
 
+    /// <summary>
+    /// The rank <see cref="RankInto"/> gives unit <paramref name="u"/> (one of <paramref name="units"/>)
+    /// without ranking the others: 1 + the number of units whose key is strictly larger;
+    /// <see cref="PeriodResult.NoRank"/> for a missing score. Rounding keeps the order (the rounded
+    /// value never decreases as the score grows), so only scores above the unit's are rounded.
+    /// </summary>
+    internal static int RankOf(double[] scores, int[] units, int? roundTo, int u)
+    {
+        double mine = scores[u];
+        if (double.IsNaN(mine))
+        {
+            return PeriodResult.NoRank;
+        }
+
+        double key = roundTo is { } d ? RoundKey(mine, d) : mine;
+        int above = 0;
+        foreach (int o in units)
+        {
+            double v = scores[o];
+
+            // NaN and scores at or below the unit's fail the first test; rounded, they stay at or below its key.
+            if (!(v > mine))
+            {
+                continue;
+            }
+
+            if (roundTo is { } decimals)
+            {
+                v = RoundKey(v, decimals);
+            }
+
+            if (v > key)
+            {
+                above++;
+            }
+        }
+
+        return 1 + above;
+    }
+
     /// <summary>Keys ascending: the rank of a key is 1 + the number of strictly larger keys.</summary>
     private static void Assign<T>(ReadOnlySpan<T> keys, ReadOnlySpan<int> order, int[] ranks)
         where T : IEquatable<T>

@@ -43,9 +43,12 @@ public sealed record WhatIfRow(int Indicator, double Value, double Needed, bool 
 /// that first brings a unit's rank at a node to R or better, moving from the current value in the
 /// indicator's better direction. The search interval runs from the current value (missing: the
 /// worst raw value of the compared units) to 10 ranges beyond the best of them. The engine is the
-/// oracle: every probe scores the whole period with the one figure moved, so every rule (imputing,
+/// oracle: every probe scores the period with the one figure moved, so every rule (imputing,
 /// treating, normalising against the moved value's peers, entropy weights, adjustments, rounding
-/// before ranking) acts exactly as in a real run. Bisection narrows the threshold to a relative
+/// before ranking) acts exactly as in a real run. A probe scores again only what the moved figure
+/// reaches (its column, the columns it denominates, their ancestor groups) and takes every other
+/// column from the period as it is, which gives the whole scoring's result to the bit (see
+/// <see cref="ScoringEngine.PeriodRunner.ProbeWith"/>); it ranks the unit alone. Bisection narrows the threshold to a relative
 /// 1e-6; where the score may not be monotone in the value (winsorising, entropy weights, TOPSIS),
 /// or where the far end of the interval does not reach (it may fail to score, outside a
 /// transform's domain, or turn a lower-is-better ratio negative), 64 evenly spaced points are
@@ -61,7 +64,14 @@ public static class WhatItTakes
 
     /// <exception cref="ArgumentException">The unit is not in the period, or a node, track or indicator does not exist.</exception>
     /// <exception cref="ScoringException">The period itself cannot be scored.</exception>
-    public static IReadOnlyList<WhatIfRow> Search(Scheme scheme, Dataset data, WhatIfQuery query)
+    public static IReadOnlyList<WhatIfRow> Search(Scheme scheme, Dataset data, WhatIfQuery query) => Search(scheme, data, query, fullProbes: false);
+
+    /// <summary>
+    /// The search; with <paramref name="fullProbes"/> every probe scores the whole period again
+    /// (<see cref="ScoringEngine.PeriodRunner.ScoreWith"/>) and is ranked as a scoring ranks: the
+    /// oracle the incremental probes are tested against.
+    /// </summary>
+    internal static IReadOnlyList<WhatIfRow> Search(Scheme scheme, Dataset data, WhatIfQuery query, bool fullProbes)
     {
         ArgumentNullException.ThrowIfNull(scheme);
         ArgumentNullException.ThrowIfNull(data);
@@ -94,8 +104,8 @@ public static class WhatItTakes
 
         Plan plan = Plan.Create(scheme, data);
         var runner = new ScoringEngine.PeriodRunner(plan, query.Period);
-        PeriodResult baseline = runner.Score();
-        var search = new Probe(runner, query, unit, node, baseline);
+        PeriodResult baseline = runner.Baseline;
+        var search = new Probe(runner, query, unit, node, baseline, fullProbes);
         var rows = new WhatIfRow[indicators.Length];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = query.MaxDegreeOfParallelism ?? Environment.ProcessorCount };
         Parallel.For(0, indicators.Length, parallel, k => rows[k] = search.Run(indicators[k]));
@@ -103,7 +113,7 @@ public static class WhatItTakes
     }
 
     /// <summary>The search for one unit and rank; <see cref="Run"/> is called concurrently for different indicators.</summary>
-    private sealed class Probe(ScoringEngine.PeriodRunner runner, WhatIfQuery query, int unit, int node, PeriodResult baseline)
+    private sealed class Probe(ScoringEngine.PeriodRunner runner, WhatIfQuery query, int unit, int node, PeriodResult baseline, bool fullProbes)
     {
         private readonly Plan _plan = runner.Plan;
 
@@ -179,7 +189,7 @@ public static class WhatItTakes
         {
             try
             {
-                return Reaches(RankOf(runner.ScoreWith(i, unit, v, node)));
+                return Reaches(fullProbes ? RankOf(runner.ScoreWith(i, unit, v, node)) : runner.RankWith(i, unit, v, node, query.Track));
             }
             catch (ScoringException)
             {
