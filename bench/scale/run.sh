@@ -124,7 +124,8 @@ printf 'after-start\t%d\n' $(( $(rss_kb) / 1024 )) >>"$OUT/memory.tsv"
 summary() { # name concurrency mode rate wall_seconds <times
     sort -n | awk -v name="$1" -v c="$2" -v mode="$3" -v rate="$4" -v wall="$5" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
         { t[NR] = $1 * 1000; if ($3 == 200) b = $2; else bad++ }
-        END { printf "%s\t%d\t%d\t%.0f\t%.0f\t%.0f\t%d\t%s\t%s\t%s\t%.1f\t%d\n", name, NR, c, t[int(NR * 0.5) + 1], t[int(NR * 0.95) > 0 ? int(NR * 0.95) : 1], t[NR], b, load, mode, rate, (wall > 0 ? NR / wall : 0), bad }' >>"$OUT/pages.tsv"
+        END { i95 = int(NR * 0.95); if (i95 < 1) i95 = 1; tp = 0; if (wall > 0) tp = NR / wall
+              printf "%s\t%d\t%d\t%.0f\t%.0f\t%.0f\t%d\t%s\t%s\t%s\t%.1f\t%d\n", name, NR, c, t[int(NR * 0.5) + 1], t[i95], t[NR], b, load, mode, rate, tp, bad }' >>"$OUT/pages.tsv"
 }
 urls_of() { # name count: the URLs of a run, unit pages rotating over every unit
     local pattern=${URLS[$1]}
