@@ -103,6 +103,8 @@ public static class SaimaWeb
         builder.Services.AddHostedService<Saima.Web.Features.Proofs.ChainCheckJob>();
         builder.Services.AddSingleton<Saima.Web.Features.Reports.ReportJobs>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Saima.Web.Features.Reports.ReportJobs>());
+        builder.Services.AddSingleton<Saima.Web.Features.Analysis.BackgroundCpu>();
+        builder.Services.AddSingleton(new Saima.Web.Features.Analysis.RequestsInFlight(TimeProvider.System));
         builder.Services.AddSingleton<Saima.Web.Features.Analysis.AnalysisJobs>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Saima.Web.Features.Analysis.AnalysisJobs>());
         // Pages live in feature folders (Features/League holds the league page, its export and its query).
@@ -115,6 +117,8 @@ public static class SaimaWeb
         WebApplication app = builder.Build();
         StoreStartup.Prepare(app.Services, store, options);
 
+        // Counts the requests being answered: the background analysis waits for a quiet moment.
+        Saima.Web.Features.Analysis.RequestsInFlight.Use(app);
         app.UseSaimaProxies();
         app.UseSaimaSecurityHeaders();
         app.UseSaimaErrorPages();

@@ -36,9 +36,10 @@ public sealed class AnalysisService(SaimaDb db, TimeProvider clock)
     /// <summary>
     /// What it takes for unit <paramref name="unitId"/> at the root of the set's period: the
     /// indicators for one place up and for first place, each ordered by the smallest relative change
-    /// (unreachable ones last). Null when the unit has no rank there. Pure computation on the inputs.
+    /// (unreachable ones last). Null when the unit has no rank there. Pure computation on the inputs,
+    /// on at most <paramref name="maxDegreeOfParallelism"/> cores (null: all; the answer does not depend on it).
     /// </summary>
-    public static WhatItTakesAnswer? WhatItTakes(ScoringInputs inputs, long unitId, int rank, int ranked, IReadOnlyDictionary<string, string>? names = null)
+    public static WhatItTakesAnswer? WhatItTakes(ScoringInputs inputs, long unitId, int rank, int ranked, IReadOnlyDictionary<string, string>? names = null, int? maxDegreeOfParallelism = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         int global = Array.IndexOf(inputs.UnitIds, unitId);
@@ -64,6 +65,7 @@ public sealed class AnalysisService(SaimaDb db, TimeProvider clock)
                     Period = inputs.Dataset.Periods.Length - 1,
                     Unit = code,
                     Rank = wanted,
+                    MaxDegreeOfParallelism = maxDegreeOfParallelism,
                 });
             }
             catch (ScoringException)

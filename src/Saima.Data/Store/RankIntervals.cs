@@ -55,7 +55,7 @@ public static class RankIntervals
     /// inside the caller's transaction. A scheme the analysis cannot run on (an alternative that
     /// does not fit the data) gets no intervals rather than blocking the publication.
     /// </summary>
-    internal static void Write(SaimaDb db, ScoringInputs inputs, long resultSetId)
+    internal static void Write(SaimaDb db, ScoringInputs inputs, long resultSetId, int? maxDegreeOfParallelism = null)
     {
         string? alternativesJson = db.AnalysisSettings.AsNoTracking()
             .Where(s => s.SchemeId == inputs.Version.SchemeId).Select(s => s.AlternativesJson).FirstOrDefault();
@@ -72,6 +72,7 @@ public static class RankIntervals
                 WeightSpread = WeightSpread,
                 Alternatives = alternatives,
                 Sensitivity = true,
+                MaxDegreeOfParallelism = maxDegreeOfParallelism,
             });
         }
         catch (Exception e) when (e is ScoringException or SchemeException)

@@ -18,6 +18,16 @@ namespace Saima.Data.Store;
 public sealed class StoredAnalysis(SaimaDb db)
 {
     /// <summary>
+    /// Where the background computes (the web application's one low-priority thread): when set,
+    /// each unit's search runs there on one core, and <see cref="BetweenUnits"/> is awaited before
+    /// each unit. Null (the publication, the command line): on the caller's thread, on every core.
+    /// </summary>
+    public TaskScheduler? Scheduler { get; init; }
+
+    /// <summary>Awaited before each unit's search when computing in the background (the server waits for a quiet moment).</summary>
+    public Func<CancellationToken, Task>? BetweenUnits { get; init; }
+
+    /// <summary>
     /// The setting (office settings) of the largest set, in units × indicators, whose rank intervals
     /// are computed in the publication's transaction; a bigger set's are computed in the
     /// background right after. Default <see cref="DefaultIntervalsInlineCells"/>.
@@ -193,7 +203,17 @@ public sealed class StoredAnalysis(SaimaDb db)
         foreach (long unit in wanted.Where(u => ranked.ContainsKey(u) && !known.Contains(u)).Distinct().ToList())
         {
             cancel.ThrowIfCancellationRequested();
-            if (AnalysisService.WhatItTakes(inputs, unit, ranked[unit], ranked.Count) is not { } answer)
+            if (BetweenUnits is not null)
+            {
+                await BetweenUnits(cancel);
+            }
+
+            int rank = ranked[unit];
+            WhatItTakesAnswer? computed = Scheduler is null
+                ? AnalysisService.WhatItTakes(inputs, unit, rank, ranked.Count)
+                : await Task.Factory.StartNew(() => AnalysisService.WhatItTakes(inputs, unit, rank, ranked.Count, maxDegreeOfParallelism: 1),
+                    cancel, TaskCreationOptions.DenyChildAttach, Scheduler);
+            if (computed is not { } answer)
             {
                 continue;
             }
@@ -256,7 +276,8 @@ public sealed class StoredAnalysis(SaimaDb db)
 
         if (!db.RankIntervalRuns.AsNoTracking().Any(r => r.ResultSetId == resultSetId))
         {
-            RankIntervals.Write(db, inputs, resultSetId);
+            // In the background (a Scheduler given: the caller runs this on it), on one core.
+            RankIntervals.Write(db, inputs, resultSetId, Scheduler is null ? null : 1);
         }
 
         tx.Commit();

@@ -13,9 +13,21 @@ namespace Saima.Web.Features.Analysis;
 /// its units are worked through. An adapter: every rule and write is the store's door's. It looks
 /// for work when woken (a page asking) and every <see cref="PollKey"/> seconds (a publication made by
 /// another node or on the command line).
+/// It never takes the pages' CPU: it computes on one dedicated thread at the lowest priority
+/// (<see cref="BackgroundCpu"/>: one core at most, nice 19 on Linux), and before each unit, each
+/// set's inputs and each set's rank intervals it waits until no request has been in flight for
+/// <see cref="QuietKey"/> milliseconds (<see cref="RequestsInFlight"/>), at most
+/// <see cref="MaxWaitKey"/> seconds, so that a server busy all day still gets its analysis, one
+/// step at a time, on what the pages leave.
 /// </summary>
-public sealed class AnalysisJobs(IServiceProvider services, IConfiguration configuration, ILogger<AnalysisJobs> log) : BackgroundService
+public sealed class AnalysisJobs(IServiceProvider services, IConfiguration configuration, ILogger<AnalysisJobs> log, BackgroundCpu cpu, RequestsInFlight inFlight) : BackgroundService
 {
+    /// <summary>The configuration key of the milliseconds without a request in flight the service waits for before a step (default 500).</summary>
+    public const string QuietKey = "Saima:AnalysisQuietMilliseconds";
+
+    /// <summary>The configuration key of the most seconds the service waits for a quiet moment before a step (default 60).</summary>
+    public const string MaxWaitKey = "Saima:AnalysisMaxWaitSeconds";
+
     /// <summary>The configuration key of the seconds between looks for work when there was none (default 30).</summary>
     public const string PollKey = "Saima:AnalysisPollSeconds";
 
@@ -71,7 +83,7 @@ public sealed class AnalysisJobs(IServiceProvider services, IConfiguration confi
             bool worked;
             try
             {
-                worked = await RunOnceAsync(up.Elapsed >= sweepAfter, stoppingToken);
+                worked = await RunOnceAsync(up.Elapsed >= sweepAfter, wait: true, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -103,13 +115,35 @@ public sealed class AnalysisJobs(IServiceProvider services, IConfiguration confi
     /// One step of work: the units asked for, else one set's pending rank intervals, else the
     /// latest sets' missing answers (stopping early when a page asks). False when there was nothing to do.
     /// </summary>
-    public Task<bool> RunOnceAsync(CancellationToken cancel) => RunOnceAsync(sweep: true, cancel);
+    public Task<bool> RunOnceAsync(CancellationToken cancel) => RunOnceAsync(sweep: true, wait: false, cancel);
 
-    private async Task<bool> RunOnceAsync(bool sweep, CancellationToken cancel)
+    /// <summary>How many times a step waited for a quiet moment, and the milliseconds waited in all (for the log and the bench).</summary>
+    public (long Waits, long WaitedMs) Waited => (Interlocked.Read(ref _waits), Interlocked.Read(ref _waitedMs));
+
+    private long _waits;
+    private long _waitedMs;
+
+    /// <summary>Waits for a quiet moment (see the class); nothing when called by hand (<paramref name="wait"/> false).</summary>
+    private async Task QuietAsync(bool wait, CancellationToken cancel)
+    {
+        if (!wait || inFlight.IsQuiet(Quiet))
+        {
+            return;
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await inFlight.WaitQuietAsync(Quiet, TimeSpan.FromSeconds(Math.Max(0, configuration.GetValue(MaxWaitKey, 60))), cancel);
+        Interlocked.Increment(ref _waits);
+        Interlocked.Add(ref _waitedMs, clock.ElapsedMilliseconds);
+    }
+
+    private TimeSpan Quiet => TimeSpan.FromMilliseconds(Math.Max(0, configuration.GetValue(QuietKey, 500)));
+
+    private async Task<bool> RunOnceAsync(bool sweep, bool wait, CancellationToken cancel)
     {
         using IServiceScope scope = services.CreateScope();
         SaimaDb db = scope.ServiceProvider.GetRequiredService<SaimaDb>();
-        var door = new StoredAnalysis(db);
+        var door = new StoredAnalysis(db) { Scheduler = cpu, BetweenUnits = c => QuietAsync(wait, c) };
         bool worked = false;
         while (_asked.TryDequeue(out (long Set, long Unit) asked))
         {
@@ -117,7 +151,7 @@ public sealed class AnalysisJobs(IServiceProvider services, IConfiguration confi
             ResultSet? set = db.ResultSets.AsNoTracking().SingleOrDefault(r => r.Id == asked.Set);
             if (set is not null)
             {
-                worked |= await door.ComputeWhatItTakesAsync(set, InputsOf(db, set), [asked.Unit], cancel) > 0;
+                worked |= await door.ComputeWhatItTakesAsync(set, await InputsOfAsync(db, set, wait, cancel), [asked.Unit], cancel) > 0;
             }
         }
 
@@ -132,8 +166,10 @@ public sealed class AnalysisJobs(IServiceProvider services, IConfiguration confi
             ResultSet? set = db.ResultSets.AsNoTracking().SingleOrDefault(r => r.Id == pending[0]);
             if (set is not null)
             {
+                ScoringInputs inputs = await InputsOfAsync(db, set, wait, cancel);
+                await QuietAsync(wait, cancel);
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                door.CompleteIntervals(set.Id, InputsOf(db, set));
+                await cpu.RunAsync(() => door.CompleteIntervals(set.Id, inputs), cancel);
                 log.LogInformation("rank intervals of result set {Set} stored in {Ms} ms", set.Id, clock.ElapsedMilliseconds);
                 return true;
             }
@@ -146,7 +182,7 @@ public sealed class AnalysisJobs(IServiceProvider services, IConfiguration confi
 
         foreach ((ResultSet set, IReadOnlyList<long> units) in await door.LackingWhatItTakesAsync(cancel))
         {
-            ScoringInputs inputs = InputsOf(db, set);
+            ScoringInputs inputs = await InputsOfAsync(db, set, wait, cancel);
             foreach (long unit in units)
             {
                 worked |= await door.ComputeWhatItTakesAsync(set, inputs, [unit], cancel) > 0;
@@ -160,8 +196,8 @@ public sealed class AnalysisJobs(IServiceProvider services, IConfiguration confi
         return worked;
     }
 
-    /// <summary>A set's inputs, read once and kept while the set is worked on (the last set's only).</summary>
-    private ScoringInputs InputsOf(SaimaDb db, ResultSet set)
+    /// <summary>A set's inputs, read once (on the background thread, in a quiet moment) and kept while the set is worked on (the last set's only).</summary>
+    private async Task<ScoringInputs> InputsOfAsync(SaimaDb db, ResultSet set, bool wait, CancellationToken cancel)
     {
         lock (_inputsLock)
         {
@@ -171,7 +207,8 @@ public sealed class AnalysisJobs(IServiceProvider services, IConfiguration confi
             }
         }
 
-        ScoringInputs inputs = ScoringInputs.LoadAsStored(db, set);
+        await QuietAsync(wait, cancel);
+        ScoringInputs inputs = await cpu.RunAsync(() => ScoringInputs.LoadAsStored(db, set), cancel);
         lock (_inputsLock)
         {
             _inputs = (set.Id, inputs);

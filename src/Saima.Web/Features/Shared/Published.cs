@@ -216,24 +216,73 @@ public static class Published
 
     /// <summary>
     /// A view kept under <paramref name="key"/>, which holds the stamp(s) it was read under:
-    /// read with <paramref name="read"/> when not kept (null: kept neither).
+    /// read with <paramref name="read"/> when not kept (null: kept neither). One read at a time per
+    /// key: requests that ask for a view while another request reads it wait for that read and get
+    /// its view, instead of each reading it again (50 people opening the matrix after a publication
+    /// read the whole set once, not 50 times at once). A reader's request that is cancelled (its
+    /// client went away) cancels only its own read: the waiters read again themselves.
     /// </summary>
     internal static async Task<TView?> KeptAsync<TView>(IMemoryCache cache, object key, Func<Task<TView?>> read)
         where TView : class
     {
-        if (cache.TryGetValue(key, out TView? view) && view is not null)
+        while (true)
         {
-            return view;
-        }
+            if (cache.TryGetValue(key, out TView? view) && view is not null)
+            {
+                return view;
+            }
 
-        view = await read();
-        if (view is not null)
-        {
-            cache.Set(key, view, ViewEntry);
-        }
+            var mine = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Per cache (each application its own: tests run several in one process).
+            (IMemoryCache, object) reading = (cache, key);
+            Task<object?> shared = Reading.GetOrAdd(reading, mine.Task);
+            if (shared != mine.Task)
+            {
+                try
+                {
+                    return (TView?)await shared;
+                }
+                catch (OperationCanceledException)
+                {
+                    // The reading request went away: look again (and read, if no one else does).
+                    continue;
+                }
+            }
 
-        return view;
+            try
+            {
+                view = await read();
+                if (view is not null)
+                {
+                    cache.Set(key, view, ViewEntry);
+                }
+
+                mine.SetResult(view);
+                return view;
+            }
+            catch (OperationCanceledException)
+            {
+                mine.SetCanceled();
+                throw;
+            }
+            catch (Exception e)
+            {
+                mine.SetException(e);
+                _ = mine.Task.Exception; // observed: the reader throws it itself
+                throw;
+            }
+            finally
+            {
+                Reading.TryRemove(new KeyValuePair<(IMemoryCache, object), Task<object?>>(reading, mine.Task));
+            }
+        }
     }
+
+    /// <summary>The views being read now, by key (<see cref="KeptAsync{TView}(IMemoryCache, object, Func{Task{TView}})"/>).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(IMemoryCache, object), Task<object?>> Reading = new();
+
+    /// <summary>How many views are being read now (for tests).</summary>
+    internal static int ReadingCount => Reading.Count;
 
     public static string Name(string name, string? nameEn, bool english) =>
         english && !string.IsNullOrWhiteSpace(nameEn) ? nameEn : name;
