@@ -19,22 +19,22 @@ internal static class BulkWriter
     public static void WriteAudit(SaimaDb db, IReadOnlyList<AuditEntry> entries) => AuditChain.Append(db, entries);
 
     /// <summary>The rows and warnings of a result set.</summary>
-    public static void WriteResults(SaimaDb db, long resultSetId, IReadOnlyList<ResultRow> rows, IReadOnlyList<WarningResult> warnings)
+    public static void WriteResults(SaimaDb db, long resultSetId, IReadOnlyList<ResultRow> rows, IReadOnlyList<WarningResult> warnings, PublishPhases? phases = null)
     {
         IDbContextTransaction tx = db.Database.CurrentTransaction
             ?? throw new InvalidOperationException("results are written inside the transaction that computed them");
         DbConnection connection = db.Database.GetDbConnection();
         if (connection is NpgsqlConnection pg)
         {
-            CopyPostgres(pg, resultSetId, rows, warnings);
+            CopyPostgres(pg, resultSetId, rows, warnings, phases);
         }
         else
         {
-            InsertSqlite((SqliteConnection)connection, (SqliteTransaction)tx.GetDbTransaction(), resultSetId, rows, warnings);
+            InsertSqlite((SqliteConnection)connection, (SqliteTransaction)tx.GetDbTransaction(), resultSetId, rows, warnings, phases);
         }
     }
 
-    private static void CopyPostgres(NpgsqlConnection pg, long resultSetId, IReadOnlyList<ResultRow> rows, IReadOnlyList<WarningResult> warnings)
+    private static void CopyPostgres(NpgsqlConnection pg, long resultSetId, IReadOnlyList<ResultRow> rows, IReadOnlyList<WarningResult> warnings, PublishPhases? phases)
     {
         using (NpgsqlBinaryImporter copy = pg.BeginBinaryImport(
             "COPY result_rows (result_set_id, unit_id, node, value, score, rank, track_rank, rank_change) FROM STDIN (FORMAT BINARY)"))
@@ -55,6 +55,7 @@ internal static class BulkWriter
             copy.Complete();
         }
 
+        phases?.Lap("rows.copy");
         if (warnings.Count == 0)
         {
             return;
@@ -86,6 +87,8 @@ internal static class BulkWriter
 
             copy.Complete();
         }
+
+        phases?.Lap("warnings.copy");
     }
 
     private static void Text(NpgsqlBinaryImporter copy, string? v)
@@ -124,7 +127,7 @@ internal static class BulkWriter
         }
     }
 
-    private static void InsertSqlite(SqliteConnection connection, SqliteTransaction tx, long resultSetId, IReadOnlyList<ResultRow> rows, IReadOnlyList<WarningResult> warnings)
+    private static void InsertSqlite(SqliteConnection connection, SqliteTransaction tx, long resultSetId, IReadOnlyList<ResultRow> rows, IReadOnlyList<WarningResult> warnings, PublishPhases? phases)
     {
         using (SqliteCommand insert = connection.CreateCommand())
         {
@@ -146,6 +149,7 @@ internal static class BulkWriter
             }
         }
 
+        phases?.Lap("rows.copy");
         using (SqliteCommand insert = connection.CreateCommand())
         {
             insert.Transaction = tx;
@@ -166,6 +170,8 @@ internal static class BulkWriter
                 insert.ExecuteNonQuery();
             }
         }
+
+        phases?.Lap("warnings.copy");
     }
 
     private const SqliteType I = SqliteType.Integer;

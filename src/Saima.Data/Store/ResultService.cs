@@ -37,20 +37,22 @@ public sealed record ResultChange(long UnitId, string UnitCode, string Node, dou
 public sealed class ResultService(SaimaDb db, TimeProvider clock)
 {
     /// <summary>Scores a period whose figures are published under a given scheme version (a "what if" with another version, or a rerun) and stores the results.</summary>
-    public ResultSet Compute(Actor actor, long schemeVersionId, string period)
+    /// <param name="phases">When given, the seconds of each phase of the computation are added to it.</param>
+    public ResultSet Compute(Actor actor, long schemeVersionId, string period, PublishPhases? phases = null)
     {
         actor.RequireOffice("compute results");
         using var tx = db.Database.BeginTransaction();
-        ResultSet set = ComputeCore(schemeVersionId, period, StoreTime.Now(clock), actor);
+        ResultSet set = ComputeCore(schemeVersionId, period, StoreTime.Now(clock), actor, phases);
         tx.Commit();
+        phases?.Lap("commit");
         return set;
     }
 
     /// <summary>Scores and stores, inside the caller's transaction.</summary>
-    internal ResultSet ComputeCore(long schemeVersionId, string period, DateTimeOffset now, Actor actor)
+    internal ResultSet ComputeCore(long schemeVersionId, string period, DateTimeOffset now, Actor actor, PublishPhases? phases = null)
     {
-        ScoringInputs inputs = ScoringInputs.Load(db, schemeVersionId, period, now);
-        Computed computed = Run(inputs);
+        ScoringInputs inputs = ScoringInputs.Load(db, schemeVersionId, period, now, InputHistory.Window, phases);
+        Computed computed = Run(inputs, phases);
         var set = new ResultSet
         {
             SchemeId = inputs.Version.SchemeId,
@@ -70,13 +72,18 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
         {
             db.ResultSets.Add(set);
             db.SaveChanges();
-            BulkWriter.WriteResults(db, set.Id, computed.Rows, computed.Warnings);
+            phases?.Lap("set");
+            BulkWriter.WriteResults(db, set.Id, computed.Rows, computed.Warnings, phases);
             UnitTrace.Write(db, set.Id, computed.Traces);
+            phases?.Lap("traces.write");
             StoredAnalysis.AtPublication(db, inputs, set.Id, computed.Rows, now);
+            phases?.Lap("analysis");
             AuditChain.AppendResultSet(db, set, computed.Rows, computed.Warnings);
+            phases?.Lap("digest");
             db.Audit.Add(AuditLog.Entry(now, actor, "compute", AuditLog.ResultEntity, AuditLog.Text(set.Id), "input_hash", null, set.InputHash,
                 string.Create(CultureInfo.InvariantCulture, $"period {period}, scheme version {inputs.Version.Version}")));
             db.SaveChanges();
+            phases?.Lap("audit");
         }
         finally
         {
@@ -254,7 +261,7 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
     internal sealed record Computed(List<ResultRow> Rows, List<WarningResult> Warnings, string ExplainJson, List<UnitTraceRow> Traces);
 
     /// <summary>Runs the engine and lays the scored period out as rows, in the store's canonical form.</summary>
-    internal static Computed Run(ScoringInputs inputs)
+    internal static Computed Run(ScoringInputs inputs, PublishPhases? phases = null)
     {
         ScoringResult result;
         try
@@ -268,6 +275,7 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
             throw new WorkflowException($"period {inputs.Period} cannot be scored with scheme version {inputs.Version.Version.ToString(CultureInfo.InvariantCulture)}: {ex.Message}", ex);
         }
 
+        phases?.Lap("engine");
         PeriodResult pr = result.Periods[^1];
         Scheme scheme = inputs.Scheme;
         int nInd = scheme.Indicators.Count;
@@ -292,6 +300,7 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
             }
         }
 
+        phases?.Lap("rows");
         var warnings = new List<WarningResult>(pr.Warnings.Count);
         foreach (WarningRow w in pr.Warnings)
         {
@@ -308,7 +317,12 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
             });
         }
 
-        return new Computed(rows, warnings, Explain(inputs, pr), UnitTrace.Of(inputs, pr));
+        phases?.Lap("warnings");
+        string explain = Explain(inputs, pr);
+        phases?.Lap("explain");
+        List<UnitTraceRow> traces = UnitTrace.Of(inputs, pr);
+        phases?.Lap("traces.json");
+        return new Computed(rows, warnings, explain, traces);
     }
 
     /// <summary>

@@ -64,11 +64,15 @@ public sealed class ScoringInputs
         Load(db, schemeVersionId, period, asOf, InputHistory.Window);
 
     /// <summary>The same, reading the whole history up to the period (<see cref="InputHistory.All"/>) or only the window it needs.</summary>
-    public static ScoringInputs Load(SaimaDb db, long schemeVersionId, string period, DateTimeOffset asOf, InputHistory history)
+    public static ScoringInputs Load(SaimaDb db, long schemeVersionId, string period, DateTimeOffset asOf, InputHistory history) =>
+        Load(db, schemeVersionId, period, asOf, history, null);
+
+    /// <summary>The same, adding the seconds of each phase of the reading to <paramref name="phases"/> when given.</summary>
+    internal static ScoringInputs Load(SaimaDb db, long schemeVersionId, string period, DateTimeOffset asOf, InputHistory history, PublishPhases? phases)
     {
         SchemeVersion version = db.SchemeVersions.AsNoTracking().SingleOrDefault(v => v.Id == schemeVersionId)
             ?? throw new NotFoundException($"scheme version {schemeVersionId.ToString(CultureInfo.InvariantCulture)} does not exist");
-        return Load(db, version, period, asOf, history);
+        return Load(db, version, period, asOf, history, phases);
     }
 
     /// <summary>
@@ -93,7 +97,10 @@ public sealed class ScoringInputs
     }
 
     /// <summary>The same for a version that need not be stored: a proposed scheme's preview (<see cref="SchemeAdmin.Preview"/>).</summary>
-    public static ScoringInputs Load(SaimaDb db, SchemeVersion version, string period, DateTimeOffset asOf, InputHistory history = InputHistory.Window)
+    public static ScoringInputs Load(SaimaDb db, SchemeVersion version, string period, DateTimeOffset asOf, InputHistory history = InputHistory.Window) =>
+        Load(db, version, period, asOf, history, null);
+
+    private static ScoringInputs Load(SaimaDb db, SchemeVersion version, string period, DateTimeOffset asOf, InputHistory history, PublishPhases? phases)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(version);
@@ -266,6 +273,8 @@ public sealed class ScoringInputs
             }
         }
 
+        phases?.Lap("inputs.figures");
+
         // Rows of the dataset: reported figures the scheme uses, then derived growth.
         var rows = new List<InputRow>(levels.Count);
         var periodsWithRows = new HashSet<string>(StringComparer.Ordinal);
@@ -289,6 +298,7 @@ public sealed class ScoringInputs
         var targets = db.Targets.AsNoTracking().Where(t => t.SchemeId == version.SchemeId && years.Contains(t.Year))
             .Select(t => new { t.UnitId, t.IndicatorId, t.Year, t.Value })
             .ToDictionary(t => (t.UnitId, t.IndicatorId, t.Year), t => t.Value);
+        phases?.Lap("inputs.targets");
         var unitIdByCode = units.ToDictionary(u => u.Code, u => u.Id, StringComparer.Ordinal);
         for (int r = 0; r < rows.Count; r++)
         {
@@ -306,6 +316,8 @@ public sealed class ScoringInputs
             c = c != 0 ? c : string.CompareOrdinal(a.Unit, b.Unit);
             return c != 0 ? c : string.CompareOrdinal(a.Code, b.Code);
         });
+
+        phases?.Lap("inputs.rows");
 
         // Only approved items: proposed, rejected and withdrawn ones are never given to the engine.
         var adjustments = db.Adjustments.AsNoTracking().Where(a => a.SchemeId == version.SchemeId && a.Status == AdjustmentStatus.Approved).ToList()
@@ -349,6 +361,7 @@ public sealed class ScoringInputs
 
         Dataset dataset = builder.Build();
         string canonical = text.ToString();
+        phases?.Lap("inputs.dataset+text");
         long[] ids = new long[dataset.UnitCodes.Length];
         var idByCode = units.ToDictionary(u => u.Code, u => u.Id, StringComparer.Ordinal);
         for (int g = 0; g < ids.Length; g++)
@@ -356,6 +369,8 @@ public sealed class ScoringInputs
             ids[g] = idByCode[dataset.UnitCodes[g]];
         }
 
+        string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+        phases?.Lap("inputs.hash");
         return new ScoringInputs
         {
             Version = version,
@@ -364,7 +379,7 @@ public sealed class ScoringInputs
             Period = period,
             AsOf = asOf,
             CanonicalText = canonical,
-            InputHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical))),
+            InputHash = hash,
             UnitIds = ids,
             FigureRowsRead = rowsRead,
         };
