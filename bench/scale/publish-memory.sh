@@ -8,32 +8,43 @@
 #
 #   bash bench/scale/publish-memory.sh                      # 10,000 units × 50 indicators
 #   bash bench/scale/publish-memory.sh --counties 2000 --indicators 50 --no-build
+#   bash bench/scale/publish-memory.sh --postgres "Host=127.0.0.1;Port=55432;Username=postgres;Database=saima_mem" --bin artifacts/saima-scale
+#
+# --postgres builds into that PostgreSQL database (emptied first) instead of a SQLite file; --bin
+# runs the CLI published in another folder (implies --no-build). The log's "results YYYY-MM phases"
+# line gives the publication's seconds per phase.
 #
 # Output in artifacts/bench-scale/: publish-memory.log (steps), publish-memory-rss.tsv (seconds, VmRSS kB, VmHWM kB).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-COUNTIES=10000 INDICATORS=50 BUILD=yes
+COUNTIES=10000 INDICATORS=50 BUILD=yes POSTGRES= BIN=artifacts/saima-scale
 while [[ $# -gt 0 ]]; do
     case $1 in
         --counties) COUNTIES=$2; shift 2 ;;
         --indicators) INDICATORS=$2; shift 2 ;;
         --no-build) BUILD=no; shift ;;
+        --postgres) POSTGRES=$2; shift 2 ;;
+        --bin) BIN=$2; BUILD=no; shift 2 ;;
         *) echo "publish-memory.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
 
 OUT=artifacts/bench-scale
-BIN=artifacts/saima-scale
 mkdir -p "$OUT"
 if [[ $BUILD == yes ]]; then
     nice -n 10 dotnet publish src/Saima.Cli -c Release -o "$BIN" -v q >/dev/null
 fi
 
-DB=$OUT/publish-memory.db
-rm -f "$DB" "$DB-wal" "$DB-shm"
+if [[ -n $POSTGRES ]]; then
+    STORE=(--postgres "$POSTGRES")
+else
+    DB=$OUT/publish-memory.db
+    rm -f "$DB" "$DB-wal" "$DB-shm"
+    STORE=(--db "$DB")
+fi
 "$BIN/saima" demo --scale province --counties "$COUNTIES" --indicators "$INDICATORS" --months 2 \
-    --db "$DB" --force --verbose >"$OUT/publish-memory.log" 2>&1 &
+    "${STORE[@]}" --force --verbose >"$OUT/publish-memory.log" 2>&1 &
 PID=$!
 start=$(date +%s.%N)
 : >"$OUT/publish-memory-rss.tsv"

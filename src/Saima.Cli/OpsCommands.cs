@@ -431,6 +431,7 @@ internal static class OpsCommands
                     Seed = seed,
                     Months = custom.Months ?? new DemoOptions().Months,
                     Progress = (name, share) => Progress(report, name, share),
+                    Log = verbose ? stdout.WriteLine : null,
                 });
             });
             var b = summary!;

@@ -159,7 +159,7 @@ public static partial class DemoCity
         report("results", 0.75);
         if (options.ComputeResults)
         {
-            resultSets = ComputeResults(store, tally.Publications, report);
+            resultSets = ComputeResults(store, tally.Publications, report, options.Log);
         }
 
         report("done", 1.0);

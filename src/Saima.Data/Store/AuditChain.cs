@@ -83,14 +83,15 @@ public static class AuditChain
     /// Places and hashes a result set that was just stored (its id known), with its rows and
     /// warnings, and saves them; inside the transaction that stored it.
     /// </summary>
-    internal static void AppendResultSet(SaimaDb db, ResultSet set, IReadOnlyList<ResultRow> rows, IReadOnlyList<WarningResult> warnings)
+    /// <param name="digest">The digest of the set's rows and warnings (<see cref="Digest(ResultTable)"/>).</param>
+    internal static void AppendResultSet(SaimaDb db, ResultSet set, string digest)
     {
         IDbContextTransaction tx = db.Database.CurrentTransaction
             ?? throw new InvalidOperationException("result sets are chained inside the transaction that stored them");
         DbConnection connection = db.Database.GetDbConnection();
         ChainHead head = HashChain.Lock(connection, tx.GetDbTransaction(), ResultsName);
         long seq = head.Seq + 1;
-        string hash = HashChain.Link(ResultsName, seq, head.Hash, Canonical(set, Digest(rows, warnings)));
+        string hash = HashChain.Link(ResultsName, seq, head.Hash, Canonical(set, digest));
         HashChain.Execute(connection, tx.GetDbTransaction(), "UPDATE result_sets SET chain_seq = @s, hash = @h WHERE id = @i", ("@s", seq), ("@h", hash), ("@i", set.Id));
         set.ChainSeq = seq;
         set.Hash = hash;
@@ -112,29 +113,61 @@ public static class AuditChain
     /// <summary>The SHA-256 of a result set's rows and warnings, in unit and node order, numbers by their bits.</summary>
     public static string Digest(IEnumerable<ResultRow> rows, IEnumerable<WarningResult> warnings)
     {
-        // Hashed in pieces of a few thousand rows: the digest of the whole canonical text, which
-        // for a township scheme (10,000 units × 56 nodes) would be hundreds of megabytes at once.
-        const int Piece = 4096;
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var form = HashChain.Canonical();
         int n = 0;
         foreach (ResultRow r in rows.OrderBy(r => r.UnitId).ThenBy(r => r.Node, StringComparer.Ordinal))
         {
             form.Add(r.UnitId).Add(r.Node).Add(r.Value).Add(r.Score).Add(r.Rank).Add(r.TrackRank).Add(r.RankChange);
-            if (++n % Piece == 0)
+            Piece(form, sha, ref n);
+        }
+
+        return DigestEnd(form, sha, n, warnings.OrderBy(w => w.UnitId).ThenBy(w => w.Indicator, StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// The same digest of a scored period read straight from the engine's arrays: the rows in unit
+    /// id and node code order through two small index orders, no row object made or sorted.
+    /// </summary>
+    internal static string Digest(ResultTable table)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var form = HashChain.Canonical();
+        int n = 0;
+        int[] nodes = table.NodesByCode();
+        foreach (int u in table.UnitsById())
+        {
+            long unitId = table.UnitId(u);
+            foreach (int k in nodes)
             {
-                form.FlushTo(sha);
+                form.Add(unitId).Add(table.Node(k)).Add(table.Value(u, k)).Add(table.Score(u, k))
+                    .Add(table.Rank(u, k)).Add(table.TrackRank(u, k)).Add(table.RankChange(u, k));
+                Piece(form, sha, ref n);
             }
         }
 
+        return DigestEnd(form, sha, n, table.WarningsByUnitAndIndicator());
+    }
+
+    // Hashed in pieces of a few thousand rows: the digest of the whole canonical text, which
+    // for a township scheme (40,000 units × 56 nodes) would be hundreds of megabytes at once.
+    private const int DigestPiece = 4096;
+
+    private static void Piece(CanonicalForm form, IncrementalHash sha, ref int n)
+    {
+        if (++n % DigestPiece == 0)
+        {
+            form.FlushTo(sha);
+        }
+    }
+
+    private static string DigestEnd(CanonicalForm form, IncrementalHash sha, int n, IEnumerable<WarningResult> sortedWarnings)
+    {
         form.Add("warnings");
-        foreach (WarningResult w in warnings.OrderBy(w => w.UnitId).ThenBy(w => w.Indicator, StringComparer.Ordinal))
+        foreach (WarningResult w in sortedWarnings)
         {
             form.Add(w.UnitId).Add(w.Indicator).Add(w.Value).Add(w.Target).Add(w.Completion).Add(w.Expected).Add(w.Gap).Add(w.Level);
-            if (++n % Piece == 0)
-            {
-                form.FlushTo(sha);
-            }
+            Piece(form, sha, ref n);
         }
 
         form.FlushTo(sha);

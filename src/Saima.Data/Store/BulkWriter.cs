@@ -18,44 +18,94 @@ internal static class BulkWriter
     /// <summary>Audit entries (their ids are not read back), at the end of the audit chain.</summary>
     public static void WriteAudit(SaimaDb db, IReadOnlyList<AuditEntry> entries) => AuditChain.Append(db, entries);
 
-    /// <summary>The rows and warnings of a result set.</summary>
-    public static void WriteResults(SaimaDb db, long resultSetId, IReadOnlyList<ResultRow> rows, IReadOnlyList<WarningResult> warnings)
+    /// <summary>
+    /// The rows and warnings of a result set, read from the engine's arrays as they are written
+    /// (<see cref="ResultTable"/>): no row object is made.
+    /// </summary>
+    public static void WriteResults(SaimaDb db, long resultSetId, ResultTable table, PublishPhases? phases = null)
     {
         IDbContextTransaction tx = db.Database.CurrentTransaction
             ?? throw new InvalidOperationException("results are written inside the transaction that computed them");
         DbConnection connection = db.Database.GetDbConnection();
         if (connection is NpgsqlConnection pg)
         {
-            CopyPostgres(pg, resultSetId, rows, warnings);
+            CopyPostgres(pg, resultSetId, table, phases);
         }
         else
         {
-            InsertSqlite((SqliteConnection)connection, (SqliteTransaction)tx.GetDbTransaction(), resultSetId, rows, warnings);
+            InsertSqlite((SqliteConnection)connection, (SqliteTransaction)tx.GetDbTransaction(), resultSetId, table, phases);
         }
     }
 
-    private static void CopyPostgres(NpgsqlConnection pg, long resultSetId, IReadOnlyList<ResultRow> rows, IReadOnlyList<WarningResult> warnings)
+    /// <summary>
+    /// Rows of one text per key (a result set's unit traces): made one at a time by
+    /// <paramref name="textOf"/> and written at once, so only one is held.
+    /// </summary>
+    public static void WriteTexts(SaimaDb db, string table, string keyColumn, string textColumn, long resultSetId, int count, Func<int, (long Key, string Text)> textOf)
+    {
+        IDbContextTransaction tx = db.Database.CurrentTransaction
+            ?? throw new InvalidOperationException("texts of a result set are written inside a transaction");
+        DbConnection connection = db.Database.GetDbConnection();
+        if (connection is NpgsqlConnection pg)
+        {
+            using NpgsqlBinaryImporter copy = pg.BeginBinaryImport($"COPY {table} (result_set_id, {keyColumn}, {textColumn}) FROM STDIN (FORMAT BINARY)");
+            copy.Timeout = NoTimeout;
+            for (int i = 0; i < count; i++)
+            {
+                (long key, string text) = textOf(i);
+                copy.StartRow();
+                copy.Write(resultSetId, NpgsqlDbType.Bigint);
+                copy.Write(key, NpgsqlDbType.Bigint);
+                copy.Write(text, NpgsqlDbType.Text);
+            }
+
+            copy.Complete();
+            return;
+        }
+
+        using SqliteCommand insert = ((SqliteConnection)connection).CreateCommand();
+        insert.Transaction = (SqliteTransaction)tx.GetDbTransaction();
+        insert.CommandText = $"INSERT INTO {table} (result_set_id, {keyColumn}, {textColumn}) VALUES ($set, $key, $text)";
+        SqliteParameter[] p = Parameters(insert, ("$set", I), ("$key", I), ("$text", T));
+        insert.Prepare();
+        p[0].Value = resultSetId;
+        for (int i = 0; i < count; i++)
+        {
+            (long key, string text) = textOf(i);
+            p[1].Value = key;
+            p[2].Value = text;
+            insert.ExecuteNonQuery();
+        }
+    }
+
+    private static void CopyPostgres(NpgsqlConnection pg, long resultSetId, ResultTable table, PublishPhases? phases)
     {
         using (NpgsqlBinaryImporter copy = pg.BeginBinaryImport(
             "COPY result_rows (result_set_id, unit_id, node, value, score, rank, track_rank, rank_change) FROM STDIN (FORMAT BINARY)"))
         {
-            foreach (ResultRow r in rows)
+            copy.Timeout = NoTimeout;
+            for (int u = 0; u < table.Units; u++)
             {
-                copy.StartRow();
-                copy.Write(resultSetId, NpgsqlDbType.Bigint);
-                copy.Write(r.UnitId, NpgsqlDbType.Bigint);
-                copy.Write(r.Node, NpgsqlDbType.Text);
-                Double(copy, r.Value);
-                Double(copy, r.Score);
-                Integer(copy, r.Rank);
-                Integer(copy, r.TrackRank);
-                Integer(copy, r.RankChange);
+                long unitId = table.UnitId(u);
+                for (int k = 0; k < table.Nodes; k++)
+                {
+                    copy.StartRow();
+                    copy.Write(resultSetId, NpgsqlDbType.Bigint);
+                    copy.Write(unitId, NpgsqlDbType.Bigint);
+                    copy.Write(table.Node(k), NpgsqlDbType.Text);
+                    Double(copy, table.Value(u, k));
+                    Double(copy, table.Score(u, k));
+                    Integer(copy, table.Rank(u, k));
+                    Integer(copy, table.TrackRank(u, k));
+                    Integer(copy, table.RankChange(u, k));
+                }
             }
 
             copy.Complete();
         }
 
-        if (warnings.Count == 0)
+        phases?.Lap("rows.copy");
+        if (table.WarningCount == 0)
         {
             return;
         }
@@ -63,7 +113,8 @@ internal static class BulkWriter
         using (NpgsqlBinaryImporter copy = pg.BeginBinaryImport(
             "COPY warning_results (result_set_id, unit_id, indicator, value, target, completion, expected, gap, level) FROM STDIN (FORMAT BINARY)"))
         {
-            foreach (WarningResult w in warnings)
+            copy.Timeout = NoTimeout;
+            foreach (WarningResult w in table.Warnings())
             {
                 copy.StartRow();
                 copy.Write(resultSetId, NpgsqlDbType.Bigint);
@@ -74,18 +125,13 @@ internal static class BulkWriter
                 Double(copy, w.Completion);
                 Double(copy, w.Expected);
                 Double(copy, w.Gap);
-                if (w.Level is null)
-                {
-                    copy.WriteNull();
-                }
-                else
-                {
-                    copy.Write(w.Level, NpgsqlDbType.Text);
-                }
+                Text(copy, w.Level);
             }
 
             copy.Complete();
         }
+
+        phases?.Lap("warnings.copy");
     }
 
     private static void Text(NpgsqlBinaryImporter copy, string? v)
@@ -124,7 +170,7 @@ internal static class BulkWriter
         }
     }
 
-    private static void InsertSqlite(SqliteConnection connection, SqliteTransaction tx, long resultSetId, IReadOnlyList<ResultRow> rows, IReadOnlyList<WarningResult> warnings)
+    private static void InsertSqlite(SqliteConnection connection, SqliteTransaction tx, long resultSetId, ResultTable table, PublishPhases? phases)
     {
         using (SqliteCommand insert = connection.CreateCommand())
         {
@@ -133,19 +179,23 @@ internal static class BulkWriter
             SqliteParameter[] p = Parameters(insert, ("$set", I), ("$unit", I), ("$node", T), ("$value", R), ("$score", R), ("$rank", I), ("$track_rank", I), ("$rank_change", I));
             insert.Prepare();
             p[0].Value = resultSetId;
-            foreach (ResultRow r in rows)
+            for (int u = 0; u < table.Units; u++)
             {
-                p[1].Value = r.UnitId;
-                p[2].Value = r.Node;
-                p[3].Value = Db(r.Value);
-                p[4].Value = Db(r.Score);
-                p[5].Value = Db(r.Rank);
-                p[6].Value = Db(r.TrackRank);
-                p[7].Value = Db(r.RankChange);
-                insert.ExecuteNonQuery();
+                p[1].Value = table.UnitId(u);
+                for (int k = 0; k < table.Nodes; k++)
+                {
+                    p[2].Value = table.Node(k);
+                    p[3].Value = Db(table.Value(u, k));
+                    p[4].Value = Db(table.Score(u, k));
+                    p[5].Value = Db(table.Rank(u, k));
+                    p[6].Value = Db(table.TrackRank(u, k));
+                    p[7].Value = Db(table.RankChange(u, k));
+                    insert.ExecuteNonQuery();
+                }
             }
         }
 
+        phases?.Lap("rows.copy");
         using (SqliteCommand insert = connection.CreateCommand())
         {
             insert.Transaction = tx;
@@ -153,7 +203,7 @@ internal static class BulkWriter
             SqliteParameter[] p = Parameters(insert, ("$set", I), ("$unit", I), ("$indicator", T), ("$value", R), ("$target", R), ("$completion", R), ("$expected", R), ("$gap", R), ("$level", T));
             insert.Prepare();
             p[0].Value = resultSetId;
-            foreach (WarningResult w in warnings)
+            foreach (WarningResult w in table.Warnings())
             {
                 p[1].Value = w.UnitId;
                 p[2].Value = w.Indicator;
@@ -166,7 +216,17 @@ internal static class BulkWriter
                 insert.ExecuteNonQuery();
             }
         }
+
+        phases?.Lap("warnings.copy");
     }
+
+    /// <summary>
+    /// No time limit on a COPY (TimeSpan.Zero is none in Npgsql): its end waits for the server to
+    /// check every row's keys, which for half a million rows on a busy machine can take longer than
+    /// the connection's default 30 s (a 10,000 × 50 publication failed so, "Exception while reading
+    /// from stream").
+    /// </summary>
+    private static readonly TimeSpan NoTimeout = TimeSpan.Zero;
 
     private const SqliteType I = SqliteType.Integer;
     private const SqliteType R = SqliteType.Real;

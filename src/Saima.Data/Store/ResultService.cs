@@ -37,20 +37,22 @@ public sealed record ResultChange(long UnitId, string UnitCode, string Node, dou
 public sealed class ResultService(SaimaDb db, TimeProvider clock)
 {
     /// <summary>Scores a period whose figures are published under a given scheme version (a "what if" with another version, or a rerun) and stores the results.</summary>
-    public ResultSet Compute(Actor actor, long schemeVersionId, string period)
+    /// <param name="phases">When given, the seconds of each phase of the computation are added to it.</param>
+    public ResultSet Compute(Actor actor, long schemeVersionId, string period, PublishPhases? phases = null)
     {
         actor.RequireOffice("compute results");
         using var tx = db.Database.BeginTransaction();
-        ResultSet set = ComputeCore(schemeVersionId, period, StoreTime.Now(clock), actor);
+        ResultSet set = ComputeCore(schemeVersionId, period, StoreTime.Now(clock), actor, phases);
         tx.Commit();
+        phases?.Lap("commit");
         return set;
     }
 
     /// <summary>Scores and stores, inside the caller's transaction.</summary>
-    internal ResultSet ComputeCore(long schemeVersionId, string period, DateTimeOffset now, Actor actor)
+    internal ResultSet ComputeCore(long schemeVersionId, string period, DateTimeOffset now, Actor actor, PublishPhases? phases = null)
     {
-        ScoringInputs inputs = ScoringInputs.Load(db, schemeVersionId, period, now);
-        Computed computed = Run(inputs);
+        ScoringInputs inputs = ScoringInputs.Load(db, schemeVersionId, period, now, InputHistory.Window, phases);
+        Computed computed = Run(inputs, phases);
         var set = new ResultSet
         {
             SchemeId = inputs.Version.SchemeId,
@@ -70,13 +72,23 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
         {
             db.ResultSets.Add(set);
             db.SaveChanges();
-            BulkWriter.WriteResults(db, set.Id, computed.Rows, computed.Warnings);
-            UnitTrace.Write(db, set.Id, computed.Traces);
-            StoredAnalysis.AtPublication(db, inputs, set.Id, computed.Rows, now);
-            AuditChain.AppendResultSet(db, set, computed.Rows, computed.Warnings);
+            phases?.Lap("set");
+            // The rows, warnings and traces go from the engine's arrays straight into the store and
+            // the digest: no object per row is made or held (ResultTable). The digest only reads
+            // the arrays, so it is worked out on the other core while the database takes the rows
+            // (on PostgreSQL most of that time is the server's: checking each row's keys).
+            Task<string> digest = Task.Run(() => AuditChain.Digest(computed.Table));
+            BulkWriter.WriteResults(db, set.Id, computed.Table, phases);
+            UnitTrace.Write(db, set.Id, inputs, computed.Result);
+            phases?.Lap("traces");
+            StoredAnalysis.AtPublication(db, inputs, set.Id, computed.Table.RankedAtRoot(), now);
+            phases?.Lap("analysis");
+            AuditChain.AppendResultSet(db, set, digest.GetAwaiter().GetResult());
+            phases?.Lap("digest.wait");
             db.Audit.Add(AuditLog.Entry(now, actor, "compute", AuditLog.ResultEntity, AuditLog.Text(set.Id), "input_hash", null, set.InputHash,
                 string.Create(CultureInfo.InvariantCulture, $"period {period}, scheme version {inputs.Version.Version}")));
             db.SaveChanges();
+            phases?.Lap("audit");
         }
         finally
         {
@@ -251,10 +263,36 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
     internal static bool SameBits(double? a, double? b) =>
         a is null ? b is null : b is not null && BitConverter.DoubleToInt64Bits(a.Value) == BitConverter.DoubleToInt64Bits(b.Value);
 
-    internal sealed record Computed(List<ResultRow> Rows, List<WarningResult> Warnings, string ExplainJson, List<UnitTraceRow> Traces);
+    /// <summary>
+    /// A scored period: its rows and warnings as a <see cref="ResultTable"/> over the engine's
+    /// arrays, and the explanation. <see cref="Rows"/>, <see cref="Warnings"/> and
+    /// <see cref="Traces"/> are made as objects only when asked for (a recomputation's comparison,
+    /// a preview); the publication streams <see cref="Table"/> instead.
+    /// </summary>
+    internal sealed class Computed(ScoringInputs inputs, PeriodResult result, string explainJson)
+    {
+        private List<ResultRow>? rows;
+        private List<WarningResult>? warnings;
+        private List<UnitTraceRow>? traces;
+
+        public ResultTable Table { get; } = new(inputs, result);
+
+        public PeriodResult Result => result;
+
+        public string ExplainJson => explainJson;
+
+        /// <summary>Every row, unit by unit in the engine's order and node by node in the scheme's.</summary>
+        public List<ResultRow> Rows => rows ??= [.. Table.Rows()];
+
+        /// <summary>Every warning, in the engine's order.</summary>
+        public List<WarningResult> Warnings => warnings ??= [.. Table.Warnings()];
+
+        /// <summary>Every unit's trace.</summary>
+        public List<UnitTraceRow> Traces => traces ??= UnitTrace.Of(inputs, result);
+    }
 
     /// <summary>Runs the engine and lays the scored period out as rows, in the store's canonical form.</summary>
-    internal static Computed Run(ScoringInputs inputs)
+    internal static Computed Run(ScoringInputs inputs, PublishPhases? phases = null)
     {
         ScoringResult result;
         try
@@ -268,56 +306,12 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
             throw new WorkflowException($"period {inputs.Period} cannot be scored with scheme version {inputs.Version.Version.ToString(CultureInfo.InvariantCulture)}: {ex.Message}", ex);
         }
 
+        phases?.Lap("engine");
         PeriodResult pr = result.Periods[^1];
-        Scheme scheme = inputs.Scheme;
-        int nInd = scheme.Indicators.Count;
-        int nodes = scheme.NodeCount;
-        int n = pr.Data.Units.Length;
-        var rows = new List<ResultRow>(n * nodes);
-        for (int u = 0; u < n; u++)
-        {
-            long unitId = inputs.UnitIds[pr.Data.Units[u]];
-            for (int k = 0; k < nodes; k++)
-            {
-                rows.Add(new ResultRow
-                {
-                    UnitId = unitId,
-                    Node = scheme.NodeCode(k),
-                    Value = k < nInd ? Canon(pr.Values[k][u]) : null,
-                    Score = Canon(pr.Scores[k][u]),
-                    Rank = Rank(pr.Ranks[k][u]),
-                    TrackRank = pr.TrackRanks is null ? null : Rank(pr.TrackRanks[k][u]),
-                    RankChange = pr.RankChanges is null ? null : Rank(pr.RankChanges[k][u]),
-                });
-            }
-        }
-
-        var warnings = new List<WarningResult>(pr.Warnings.Count);
-        foreach (WarningRow w in pr.Warnings)
-        {
-            warnings.Add(new WarningResult
-            {
-                UnitId = inputs.UnitIds[pr.Data.Units[w.Unit]],
-                Indicator = scheme.Indicators[w.Indicator].Code,
-                Value = Canon(w.Value),
-                Target = Canon(w.Target),
-                Completion = Canon(w.Completion),
-                Expected = Canon(w.Expected),
-                Gap = Canon(w.Gap),
-                Level = w.Level,
-            });
-        }
-
-        return new Computed(rows, warnings, Explain(inputs, pr), UnitTrace.Of(inputs, pr));
+        string explain = Explain(inputs, pr);
+        phases?.Lap("explain");
+        return new Computed(inputs, pr, explain);
     }
-
-    /// <summary>
-    /// The stored form of a number: missing (NaN) as null, and −0 as 0 (SQLite may keep an
-    /// integral REAL as an integer, which has no sign of zero). Every other double is kept to the bit.
-    /// </summary>
-    private static double? Canon(double v) => double.IsNaN(v) ? null : v == 0 ? 0.0 : v;
-
-    private static int? Rank(int r) => r == PeriodResult.NoRank ? null : r;
 
     private static string Explain(ScoringInputs inputs, PeriodResult pr)
     {

@@ -38,10 +38,15 @@ public sealed class ScoringInputs
     /// <summary>Only figures entered (and published) at or before this time were read.</summary>
     public required DateTimeOffset AsOf { get; init; }
 
-    /// <summary>Every input as one text: scheme JSON, units and tracks, figures with targets, adjustments, in a fixed order.</summary>
-    public required string CanonicalText { get; init; }
+    /// <summary>
+    /// Every input as one text: scheme JSON, units and tracks, figures with targets, adjustments, in
+    /// a fixed order. Kept only by the public <c>Load</c> overloads (to be read); null when the inputs
+    /// were read for a publication or a stored set (<see cref="LoadAsStored"/>), which hash the text
+    /// in pieces as it is made and never hold it (at a country's size, tens of megabytes).
+    /// </summary>
+    public string? CanonicalText { get; init; }
 
-    /// <summary>SHA-256 of <see cref="CanonicalText"/> (UTF-8), lower-case hex.</summary>
+    /// <summary>SHA-256 of the canonical text (UTF-8), lower-case hex.</summary>
     public required string InputHash { get; init; }
 
     /// <summary>Store id of each engine unit, by the engine's global unit index.</summary>
@@ -64,11 +69,21 @@ public sealed class ScoringInputs
         Load(db, schemeVersionId, period, asOf, InputHistory.Window);
 
     /// <summary>The same, reading the whole history up to the period (<see cref="InputHistory.All"/>) or only the window it needs.</summary>
-    public static ScoringInputs Load(SaimaDb db, long schemeVersionId, string period, DateTimeOffset asOf, InputHistory history)
+    public static ScoringInputs Load(SaimaDb db, long schemeVersionId, string period, DateTimeOffset asOf, InputHistory history) =>
+        Load(db, schemeVersionId, period, asOf, history, null, keepText: true);
+
+    /// <summary>
+    /// The same without keeping the canonical text (only its hash), adding the seconds of each
+    /// phase of the reading to <paramref name="phases"/> when given: what a publication reads.
+    /// </summary>
+    internal static ScoringInputs Load(SaimaDb db, long schemeVersionId, string period, DateTimeOffset asOf, InputHistory history, PublishPhases? phases) =>
+        Load(db, schemeVersionId, period, asOf, history, phases, keepText: false);
+
+    private static ScoringInputs Load(SaimaDb db, long schemeVersionId, string period, DateTimeOffset asOf, InputHistory history, PublishPhases? phases, bool keepText)
     {
         SchemeVersion version = db.SchemeVersions.AsNoTracking().SingleOrDefault(v => v.Id == schemeVersionId)
             ?? throw new NotFoundException($"scheme version {schemeVersionId.ToString(CultureInfo.InvariantCulture)} does not exist");
-        return Load(db, version, period, asOf, history);
+        return Load(db, version, period, asOf, history, phases, keepText);
     }
 
     /// <summary>
@@ -79,10 +94,10 @@ public sealed class ScoringInputs
     public static ScoringInputs LoadAsStored(SaimaDb db, ResultSet set)
     {
         ArgumentNullException.ThrowIfNull(set);
-        ScoringInputs inputs = Load(db, set.SchemeVersionId, set.Period, set.ComputedAt, InputHistory.Window);
+        ScoringInputs inputs = Load(db, set.SchemeVersionId, set.Period, set.ComputedAt, InputHistory.Window, null);
         if (!string.Equals(inputs.InputHash, set.InputHash, StringComparison.Ordinal))
         {
-            ScoringInputs all = Load(db, set.SchemeVersionId, set.Period, set.ComputedAt, InputHistory.All);
+            ScoringInputs all = Load(db, set.SchemeVersionId, set.Period, set.ComputedAt, InputHistory.All, null);
             if (string.Equals(all.InputHash, set.InputHash, StringComparison.Ordinal))
             {
                 return all;
@@ -93,7 +108,10 @@ public sealed class ScoringInputs
     }
 
     /// <summary>The same for a version that need not be stored: a proposed scheme's preview (<see cref="SchemeAdmin.Preview"/>).</summary>
-    public static ScoringInputs Load(SaimaDb db, SchemeVersion version, string period, DateTimeOffset asOf, InputHistory history = InputHistory.Window)
+    public static ScoringInputs Load(SaimaDb db, SchemeVersion version, string period, DateTimeOffset asOf, InputHistory history = InputHistory.Window) =>
+        Load(db, version, period, asOf, history, null, keepText: true);
+
+    private static ScoringInputs Load(SaimaDb db, SchemeVersion version, string period, DateTimeOffset asOf, InputHistory history, PublishPhases? phases, bool keepText)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(version);
@@ -266,6 +284,8 @@ public sealed class ScoringInputs
             }
         }
 
+        phases?.Lap("inputs.figures");
+
         // Rows of the dataset: reported figures the scheme uses, then derived growth.
         var rows = new List<InputRow>(levels.Count);
         var periodsWithRows = new HashSet<string>(StringComparer.Ordinal);
@@ -289,6 +309,7 @@ public sealed class ScoringInputs
         var targets = db.Targets.AsNoTracking().Where(t => t.SchemeId == version.SchemeId && years.Contains(t.Year))
             .Select(t => new { t.UnitId, t.IndicatorId, t.Year, t.Value })
             .ToDictionary(t => (t.UnitId, t.IndicatorId, t.Year), t => t.Value);
+        phases?.Lap("inputs.targets");
         var unitIdByCode = units.ToDictionary(u => u.Code, u => u.Id, StringComparer.Ordinal);
         for (int r = 0; r < rows.Count; r++)
         {
@@ -307,6 +328,8 @@ public sealed class ScoringInputs
             return c != 0 ? c : string.CompareOrdinal(a.Code, b.Code);
         });
 
+        phases?.Lap("inputs.rows");
+
         // Only approved items: proposed, rejected and withdrawn ones are never given to the engine.
         var adjustments = db.Adjustments.AsNoTracking().Where(a => a.SchemeId == version.SchemeId && a.Status == AdjustmentStatus.Approved).ToList()
             .Where(a => AdjustmentService.CountsAsOf(a, asOf) && unitCode.ContainsKey(a.UnitId) && (a.Period is null || periodsWithRows.Contains(a.Period)))
@@ -322,33 +345,40 @@ public sealed class ScoringInputs
         });
 
         // One pass over the sorted inputs feeds both the engine and the canonical text, so the hash is of exactly what was scored.
-        var text = new StringBuilder(64 + version.Json.Length + (rows.Count * 40));
+        using var hashed = new HashedText(keepText);
+        StringBuilder text = hashed.Line;
         text.Append(history == InputHistory.All ? "saima-inputs 1\n" : "saima-inputs 2\n");
         text.Append(CultureInfo.InvariantCulture, $"scheme {schemeRow.Code} version {version.Version} period {period}\n");
         text.Append(CultureInfo.InvariantCulture, $"json {version.Json.Length}\n").Append(version.Json).Append('\n');
+        hashed.EndLine();
         var builder = new DatasetBuilder(scheme, attributeNames: null, declaredUnits: true, hasTracks: hasTracks);
         foreach (var u in units)
         {
             builder.DeclareUnit(u.Code, u.Name, u.Track, null, -1);
             text.Append("unit ").Append(u.Code).Append('\t').Append(u.Track ?? "-").Append('\n');
+            hashed.EndLine();
         }
 
         foreach (InputRow r in rows)
         {
             builder.AddFigure(r.Unit, r.Code, r.Period, r.Value, r.Target, -1);
-            text.Append("figure ").Append(r.Period).Append('\t').Append(r.Unit).Append('\t').Append(r.Code).Append('\t')
-                .Append(Number(r.Value)).Append('\t').Append(Number(r.Target)).Append('\n');
+            text.Append("figure ").Append(r.Period).Append('\t').Append(r.Unit).Append('\t').Append(r.Code).Append('\t');
+            Number(text, r.Value).Append('\t');
+            Number(text, r.Target).Append('\n');
+            hashed.EndLine();
         }
 
         foreach (AdjustmentRow a in adjustments)
         {
             builder.AddAdjustment(a.Unit, a.Points, a.Period, a.Node, a.Reason, -1);
-            text.Append("adjust ").Append(a.Unit).Append('\t').Append(a.Period ?? "*").Append('\t').Append(a.Node ?? "*").Append('\t')
-                .Append(Number(a.Points)).Append('\t').Append(a.Reason.ReplaceLineEndings(" ")).Append('\n');
+            text.Append("adjust ").Append(a.Unit).Append('\t').Append(a.Period ?? "*").Append('\t').Append(a.Node ?? "*").Append('\t');
+            Number(text, a.Points).Append('\t').Append(a.Reason.ReplaceLineEndings(" ")).Append('\n');
+            hashed.EndLine();
         }
 
         Dataset dataset = builder.Build();
-        string canonical = text.ToString();
+        string hash = hashed.Finish(out string? canonical);
+        phases?.Lap("inputs.dataset+hash");
         long[] ids = new long[dataset.UnitCodes.Length];
         var idByCode = units.ToDictionary(u => u.Code, u => u.Id, StringComparer.Ordinal);
         for (int g = 0; g < ids.Length; g++)
@@ -364,7 +394,7 @@ public sealed class ScoringInputs
             Period = period,
             AsOf = asOf,
             CanonicalText = canonical,
-            InputHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical))),
+            InputHash = hash,
             UnitIds = ids,
             FigureRowsRead = rowsRead,
         };
@@ -445,7 +475,74 @@ public sealed class ScoringInputs
         return scheme.Tracks?.Overrides.Values.Any(o => o.Indicators.GetValueOrDefault(indicator.Code)?.Impute?.Method == ImputeMethod.Previous) == true;
     }
 
-    private static string Number(double v) => double.IsNaN(v) ? string.Empty : v.ToString("R", CultureInfo.InvariantCulture);
+    /// <summary>A number's canonical text (the shortest that reads back to the same double; missing as nothing), appended.</summary>
+    private static StringBuilder Number(StringBuilder text, double v)
+    {
+        if (!double.IsNaN(v))
+        {
+            Span<char> digits = stackalloc char[32];
+            if (v.TryFormat(digits, out int written, "R", CultureInfo.InvariantCulture))
+            {
+                text.Append(digits[..written]);
+            }
+            else
+            {
+                text.Append(v.ToString("R", CultureInfo.InvariantCulture));
+            }
+        }
+
+        return text;
+    }
+
+    /// <summary>
+    /// The canonical text, hashed (SHA-256 of its UTF-8) in pieces of whole lines as it is written:
+    /// the same hash as of the whole text, without holding it unless asked to.
+    /// </summary>
+    private sealed class HashedText(bool keep) : IDisposable
+    {
+        private const int Piece = 1 << 15;
+        private readonly IncrementalHash sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private readonly StringBuilder? whole = keep ? new StringBuilder() : null;
+        private byte[] bytes = new byte[Encoding.UTF8.GetMaxByteCount(Piece * 2)];
+
+        /// <summary>Where the lines are written; <see cref="EndLine"/> after each.</summary>
+        public StringBuilder Line { get; } = new(Piece * 2);
+
+        /// <summary>After a whole line: hashes what was written once it is a piece's worth.</summary>
+        public void EndLine()
+        {
+            if (Line.Length >= Piece)
+            {
+                Flush();
+            }
+        }
+
+        /// <summary>The hash (lower-case hex), and the whole text when it was kept.</summary>
+        public string Finish(out string? text)
+        {
+            Flush();
+            text = whole?.ToString();
+            return Convert.ToHexStringLower(sha.GetHashAndReset());
+        }
+
+        public void Dispose() => sha.Dispose();
+
+        private void Flush()
+        {
+            // Pieces end at a line's end, so no character is split.
+            string piece = Line.ToString();
+            Line.Clear();
+            whole?.Append(piece);
+            int max = Encoding.UTF8.GetMaxByteCount(piece.Length);
+            if (bytes.Length < max)
+            {
+                bytes = new byte[max];
+            }
+
+            int n = Encoding.UTF8.GetBytes(piece, bytes);
+            sha.AppendData(bytes, 0, n);
+        }
+    }
 
     private readonly record struct InputRow(string Period, string Unit, string Code, double Value, double Target);
 

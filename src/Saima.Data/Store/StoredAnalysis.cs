@@ -81,19 +81,13 @@ public sealed class StoredAnalysis(SaimaDb db)
     internal static bool IntervalsInline(SaimaDb db, ScoringInputs inputs) =>
         (long)inputs.Dataset.UnitCodes.Length * inputs.Scheme.Indicators.Count <= Setting(db, IntervalsInlineCellsKey, DefaultIntervalsInlineCells);
 
-    /// <summary>The units ranked at the root of a set's rows: unit → rank.</summary>
-    private static Dictionary<long, int> RankedAtRoot(Scheme scheme, IEnumerable<ResultRow> rows)
-    {
-        string root = scheme.Groups[scheme.RootGroup].Code;
-        return rows.Where(r => r.Node == root && r.Rank is not null).ToDictionary(r => r.UnitId, r => r.Rank!.Value);
-    }
-
     /// <summary>
     /// In the publication's transaction, after the set's rows: the rank intervals, or the set
     /// marked for the background when it is too big (<see cref="IntervalsInlineCellsKey"/>); and
     /// what it takes for every ranked unit when few are ranked (<see cref="WhatItTakesInlineUnitsKey"/>).
     /// </summary>
-    internal static void AtPublication(SaimaDb db, ScoringInputs inputs, long resultSetId, IReadOnlyList<ResultRow> rows, DateTimeOffset now)
+    /// <param name="ranked">The units ranked at the root of the set: unit → rank.</param>
+    internal static void AtPublication(SaimaDb db, ScoringInputs inputs, long resultSetId, Dictionary<long, int> ranked, DateTimeOffset now)
     {
         if (IntervalsInline(db, inputs))
         {
@@ -107,7 +101,6 @@ public sealed class StoredAnalysis(SaimaDb db)
             db.Entry(pending).State = EntityState.Detached;
         }
 
-        Dictionary<long, int> ranked = RankedAtRoot(inputs.Scheme, rows);
         if (ranked.Count == 0 || ranked.Count > Setting(db, WhatItTakesInlineUnitsKey, DefaultWhatItTakesInlineUnits))
         {
             return;

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -96,23 +97,28 @@ public sealed record UnitTrace(
     /// <summary>Every scored unit's trace of a period's result (the engine run with <see cref="ScoringOptions.Explain"/>), by the unit's store id.</summary>
     internal static List<UnitTraceRow> Of(ScoringInputs inputs, PeriodResult pr)
     {
-        Trace trace = pr.Trace ?? throw new InvalidOperationException("the period was scored without its trace");
-        int nInd = inputs.Scheme.Indicators.Count, nodes = inputs.Scheme.NodeCount, groups = inputs.Scheme.Groups.Count;
         var rows = new List<UnitTraceRow>(pr.Data.Units.Length);
         for (int u = 0; u < pr.Data.Units.Length; u++)
         {
-            var t = new UnitTrace(
-                Enumerable.Range(0, nodes).Select(k => trace.Rule[k][u]).ToList(),
-                Enumerable.Range(0, nInd).Select(k => Num(trace.Raw[k][u])).ToList(),
-                Enumerable.Range(0, nInd).Select(k => Num(trace.TargetUsed[k][u])).ToList(),
-                Enumerable.Range(0, nInd).Select(k => trace.Imputed[k][u]).ToList(),
-                Enumerable.Range(0, nodes).Select(k => Num(pr.Scores[k][u])).ToList(),
-                Enumerable.Range(0, nodes).Select(k => Num(trace.Adjustment[k][u])).ToList(),
-                Enumerable.Range(0, groups).Select(g => trace.ChildWeights[g][u] is { } cw ? (IReadOnlyList<double?>)cw.Select(Num).ToList() : null).ToList());
-            rows.Add(new UnitTraceRow { ResultSetId = 0, UnitId = inputs.UnitIds[pr.Data.Units[u]], Trace = t.ToJson() });
+            rows.Add(new UnitTraceRow { ResultSetId = 0, UnitId = inputs.UnitIds[pr.Data.Units[u]], Trace = Of(inputs, pr, u).ToJson() });
         }
 
         return rows;
+    }
+
+    /// <summary>The trace of the engine's unit <paramref name="u"/> in a period's result.</summary>
+    internal static UnitTrace Of(ScoringInputs inputs, PeriodResult pr, int u)
+    {
+        Trace trace = pr.Trace ?? throw new InvalidOperationException("the period was scored without its trace");
+        int nInd = inputs.Scheme.Indicators.Count, nodes = inputs.Scheme.NodeCount, groups = inputs.Scheme.Groups.Count;
+        return new UnitTrace(
+            Enumerable.Range(0, nodes).Select(k => trace.Rule[k][u]).ToList(),
+            Enumerable.Range(0, nInd).Select(k => Num(trace.Raw[k][u])).ToList(),
+            Enumerable.Range(0, nInd).Select(k => Num(trace.TargetUsed[k][u])).ToList(),
+            Enumerable.Range(0, nInd).Select(k => trace.Imputed[k][u]).ToList(),
+            Enumerable.Range(0, nodes).Select(k => Num(pr.Scores[k][u])).ToList(),
+            Enumerable.Range(0, nodes).Select(k => Num(trace.Adjustment[k][u])).ToList(),
+            Enumerable.Range(0, groups).Select(g => trace.ChildWeights[g][u] is { } cw ? (IReadOnlyList<double?>)cw.Select(Num).ToList() : null).ToList());
     }
 
     /// <summary>
@@ -141,36 +147,42 @@ public sealed record UnitTrace(
         ResultService.Computed computed = ResultService.Run(inputs);
         try
         {
-            Write(db, set.Id, computed.Traces);
+            Write(db, set.Id, inputs, computed.Result);
         }
-        catch (DbUpdateException)
+        catch (DbException)
         {
             // Another request stored them first: the same traces, derived from the same inputs.
         }
 
-        return computed.Traces.Find(t => t.UnitId == unitId) is { } mine ? FromJson(mine.Trace) : null;
-    }
-
-    /// <summary>Stores the traces of a result set's units (inside the caller's transaction, if any) and lets go of them.</summary>
-    internal static void Write(SaimaDb db, long resultSetId, List<UnitTraceRow> rows)
-    {
-        foreach (UnitTraceRow row in rows)
+        for (int u = 0; u < computed.Table.Units; u++)
         {
-            row.ResultSetId = resultSetId;
-        }
-
-        db.UnitTraces.AddRange(rows);
-        try
-        {
-            db.SaveChanges();
-        }
-        finally
-        {
-            foreach (UnitTraceRow row in rows)
+            if (computed.Table.UnitId(u) == unitId)
             {
-                db.Entry(row).State = EntityState.Detached;
+                return Of(inputs, computed.Result, u);
             }
         }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Stores the traces of a result set's units (inside the caller's transaction, if any; else in
+    /// one of its own), each unit's made and written in turn: one held at a time.
+    /// </summary>
+    internal static void Write(SaimaDb db, long resultSetId, ScoringInputs inputs, PeriodResult pr)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            WriteAll();
+            return;
+        }
+
+        using var tx = db.Database.BeginTransaction();
+        WriteAll();
+        tx.Commit();
+
+        void WriteAll() => BulkWriter.WriteTexts(db, "unit_traces", "unit_id", "trace", resultSetId, pr.Data.Units.Length,
+            u => (inputs.UnitIds[pr.Data.Units[u]], Of(inputs, pr, u).ToJson()));
     }
 
     private static double? Num(double v) => double.IsNaN(v) ? null : v;

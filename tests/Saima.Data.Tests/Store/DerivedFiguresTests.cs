@@ -64,8 +64,8 @@ public sealed class DerivedFiguresTests(Stores stores)
         june.Period.ToString().ShouldBe("2025-06");
         int revG = inputs.Scheme.NodeIndex("RevG");
         june.Values[revG].ShouldBe(new[] { 25, 50, -25, double.NaN });
-        inputs.CanonicalText.ShouldContain("figure 2025-06\tC02\tRevG\t50\t\n");
-        inputs.CanonicalText.ShouldNotContain("figure 2025-06\tC04\tRevG");
+        inputs.CanonicalText!.ShouldContain("figure 2025-06\tC02\tRevG\t50\t\n");
+        inputs.CanonicalText!.ShouldNotContain("figure 2025-06\tC04\tRevG");
         inputs.Dataset.Periods[0].Values[revG].ShouldAllBe(v => double.IsNaN(v));
     }
 }

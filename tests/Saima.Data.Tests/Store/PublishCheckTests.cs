@@ -89,9 +89,9 @@ public sealed class PublishCheckTests(Stores stores)
                 ("missing_rule", null, "zero", "1 figure(s) missing"),
             });
         ScoringInputs inputs = ScoringInputs.Load(fresh, published.Results.SchemeVersionId, "2025-06", published.Results.ComputedAt);
-        inputs.CanonicalText.ShouldContain("figure 2025-06\tC04\tRev\t0\t\n");
-        inputs.CanonicalText.ShouldContain("figure 2025-06\tC03\tRev\t20\t\n");
-        inputs.CanonicalText.ShouldNotContain("\tRevG\t");
+        inputs.CanonicalText!.ShouldContain("figure 2025-06\tC04\tRev\t0\t\n");
+        inputs.CanonicalText!.ShouldContain("figure 2025-06\tC03\tRev\t20\t\n");
+        inputs.CanonicalText!.ShouldNotContain("\tRevG\t");
     }
 
     [Theory]
@@ -108,7 +108,7 @@ public sealed class PublishCheckTests(Stores stores)
         using SaimaDb fresh = SaimaDb.Open(w.Store);
         fresh.Periods.Single().MissingRule.ShouldBe(MissingRules.Scheme);
         ScoringInputs inputs = ScoringInputs.Load(fresh, published.Results.SchemeVersionId, "2025-06", published.Results.ComputedAt);
-        inputs.CanonicalText.ShouldNotContain("\tC04\tRev\t");
+        inputs.CanonicalText!.ShouldNotContain("\tC04\tRev\t");
     }
 
     [Theory]
@@ -129,7 +129,7 @@ public sealed class PublishCheckTests(Stores stores)
 
         Publication june = w.Figures.Publish(w.Office, w.Scheme.Id, "2025-06", MissingRules.Zero);
 
-        string text = ScoringInputs.Load(w.Db, june.Results.SchemeVersionId, "2025-06", june.Results.ComputedAt).CanonicalText;
+        string text = ScoringInputs.Load(w.Db, june.Results.SchemeVersionId, "2025-06", june.Results.ComputedAt).CanonicalText!;
         text.ShouldContain("figure 2025-06\tC03\tRev\t0\t\n");
         text.ShouldContain("figure 2025-06\tC04\tRev\t0\t\n");
         text.ShouldNotContain("figure 2025-05\tC03");

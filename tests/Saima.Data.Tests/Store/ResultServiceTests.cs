@@ -107,9 +107,9 @@ public sealed class ResultServiceTests(Stores stores, ITestOutputHelper output)
         b.InputHash.ShouldBe(p.Results.InputHash);
         a.Dataset.Periods.Select(x => x.Period.ToString()).ShouldBe(new[] { "2024-06", "2025-06" });
         a.Dataset.UnitTracks.ShouldBe(new[] { "城区", "城区", "县", "县" });
-        a.CanonicalText.ShouldContain("figure 2025-06\tC01\tRev\t110.7\t220\n");
-        a.CanonicalText.ShouldContain("adjust C03\t2025-06\t*\t2\t省级表彰\n");
-        a.CanonicalText.ShouldContain("adjust C04\t*\tRev\t-1.5\t安全生产事故\n");
+        a.CanonicalText!.ShouldContain("figure 2025-06\tC01\tRev\t110.7\t220\n");
+        a.CanonicalText!.ShouldContain("adjust C03\t2025-06\t*\t2\t省级表彰\n");
+        a.CanonicalText!.ShouldContain("adjust C04\t*\tRev\t-1.5\t安全生产事故\n");
     }
 
     [Theory]
