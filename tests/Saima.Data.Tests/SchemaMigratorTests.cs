@@ -47,6 +47,22 @@ public sealed class SchemaMigratorTests(Stores stores)
         }
     }
 
+    [Fact]
+    public void Migrate_OnPostgres_TheWriteOnceResultTablesHaveNoForeignKeys_TheSmallOnesKeepTheirs()
+    {
+        StoreOptions store = stores.NewMigrated(StoreProvider.Postgres);
+        using var db = SaimaDb.Open(store);
+        int ForeignKeys(string table) =>
+            db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM pg_constraint WHERE contype = 'f' AND conrelid = {table}::regclass").Single();
+
+        ForeignKeys("result_rows").ShouldBe(0, "one door writes them, in the transaction of their own set");
+        ForeignKeys("warning_results").ShouldBe(0);
+        ForeignKeys("unit_traces").ShouldBe(2);
+        ForeignKeys("what_it_takes").ShouldBe(2);
+        db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM pg_constraint WHERE contype = 'p' AND conrelid = 'result_rows'::regclass").Single()
+            .ShouldBe(1, "the primary key stays");
+    }
+
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Migrate_TwoNodesStartingTogether_ApplyEachScriptOnceBetweenThem(StoreProvider provider)
