@@ -111,6 +111,48 @@ public sealed partial class StatusPageQueryTests : IClassFixture<BoundedListsTes
         Rows(await web.Client.GetStringAsync(Status + "&q=" + Uri.EscapeDataString(name))).Select(r => r.Unit).ShouldContain("X0012");
     }
 
+    [Fact]
+    public async Task StatusPage_IsKeptUntilTheFiguresChange_ThenReadAgain()
+    {
+        await using WebApp web = await _store.StartAsync();
+        (await web.LoginAsync("admin", WebApp.AdminPassword)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var first = Rows(await web.Client.GetStringAsync(Status));
+        first.Count.ShouldBe(UnitListPage.Size);
+
+        // Asked again with nothing entered: the units and their counts are kept (reminders are read again).
+        using (var again = new CommandRecorder(web.Store.ConnectionString))
+        {
+            Shown(Rows(await web.Client.GetStringAsync(Status))).ShouldBe(Shown(first));
+            again.Reads.Where(r => r.Sql.Contains("figures", StringComparison.Ordinal) && !r.Sql.Contains("reminders", StringComparison.Ordinal)
+                    && !r.Sql.Contains("change_stamp", StringComparison.Ordinal))
+                .Sum(r => r.Rows).ShouldBeLessThanOrEqualTo(UnitListPage.Size, "only the page's lateness for reminders, no counts read again");
+        }
+
+        // A unit's figures approved (a write to figures moves their stamp): the page shows it at once.
+        string unit = first[0].Unit;
+        int entered;
+        await using (SaimaDb db = SaimaDb.Open(web.Store))
+        {
+            entered = await db.Figures.CountAsync(f => f.Period == "2024-03" && f.IsCurrent && db.Units.Any(u => u.Id == f.UnitId && u.Code == unit));
+            await db.Figures.Where(f => f.Period == "2024-03" && f.IsCurrent && db.Units.Any(u => u.Id == f.UnitId && u.Code == unit))
+                .ExecuteUpdateAsync(x => x.SetProperty(f => f.Status, FigureStatus.Approved));
+        }
+
+        var page = Rows(await web.Client.GetStringAsync(Status));
+        Shown(page).ShouldNotBe(Shown(first), "the same page, read again after the write: the unit's counts (or its place) changed");
+        if (page.FirstOrDefault(r => r.Unit == unit) is { Html: not null } same)
+        {
+            Numbers(same.Html)[^1].ShouldBe(entered);
+        }
+
+        var after = Rows(await web.Client.GetStringAsync(Status + "&q=" + unit)).ShouldHaveSingleItem();
+        Numbers(after.Html)[^1].ShouldBe(entered, "every entered figure of the unit now counts as approved");
+        Numbers(first[0].Html)[^1].ShouldBeLessThan(entered);
+    }
+
+    private static List<string> Shown(List<(string Unit, bool Late, string Html)> rows) =>
+        [.. rows.Select(r => r.Unit + (r.Late ? " late " : " done ") + string.Join(',', Numbers(r.Html)))];
+
     private static List<(string Unit, bool Late, string Html)> Rows(string html) =>
         [.. RowRegex().Matches(html).Select(m => (m.Groups[1].Value, m.Groups[2].Value == "late", m.Groups[3].Value))];
 

@@ -29,7 +29,7 @@ public sealed record UnitProgress(string Code, string Name, int Expected, int Mi
 /// reminders, and the way to publication (its confirmation page, /entry/publish).
 /// </summary>
 [Authorize(Policy = AccessPolicies.Office)]
-public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clock) : PageModel
+public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clock, Microsoft.Extensions.Caching.Memory.IMemoryCache cache) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "scheme")]
     public string? SchemeCode { get; set; }
@@ -141,40 +141,21 @@ public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clo
         string period = Period;
         Deadline = rp.Deadline;
         PastDeadline = rp.Deadline is { } d && clock.GetUtcNow() > d;
-        int due = (await db.Indicators.AsNoTracking().Where(i => i.SchemeId == schemeId && i.GrowthOfId == null).Select(i => i.Frequency).ToListAsync(cancel))
-            .Count(f => EntryForm.IsDue(f, period));
-        // The units found, late ones first: lateness is worked out in the database (a count and
-        // an existence test per unit on ix_figures_unit), and only the page's units come back.
-        var figures = db.Figures.AsNoTracking().Unpublished(db, scope).Where(f => f.SchemeId == schemeId && f.Period == period && f.IsCurrent);
-        var units = db.Units.AsNoTracking().InScope(scope).Where(u => db.SchemeUnits.Any(su => su.SchemeId == schemeId && su.UnitId == u.Id));
-        if (UnitListPage.Clean(Search) is { } search)
-        {
-            string s = search.ToLowerInvariant();
-#pragma warning disable CA1304, CA1311 // translated to SQL lower(): no culture there
-            units = English
-                ? units.Where(u => u.Code.ToLower().Contains(s) || (u.NameEn ?? u.Name).ToLower().Contains(s))
-                : units.Where(u => u.Code.ToLower().Contains(s) || u.Name.ToLower().Contains(s));
-#pragma warning restore CA1304, CA1311
-        }
-
-        UnitListPage paging = UnitListPage.For(await units.CountAsync(cancel), Search, PageNumber, "/entry/status",
-            new Dictionary<string, string?> { ["scheme"] = Scheme.Code, ["period"] = period });
-        var shown = await units
-            .Select(u => new
-            {
-                u.Id,
-                u.Code,
-                u.Name,
-                u.NameEn,
-                Late = figures.Count(f => f.UnitId == u.Id) < due || figures.Any(f => f.UnitId == u.Id && f.Status != FigureStatus.Approved),
-            })
-            .OrderByDescending(u => u.Late).ThenBy(u => u.Code).Skip(paging.Skip).Take(UnitListPage.Size)
-            .ToListAsync(cancel);
+        // The page's units and their counts are kept until the figures or the scheme's units and
+        // indicators change (the store's two change stamps): many people opening the status page
+        // while nothing is entered read it once. Reminders move no stamp: they are read per request.
+        (long pagesStamp, long figuresStamp) = await ChangeStamp.ReadBothAsync(db, cancel);
+        string scopeKey = scope.None ? "none"
+            : (scope.SourceUnitId?.ToString(CultureInfo.InvariantCulture) ?? "-") + "/"
+              + (scope.Units is null ? "*" : string.Join(',', scope.Units.Order()));
+        StatusView view = (await Published.KeptAsync(cache,
+            ("entry-status", pagesStamp, figuresStamp, schemeId, period, scopeKey, UnitListPage.Clean(Search), PageNumber, English),
+            () => ReadViewAsync(scope, schemeId, period, cancel)))!;
+        UnitListPage paging = view.Paging;
+        int due = view.Due;
+        var shown = view.Shown;
         long[] ids = [.. shown.Select(u => u.Id)];
-        var counts = (await figures.Where(f => ids.Contains(f.UnitId))
-                .GroupBy(f => new { f.UnitId, f.Status }).Select(g => new { g.Key.UnitId, g.Key.Status, N = g.Count() })
-                .ToListAsync(cancel))
-            .ToLookup(c => c.UnitId);
+        var counts = view.Counts;
         if (int.TryParse(Request.Query["reminded"], NumberStyles.None, CultureInfo.InvariantCulture, out int remindedUnits)
             && int.TryParse(Request.Query["reminders"], NumberStyles.None, CultureInfo.InvariantCulture, out int reminders))
         {
@@ -198,5 +179,52 @@ public sealed class StatusModel(SaimaDb db, SaimaAccess access, TimeProvider clo
         Units = page;
         Paging = paging;
         return true;
+    }
+
+    /// <summary>The units of one page of the status list (late ones first) and their counts by status.</summary>
+    private sealed record StatusView(int Due, UnitListPage Paging, IReadOnlyList<StatusUnit> Shown, ILookup<long, StatusCount> Counts);
+
+    private sealed record StatusUnit(long Id, string Code, string Name, string? NameEn, bool Late);
+
+    private sealed record StatusCount(long UnitId, FigureStatus Status, int N);
+
+    private async Task<StatusView?> ReadViewAsync(UnitScope scope, long schemeId, string period, CancellationToken cancel)
+    {
+        int due = (await db.Indicators.AsNoTracking().Where(i => i.SchemeId == schemeId && i.GrowthOfId == null).Select(i => i.Frequency).ToListAsync(cancel))
+            .Count(f => EntryForm.IsDue(f, period));
+        // The units found, late ones first: lateness is worked out in the database (a count and
+        // an existence test per unit on ix_figures_unit), and only the page's units come back.
+        var figures = db.Figures.AsNoTracking().Unpublished(db, scope).Where(f => f.SchemeId == schemeId && f.Period == period && f.IsCurrent);
+        var units = db.Units.AsNoTracking().InScope(scope).Where(u => db.SchemeUnits.Any(su => su.SchemeId == schemeId && su.UnitId == u.Id));
+        if (UnitListPage.Clean(Search) is { } search)
+        {
+            string s = search.ToLowerInvariant();
+#pragma warning disable CA1304, CA1311 // translated to SQL lower(): no culture there
+            units = English
+                ? units.Where(u => u.Code.ToLower().Contains(s) || (u.NameEn ?? u.Name).ToLower().Contains(s))
+                : units.Where(u => u.Code.ToLower().Contains(s) || u.Name.ToLower().Contains(s));
+#pragma warning restore CA1304, CA1311
+        }
+
+        UnitListPage paging = UnitListPage.For(await units.CountAsync(cancel), Search, PageNumber, "/entry/status",
+            new Dictionary<string, string?> { ["scheme"] = Scheme!.Code, ["period"] = period });
+        var shown = (await units
+            .Select(u => new
+            {
+                u.Id,
+                u.Code,
+                u.Name,
+                u.NameEn,
+                Late = figures.Count(f => f.UnitId == u.Id) < due || figures.Any(f => f.UnitId == u.Id && f.Status != FigureStatus.Approved),
+            })
+            .OrderByDescending(u => u.Late).ThenBy(u => u.Code).Skip(paging.Skip).Take(UnitListPage.Size)
+            .ToListAsync(cancel))
+            .Select(u => new StatusUnit(u.Id, u.Code, u.Name, u.NameEn, u.Late)).ToList();
+        long[] ids = [.. shown.Select(u => u.Id)];
+        var counts = (await figures.Where(f => ids.Contains(f.UnitId))
+                .GroupBy(f => new { f.UnitId, f.Status }).Select(g => new { g.Key.UnitId, g.Key.Status, N = g.Count() })
+                .ToListAsync(cancel))
+            .Select(c => new StatusCount(c.UnitId, c.Status, c.N)).ToLookup(c => c.UnitId);
+        return new StatusView(due, paging, shown, counts);
     }
 }
