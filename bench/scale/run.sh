@@ -101,6 +101,7 @@ COOKIE=$(awk -F'\t' '(!/^#/ || /^#HttpOnly_/) && NF >= 7 {printf "%s%s=%s", sep,
 # periods.tsv, which a store built elsewhere does not have.
 units=1000
 [[ $SIZE == province ]] && units=100
+[[ $SIZE == country ]] && units=3000
 last=$(curl -fsS -H "Cookie: $COOKIE" "$BASE/api/v1/schemes/SC-COUNTY/periods?limit=100" |
     python3 -c 'import json, sys; print(next(p["code"] for p in json.load(sys.stdin) if p["status"] == "published"))')
 echo "last published period: $last"
@@ -127,11 +128,17 @@ summary() { # name concurrency mode rate wall_seconds <times
         END { i95 = int(NR * 0.95); if (i95 < 1) i95 = 1; tp = 0; if (wall > 0) tp = NR / wall
               printf "%s\t%d\t%d\t%.0f\t%.0f\t%.0f\t%d\t%s\t%s\t%s\t%.1f\t%d\n", name, NR, c, t[int(NR * 0.5) + 1], t[i95], t[NR], b, load, mode, rate, tp, bad }' >>"$OUT/pages.tsv"
 }
-urls_of() { # name count: the URLs of a run, unit pages rotating over every unit
+# Unit pages rotate over every unit, and each run (closed, then each rate) goes on where the one
+# before it stopped: a run asks for units no run has asked for yet (until it wraps around the
+# scheme), so it measures pages built, not pages kept from the run before.
+UNIT_NEXT=0
+urls_of() { # name count: the URLs of a run
     local pattern=${URLS[$1]}
     for i in $(seq 1 "$2"); do
-        if [[ $1 == unit-rotating ]]; then printf "$BASE$pattern\n" $(( (i % units) + 1 )); else echo "$BASE$pattern"; fi
+        if [[ $1 == unit-rotating ]]; then printf "$BASE$pattern\n" $(( ((UNIT_NEXT + i - 1) % units) + 1 )); else echo "$BASE$pattern"; fi
     done
+    [[ $1 == unit-rotating ]] && UNIT_NEXT=$(( UNIT_NEXT + $2 ))
+    return 0
 }
 sample_start() { ( while :; do rss_kb; sleep 0.2; done ) >"$WORK/rss.txt" & SAMPLER_PID=$!; }
 sample_stop() { # phase
