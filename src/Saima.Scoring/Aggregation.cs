@@ -26,19 +26,7 @@ public static partial class ScoringEngine
             var ok = new bool[_n];
             foreach (int u in _active)
             {
-                double[] w = weights[_trackOf[u]];
-                int present = 0;
-                double sumW = 0;
-                for (int k = 0; k < nChildren; k++)
-                {
-                    if (!double.IsNaN(scores[children[k]][u]))
-                    {
-                        present++;
-                        sumW += w[k];
-                    }
-                }
-
-                ok[u] = present > 0 && (double)present / nChildren >= def.MinDataShare && sumW != 0;
+                ok[u] = Aggregable(def, children, weights[_trackOf[u]], scores, u, out _);
             }
 
             Dictionary<int[], (double[] Ideal, double[] Anti)>? topsisCache = null;
@@ -155,18 +143,7 @@ public static partial class ScoringEngine
 
                 result[u] = double.NaN;
                 double[] w = weights[_trackOf[u]];
-                int present = 0;
-                double sumW = 0;
-                for (int k = 0; k < nChildren; k++)
-                {
-                    if (!double.IsNaN(scores[children[k]][u]))
-                    {
-                        present++;
-                        sumW += w[k];
-                    }
-                }
-
-                if (!(present > 0 && (double)present / nChildren >= def.MinDataShare && sumW != 0))
+                if (!Aggregable(def, children, w, scores, u, out double sumW))
                 {
                     continue;
                 }
@@ -181,6 +158,27 @@ public static partial class ScoringEngine
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// Whether unit u can be aggregated in a group: some children present, at least the group's
+        /// minimum share of them, and their weights (<paramref name="w"/>, the unit's track's) not
+        /// summing to zero; <paramref name="sumW"/> is that sum of the present children's weights.
+        /// </summary>
+        private static bool Aggregable(GroupDef def, int[] children, double[] w, double[][] scores, int u, out double sumW)
+        {
+            int present = 0;
+            sumW = 0;
+            for (int k = 0; k < children.Length; k++)
+            {
+                if (!double.IsNaN(scores[children[k]][u]))
+                {
+                    present++;
+                    sumW += w[k];
+                }
+            }
+
+            return present > 0 && (double)present / children.Length >= def.MinDataShare && sumW != 0;
         }
 
         /// <summary>Unit u's aggregate of group g (it can be aggregated: <paramref name="ok"/>[u]); TOPSIS and Copeland read the other units too.</summary>
