@@ -118,7 +118,7 @@ public static class AuditChain
         int n = 0;
         foreach (ResultRow r in rows.OrderBy(r => r.UnitId).ThenBy(r => r.Node, StringComparer.Ordinal))
         {
-            form.Add(r.UnitId).Add(r.Node).Add(r.Value).Add(r.Score).Add(r.Rank).Add(r.TrackRank).Add(r.RankChange);
+            Row(form, r.UnitId, r.Node, r.Value, r.Score, r.Rank, r.TrackRank, r.RankChange);
             Piece(form, sha, ref n);
         }
 
@@ -140,14 +140,17 @@ public static class AuditChain
             long unitId = table.UnitId(u);
             foreach (int k in nodes)
             {
-                form.Add(unitId).Add(table.Node(k)).Add(table.Value(u, k)).Add(table.Score(u, k))
-                    .Add(table.Rank(u, k)).Add(table.TrackRank(u, k)).Add(table.RankChange(u, k));
+                Row(form, unitId, table.Node(k), table.Value(u, k), table.Score(u, k), table.Rank(u, k), table.TrackRank(u, k), table.RankChange(u, k));
                 Piece(form, sha, ref n);
             }
         }
 
         return DigestEnd(form, sha, n, table.WarningsByUnitAndIndicator());
     }
+
+    /// <summary>What a result row adds to its set's digest, whether read from the store or from the engine's arrays.</summary>
+    private static void Row(CanonicalForm form, long unitId, string node, double? value, double? score, int? rank, int? trackRank, int? rankChange) =>
+        form.Add(unitId).Add(node).Add(value).Add(score).Add(rank).Add(trackRank).Add(rankChange);
 
     // Hashed in pieces of a few thousand rows: the digest of the whole canonical text, which
     // for a township scheme (40,000 units × 56 nodes) would be hundreds of megabytes at once.
