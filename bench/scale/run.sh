@@ -3,8 +3,9 @@
 # reads how long computing and storing each period's results took as the store was built (the
 # publication's own work, month by month: it should not grow with the months the store holds),
 # then serves the store and measures pages from outside: first the first visit of a few unit pages
-# (cold, one request at a time), then each page at --concurrency connections in a closed loop (curl:
-# each connection sends its next request as soon as the last one answered), then, for each --rate R,
+# (cold, one request at a time), then each page at --concurrency connections in a closed loop (wrk
+# with bench/scale/closed.lua, or curl where wrk is absent: each connection sends its next request
+# as soon as the last one answered), then, for each --rate R,
 # paced (open loop, bench/scale/load.py: R requests a second spread over the connections, each at its
 # scheduled time, timed from that time). Pages: unit pages rotating over units, the league table,
 # the matrix, /entry/status, the API's figures and results of the last published period, Home and
@@ -15,20 +16,23 @@
 #   bash bench/scale/run.sh --no-build --no-store --requests 400 --concurrency 20   # pages again, same store
 #   bash bench/scale/run.sh --size large --postgres "…" --no-build --no-store --concurrency 50 --rate 20 --rate 50
 #   (--first-visits N: how many units' first visits, 5; --pages "league matrix": only those pages;
-#    --store-months N: months of a store built here, 24)
+#    --store-months N: months of a store built here, 24; --closed-seconds S: how long each page's
+#    closed loop runs with wrk, 20; --requests: requests of each paced run, and of the closed loop
+#    where curl stands in for wrk)
 #
 # A request taking longer than --timeout seconds (60) is cut off and counted as not answered.
 #
 # Output in artifacts/bench-scale/: demo-SIZE.log (the build with each step's time), periods.tsv
 # (seconds per period's results), pages.tsv (per URL and mode: requests, p50, p95, max in ms, bytes,
-# load average, then mode (cold, closed, paced), the rate asked (requests a second, paced only), the
+# load average, then mode (cold; closed-wrk, or closed with curl; paced; bytes are an answer's
+# headers and body for closed-wrk, the body otherwise), the rate asked (requests a second, paced only), the
 # throughput got (answers a second over the run's wall time) and the answers not 200), memory.tsv
 # (the web server's resident memory: after start, peak during each page's run, and its high-water
 # mark VmHWM from /proc at the end), serve.log.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-SIZE=province PG= BUILD=yes STORE=yes REQUESTS=300 CONCURRENCY=20 PORT=5391 TIMEOUT=60 FIRST=5 MONTHS=
+SIZE=province PG= BUILD=yes STORE=yes REQUESTS=300 CONCURRENCY=20 PORT=5391 TIMEOUT=60 FIRST=5 MONTHS= CLOSED_SECONDS=20
 RATES=() PAGES="unit-rotating league matrix entry-status api-figures api-results home map-data"
 while [[ $# -gt 0 ]]; do
     case $1 in
@@ -44,9 +48,16 @@ while [[ $# -gt 0 ]]; do
         --first-visits) FIRST=$2; shift 2 ;;
         --pages) PAGES=$2; shift 2 ;;
         --store-months) MONTHS=$2; shift 2 ;;
+        --closed-seconds) CLOSED_SECONDS=$2; shift 2 ;;
         *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
+
+# The closed loop's client: wrk (Debian's package, installed here when run as root and absent).
+if ! command -v wrk >/dev/null && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    apt-get install -y -q wrk >/dev/null 2>&1 || echo "run.sh: wrk could not be installed; the closed loop uses curl" >&2
+fi
+WRK=$(command -v wrk || true)
 
 OUT=artifacts/bench-scale
 BIN=artifacts/saima-scale
@@ -162,16 +173,33 @@ if (( FIRST > 0 )); then
     paste "$WORK/urls.txt" "$WORK/times.txt" | awk '{ printf "  first visit %s: %.0f ms, %d bytes, %s\n", $1, $2 * 1000, $3, $4 }'
 fi
 
-# Closed loop: each connection sends its next request when the last one answered.
+# Closed loop: each connection sends its next request when the last one answered. wrk (one thread,
+# bench/scale/closed.lua) when it is installed: a client that costs the shared cores little; curl
+# (one process a request, which takes CPU from the server on a small machine) otherwise.
+# wrk runs for --closed-seconds; unit pages go on over every unit from where the last run stopped.
 for name in $PAGES; do
-    urls_of "$name" "$REQUESTS" >"$WORK/urls.txt"
     sample_start
-    t0=$(now)
-    xargs -P "$CONCURRENCY" -I{} curl -sS -m "$TIMEOUT" -o /dev/null -H "Cookie: $COOKIE" -w '%{time_total}\t%{size_download}\t%{http_code}\n' {} \
-        <"$WORK/urls.txt" >"$WORK/times.txt" 2>"$WORK/curl-errors.txt" || true
-    summary "$name" "$CONCURRENCY" closed "" "$(echo "$(now) - $t0" | bc)" <"$WORK/times.txt"
+    if [[ -n $WRK ]]; then
+        at=$UNIT_NEXT
+        urls_of "$name" "$units" | sed "s#^$BASE##" >"$WORK/paths.txt"
+        "$WRK" -t1 -c"$CONCURRENCY" -d"${CLOSED_SECONDS}s" --timeout "${TIMEOUT}s" -H "Cookie: $COOKIE" -s bench/scale/closed.lua "$BASE" \
+            -- "$WORK/paths.txt" >"$WORK/wrk.txt" 2>&1 || true
+        answered=$(awk -F'\t' '$1 == "RESULT" { print $2 }' "$WORK/wrk.txt")
+        UNIT_NEXT=$at
+        [[ $name == unit-rotating ]] && UNIT_NEXT=$(( at + ${answered:-0} ))
+        awk -F'\t' -v name="$name" -v c="$CONCURRENCY" -v load="$(cut -d' ' -f1 /proc/loadavg)" '$1 == "RESULT" {
+            printf "%s\t%d\t%d\t%s\t%s\t%s\t%d\t%s\tclosed-wrk\t\t%s\t%d\n", name, $2, c, $3, $4, $5, $6, load, $7, $8 }' \
+            "$WORK/wrk.txt" >>"$OUT/pages.tsv"
+        grep -q '^RESULT' "$WORK/wrk.txt" || { echo "  wrk gave no result:"; head -n 5 "$WORK/wrk.txt"; }
+    else
+        urls_of "$name" "$REQUESTS" >"$WORK/urls.txt"
+        t0=$(now)
+        xargs -P "$CONCURRENCY" -I{} curl -sS -m "$TIMEOUT" -o /dev/null -H "Cookie: $COOKIE" -w '%{time_total}\t%{size_download}\t%{http_code}\n' {} \
+            <"$WORK/urls.txt" >"$WORK/times.txt" 2>"$WORK/curl-errors.txt" || true
+        summary "$name" "$CONCURRENCY" closed "" "$(echo "$(now) - $t0" | bc)" <"$WORK/times.txt"
+        awk '$3 != 200 { bad++ } END { if (bad) print "  " bad " answers not 200" }' "$WORK/times.txt"
+    fi
     sample_stop "$name"
-    awk '$3 != 200 { bad++ } END { if (bad) print "  " bad " answers not 200" }' "$WORK/times.txt"
 done
 
 # Paced (open loop): R requests a second over the connections, each timed from when it was due.
