@@ -6,6 +6,7 @@ using Saima.Data.Demo;
 using Saima.Data.Store;
 using Saima.Web.Features.Benchmarks;
 using Saima.Web.Features.Units;
+using Xunit.Abstractions;
 
 namespace Saima.Web.Tests;
 
@@ -21,8 +22,9 @@ public sealed class UnitPageSharedTests : IClassFixture<BoundedListsTests.BigSto
     private const string Scheme = DemoCity.ScaleCountyScheme;
 
     private readonly BoundedListsTests.BigStore _store;
+    private readonly ITestOutputHelper _output;
 
-    public UnitPageSharedTests(BoundedListsTests.BigStore store) => _store = store;
+    public UnitPageSharedTests(BoundedListsTests.BigStore store, ITestOutputHelper output) => (_store, _output) = (store, output);
 
     [Fact]
     public async Task UnitPages_AfterAnotherUnitsPage_ReadOnlyTheirOwnRows_AsManyQueriesForEveryUnit()
@@ -41,6 +43,8 @@ public sealed class UnitPageSharedTests : IClassFixture<BoundedListsTests.BigSto
             html.ShouldContain("id=\"explain-tree\"");
             pages.Add((commands.Count(_ => true), commands.Reads));
         }
+
+        _output.WriteLine(string.Join("; ", pages.Select(p => $"{p.Commands} commands, {p.Reads.Sum(r => r.Rows)} rows")));
 
         // The first page reads the set-wide parts: every unit's total row among them.
         pages[0].Reads.ShouldContain(r => r.Rows >= BoundedListsTests.Counties, "the first page of the set reads a row per unit");
