@@ -107,6 +107,9 @@ public static class SaimaWeb
         builder.Services.AddSingleton(new Saima.Web.Features.Analysis.RequestsInFlight(TimeProvider.System));
         builder.Services.AddSingleton<Saima.Web.Features.Analysis.AnalysisJobs>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Saima.Web.Features.Analysis.AnalysisJobs>());
+        // The first unit page after start: the set-wide parts read in the background once the server listens.
+        builder.Services.AddSingleton<Saima.Web.Features.Units.UnitPageWarmUp>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Saima.Web.Features.Units.UnitPageWarmUp>());
         // Pages live in feature folders (Features/League holds the league page, its export and its query).
         builder.Services.AddRazorPages(o => o.RootDirectory = "/Features");
         // Frozen published data (Features/Shared/Published.cs, Features/Units/UnitExplain.cs), within a budget: every entry has a size.

@@ -310,11 +310,11 @@ public sealed partial class BoundedListsTests : IClassFixture<BoundedListsTests.
         }
 
         /// <summary>An application on a copy of the store.</summary>
-        public Task<WebApp> StartAsync() => WebApp.StartAsync(seed: copy =>
+        public Task<WebApp> StartAsync(IReadOnlyDictionary<string, string?>? settings = null) => WebApp.StartAsync(seed: copy =>
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             File.Copy(_file, SqlitePath(copy), overwrite: true);
-        });
+        }, settings: settings);
 
         public void Dispose() => File.Delete(_file);
 

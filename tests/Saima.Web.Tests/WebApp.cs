@@ -74,6 +74,8 @@ public sealed partial class WebApp : IAsyncDisposable
             ConfigureBuilder = b =>
             {
                 b.WebHost.UseTestServer();
+                // The unit pages' warm-up at start reads in the background: off unless a test asks for it.
+                b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Saima:WarmUp"] = "false" });
                 if (settings is not null)
                 {
                     b.Configuration.AddInMemoryCollection(settings);

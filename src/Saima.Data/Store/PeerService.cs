@@ -62,6 +62,61 @@ public sealed record PeerComparison(
     long ResultSetId, string Period, long UnitId, PeerBasis Basis, PeerAbsence Absence, IReadOnlyList<string> ContextIndicators,
     IReadOnlyList<PeerUnit> Peers, IReadOnlyList<PeerGap> Indicators);
 
+/// <summary>
+/// The part of a result set's peer comparisons that is the same for every unit
+/// (<see cref="PeerService.SetAsync"/>): the set, its scheme version, the context indicators, the
+/// units in code order with their stored total rank and score, the units' context values, the
+/// indicators' names and each indicator's latest external benchmarks. Read once per set and shared.
+/// </summary>
+public sealed class PeerSet
+{
+    private readonly IReadOnlyDictionary<(long UnitId, string Node), double?> _context;
+
+    internal PeerSet(
+        ResultSet set, Scheme scheme, IReadOnlyList<string> contextIndicators, IReadOnlyList<PeerUnit> units,
+        IReadOnlyDictionary<(long UnitId, string Node), double?> contextValues,
+        IReadOnlyDictionary<string, (string Name, string? NameEn, string? UnitOfMeasure)> meta,
+        IReadOnlyDictionary<string, IReadOnlyList<ExternalBenchmark>> benchmarks)
+    {
+        Set = set;
+        Scheme = scheme;
+        ContextIndicators = contextIndicators;
+        UnitIds = [.. units.Select(u => u.UnitId)];
+        UnitsById = units.ToDictionary(u => u.UnitId);
+        _context = contextValues;
+        Meta = meta;
+        Benchmarks = benchmarks;
+        IndicatorCodes = [.. scheme.Indicators.Select(i => i.Code)];
+        Order = scheme.Indicators.Select((d, i) => (d.Code, i)).ToDictionary(x => x.Code, x => x.i, StringComparer.Ordinal);
+    }
+
+    /// <summary>The result set (without its explanation).</summary>
+    public ResultSet Set { get; }
+
+    /// <summary>The scheme version the set was scored with.</summary>
+    public Scheme Scheme { get; }
+
+    /// <summary>The scheme's context indicators that are indicators of the version scored.</summary>
+    public IReadOnlyList<string> ContextIndicators { get; }
+
+    /// <summary>The set's units (those with a total row), in code order.</summary>
+    public IReadOnlyList<long> UnitIds { get; }
+
+    /// <summary>The set's units by id, with their stored total rank and score (no distance).</summary>
+    public IReadOnlyDictionary<long, PeerUnit> UnitsById { get; }
+
+    internal IReadOnlyDictionary<string, (string Name, string? NameEn, string? UnitOfMeasure)> Meta { get; }
+
+    internal IReadOnlyDictionary<string, IReadOnlyList<ExternalBenchmark>> Benchmarks { get; }
+
+    internal List<string> IndicatorCodes { get; }
+
+    internal IReadOnlyDictionary<string, int> Order { get; }
+
+    /// <summary>A unit's stored value of a context indicator in the set (null: missing).</summary>
+    public double? ContextValue(long unitId, string indicator) => _context.GetValueOrDefault((unitId, indicator));
+}
+
 /// <summary>Which peer figure a gap-closing target aims at.</summary>
 public enum GapGoal
 {
@@ -258,10 +313,24 @@ public sealed class PeerService(SaimaDb db, TimeProvider clock)
     /// never recomputed): the peers by <see cref="Choose"/>, each indicator's gaps (the largest gap
     /// to the peers' median, in percent, first) and the external benchmarks of each indicator (per
     /// place, its latest figure of a period not after the set's). Null when the unit has no row in the set.
+    /// Reads the set's shared part (<see cref="SetAsync"/>) and then the unit's own rows.
     /// </summary>
-    public async Task<PeerComparison?> CompareAsync(long resultSetId, long unitId, CancellationToken cancel = default)
+    public async Task<PeerComparison?> CompareAsync(long resultSetId, long unitId, CancellationToken cancel = default) =>
+        await CompareAsync(await SetAsync(resultSetId, cancel), unitId, cancel);
+
+    /// <summary>
+    /// What every unit's comparison in a result set shares, read once for the set: the scheme
+    /// version scored, the context indicators, every unit of the set (from its total row: code,
+    /// names, rank and score), every unit's values of the context indicators, the indicators' names
+    /// and units of measure, and each indicator's external benchmarks of a period not after the set's.
+    /// A stored set never changes; the settings, the indicators and the benchmarks do (a reader that
+    /// keeps this keeps it under the store's change stamp, which they move).
+    /// </summary>
+    public async Task<PeerSet> SetAsync(long resultSetId, CancellationToken cancel = default)
     {
-        ResultSet set = await db.ResultSets.AsNoTracking().SingleOrDefaultAsync(r => r.Id == resultSetId, cancel)
+        ResultSet set = await db.ResultSets.AsNoTracking().Where(r => r.Id == resultSetId)
+                .Select(r => new ResultSet { Id = r.Id, SchemeId = r.SchemeId, SchemeVersionId = r.SchemeVersionId, Period = r.Period, ComputedAt = r.ComputedAt, ComputedBy = r.ComputedBy, InputHash = r.InputHash })
+                .SingleOrDefaultAsync(cancel)
             ?? throw new NotFoundException($"result set {resultSetId.ToString(CultureInfo.InvariantCulture)} does not exist");
         string json = await db.SchemeVersions.AsNoTracking().Where(v => v.Id == set.SchemeVersionId).Select(v => v.Json).SingleAsync(cancel);
         Scheme scheme = SchemeParser.Parse(json);
@@ -271,57 +340,67 @@ public sealed class PeerService(SaimaDb db, TimeProvider clock)
         var contextCodes = ContextCodes(context, indicatorCodes);
 
         // Every unit of the set has a total row: the units (with their rank and score) come from
-        // those, the context indicators' values of all units choose the peers, and every indicator's
-        // value is read for the unit and its peers only (not the whole set's rows).
-        var units = await (from r in db.ResultRows.AsNoTracking()
-                           where r.ResultSetId == resultSetId && r.Node == total
-                           join u in db.Units.AsNoTracking() on r.UnitId equals u.Id
-                           select new { u.Id, u.Code, u.Name, u.NameEn, r.Rank, r.Score }).ToListAsync(cancel);
-        if (!units.Any(u => u.Id == unitId))
-        {
-            return null;
-        }
-
+        // those, and the context indicators' values of all units choose the nearest peers.
+        var units = (await (from r in db.ResultRows.AsNoTracking()
+                            where r.ResultSetId == resultSetId && r.Node == total
+                            join u in db.Units.AsNoTracking() on r.UnitId equals u.Id
+                            select new PeerUnit(u.Id, u.Code, u.Name, u.NameEn, null, r.Rank, r.Score)).ToListAsync(cancel))
+            .OrderBy(u => u.Code, StringComparer.Ordinal).ToList();
         var contextValues = contextCodes.Count == 0 ? []
             : (await db.ResultRows.AsNoTracking().Where(r => r.ResultSetId == resultSetId && contextCodes.Contains(r.Node))
                 .Select(r => new { r.UnitId, r.Node, r.Value }).ToListAsync(cancel))
                 .ToDictionary(r => (r.UnitId, r.Node), r => r.Value);
-        var stored = await db.Indicators.AsNoTracking().Where(i => i.SchemeId == set.SchemeId)
-            .Select(i => new { i.Code, i.Name, i.NameEn, i.UnitOfMeasure }).ToListAsync(cancel);
-        var meta = stored.ToDictionary(i => i.Code, StringComparer.Ordinal);
-        var named = await db.NamedPeers.AsNoTracking().Where(p => p.SchemeId == set.SchemeId && p.UnitId == unitId).Select(p => p.PeerUnitId).ToListAsync(cancel);
+        var meta = (await db.Indicators.AsNoTracking().Where(i => i.SchemeId == set.SchemeId)
+                .Select(i => new { i.Code, i.Name, i.NameEn, i.UnitOfMeasure }).ToListAsync(cancel))
+            .ToDictionary(i => i.Code, i => (i.Name, i.NameEn, i.UnitOfMeasure), StringComparer.Ordinal);
         var benchmarks = await db.ExternalBenchmarks.AsNoTracking().Where(b => b.SchemeId == set.SchemeId).ToListAsync(cancel);
+        var marks = benchmarks.GroupBy(b => b.Indicator, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<ExternalBenchmark>)LatestBenchmarks(g, set.Period).ToList(), StringComparer.Ordinal);
+        return new PeerSet(set, scheme, contextCodes, units, contextValues, meta, marks);
+    }
 
-        var ordered = units.OrderBy(u => u.Code, StringComparer.Ordinal).ToList();
-        var choice = Choose(unitId, ordered.Select(u => u.Id).ToList(), named, contextCodes, (u, c) => contextValues.GetValueOrDefault((u, c)));
+    /// <summary>
+    /// A unit against its peers in the result set of <paramref name="shared"/> (read by
+    /// <see cref="SetAsync"/>, possibly for another unit): reads only the peers the office named for
+    /// the unit and every indicator's value of the unit and its peers. Null when the unit has no row in the set.
+    /// </summary>
+    public async Task<PeerComparison?> CompareAsync(PeerSet shared, long unitId, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(shared);
+        if (!shared.UnitsById.TryGetValue(unitId, out _))
+        {
+            return null;
+        }
+
+        ResultSet set = shared.Set;
+        Scheme scheme = shared.Scheme;
+        var named = await db.NamedPeers.AsNoTracking().Where(p => p.SchemeId == set.SchemeId && p.UnitId == unitId).Select(p => p.PeerUnitId).ToListAsync(cancel);
+        var choice = Choose(unitId, shared.UnitIds, named, shared.ContextIndicators, shared.ContextValue);
         long[] compared = [unitId, .. choice.Peers.Select(p => p.UnitId)];
+        long resultSetId = set.Id;
+        List<string> indicatorCodes = shared.IndicatorCodes;
         var values = (await db.ResultRows.AsNoTracking()
                 .Where(r => r.ResultSetId == resultSetId && compared.Contains(r.UnitId) && indicatorCodes.Contains(r.Node))
                 .Select(r => new { r.UnitId, r.Node, r.Value }).ToListAsync(cancel))
             .ToDictionary(r => (r.UnitId, r.Node), r => r.Value);
-        var byId = units.ToDictionary(u => u.Id);
-        var peers = choice.Peers.Where(p => byId.ContainsKey(p.UnitId)).Select(p =>
-        {
-            var u = byId[p.UnitId];
-            return new PeerUnit(u.Id, u.Code, u.Name, u.NameEn, p.Distance, u.Rank, u.Score);
-        }).ToList();
+        var peers = choice.Peers.Where(p => shared.UnitsById.ContainsKey(p.UnitId))
+            .Select(p => shared.UnitsById[p.UnitId] with { Distance = p.Distance }).ToList();
 
         var gaps = new List<PeerGap>(scheme.Indicators.Count);
         foreach (IndicatorDef def in scheme.Indicators)
         {
-            var m = meta.GetValueOrDefault(def.Code);
+            var m = shared.Meta.TryGetValue(def.Code, out var found) ? found : default((string Name, string? NameEn, string? UnitOfMeasure)?);
             double? value = values.GetValueOrDefault((unitId, def.Code));
             var peerValues = peers.Select(p => (p.Code, Value: values.GetValueOrDefault((p.UnitId, def.Code))))
                 .Where(p => p.Value is double v && double.IsFinite(v)).Select(p => (p.Code, p.Value!.Value)).ToList();
-            var marks = LatestBenchmarks(benchmarks.Where(b => b.Indicator == def.Code), set.Period)
+            var marks = (shared.Benchmarks.TryGetValue(def.Code, out var latest) ? latest : [])
                 .Select(b => new BenchmarkValue(b.Id, b.Name, b.Period, b.Value, b.Source, GapTo(def.Direction, value, b.Value))).ToList();
             gaps.Add(Gap(def.Code, def.Name ?? m?.Name ?? def.Code, m?.NameEn ?? def.NameEn, m?.UnitOfMeasure, def.Direction, def.Cumulative, value, peerValues, marks));
         }
 
-        var order = scheme.Indicators.Select((d, i) => (d.Code, i)).ToDictionary(x => x.Code, x => x.i, StringComparer.Ordinal);
         var sorted = gaps.OrderBy(g => g.GapToMedianPercent is null ? 1 : 0).ThenByDescending(g => g.GapToMedianPercent ?? 0)
-            .ThenBy(g => order[g.Indicator]).ToList();
-        return new PeerComparison(resultSetId, set.Period, unitId, choice.Basis, choice.Absence, contextCodes, peers, sorted);
+            .ThenBy(g => shared.Order[g.Indicator]).ToList();
+        return new PeerComparison(resultSetId, set.Period, unitId, choice.Basis, choice.Absence, shared.ContextIndicators, peers, sorted);
     }
 
     /// <summary>The context indicators of a scheme's settings (comma-separated codes) that are indicators of the version scored.</summary>

@@ -164,6 +164,10 @@ public static class RankIntervals
     public static RankIntervalRun? RunOf(SaimaDb db, long resultSetId) =>
         db.RankIntervalRuns.AsNoTracking().SingleOrDefault(r => r.ResultSetId == resultSetId);
 
+    /// <summary>The same, asynchronously.</summary>
+    public static Task<RankIntervalRun?> RunOfAsync(SaimaDb db, long resultSetId, CancellationToken cancel = default) =>
+        db.RankIntervalRuns.AsNoTracking().SingleOrDefaultAsync(r => r.ResultSetId == resultSetId, cancel);
+
     /// <summary>The stored intervals of a result set by unit id (empty for a set stored without them).</summary>
     public static IReadOnlyDictionary<long, UnitRankInterval> Of(SaimaDb db, long resultSetId) =>
         db.RankIntervals.AsNoTracking().Where(r => r.ResultSetId == resultSetId)
@@ -183,6 +187,12 @@ public static class RankIntervals
         db.RankIntervals.AsNoTracking().Where(r => r.ResultSetId == resultSetId && r.UnitId == unitId)
             .Select(r => new UnitRankInterval(r.UnitId, r.RankLow, r.RankHigh, r.TrackRankLow, r.TrackRankHigh))
             .SingleOrDefault();
+
+    /// <summary>The same, asynchronously.</summary>
+    public static Task<UnitRankInterval?> OfAsync(SaimaDb db, long resultSetId, long unitId, CancellationToken cancel = default) =>
+        db.RankIntervals.AsNoTracking().Where(r => r.ResultSetId == resultSetId && r.UnitId == unitId)
+            .Select(r => new UnitRankInterval(r.UnitId, r.RankLow, r.RankHigh, r.TrackRankLow, r.TrackRankHigh))
+            .SingleOrDefaultAsync(cancel);
 
     /// <summary>
     /// The units (in rank order) whose interval overlaps a neighbour's — the unit ranked just above

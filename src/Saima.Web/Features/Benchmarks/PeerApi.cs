@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Saima.Data;
 using Saima.Data.Store;
 using Saima.Web.Access;
@@ -85,17 +86,17 @@ public static class PeerApi
         return app;
     }
 
-    private static async Task<IResult> GetPeers(string scheme, string unit, SaimaDb db, TimeProvider clock, CancellationToken cancel)
+    private static async Task<IResult> GetPeers(string scheme, string unit, SaimaDb db, TimeProvider clock, IMemoryCache cache, CancellationToken cancel)
     {
         if (await SchemeAndUnitAsync(db, scheme, unit, cancel) is not ({ } s, { } u))
         {
             return ApiProblems.NotFound($"scheme '{scheme}' does not exist or unit '{unit}' does not take part in it");
         }
 
-        return TypedResults.Ok(await ViewAsync(db, clock, s, u, cancel));
+        return TypedResults.Ok(await ViewAsync(db, clock, cache, s, u, cancel));
     }
 
-    private static async Task<IResult> SetPeers(string scheme, string unit, HttpRequest request, SaimaDb db, SaimaAccess access, TimeProvider clock, CancellationToken cancel)
+    private static async Task<IResult> SetPeers(string scheme, string unit, HttpRequest request, SaimaDb db, SaimaAccess access, TimeProvider clock, IMemoryCache cache, CancellationToken cancel)
     {
         if (ApiContext.Reader(access) is not { } actor)
         {
@@ -134,7 +135,7 @@ public static class PeerApi
         return await RunAsync(async () =>
         {
             await new PeerService(db, clock).SetNamedPeersAsync(actor, s.Id, u.Id, peers, reason, cancel);
-            return TypedResults.Ok(await ViewAsync(db, clock, s, u, cancel));
+            return TypedResults.Ok(await ViewAsync(db, clock, cache, s, u, cancel));
         }, "peers");
     }
 
@@ -228,7 +229,7 @@ public static class PeerApi
     }
 
     /// <summary>The unit's named peers and its comparison in the latest published result set.</summary>
-    private static async Task<ApiUnitPeers> ViewAsync(SaimaDb db, TimeProvider clock, AssessmentScheme s, Unit u, CancellationToken cancel)
+    private static async Task<ApiUnitPeers> ViewAsync(SaimaDb db, TimeProvider clock, IMemoryCache cache, AssessmentScheme s, Unit u, CancellationToken cancel)
     {
         var service = new PeerService(db, clock);
         IReadOnlyDictionary<long, IReadOnlyList<long>> named = await service.NamedPeersAsync(s.Id, cancel);
@@ -237,7 +238,8 @@ public static class PeerApi
         namedCodes.Sort(StringComparer.Ordinal);
 
         IReadOnlyList<(string Period, ResultSet Set)> periods = await Published.PeriodsAsync(db, s.Id, cancel);
-        PeerComparison? c = periods.Count == 0 ? null : await service.CompareAsync(periods[0].Set.Id, u.Id, cancel);
+        PeerComparison? c = periods.Count == 0 ? null
+            : await service.CompareAsync(await UnitPeers.SharedAsync(db, cache, service, periods[0].Set.Id, cancel), u.Id, cancel);
         if (c is null)
         {
             return new ApiUnitPeers(s.Code, u.Code, namedCodes, null, null, null, [], [], 0, []);

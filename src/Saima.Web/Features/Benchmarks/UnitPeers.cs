@@ -43,11 +43,18 @@ public sealed record UnitPeersView(string UnitCode, string SchemeCode, PeerCompa
 /// <summary>What the peers table shows: the view and the rows of this page (the unit page: the largest gaps).</summary>
 public sealed record UnitPeersRows(UnitPeersView View, IReadOnlyList<PeerGap> Rows);
 
-/// <summary>Reads <see cref="UnitPeersView"/>, kept under the store's change stamp (named peers, benchmarks and settings change it too).</summary>
+/// <summary>
+/// Reads <see cref="UnitPeersView"/>, kept under the store's change stamp (named peers, benchmarks
+/// and settings change it too). What every unit's comparison in a set shares (<see cref="PeerSet"/>:
+/// the units, their context values, the indicators, the benchmarks) is read once per set and stamp
+/// and shared by all units' pages, one read at a time; a unit's page then reads only its own rows.
+/// </summary>
 internal static class UnitPeers
 {
-    public static Task<UnitPeersView?> LoadAsync(SaimaDb db, IMemoryCache cache, TimeProvider clock, AssessmentScheme scheme, Unit unit, bool english, CancellationToken cancel) =>
-        Published.KeptAsync(db, cache, stamp => ("unit-peers", stamp, unit.Id, scheme.Id, english), async () =>
+    public static async Task<UnitPeersView?> LoadAsync(SaimaDb db, IMemoryCache cache, TimeProvider clock, AssessmentScheme scheme, Unit unit, bool english, CancellationToken cancel)
+    {
+        long stamp = await ChangeStamp.ReadAsync(db, cancel);
+        return await Published.KeptAsync(cache, ("unit-peers", stamp, unit.Id, scheme.Id, english), async () =>
         {
             var periods = await Published.PeriodsAsync(db, scheme.Id, cancel);
             if (periods.Count == 0)
@@ -55,7 +62,20 @@ internal static class UnitPeers
                 return null;
             }
 
-            PeerComparison? comparison = await new PeerService(db, clock).CompareAsync(periods[0].Set.Id, unit.Id, cancel);
+            var service = new PeerService(db, clock);
+            PeerSet shared = await SharedAsync(db, cache, service, periods[0].Set.Id, stamp, cancel);
+            PeerComparison? comparison = await service.CompareAsync(shared, unit.Id, cancel);
             return comparison is null ? null : new UnitPeersView(unit.Code, scheme.Code, comparison, english);
-        }, cancel);
+        });
+    }
+
+    /// <summary>The shared part of a result set's comparisons (<see cref="PeerService.SetAsync"/>), kept under the store's change stamp.</summary>
+    public static async Task<PeerSet> SharedAsync(SaimaDb db, IMemoryCache cache, PeerService service, long setId, CancellationToken cancel) =>
+        await SharedAsync(db, cache, service, setId, await ChangeStamp.ReadAsync(db, cancel), cancel);
+
+    private static async Task<PeerSet> SharedAsync(SaimaDb db, IMemoryCache cache, PeerService service, long setId, long stamp, CancellationToken cancel) =>
+        (await Published.KeptAsync(cache, SharedKey(stamp, setId), async () => await service.SetAsync(setId, cancel)))!;
+
+    /// <summary>The cache key of a set's shared peer data read under a change stamp.</summary>
+    internal static object SharedKey(long stamp, long setId) => ("peer-set", stamp, setId);
 }

@@ -32,6 +32,20 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
 {
     public const int Highlights = 3;
 
+    /// <summary>
+    /// Up to how many indicators the explanation shows every indicator's row at once; a wider
+    /// scheme shows every dimension's row and one dimension's indicators (<see cref="ExplainDimension"/>,
+    /// the first by default; <c>all</c>: every indicator), as the matrix does.
+    /// </summary>
+    public const int ExplainAllUpTo = 60;
+
+    /// <summary>The dimension whose indicators the explanation of a wide scheme shows (<c>all</c>: every one).</summary>
+    [BindProperty(SupportsGet = true, Name = "explain")]
+    public string? ExplainDimension { get; set; }
+
+    /// <summary>The store's change stamp the page's view is read under.</summary>
+    private long _stamp;
+
     /// <summary>The scheme's published periods, read once per request.</summary>
     private IReadOnlyList<(string Period, ResultSet Set)> _periods = [];
 
@@ -168,11 +182,35 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
     /// published data only, not on the user; any change to what it is read from (a publication, a
     /// correction, a renamed unit or indicator) changes the stamp, whoever made it.
     /// </summary>
-    private async Task<bool> LoadViewAsync(CancellationToken cancel)
+    private async Task<bool> LoadViewAsync(CancellationToken cancel) => await LoadViewAsync(ask: true, cancel);
+
+    /// <summary>
+    /// Reads what the page shows of unit <see cref="Code"/> in scheme <see cref="SchemeCode"/> (the
+    /// kept view, its peers and corrections) without answering a request, and without asking the
+    /// background for what it takes (<see cref="UnitPageWarmUp"/>): the shared, per-set parts are then
+    /// kept for every unit's page, and the page's queries compiled. False when there is no such page.
+    /// </summary>
+    internal async Task<bool> WarmAsync(CancellationToken cancel)
+    {
+        if (!await LoadViewAsync(ask: false, cancel))
+        {
+            return false;
+        }
+
+        if (Scheme is not null && Unit is not null && Latest is not null)
+        {
+            Peers = await Saima.Web.Features.Benchmarks.UnitPeers.LoadAsync(db, cache, clock, Scheme, Unit, English, cancel);
+            await Saima.Web.Features.Revisions.RevisionViews.UnitAsync(db, cache, Unit.Code, Scheme.Code, cancel);
+        }
+
+        return true;
+    }
+
+    private async Task<bool> LoadViewAsync(bool ask, CancellationToken cancel)
     {
         English = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
-        UnitView? view = await Published.KeptAsync(db, cache,
-            stamp => (Published.CacheKey.UnitView, stamp, Code, SchemeCode, English),
+        long stamp = _stamp = await Saima.Data.Store.ChangeStamp.ReadAsync(db, cancel);
+        UnitView? view = await Published.KeptAsync(cache, (Published.CacheKey.UnitView, stamp, Code, SchemeCode, English),
             async () =>
             {
                 if (!await LoadAsync(cancel))
@@ -186,8 +224,7 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
                 }
 
                 return new UnitView(Unit, Name, Schemes, Scheme, History, Latest, Indicators, Strengths, Weaknesses, Explanation, Adjustments, RankInterval, _witKey);
-            },
-            cancel);
+            });
         if (view is null)
         {
             return false;
@@ -202,7 +239,10 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
             if (WhatItTakes is null)
             {
                 WhatItTakesPending = true;
-                jobs.Ask(setId, view.Unit.Id);
+                if (ask)
+                {
+                    jobs.Ask(setId, view.Unit.Id);
+                }
             }
         }
 
@@ -282,18 +322,70 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
         var rows = await db.ResultRows.AsNoTracking()
             .Where(r => setIds.Contains(r.ResultSetId) && r.UnitId == unitId && totalNodes.Contains(r.Node))
             .Select(r => new { r.ResultSetId, r.Node, r.Score, r.Rank }).ToListAsync(cancel);
-        var ranked = await RankedCountsAsync(db, cache, setIds, cancel);
+        var ranked = await RankedAtAsync(db, cache, [.. periods.Select(p => (p.Set.Id, totals[p.Set.SchemeVersionId]))], cancel);
         History = periods.Reverse().Select(p =>
         {
             string total = totals[p.Set.SchemeVersionId];
             var row = rows.FirstOrDefault(r => r.ResultSetId == p.Set.Id && r.Node == total);
-            int n = ranked[p.Set.Id].GetValueOrDefault(total);
+            int n = ranked.GetValueOrDefault((p.Set.Id, total));
             return new UnitPoint(p.Period, row?.Score, row?.Rank, n);
         }).Where(p => p.Score is not null || p.Rank is not null).ToList();
         cache.Set(historyKey, History, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(30), Size = 1 });
         Latest = History.Count > 0 ? History[^1].Period : null;
         return true;
     }
+
+    /// <summary>
+    /// How many units ranked at one node of each result set (the history's "of N": the total of
+    /// every published period). Kept per set and node (a stored set never changes); those not kept
+    /// are counted together in one query over just that node's rows (a set's counts of every node,
+    /// when kept, answer too). Every unit's page shares them.
+    /// </summary>
+    internal static async Task<IReadOnlyDictionary<(long SetId, string Node), int>> RankedAtAsync(
+        SaimaDb db, IMemoryCache cache, IReadOnlyList<(long SetId, string Node)> wanted, CancellationToken cancel)
+    {
+        var counts = new Dictionary<(long SetId, string Node), int>();
+        var missing = new List<(long SetId, string Node)>();
+        foreach (var w in wanted.Distinct())
+        {
+            if (cache.TryGetValue(RankedCountsKey(w.SetId), out IReadOnlyDictionary<string, int>? all) && all is not null)
+            {
+                counts[w] = all.GetValueOrDefault(w.Node);
+            }
+            else if (cache.TryGetValue(("unit-ranked-at", w.SetId, w.Node), out int known))
+            {
+                counts[w] = known;
+            }
+            else
+            {
+                missing.Add(w);
+            }
+        }
+
+        if (missing.Count == 0)
+        {
+            return counts;
+        }
+
+        long[] ids = [.. missing.Select(m => m.SetId).Distinct()];
+        string[] nodes = [.. missing.Select(m => m.Node).Distinct(StringComparer.Ordinal)];
+        string key = string.Join(',', missing.Select(m => m.SetId.ToString(CultureInfo.InvariantCulture) + ":" + m.Node));
+        var read = (await Published.KeptAsync(cache, ("unit-ranked-at-read", key), async () =>
+            await db.ResultRows.AsNoTracking()
+                .Where(r => ids.Contains(r.ResultSetId) && nodes.Contains(r.Node) && r.Rank != null)
+                .GroupBy(r => new { r.ResultSetId, r.Node }).Select(g => new RankedAt(g.Key.ResultSetId, g.Key.Node, g.Count()))
+                .ToListAsync(cancel)))!;
+        foreach (var m in missing)
+        {
+            int n = read.FirstOrDefault(r => r.SetId == m.SetId && r.Node == m.Node)?.Count ?? 0;
+            cache.Set(("unit-ranked-at", m.SetId, m.Node), n, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(30), Size = 1 });
+            counts[m] = n;
+        }
+
+        return counts;
+    }
+
+    private sealed record RankedAt(long SetId, string Node, int Count);
 
     /// <summary>The cache key of how many units each node of a result set ranked.</summary>
     internal static (string, long) RankedCountsKey(long setId) => ("unit-ranked-counts", setId);
@@ -321,21 +413,17 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
             }
         }
 
-        if (missing.Count == 0)
-        {
-            return counts;
-        }
-
-        var read = await db.ResultRows.AsNoTracking()
-            .Where(r => missing.Contains(r.ResultSetId) && r.Rank != null)
-            .GroupBy(r => new { r.ResultSetId, r.Node }).Select(g => new { g.Key.ResultSetId, g.Key.Node, Count = g.Count() })
-            .ToListAsync(cancel);
-        var bySet = read.ToLookup(c => c.ResultSetId);
+        // One read at a time per set: the pages of other units that ask meanwhile wait for it.
         foreach (long id in missing)
         {
-            IReadOnlyDictionary<string, int> nodes = bySet[id].ToDictionary(c => c.Node, c => c.Count, StringComparer.Ordinal);
-            cache.Set(RankedCountsKey(id), nodes, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(30), Size = 1 });
-            counts[id] = nodes;
+            counts[id] = (await Published.KeptAsync(cache, RankedCountsKey(id), async () =>
+            {
+                IReadOnlyDictionary<string, int> nodes = await db.ResultRows.AsNoTracking()
+                    .Where(r => r.ResultSetId == id && r.Rank != null)
+                    .GroupBy(r => r.Node).Select(g => new { Node = g.Key, Count = g.Count() })
+                    .ToDictionaryAsync(c => c.Node, c => c.Count, StringComparer.Ordinal, cancel);
+                return nodes;
+            }))!;
         }
 
         return counts;
@@ -347,8 +435,10 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
         long unitId = Unit!.Id;
         ResultSet set = _periods.Single(p => p.Period == Latest).Set;
         Saima.Scoring.Scheme parsed = await Published.SchemeOfAsync(db, set.SchemeVersionId, cache, cancel);
-        var stored = (await db.Indicators.AsNoTracking().Where(i => i.SchemeId == schemeId).ToListAsync(cancel))
-            .ToDictionary(i => i.Code, StringComparer.Ordinal);
+        // The scheme's indicators: the same for every unit's page, read once per change stamp.
+        var stored = (await Published.KeptAsync(cache, ("unit-indicators", _stamp, schemeId), async () =>
+            (IReadOnlyDictionary<string, Indicator>)(await db.Indicators.AsNoTracking().Where(i => i.SchemeId == schemeId).ToListAsync(cancel))
+                .ToDictionary(i => i.Code, StringComparer.Ordinal)))!;
         var rows = (await db.ResultRows.AsNoTracking().Where(r => r.ResultSetId == set.Id && r.UnitId == unitId).ToListAsync(cancel))
             .ToDictionary(r => r.Node, StringComparer.Ordinal);
         var warnings = (await db.WarningResults.AsNoTracking().Where(w => w.ResultSetId == set.Id && w.UnitId == unitId).ToListAsync(cancel))
@@ -371,9 +461,10 @@ public sealed class UnitModel(SaimaDb db, IStringLocalizer<Texts> texts, IMemory
         Strengths = placed.OrderBy(i => i.Standing).ThenBy(i => i.Code, StringComparer.Ordinal).Take(Highlights).ToList();
         Weaknesses = placed.Except(Strengths).OrderByDescending(i => i.Standing).ThenBy(i => i.Code, StringComparer.Ordinal).Take(Highlights).ToList();
         var english = stored.Values.Where(i => !string.IsNullOrWhiteSpace(i.NameEn)).ToDictionary(i => i.Code, i => i.NameEn!, StringComparer.Ordinal);
-        Explanation = await UnitExplain.LoadAsync(db, set, unitId, english, English, cancel, cache);
+        Explanation = await UnitExplain.LoadAsync(db, set, unitId, english, English, _stamp, cancel, cache);
         // Stored with the set when it was computed; a set stored before intervals existed has none.
-        if (Saima.Data.Store.RankIntervals.RunOf(db, set.Id) is { } run && Saima.Data.Store.RankIntervals.Of(db, set.Id, unitId) is { Low: not null, High: not null } interval)
+        if (await Saima.Data.Store.RankIntervals.RunOfAsync(db, set.Id, cancel) is { } run
+            && await Saima.Data.Store.RankIntervals.OfAsync(db, set.Id, unitId, cancel) is { Low: not null, High: not null } interval)
         {
             RankInterval = (interval, run.Replicates);
         }

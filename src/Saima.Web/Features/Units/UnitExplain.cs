@@ -52,28 +52,40 @@ public static class UnitExplain
     /// <summary>The audit trail's entity of figures (the store's AuditLog.FigureEntity).</summary>
     private const string FigureEntity = "figure";
 
-    public static async Task<UnitExplanation> LoadAsync(SaimaDb db, ResultSet set, long unitId, IReadOnlyDictionary<string, string> englishNames, bool english, CancellationToken cancel, IMemoryCache? cache = null)
+    public static Task<UnitExplanation> LoadAsync(SaimaDb db, ResultSet set, long unitId, IReadOnlyDictionary<string, string> englishNames, bool english, CancellationToken cancel, IMemoryCache? cache = null) =>
+        LoadAsync(db, set, unitId, englishNames, english, stamp: null, cancel, cache);
+
+    /// <summary>
+    /// As <see cref="LoadAsync(SaimaDb, ResultSet, long, IReadOnlyDictionary{string, string}, bool, CancellationToken, IMemoryCache?)"/>;
+    /// with <paramref name="cache"/> and the store's change <paramref name="stamp"/>, what every
+    /// unit's explanation of the set shares (<see cref="ExplainSet"/>: the scheme version parsed,
+    /// the stored weights per track, the scheme's indicators) is read once per set and stamp and
+    /// shared, one read at a time; the unit's own rows are read per unit.
+    /// </summary>
+    public static async Task<UnitExplanation> LoadAsync(SaimaDb db, ResultSet set, long unitId, IReadOnlyDictionary<string, string> englishNames, bool english, long? stamp, CancellationToken cancel, IMemoryCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(englishNames);
-        var versionRow = await db.SchemeVersions.AsNoTracking().Where(v => v.Id == set.SchemeVersionId).Select(v => new { v.Version, v.Json }).SingleAsync(cancel);
-        int version = versionRow.Version;
         string? track = await db.SchemeUnits.AsNoTracking().Where(s => s.SchemeId == set.SchemeId && s.UnitId == unitId).Select(s => s.Track).SingleOrDefaultAsync(cancel);
-        Scheme scheme;
+        ExplainSet shared;
+        try
+        {
+            shared = cache is null || stamp is not long at
+                ? await ExplainSet.ReadAsync(db, set, cancel)
+                : (await Published.KeptAsync(cache, ("explain-set", at, set.Id), async () => await ExplainSet.ReadAsync(db, set, cancel)))!;
+        }
+        catch (Exception e) when (e is SchemeException)
+        {
+            int v = await db.SchemeVersions.AsNoTracking().Where(x => x.Id == set.SchemeVersionId).Select(x => x.Version).SingleAsync(cancel);
+            return new UnitExplanation(set.Period, v, track, [], null, null, 0, false, e.Message);
+        }
+
+        int version = shared.Version;
+        Scheme scheme = shared.Scheme;
         UnitTrace? unitTrace;
         try
         {
-            // A scheme version never changes once stored: its parse is kept by the version's id.
-            scheme = cache is null
-                ? SchemeParser.Parse(versionRow.Json)
-                : cache.GetOrCreate(("scheme-version", set.SchemeVersionId), entry =>
-                {
-                    entry.SlidingExpiration = TimeSpan.FromMinutes(30);
-                    entry.Size = 1;
-                    return SchemeParser.Parse(versionRow.Json);
-                })!;
-
             // The unit's trace stored with the set (derived and stored once for a set computed before traces were kept).
             unitTrace = await UnitTrace.ReadAsync(db, set, unitId, cancel);
         }
@@ -88,37 +100,18 @@ public static class UnitExplain
             return new UnitExplanation(set.Period, version, track, [], null, null, 0, false, "unit not scored in this period");
         }
 
-        // The set as given may come without its explanation (lists of periods leave it out).
-        string? explainJson = set.ExplainJson ?? await db.ResultSets.AsNoTracking().Where(r => r.Id == set.Id).Select(r => r.ExplainJson).SingleOrDefaultAsync(cancel);
-        var weights = StoredWeights(explainJson, track) ?? new Dictionary<string, (double Weight, double EffectiveWeight)>(StringComparer.Ordinal);
-
-        // A group's children in node order, as the engine aggregates them.
-        var children = new List<int>[scheme.Groups.Count];
-        for (int g = 0; g < children.Length; g++)
-        {
-            children[g] = [];
-        }
-
-        for (int node = 0; node < scheme.NodeCount; node++)
-        {
-            string? parent = node < nInd ? scheme.Indicators[node].Parent : scheme.Groups[node - nInd].Parent;
-            if (parent is not null)
-            {
-                children[scheme.NodeIndex(parent) - nInd].Add(node);
-            }
-        }
+        var weights = shared.WeightsOf(track);
+        var children = shared.Children;
 
         // Figures as they were scored: the published revision current when the set was computed.
-        string schemeCode = await db.Schemes.AsNoTracking().Where(s => s.Id == set.SchemeId).Select(s => s.Code).SingleAsync(cancel);
+        string schemeCode = shared.SchemeCode;
         string unitCode = await db.Units.AsNoTracking().Where(x => x.Id == unitId).Select(x => x.Code).SingleAsync(cancel);
-        var stored = await db.Indicators.AsNoTracking().Where(i => i.SchemeId == set.SchemeId)
-            .Select(i => new { i.Id, i.Code, i.GrowthOfId }).ToListAsync(cancel);
-        var indicatorCode = stored.ToDictionary(i => i.Id, i => i.Code);
-        var derived = stored.Where(i => i.GrowthOfId is not null).Select(i => i.Code).ToHashSet(StringComparer.Ordinal);
+        var indicatorCode = shared.IndicatorCode;
+        var derived = shared.Derived;
         var figures = (await db.Figures.AsNoTracking()
                 .Where(f => f.SchemeId == set.SchemeId && f.UnitId == unitId && f.Period == set.Period && f.Status == FigureStatus.Published)
                 .ToListAsync(cancel))
-            .Where(f => f.EnteredAt <= set.ComputedAt)
+            .Where(f => f.EnteredAt <= set.ComputedAt && indicatorCode.ContainsKey(f.IndicatorId))
             .GroupBy(f => f.IndicatorId)
             .ToDictionary(g => indicatorCode[g.Key], g => g.MaxBy(f => f.Revision)!, StringComparer.Ordinal);
         var keys = scheme.Indicators.Select(i => AuditTrail.FigureKey(schemeCode, unitCode, i.Code, set.Period)).ToList();
@@ -199,46 +192,119 @@ public static class UnitExplain
         return (scheme.AggregateFor(g, track).Method, scheme.WeightingFor(g, track));
     }
 
-    /// <summary>The node weights of the unit's track from the stored explanation JSON, or null when it has none.</summary>
-    private static Dictionary<string, (double Weight, double EffectiveWeight)>? StoredWeights(string? json, string? track)
+    private static double? Num(double v) => double.IsNaN(v) ? null : v;
+
+    public static string Format(double? v, string format = Saima.Data.ShownNumbers.Decimals) => v?.ToString(format, CultureInfo.InvariantCulture) ?? "–";
+}
+
+/// <summary>
+/// What every unit's explanation in a result set shares: the scheme version scored (its number and
+/// parse, each group's children in node order), the node weights stored with the set per track
+/// (from its explanation JSON, parsed once), the scheme's code and its indicators (code by id, and
+/// the growth indicators derived from their levels).
+/// </summary>
+public sealed class ExplainSet
+{
+    private readonly IReadOnlyList<(string? Track, string Node, double Weight, double Effective)> _weights;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Dictionary<string, (double Weight, double EffectiveWeight)>> _byTrack = new(StringComparer.Ordinal);
+
+    private ExplainSet(int version, Scheme scheme, string schemeCode, IReadOnlyList<(string? Track, string Node, double Weight, double Effective)> weights,
+        IReadOnlyDictionary<long, string> indicatorCode, IReadOnlySet<string> derived)
+    {
+        Version = version;
+        Scheme = scheme;
+        SchemeCode = schemeCode;
+        _weights = weights;
+        IndicatorCode = indicatorCode;
+        Derived = derived;
+        int nInd = scheme.Indicators.Count;
+        var children = new List<int>[scheme.Groups.Count];
+        for (int g = 0; g < children.Length; g++)
+        {
+            children[g] = [];
+        }
+
+        for (int node = 0; node < scheme.NodeCount; node++)
+        {
+            string? parent = node < nInd ? scheme.Indicators[node].Parent : scheme.Groups[node - nInd].Parent;
+            if (parent is not null)
+            {
+                children[scheme.NodeIndex(parent) - nInd].Add(node);
+            }
+        }
+
+        Children = children;
+    }
+
+    public int Version { get; }
+
+    public Scheme Scheme { get; }
+
+    public string SchemeCode { get; }
+
+    /// <summary>A group's children in node order, as the engine aggregates them.</summary>
+    public IReadOnlyList<List<int>> Children { get; }
+
+    public IReadOnlyDictionary<long, string> IndicatorCode { get; }
+
+    public IReadOnlySet<string> Derived { get; }
+
+    /// <summary>Reads the set's shared part (the set may come without its explanation JSON: it is read here).</summary>
+    public static async Task<ExplainSet> ReadAsync(SaimaDb db, ResultSet set, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(set);
+        var versionRow = await db.SchemeVersions.AsNoTracking().Where(v => v.Id == set.SchemeVersionId).Select(v => new { v.Version, v.Json }).SingleAsync(cancel);
+        Scheme scheme = SchemeParser.Parse(versionRow.Json);
+        string schemeCode = await db.Schemes.AsNoTracking().Where(s => s.Id == set.SchemeId).Select(s => s.Code).SingleAsync(cancel);
+        var stored = await db.Indicators.AsNoTracking().Where(i => i.SchemeId == set.SchemeId)
+            .Select(i => new { i.Id, i.Code, i.GrowthOfId }).ToListAsync(cancel);
+        string? explainJson = set.ExplainJson ?? await db.ResultSets.AsNoTracking().Where(r => r.Id == set.Id).Select(r => r.ExplainJson).SingleOrDefaultAsync(cancel);
+        return new ExplainSet(versionRow.Version, scheme, schemeCode, StoredWeights(explainJson),
+            stored.ToDictionary(i => i.Id, i => i.Code),
+            stored.Where(i => i.GrowthOfId is not null).Select(i => i.Code).ToHashSet(StringComparer.Ordinal));
+    }
+
+    /// <summary>The node weights of a track (those stored for no track when the track has none); empty when the set stored none.</summary>
+    public IReadOnlyDictionary<string, (double Weight, double EffectiveWeight)> WeightsOf(string? track) =>
+        _byTrack.GetOrAdd(track ?? string.Empty, _ =>
+        {
+            var mine = _weights.Where(r => r.Track == track).ToList();
+            if (mine.Count == 0)
+            {
+                mine = _weights.Where(r => r.Track is null).ToList();
+            }
+
+            var map = new Dictionary<string, (double, double)>(StringComparer.Ordinal);
+            foreach (var r in mine)
+            {
+                map[r.Node] = (r.Weight, r.Effective);
+            }
+
+            return map;
+        });
+
+    /// <summary>Every stored weight row of the explanation JSON (track, node, weight, effective weight).</summary>
+    private static IReadOnlyList<(string? Track, string Node, double Weight, double Effective)> StoredWeights(string? json)
     {
         if (string.IsNullOrEmpty(json))
         {
-            return null;
+            return [];
         }
 
         using JsonDocument doc = JsonDocument.Parse(json);
         if (!doc.RootElement.TryGetProperty("weights", out JsonElement rows))
         {
-            return null;
+            return [];
         }
 
-        var all = rows.EnumerateArray().Select(r => new
-        {
-            Track = r.GetProperty("track").ValueKind == JsonValueKind.String ? r.GetProperty("track").GetString() : null,
-            Node = r.GetProperty("node").GetString() ?? string.Empty,
-            Weight = Read(r, "weight"),
-            Effective = Read(r, "effectiveWeight"),
-        }).ToList();
-        var mine = all.Where(r => r.Track == track).ToList();
-        if (mine.Count == 0)
-        {
-            mine = all.Where(r => r.Track is null).ToList();
-        }
-
-        var map = new Dictionary<string, (double, double)>(StringComparer.Ordinal);
-        foreach (var r in mine)
-        {
-            map[r.Node] = (r.Weight, r.Effective);
-        }
-
-        return map;
+        return rows.EnumerateArray().Select(r => (
+            r.GetProperty("track").ValueKind == JsonValueKind.String ? r.GetProperty("track").GetString() : null,
+            r.GetProperty("node").GetString() ?? string.Empty,
+            Read(r, "weight"),
+            Read(r, "effectiveWeight"))).ToList();
 
         static double Read(JsonElement e, string name) =>
             e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;
     }
-
-    private static double? Num(double v) => double.IsNaN(v) ? null : v;
-
-    public static string Format(double? v, string format = Saima.Data.ShownNumbers.Decimals) => v?.ToString(format, CultureInfo.InvariantCulture) ?? "–";
 }
