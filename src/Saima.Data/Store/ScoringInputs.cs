@@ -138,25 +138,67 @@ public sealed class ScoringInputs
         engineCodes.UnionWith(scheme.DenominatorCodes);
         var scoredIndicators = new HashSet<string>(scheme.Indicators.Select(i => i.Code), StringComparer.Ordinal);
 
-        // Published revisions (per unit, indicator and period the highest entered by asOf), read period by period.
-        var levels = new Dictionary<(long Unit, long Indicator, string Period), (int Revision, double? Value)>();
+        // Published revisions (per period, then unit and indicator, the highest entered by asOf), read
+        // period by period. Keyed by period first, so that a figure's key hashes no string: a township
+        // scheme's window is millions of figures.
+        var levels = new Dictionary<string, Dictionary<(long Unit, long Indicator), (int Revision, double? Value)>>(StringComparer.Ordinal);
+        var none = new Dictionary<(long Unit, long Indicator), (int Revision, double? Value)>();
         long rowsRead = 0;
+        Dictionary<(long Unit, long Indicator), (int Revision, double? Value)> LevelsAt(string p) => levels.GetValueOrDefault(p) ?? none;
+        Dictionary<(long Unit, long Indicator), (int Revision, double? Value)> Into(string p)
+        {
+            if (!levels.TryGetValue(p, out var into))
+            {
+                levels[p] = into = [];
+            }
+
+            return into;
+        }
+
+        void Keep(Dictionary<(long Unit, long Indicator), (int Revision, double? Value)> into, long unitId, long indicatorId, int revision, double? value, DateTimeOffset enteredAt)
+        {
+            rowsRead++;
+            if (enteredAt > asOf || !unitCode.ContainsKey(unitId))
+            {
+                return;
+            }
+
+            var key = (unitId, indicatorId);
+            if (!into.TryGetValue(key, out var have) || have.Revision < revision)
+            {
+                into[key] = (revision, value);
+            }
+        }
+
+        // Figures of any periods (the whole history).
         void Read(IQueryable<Figure> figures)
         {
             foreach (var f in figures.Select(f => new { f.UnitId, f.IndicatorId, f.Period, f.Value, f.Revision, f.EnteredAt }).AsEnumerable())
             {
-                rowsRead++;
-                if (f.EnteredAt > asOf || !unitCode.ContainsKey(f.UnitId)
-                    || !Scoring.Period.TryParse(f.Period, out Period p) || p.Kind != kind)
+                if (!Scoring.Period.TryParse(f.Period, out Period p) || p.Kind != kind)
                 {
+                    rowsRead++;
                     continue;
                 }
 
-                var key = (f.UnitId, f.IndicatorId, f.Period);
-                if (!levels.TryGetValue(key, out var have) || have.Revision < f.Revision)
+                Keep(Into(f.Period), f.UnitId, f.IndicatorId, f.Revision, f.Value, f.EnteredAt);
+            }
+        }
+
+        // Figures of one period (its code not read per row).
+        void ReadPeriod(string period, IQueryable<Figure> figures)
+        {
+            bool ofKind = Scoring.Period.TryParse(period, out Period p) && p.Kind == kind;
+            var into = Into(period);
+            foreach (var f in figures.Select(f => new { f.UnitId, f.IndicatorId, f.Value, f.Revision, f.EnteredAt }).AsEnumerable())
+            {
+                if (!ofKind)
                 {
-                    levels[key] = (f.Revision, f.Value);
+                    rowsRead++;
+                    continue;
                 }
+
+                Keep(into, f.UnitId, f.IndicatorId, f.Revision, f.Value, f.EnteredAt);
             }
         }
 
@@ -184,9 +226,12 @@ public sealed class ScoringInputs
         if (history == InputHistory.All)
         {
             Read(published.Where(f => string.Compare(f.Period, period) <= 0));
-            foreach (var key in levels.Keys)
+            foreach (var (p, at) in levels)
             {
-                window.Add(key.Period);
+                if (at.Count > 0)
+                {
+                    window.Add(p);
+                }
             }
 
             window.UnionWith(zeroPeriods);
@@ -199,17 +244,17 @@ public sealed class ScoringInputs
                 window.Add(p);
                 if (only is null && complete.Add(p))
                 {
-                    Read(published.Where(f => f.Period == p));
+                    ReadPeriod(p, published.Where(f => f.Period == p));
                 }
                 else if (only is not null && !complete.Contains(p))
                 {
-                    Read(published.Where(f => f.Period == p && only.Contains(f.IndicatorId)));
+                    ReadPeriod(p, published.Where(f => f.Period == p && only.Contains(f.IndicatorId)));
                 }
 
                 string before = DerivedFigures.YearEarlier(p);
                 if (growthLevels.Count > 0 && (only is null || only.Overlaps(growthLevels)) && !complete.Contains(before) && levelsOnly.Add(before))
                 {
-                    Read(published.Where(f => f.Period == before && growthLevels.Contains(f.IndicatorId)));
+                    ReadPeriod(before, published.Where(f => f.Period == before && growthLevels.Contains(f.IndicatorId)));
                 }
             }
 
@@ -287,7 +332,7 @@ public sealed class ScoringInputs
         phases?.Lap("inputs.figures");
 
         // Rows of the dataset: reported figures the scheme uses, then derived growth.
-        var rows = new List<InputRow>(levels.Count);
+        var rows = new List<InputRow>(levels.Values.Sum(at => at.Count));
         var periodsWithRows = new HashSet<string>(StringComparer.Ordinal);
         foreach (string p in window)
         {
@@ -404,6 +449,8 @@ public sealed class ScoringInputs
         List<InputRow> RowsOf(string p)
         {
             var own = new List<InputRow>();
+            var at = LevelsAt(p);
+            var yearEarlier = growthIndicators.Count == 0 ? none : LevelsAt(DerivedFigures.YearEarlier(p));
             foreach (var u in units)
             {
                 foreach (Indicator ind in indicators)
@@ -413,7 +460,7 @@ public sealed class ScoringInputs
                         continue;
                     }
 
-                    if (levels.TryGetValue((u.Id, ind.Id, p), out var level))
+                    if (at.TryGetValue((u.Id, ind.Id), out var level))
                     {
                         double counted = level.Value ?? (zeroPeriods.Contains(p) && scoredIndicators.Contains(ind.Code) && Due(ind, p) ? 0 : double.NaN);
                         own.Add(new InputRow(p, u.Code, ind.Code, counted, double.NaN));
@@ -429,8 +476,8 @@ public sealed class ScoringInputs
                 foreach (Indicator ind in growthIndicators)
                 {
                     long level = ind.GrowthOfId!.Value;
-                    if (levels.TryGetValue((u.Id, level, p), out var now)
-                        && levels.TryGetValue((u.Id, level, DerivedFigures.YearEarlier(p)), out var before)
+                    if (at.TryGetValue((u.Id, level), out var now)
+                        && yearEarlier.TryGetValue((u.Id, level), out var before)
                         && DerivedFigures.Growth(now.Value, before.Value) is { } growth)
                     {
                         own.Add(new InputRow(p, u.Code, ind.Code, growth, double.NaN));
