@@ -16,6 +16,9 @@ public sealed class MatrixQueryTests : IClassFixture<MatrixQueryTests.Stores>
 {
     private const string Matrix = "/matrix?scheme=" + DemoCity.ScaleCountyScheme;
 
+    /// <summary>The scheme's second dimension (6 of its 20 indicators).</summary>
+    private const string Dimension = "Position";
+
     private readonly Stores _stores;
 
     public MatrixQueryTests(Stores stores) => _stores = stores;
@@ -39,33 +42,42 @@ public sealed class MatrixQueryTests : IClassFixture<MatrixQueryTests.Stores>
 
             using var commands = new CommandRecorder(web.Store.ConnectionString);
 
-            // The first request keeps the units (one total row each) and the averages (one row a node).
-            MatrixPage first = await MatrixPage.OpenAsync(web, Matrix);
+            // The first request keeps the units (one total row each) and the averages (one row a
+            // node), and reads its window: one dimension's columns of the first 50 units.
+            MatrixPage first = await MatrixPage.OpenAsync(web, Matrix + "&dim=" + Dimension);
             first.Codes.Count.ShouldBe(UnitListPage.Size);
+            int columns = first.Indicators.Count;
+            columns.ShouldBeGreaterThan(0);
             int cold = ResultReads(commands);
-            cold.ShouldBeLessThanOrEqualTo(counties + nodes + (2 * UnitListPage.Size * nodes), "totals, averages, the page's rows and warnings");
+            cold.ShouldBeLessThanOrEqualTo(counties + nodes + (2 * UnitListPage.Size * columns), "totals, averages, the window's rows and warnings");
+            Reads(commands, "result_rows").ShouldBeGreaterThanOrEqualTo(UnitListPage.Size * columns);
 
-            // Asked again, another page: only the page's cells are read.
+            // Another window (every column of the first page): only its cells are read.
             commands.Clear();
-            MatrixPage second = await MatrixPage.OpenAsync(web, Matrix + "&p=2");
-            second.Codes.Count.ShouldBe(Math.Min(UnitListPage.Size, counties - UnitListPage.Size));
-            commands.Clear();
-            MatrixPage again = await MatrixPage.OpenAsync(web, Matrix);
-            again.Codes.ShouldBe(first.Codes);
+            MatrixPage all = await MatrixPage.OpenAsync(web, Matrix);
+            all.Codes.ShouldBe(first.Codes);
+            all.Indicators.Count.ShouldBeGreaterThan(columns);
             int page = Reads(commands, "result_rows");
             page.ShouldBe(UnitListPage.Size * nodes, "every node of the page's 50 units, no more: " + Log(commands));
-            Reads(commands, "warning_results").ShouldBeLessThanOrEqualTo(UnitListPage.Size * nodes);
+            Reads(commands, "warning_results").ShouldBeLessThanOrEqualTo(UnitListPage.Size * all.Indicators.Count);
 
-            // One dimension's columns: those indicators' rows of the page's units.
-            string dimension = System.Text.RegularExpressions.Regex.Match(first.Html, "data-dimension=\"([^\"]+)\"").Groups[1].Value;
+            // The second page of that dimension: its units' rows of those indicators only.
             commands.Clear();
-            MatrixPage one = await MatrixPage.OpenAsync(web, Matrix + "&dim=" + Uri.EscapeDataString(dimension));
-            int columns = one.Indicators.Count;
-            columns.ShouldBeGreaterThan(0);
-            columns.ShouldBeLessThan(first.Indicators.Count);
-            Reads(commands, "result_rows").ShouldBe(UnitListPage.Size * columns);
-            Reads(commands, "warning_results").ShouldBeLessThanOrEqualTo(UnitListPage.Size * columns);
+            MatrixPage second = await MatrixPage.OpenAsync(web, Matrix + "&dim=" + Dimension + "&p=2");
+            second.Codes.Count.ShouldBe(Math.Min(UnitListPage.Size, counties - UnitListPage.Size));
+            second.Codes.ShouldNotContain(first.Codes[0]);
+            Reads(commands, "result_rows").ShouldBe(second.Codes.Count * columns);
+            Reads(commands, "warning_results").ShouldBeLessThanOrEqualTo(second.Codes.Count * columns);
+
+            // A window asked again is kept until the store changes: nothing read.
+            commands.Clear();
+            (await MatrixPage.OpenAsync(web, Matrix)).Codes.ShouldBe(all.Codes);
+            ResultReads(commands).ShouldBe(0);
+            commands.Clear();
+            MatrixPage one = await MatrixPage.OpenAsync(web, Matrix + "&dim=" + Dimension + "&q=X00");
+            Reads(commands, "result_rows").ShouldBe(one.Codes.Count * columns, "a search is a window of its own");
             perStore.Add((counties, setRows, nodes, cold, page, Reads(commands, "result_rows"), columns));
+            one.Codes.Count.ShouldBe(UnitListPage.Size);
         }
 
         var (few, many) = (perStore[0], perStore[1]);

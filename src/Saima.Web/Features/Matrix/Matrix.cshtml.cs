@@ -92,8 +92,8 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer
     /// <summary>How each indicator is scored, in words (<see cref="RuleTexts"/>), for the shown track (all: the scheme's own rule).</summary>
     public IReadOnlyDictionary<string, string> Rules { get; private set; } = new Dictionary<string, string>();
 
-    public bool AnyWarning { get; private set; }
-    public bool AnyAverage { get; private set; }
+    public bool AnyWarning => Rows.Any(r => r.Cells.Any(c => c.Basis == CellBasis.Warning));
+    public bool AnyAverage => Rows.Any(r => r.Cells.Any(c => c.Basis == CellBasis.Average));
     public bool ShowValue => Show == "value";
     public bool English { get; private set; }
 
@@ -131,13 +131,14 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer
 
     /// <summary>The result set shown, and whether the scheme has warning rules (then its warnings colour the cells).</summary>
     private long _setId;
+    private long _stamp;
     private bool _warned;
 
     /// <summary>
     /// The page shows a window of the matrix: one dimension's columns when asked, or the first
     /// dimension's when the scheme is wide and none was asked for (the unit column stays), and one
     /// page of the units found (searched and paged in the kept list of units). Only that window's
-    /// cells are read: the page's units × the shown indicators.
+    /// cells are read: the page's units × the shown indicators, kept per window and stamp.
     /// </summary>
     private async Task WindowAsync(CancellationToken cancel)
     {
@@ -163,7 +164,12 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer
         (List<MatrixUnit> page, UnitListPage paging) = UnitListPage.Of(_units, u => u.Code, u => u.Name, Search, PageNumber, "/matrix",
             new Dictionary<string, string?> { ["scheme"] = Scheme?.Code, ["period"] = Period, ["track"] = Track, ["show"] = Show, ["dim"] = Dimension });
         Paging = paging;
-        Rows = await CellsAsync(page, oneDimension, cancel);
+
+        // The window's cells are kept too, under the same stamp: they are read once however often
+        // (and by however many at once) the same window is asked for.
+        Rows = (await Published.KeptAsync(cache,
+            (Published.CacheKey.MatrixWindow, _stamp, Scheme?.Code, Period, Track, English, oneDimension ? Groups[0].Code : null, paging.Search, paging.Number),
+            async () => await CellsAsync(page, oneDimension, cancel)))!;
     }
 
     /// <summary><c>/matrix/export</c>: the whole matrix of the period and track (every unit, every column) as an .xlsx workbook.</summary>
@@ -219,7 +225,11 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer
 
         // What is kept does not depend on show, dim, q or p: those pick the window read per request.
         MatrixView? view = await Published.KeptAsync(db, cache,
-            stamp => (Published.CacheKey.MatrixView, stamp, SchemeCode, Period, Track, English),
+            stamp =>
+            {
+                _stamp = stamp;
+                return (Published.CacheKey.MatrixView, stamp, SchemeCode, Period, Track, English);
+            },
             async () => await ReadAsync(cancel)
                 ? new MatrixView(Schemes, Scheme, Periods, Period, Tracks, Track, Groups, _units, Levels, Averages, TrackNames, Rules, _setId, _warned)
                 : null,
@@ -366,13 +376,11 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer
                 if (warnings.TryGetValue((u.Id, code), out string? level))
                 {
                     cell = new MatrixCell(code, r?.Score, r?.Value, CellBasis.Warning, "warn-" + WarningLevels.Colour(level), level);
-                    AnyWarning = true;
                 }
                 else if (r?.Score is double score && Averages.GetValueOrDefault(code) is double average)
                 {
                     string css = score > average + Tolerance ? "cell-above" : score < average - Tolerance ? "cell-below" : "cell-even";
                     cell = new MatrixCell(code, score, r.Value, CellBasis.Average, css, null);
-                    AnyAverage = true;
                 }
                 else
                 {
