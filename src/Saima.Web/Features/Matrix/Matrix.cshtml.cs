@@ -92,8 +92,8 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer
     /// <summary>How each indicator is scored, in words (<see cref="RuleTexts"/>), for the shown track (all: the scheme's own rule).</summary>
     public IReadOnlyDictionary<string, string> Rules { get; private set; } = new Dictionary<string, string>();
 
-    public bool AnyWarning { get; private set; }
-    public bool AnyAverage { get; private set; }
+    public bool AnyWarning => Rows.Any(r => r.Cells.Any(c => c.Basis == CellBasis.Warning));
+    public bool AnyAverage => Rows.Any(r => r.Cells.Any(c => c.Basis == CellBasis.Average));
     public bool ShowValue => Show == "value";
     public bool English { get; private set; }
 
@@ -104,7 +104,7 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer
             return NotFound();
         }
 
-        Window();
+        await WindowAsync(cancel);
         return Page();
     }
 
@@ -117,18 +117,30 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer
     /// <summary>The value of <c>dim</c> that asks for every dimension's columns of a wide scheme.</summary>
     public const string AllDimensions = "all";
 
+    /// <summary>Units whose cells the export reads at a time (it writes them to the workbook before reading the next).</summary>
+    public const int ExportBatch = 250;
+
     /// <summary>Whether the scheme has more than <see cref="WideIndicators"/> indicators (the page then starts at one dimension).</summary>
     public bool Wide { get; private set; }
 
     /// <summary>Whether this page shows the first dimension only because the scheme is wide and none was chosen.</summary>
     public bool NarrowedForWidth { get; private set; }
 
+    /// <summary>The units shown (all, or one track's) in the order of the total rank, as kept: no cells.</summary>
+    private IReadOnlyList<MatrixUnit> _units = [];
+
+    /// <summary>The result set shown, and whether the scheme has warning rules (then its warnings colour the cells).</summary>
+    private long _setId;
+    private long _stamp;
+    private bool _warned;
+
     /// <summary>
-    /// The page shows a window of the kept matrix: one dimension's columns when asked, or the
-    /// first dimension's when the scheme is wide and none was asked for (the unit column stays),
-    /// and one page of the units found. The export keeps the whole matrix.
+    /// The page shows a window of the matrix: one dimension's columns when asked, or the first
+    /// dimension's when the scheme is wide and none was asked for (the unit column stays), and one
+    /// page of the units found (searched and paged in the kept list of units). Only that window's
+    /// cells are read: the page's units × the shown indicators, kept per window and stamp.
     /// </summary>
-    private void Window()
+    private async Task WindowAsync(CancellationToken cancel)
     {
         AllGroups = Groups;
         Wide = Groups.Sum(g => g.Indicators.Count) > WideIndicators;
@@ -138,24 +150,29 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer
             NarrowedForWidth = true;
         }
 
+        bool oneDimension = false;
         if (Dimension is not null && Groups.FirstOrDefault(g => g.Code == Dimension) is { } group)
         {
-            var codes = group.Indicators.Select(i => i.Code).ToHashSet(StringComparer.Ordinal);
-            Rows = Rows.Select(r => r with { Cells = r.Cells.Where(c => codes.Contains(c.Indicator)).ToList() }).ToList();
             Groups = [group];
+            oneDimension = true;
         }
         else
         {
             Dimension = Wide && Dimension == AllDimensions ? AllDimensions : null;
         }
 
-        (List<MatrixRow> page, UnitListPage paging) = UnitListPage.Of(Rows, r => r.Code, r => r.Name, Search, PageNumber, "/matrix",
+        (List<MatrixUnit> page, UnitListPage paging) = UnitListPage.Of(_units, u => u.Code, u => u.Name, Search, PageNumber, "/matrix",
             new Dictionary<string, string?> { ["scheme"] = Scheme?.Code, ["period"] = Period, ["track"] = Track, ["show"] = Show, ["dim"] = Dimension });
-        Rows = page;
         Paging = paging;
+
+        // The window's cells are kept too, under the same stamp: they are read once however often
+        // (and by however many at once) the same window is asked for.
+        Rows = (await Published.KeptAsync(cache,
+            (Published.CacheKey.MatrixWindow, _stamp, Scheme?.Code, Period, Track, English, oneDimension ? Groups[0].Code : null, paging.Search, paging.Number),
+            async () => await CellsAsync(page, oneDimension, cancel)))!;
     }
 
-    /// <summary><c>/matrix/export</c>: what the page shows (same parameters) as an .xlsx workbook.</summary>
+    /// <summary><c>/matrix/export</c>: the whole matrix of the period and track (every unit, every column) as an .xlsx workbook.</summary>
     public async Task<IActionResult> OnGetExportAsync(CancellationToken cancel)
     {
         if (!await LoadAsync(cancel) || Scheme is null || Period is null)
@@ -163,9 +180,21 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer
             return NotFound();
         }
 
-        byte[] book = MatrixWorkbook.Write(this, texts, matrixTexts);
+        byte[] book = await MatrixWorkbook.WriteAsync(this, Batches(cancel), texts, matrixTexts, cancel);
         string name = string.Create(CultureInfo.InvariantCulture, $"matrix-{Scheme.Code}-{Period}.xlsx");
         return File(book, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+    }
+
+    /// <summary>The whole matrix's rows, read <see cref="ExportBatch"/> units at a time in the page's order.</summary>
+    private async IAsyncEnumerable<MatrixRow> Batches([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancel)
+    {
+        for (int at = 0; at < _units.Count; at += ExportBatch)
+        {
+            foreach (MatrixRow row in await CellsAsync(_units.Skip(at).Take(ExportBatch).ToList(), oneDimension: false, cancel))
+            {
+                yield return row;
+            }
+        }
     }
 
     public string Link(string? track = null, string? show = null, bool keepTrack = true, string path = "/matrix")
@@ -194,10 +223,15 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer
             Show = null;
         }
 
+        // What is kept does not depend on show, dim, q or p: those pick the window read per request.
         MatrixView? view = await Published.KeptAsync(db, cache,
-            stamp => (Published.CacheKey.MatrixView, stamp, SchemeCode, Period, Track, Show, English),
+            stamp =>
+            {
+                _stamp = stamp;
+                return (Published.CacheKey.MatrixView, stamp, SchemeCode, Period, Track, English);
+            },
             async () => await ReadAsync(cancel)
-                ? new MatrixView(Schemes, Scheme, Periods, Period, Tracks, Track, Groups, Rows, Levels, Averages, AnyWarning, AnyAverage, TrackNames, Rules)
+                ? new MatrixView(Schemes, Scheme, Periods, Period, Tracks, Track, Groups, _units, Levels, Averages, TrackNames, Rules, _setId, _warned)
                 : null,
             cancel);
         if (view is null)
@@ -205,18 +239,30 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer
             return false;
         }
 
-        (Schemes, Scheme, Periods, Period, Tracks, Track, Groups, Rows, Levels, Averages, AnyWarning, AnyAverage, TrackNames, Rules) =
-            (view.Schemes, view.Scheme, view.Periods, view.Period, view.Tracks, view.Track, view.Groups, view.Rows, view.Levels, view.Averages, view.AnyWarning, view.AnyAverage, view.TrackNames, view.Rules);
+        (Schemes, Scheme, Periods, Period, Tracks, Track, Groups, _units, Levels, Averages, TrackNames, Rules, _setId, _warned) =
+            (view.Schemes, view.Scheme, view.Periods, view.Period, view.Tracks, view.Track, view.Groups, view.Units, view.Levels, view.Averages, view.TrackNames, view.Rules, view.SetId, view.Warned);
         return true;
     }
 
-    /// <summary>What <see cref="LoadAsync"/> keeps of a matrix it read (Published.KeptAsync).</summary>
+    /// <summary>One unit of the matrix as kept: who it is and its total (score and rank), no cells.</summary>
+    private sealed record MatrixUnit(long Id, string Code, string Name, string? Track, double? Total, int? Rank);
+
+    /// <summary>
+    /// What <see cref="LoadAsync"/> keeps of a matrix it read (Published.KeptAsync): one row per
+    /// unit shown and one average per node, never the cells (a country's townships × indicators
+    /// are millions); the cells of a page are read per request (<see cref="CellsAsync"/>).
+    /// </summary>
     private sealed record MatrixView(
         IReadOnlyList<AssessmentScheme> Schemes, AssessmentScheme? Scheme, IReadOnlyList<string> Periods, string? Period,
-        IReadOnlyList<string> Tracks, string? Track, IReadOnlyList<MatrixGroup> Groups, IReadOnlyList<MatrixRow> Rows,
-        IReadOnlyList<string> Levels, IReadOnlyDictionary<string, double?> Averages, bool AnyWarning, bool AnyAverage,
-        IReadOnlyDictionary<string, string> TrackNames, IReadOnlyDictionary<string, string> Rules);
+        IReadOnlyList<string> Tracks, string? Track, IReadOnlyList<MatrixGroup> Groups, IReadOnlyList<MatrixUnit> Units,
+        IReadOnlyList<string> Levels, IReadOnlyDictionary<string, double?> Averages,
+        IReadOnlyDictionary<string, string> TrackNames, IReadOnlyDictionary<string, string> Rules, long SetId, bool Warned);
 
+    /// <summary>
+    /// Reads what is kept: the selection, the scheme's groups, levels and rules, the units shown
+    /// with their totals and ranks (the root node's rows of the set: one a unit) and the average
+    /// score of the shown units per node (computed by the database over the set's rows).
+    /// </summary>
     private async Task<bool> ReadAsync(CancellationToken cancel)
     {
         await db.Database.OpenConnectionAsync(cancel);
@@ -232,6 +278,8 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer
         var english = selection.EnglishNames;
         Groups = GroupsOf(parsed, english, English);
         Levels = parsed.WarningRules?.Select(r => r.Level).Distinct(StringComparer.Ordinal).ToList() ?? [];
+        _setId = set.Id;
+        _warned = parsed.WarningRules is { Count: > 0 };
 
         long schemeId = selection.Scheme!.Id;
         var members = await (from s in db.SchemeUnits.AsNoTracking()
@@ -250,48 +298,89 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer
         }
 
         var shown = members.Where(m => Track is null || m.Track == Track).ToList();
-        var ids = shown.Select(m => m.Id).ToList();
         string root = parsed.Groups.Single(g => g.Parent is null).Code;
-        var rows = (await db.ResultRows.AsNoTracking()
-                .Where(r => r.ResultSetId == set.Id && ids.Contains(r.UnitId))
-                .Select(r => new { r.UnitId, r.Node, r.Score, r.Value, r.Rank })
+        var totals = (await db.ResultRows.AsNoTracking()
+                .Where(r => r.ResultSetId == set.Id && r.Node == root)
+                .Select(r => new { r.UnitId, r.Score, r.Rank })
                 .ToListAsync(cancel))
-            .ToDictionary(r => (r.UnitId, r.Node));
-        var warnings = parsed.WarningRules is { Count: > 0 }
-            ? (await db.WarningResults.AsNoTracking()
-                    .Where(w => w.ResultSetId == set.Id && w.Level != null && ids.Contains(w.UnitId))
-                    .Select(w => new { w.UnitId, w.Indicator, w.Level }).ToListAsync(cancel))
-                .ToDictionary(w => (w.UnitId, w.Indicator), w => w.Level!)
-            : [];
+            .ToDictionary(r => r.UnitId);
+
+        // The average of the shown units' scores per node, over the set's rows of those units
+        // (scores: nulls left out, as a unit without a score is not compared).
+        string? track = Track;
+        var rowsShown = from r in db.ResultRows.AsNoTracking()
+                        join s in db.SchemeUnits.AsNoTracking() on r.UnitId equals s.UnitId
+                        where r.ResultSetId == set.Id && s.SchemeId == schemeId && r.Score != null
+                        select new { r.Node, r.Score, s.Track };
+        if (track is not null)
+        {
+            rowsShown = rowsShown.Where(r => r.Track == track);
+        }
+
+        var byNode = (await rowsShown.GroupBy(r => r.Node).Select(g => new { Node = g.Key, Average = g.Average(r => r.Score) }).ToListAsync(cancel))
+            .ToDictionary(a => a.Node, a => a.Average, StringComparer.Ordinal);
 
         var indicators = Groups.SelectMany(g => g.Indicators).Select(i => i.Code).ToList();
         Rules = indicators.ToDictionary(code => code, code => RuleTexts.Describe(ruleTexts, parsed, code, Track), StringComparer.Ordinal);
-        var averages = new Dictionary<string, double?>(StringComparer.Ordinal);
-        foreach (string code in indicators)
+        Averages = indicators.ToDictionary(code => code, code => byNode.GetValueOrDefault(code), StringComparer.Ordinal);
+
+        // The table reads best in the order of the total rank; units without one go last.
+        _units = shown
+            .Select(m => totals.GetValueOrDefault(m.Id) is { } total
+                ? new MatrixUnit(m.Id, m.Code, Published.Name(m.Name, m.NameEn, English), m.Track, total.Score, total.Rank)
+                : new MatrixUnit(m.Id, m.Code, Published.Name(m.Name, m.NameEn, English), m.Track, null, null))
+            .OrderBy(u => u.Rank is null ? 1 : 0).ThenBy(u => u.Rank).ThenBy(u => u.Code, StringComparer.Ordinal)
+            .ToList();
+        return true;
+    }
+
+    /// <summary>
+    /// The cells of <paramref name="units"/> (a page, or a batch of the export) under the shown
+    /// groups' indicators: their result rows and warnings of the set, read by key
+    /// (<c>result_set_id, unit_id IN (…), node IN (…)</c> on both tables' primary keys; every node
+    /// of the units when every column is shown), coloured by warning level or against the kept averages.
+    /// </summary>
+    private async Task<List<MatrixRow>> CellsAsync(IReadOnlyList<MatrixUnit> units, bool oneDimension, CancellationToken cancel)
+    {
+        if (units.Count == 0)
         {
-            var scores = shown.Select(m => rows.GetValueOrDefault((m.Id, code))?.Score).OfType<double>().ToList();
-            averages[code] = scores.Count == 0 ? null : scores.Average();
+            return [];
         }
 
-        Averages = averages;
-        var list = new List<MatrixRow>();
-        foreach (var m in shown)
+        var ids = units.Select(u => u.Id).ToList();
+        var indicators = Groups.SelectMany(g => g.Indicators).Select(i => i.Code).ToList();
+        long setId = _setId;
+        var rowQuery = db.ResultRows.AsNoTracking().Where(r => r.ResultSetId == setId && ids.Contains(r.UnitId));
+        var warningQuery = db.WarningResults.AsNoTracking().Where(w => w.ResultSetId == setId && w.Level != null && ids.Contains(w.UnitId));
+        if (oneDimension)
         {
-            var cells = new List<MatrixCell>();
+            rowQuery = rowQuery.Where(r => indicators.Contains(r.Node));
+            warningQuery = warningQuery.Where(w => indicators.Contains(w.Indicator));
+        }
+
+        var rows = (await rowQuery.Select(r => new { r.UnitId, r.Node, r.Score, r.Value }).ToListAsync(cancel))
+            .ToDictionary(r => (r.UnitId, r.Node));
+        var warnings = _warned
+            ? (await warningQuery.Select(w => new { w.UnitId, w.Indicator, w.Level }).ToListAsync(cancel))
+                .ToDictionary(w => (w.UnitId, w.Indicator), w => w.Level!)
+            : [];
+
+        var list = new List<MatrixRow>(units.Count);
+        foreach (MatrixUnit u in units)
+        {
+            var cells = new List<MatrixCell>(indicators.Count);
             foreach (string code in indicators)
             {
-                var r = rows.GetValueOrDefault((m.Id, code));
+                var r = rows.GetValueOrDefault((u.Id, code));
                 MatrixCell cell;
-                if (warnings.TryGetValue((m.Id, code), out string? level))
+                if (warnings.TryGetValue((u.Id, code), out string? level))
                 {
                     cell = new MatrixCell(code, r?.Score, r?.Value, CellBasis.Warning, "warn-" + WarningLevels.Colour(level), level);
-                    AnyWarning = true;
                 }
-                else if (r?.Score is double score && averages[code] is double average)
+                else if (r?.Score is double score && Averages.GetValueOrDefault(code) is double average)
                 {
                     string css = score > average + Tolerance ? "cell-above" : score < average - Tolerance ? "cell-below" : "cell-even";
                     cell = new MatrixCell(code, score, r.Value, CellBasis.Average, css, null);
-                    AnyAverage = true;
                 }
                 else
                 {
@@ -301,13 +390,10 @@ public sealed class MatrixModel(SaimaDb db, IMemoryCache cache, IStringLocalizer
                 cells.Add(cell);
             }
 
-            var total = rows.GetValueOrDefault((m.Id, root));
-            list.Add(new MatrixRow(m.Code, Published.Name(m.Name, m.NameEn, English), m.Track, total?.Score, total?.Rank, cells));
+            list.Add(new MatrixRow(u.Code, u.Name, u.Track, u.Total, u.Rank, cells));
         }
 
-        // The table reads best in the order of the total rank; units without one go last.
-        Rows = list.OrderBy(r => r.Rank is null ? 1 : 0).ThenBy(r => r.Rank).ThenBy(r => r.Code, StringComparer.Ordinal).ToList();
-        return true;
+        return list;
     }
 
     /// <summary>

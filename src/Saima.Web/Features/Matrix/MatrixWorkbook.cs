@@ -10,11 +10,14 @@ namespace Saima.Web.Features.Matrix;
 /// <summary>
 /// The matrix as an .xlsx workbook: a title row (scheme, period, track, scores or values), the
 /// dimensions over the indicators as on the page, then one row per unit in the page's order with
-/// what its cells show (scores or values) as numbers, rounded as shown.
+/// what its cells show (scores or values) as numbers, rounded as shown. The rows come in batches
+/// read from the store (<see cref="MatrixModel.ExportBatch"/> units at a time) and are written to
+/// the compressed workbook as they come: the whole matrix is never held as cells.
 /// </summary>
 internal static class MatrixWorkbook
 {
-    public static byte[] Write(MatrixModel matrix, IStringLocalizer<Texts> texts, IStringLocalizer<MatrixTexts> m)
+    public static async Task<byte[]> WriteAsync(MatrixModel matrix, IAsyncEnumerable<MatrixRow> units, IStringLocalizer<Texts> texts,
+        IStringLocalizer<MatrixTexts> m, CancellationToken cancel)
     {
         bool tracks = matrix.Tracks.Count > 0;
         string title = LeagueWorkbook.Title(
@@ -34,25 +37,28 @@ internal static class MatrixWorkbook
             dimensions.AddRange(g.Indicators.Select((_, k) => Text(k == 0 ? g.Name : null)));
         }
 
-        var rows = new List<IEnumerable<XCell>>
+        var header = new List<IEnumerable<XCell>>
         {
             new[] { Text(title) },
             dimensions,
             fixedHeader.Select(Text).Concat(matrix.Groups.SelectMany(g => g.Indicators).Select(i => Text(i.Name))),
         };
-        foreach (MatrixRow r in matrix.Rows)
+        return await SheetWriter.WriteAsync(string.Create(CultureInfo.InvariantCulture, $"{matrix.Period} matrix"), header, Rows(), cancel);
+
+        async IAsyncEnumerable<IEnumerable<XCell>> Rows()
         {
-            var cells = new List<XCell> { Number(r.Rank), Text(r.Code), Text(r.Name) };
-            if (tracks)
+            await foreach (MatrixRow r in units.WithCancellation(cancel))
             {
-                cells.Add(Text(matrix.TrackName(r.Track)));
+                var cells = new List<XCell> { Number(r.Rank), Text(r.Code), Text(r.Name) };
+                if (tracks)
+                {
+                    cells.Add(Text(matrix.TrackName(r.Track)));
+                }
+
+                cells.Add(Number(r.Total));
+                cells.AddRange(r.Cells.Select(c => Number(matrix.ShowValue ? c.Value : c.Score)));
+                yield return cells;
             }
-
-            cells.Add(Number(r.Total));
-            cells.AddRange(r.Cells.Select(c => Number(matrix.ShowValue ? c.Value : c.Score)));
-            rows.Add(cells);
         }
-
-        return SheetWriter.Write(string.Create(CultureInfo.InvariantCulture, $"{matrix.Period} matrix"), rows);
     }
 }

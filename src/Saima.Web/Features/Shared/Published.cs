@@ -171,6 +171,9 @@ public static class Published
         /// <summary>What the red/green matrix shows, by change stamp, query and language.</summary>
         MatrixView,
 
+        /// <summary>The cells of one window of the matrix (a page of units × the shown columns), by change stamp, query and language.</summary>
+        MatrixWindow,
+
         /// <summary>What the map shows, by change stamp, query and language.</summary>
         MapView,
 

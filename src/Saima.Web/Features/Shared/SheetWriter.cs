@@ -29,6 +29,31 @@ internal static class SheetWriter
         return stream.ToArray();
     }
 
+    /// <summary>
+    /// As <see cref="Write"/>, the <paramref name="header"/> rows first, then <paramref name="rows"/>
+    /// as they come (each written to the compressed workbook before the next is asked for).
+    /// </summary>
+    public static async Task<byte[]> WriteAsync(string sheetName, IEnumerable<IEnumerable<XCell>> header, IAsyncEnumerable<IEnumerable<XCell>> rows,
+        CancellationToken cancel)
+    {
+        using var stream = new MemoryStream();
+        using (var book = new XlsxBook(stream))
+        {
+            book.BeginSheet(sheetName, new SheetSetup { FrozenRows = 2 });
+            foreach (IEnumerable<XCell> cells in header)
+            {
+                book.Row([.. cells]);
+            }
+
+            await foreach (IEnumerable<XCell> cells in rows.WithCancellation(cancel))
+            {
+                book.Row([.. cells]);
+            }
+        }
+
+        return stream.ToArray();
+    }
+
     public static XCell Text(string? text) => XCell.Str(text);
 
     /// <summary>
