@@ -118,6 +118,9 @@ public static class SaimaWeb
         options.ConfigureBuilder?.Invoke(builder);
 
         WebApplication app = builder.Build();
+        // …and within a share of the process's memory (Features/Shared/CacheMemory.cs).
+        CacheMemory.Set(app.Services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>(),
+            Math.Max(0, app.Configuration.GetValue(CacheMemory.BudgetKey, CacheMemory.DefaultBudgetMegabytes)) * 1024L * 1024L);
         StoreStartup.Prepare(app.Services, store, options);
 
         // Counts the requests being answered: the background analysis waits for a quiet moment.

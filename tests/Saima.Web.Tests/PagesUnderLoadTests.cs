@@ -44,6 +44,34 @@ public sealed class PagesUnderLoadTests
         Published.ReadingCount.ShouldBe(0);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task KeptViews_OverTheMemoryBudget_AreDropped_AfterAFullCollection(bool overBudget)
+    {
+        using var cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = 1_000 });
+        // Nothing survives a collection in a budget of none; everything fits in one of all the memory there is.
+        CacheMemory.Set(cache, overBudget ? 0 : long.MaxValue);
+        for (int i = 0; i < 100; i++)
+        {
+            await Published.KeptAsync(cache, ("unit", (long)i), () => Task.FromResult<View?>(new View(i)));
+        }
+
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+        await Published.KeptAsync(cache, ("unit", 100L), () => Task.FromResult<View?>(new View(100)));
+
+        if (overBudget)
+        {
+            cache.Count.ShouldBeLessThan(101, "a quarter of the views dropped once the collection showed the heap over the budget");
+            // Still answered: a dropped view is read again.
+            (await Published.KeptAsync(cache, ("unit", 0L), () => Task.FromResult<View?>(new View(-1))))!.Read.ShouldBeOneOf(0, -1);
+        }
+        else
+        {
+            cache.Count.ShouldBe(101);
+        }
+    }
+
     [Fact]
     public async Task KeptView_WhoseReaderWentAway_IsReadByTheOneWaiting()
     {

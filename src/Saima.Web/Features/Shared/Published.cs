@@ -258,6 +258,7 @@ public static class Published
                 if (view is not null)
                 {
                     cache.Set(key, view, ViewEntry);
+                    CacheMemory.Trim(cache);
                 }
 
                 mine.SetResult(view);
