@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Globalization;
 using Saima.Data.Store;
 using Saima.Scoring;
@@ -141,6 +142,29 @@ public sealed class InputWindowTests(Stores stores)
     /// C01–C02 in 城区, C03–C04 in 县; targets for 2024 and 2025; every figure of 24 months
     /// published in bulk (as an import of the books would be), with gaps when asked.
     /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public void LoadInputs_InsideATransaction_ReadsTheSame_AndLeavesThePlannerAsItWas(StoreProvider provider)
+    {
+        using var w = Store24(provider, gaps: true);
+        long version = w.Schemes.CurrentVersion(w.Scheme.Id).Id;
+        DateTimeOffset now = w.Clock.GetUtcNow();
+        ScoringInputs outside = ScoringInputs.Load(w.Db, version, "2025-12", now);
+
+        using var tx = w.Db.Database.BeginTransaction();
+        string Setting(string name) => provider == StoreProvider.Postgres
+            ? w.Db.Database.SqlQuery<string>($"SELECT current_setting({name}) AS \"Value\"").AsEnumerable().Single()
+            : "-";
+        (string, string) before = (Setting("enable_seqscan"), Setting("jit"));
+        ScoringInputs inside = ScoringInputs.Load(w.Db, version, "2025-12", now);
+
+        // A publication reads its figures with sequential scans off on PostgreSQL, for those reads only.
+        (Setting("enable_seqscan"), Setting("jit")).ShouldBe(before);
+        inside.InputHash.ShouldBe(outside.InputHash);
+        inside.FigureRowsRead.ShouldBe(outside.FigureRowsRead);
+        tx.Rollback();
+    }
+
     private World Store24(StoreProvider provider, bool gaps)
     {
         var w = new World(stores.NewMigrated(provider));
