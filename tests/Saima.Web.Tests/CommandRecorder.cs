@@ -24,7 +24,14 @@ internal sealed class CommandRecorder : IObserver<DiagnosticListener>, IObserver
             ? Convert.ToString(file, System.Globalization.CultureInfo.InvariantCulture)!
             : connectionString;
         _all = DiagnosticListener.AllListeners.Subscribe(this);
+        // Entity Framework keeps whether anyone listens to its events for up to a second
+        // (CoreOptionsExtension.LoggingCacheTime): commands run sooner after subscribing may go
+        // unreported. Waiting it out makes the record whole.
+        Thread.Sleep(LoggingCacheTime);
     }
+
+    /// <summary>How long Entity Framework may keep "no one listens" (its default LoggingCacheTime, one second), and a margin.</summary>
+    private static readonly TimeSpan LoggingCacheTime = TimeSpan.FromSeconds(1.2);
 
     /// <summary>The commands executed whose SQL <paramref name="which"/> accepts.</summary>
     public int Count(Func<string, bool> which) => _sql.Count(which);

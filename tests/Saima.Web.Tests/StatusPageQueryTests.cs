@@ -123,9 +123,11 @@ public sealed partial class StatusPageQueryTests : IClassFixture<BoundedListsTes
         using (var again = new CommandRecorder(web.Store.ConnectionString))
         {
             Shown(Rows(await web.Client.GetStringAsync(Status))).ShouldBe(Shown(first));
-            again.Reads.Where(r => r.Sql.Contains("figures", StringComparison.Ordinal) && !r.Sql.Contains("reminders", StringComparison.Ordinal)
-                    && !r.Sql.Contains("change_stamp", StringComparison.Ordinal))
-                .Sum(r => r.Rows).ShouldBeLessThanOrEqualTo(UnitListPage.Size, "only the page's lateness for reminders, no counts read again");
+            var figureReads = again.Reads.Where(r => r.Sql.Contains("figures", StringComparison.Ordinal) && !r.Sql.Contains("reminders", StringComparison.Ordinal)
+                && !r.Sql.Contains("change_stamp", StringComparison.Ordinal)).ToList();
+            // A reader's count includes its last read, which finds no row.
+            figureReads.Sum(r => r.Rows).ShouldBeLessThanOrEqualTo(UnitListPage.Size + 1,
+                "only the page's lateness for reminders, no counts read again:\n" + string.Join("\n", figureReads.Select(r => r.Rows + " rows: " + r.Sql)));
         }
 
         // A unit's figures approved (a write to figures moves their stamp): the page shows it at once.
