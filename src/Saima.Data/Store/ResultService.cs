@@ -48,6 +48,27 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
         return set;
     }
 
+    /// <summary>
+    /// Scores a published period again, with the scheme version it was published with and the
+    /// figures as they stand, and stores the results as a new result set (the period's newest).
+    /// With the same inputs the numbers are the same to the bit; it is how an operator reruns a
+    /// period, and how the benchmarks time one period's publication on a store already built.
+    /// </summary>
+    public ResultSet Rerun(Actor actor, string schemeCode, string period, PublishPhases? phases = null)
+    {
+        actor.RequireOffice("compute results");
+        AssessmentScheme scheme = db.Schemes.AsNoTracking().SingleOrDefault(s => s.Code == schemeCode)
+            ?? throw new NotFoundException(WorkflowCodes.NoScheme, $"scheme '{schemeCode}' does not exist", schemeCode);
+        ReportingPeriod rp = db.Periods.AsNoTracking().SingleOrDefault(p => p.SchemeId == scheme.Id && p.Code == period)
+            ?? throw new NotFoundException(WorkflowCodes.NoPeriod, $"period {period} of scheme '{schemeCode}' does not exist", period, schemeCode);
+        if (rp.Status != PeriodStatus.Published || rp.SchemeVersionId is not { } versionId)
+        {
+            throw new WorkflowException(WorkflowCodes.PeriodNotPublished, $"period {period} of scheme '{schemeCode}' is not published; publish it first", period, schemeCode);
+        }
+
+        return Compute(actor, versionId, period, phases);
+    }
+
     /// <summary>Scores and stores, inside the caller's transaction.</summary>
     internal ResultSet ComputeCore(long schemeVersionId, string period, DateTimeOffset now, Actor actor, PublishPhases? phases = null)
     {
