@@ -1,9 +1,9 @@
 using System.Data.Common;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Saima.Data.Store;
 
@@ -38,25 +38,24 @@ internal static class BulkWriter
     }
 
     /// <summary>
-    /// Rows of one text per key (a result set's unit traces): made one at a time by
-    /// <paramref name="textOf"/> and written at once, so only one is held.
+    /// Rows of one text per key (a result set's unit traces): each made in turn by
+    /// <paramref name="textOf"/> as UTF-8 (valid until the next call) and written at once, so only one is held.
     /// </summary>
-    public static void WriteTexts(SaimaDb db, string table, string keyColumn, string textColumn, long resultSetId, int count, Func<int, (long Key, string Text)> textOf)
+    public static void WriteTexts(SaimaDb db, string table, string keyColumn, string textColumn, long resultSetId, int count, Func<int, (long Key, ReadOnlyMemory<byte> Utf8)> textOf)
     {
         IDbContextTransaction tx = db.Database.CurrentTransaction
             ?? throw new InvalidOperationException("texts of a result set are written inside a transaction");
         DbConnection connection = db.Database.GetDbConnection();
         if (connection is NpgsqlConnection pg)
         {
-            using NpgsqlBinaryImporter copy = pg.BeginBinaryImport($"COPY {table} (result_set_id, {keyColumn}, {textColumn}) FROM STDIN (FORMAT BINARY)");
-            copy.Timeout = NoTimeout;
+            using var copy = new PgCopyWriter(pg, $"COPY {table} (result_set_id, {keyColumn}, {textColumn}) FROM STDIN (FORMAT BINARY)");
             for (int i = 0; i < count; i++)
             {
-                (long key, string text) = textOf(i);
-                copy.StartRow();
-                copy.Write(resultSetId, NpgsqlDbType.Bigint);
-                copy.Write(key, NpgsqlDbType.Bigint);
-                copy.Write(text, NpgsqlDbType.Text);
+                (long key, ReadOnlyMemory<byte> text) = textOf(i);
+                copy.StartRow(3);
+                copy.Int64(resultSetId);
+                copy.Int64(key);
+                copy.Text(text.Span);
             }
 
             copy.Complete();
@@ -71,33 +70,32 @@ internal static class BulkWriter
         p[0].Value = resultSetId;
         for (int i = 0; i < count; i++)
         {
-            (long key, string text) = textOf(i);
+            (long key, ReadOnlyMemory<byte> text) = textOf(i);
             p[1].Value = key;
-            p[2].Value = text;
+            p[2].Value = Encoding.UTF8.GetString(text.Span);
             insert.ExecuteNonQuery();
         }
     }
 
     private static void CopyPostgres(NpgsqlConnection pg, long resultSetId, ResultTable table, PublishPhases? phases)
     {
-        using (NpgsqlBinaryImporter copy = pg.BeginBinaryImport(
-            "COPY result_rows (result_set_id, unit_id, node, value, score, rank, track_rank, rank_change) FROM STDIN (FORMAT BINARY)"))
+        byte[][] nodes = Enumerable.Range(0, table.Nodes).Select(k => Encoding.UTF8.GetBytes(table.Node(k))).ToArray();
+        using (var copy = new PgCopyWriter(pg, "COPY result_rows (result_set_id, unit_id, node, value, score, rank, track_rank, rank_change) FROM STDIN (FORMAT BINARY)"))
         {
-            copy.Timeout = NoTimeout;
             for (int u = 0; u < table.Units; u++)
             {
                 long unitId = table.UnitId(u);
                 for (int k = 0; k < table.Nodes; k++)
                 {
-                    copy.StartRow();
-                    copy.Write(resultSetId, NpgsqlDbType.Bigint);
-                    copy.Write(unitId, NpgsqlDbType.Bigint);
-                    copy.Write(table.Node(k), NpgsqlDbType.Text);
-                    Double(copy, table.Value(u, k));
-                    Double(copy, table.Score(u, k));
-                    Integer(copy, table.Rank(u, k));
-                    Integer(copy, table.TrackRank(u, k));
-                    Integer(copy, table.RankChange(u, k));
+                    copy.StartRow(8);
+                    copy.Int64(resultSetId);
+                    copy.Int64(unitId);
+                    copy.Text(nodes[k]);
+                    copy.Double(table.Value(u, k));
+                    copy.Double(table.Score(u, k));
+                    copy.Int32(table.Rank(u, k));
+                    copy.Int32(table.TrackRank(u, k));
+                    copy.Int32(table.RankChange(u, k));
                 }
             }
 
@@ -110,64 +108,26 @@ internal static class BulkWriter
             return;
         }
 
-        using (NpgsqlBinaryImporter copy = pg.BeginBinaryImport(
-            "COPY warning_results (result_set_id, unit_id, indicator, value, target, completion, expected, gap, level) FROM STDIN (FORMAT BINARY)"))
+        using (var copy = new PgCopyWriter(pg, "COPY warning_results (result_set_id, unit_id, indicator, value, target, completion, expected, gap, level) FROM STDIN (FORMAT BINARY)"))
         {
-            copy.Timeout = NoTimeout;
             foreach (WarningResult w in table.Warnings())
             {
-                copy.StartRow();
-                copy.Write(resultSetId, NpgsqlDbType.Bigint);
-                copy.Write(w.UnitId, NpgsqlDbType.Bigint);
-                copy.Write(w.Indicator, NpgsqlDbType.Text);
-                Double(copy, w.Value);
-                Double(copy, w.Target);
-                Double(copy, w.Completion);
-                Double(copy, w.Expected);
-                Double(copy, w.Gap);
-                Text(copy, w.Level);
+                copy.StartRow(9);
+                copy.Int64(resultSetId);
+                copy.Int64(w.UnitId);
+                copy.Text(w.Indicator);
+                copy.Double(w.Value);
+                copy.Double(w.Target);
+                copy.Double(w.Completion);
+                copy.Double(w.Expected);
+                copy.Double(w.Gap);
+                copy.Text(w.Level);
             }
 
             copy.Complete();
         }
 
         phases?.Lap("warnings.copy");
-    }
-
-    private static void Text(NpgsqlBinaryImporter copy, string? v)
-    {
-        if (v is null)
-        {
-            copy.WriteNull();
-        }
-        else
-        {
-            copy.Write(v, NpgsqlDbType.Text);
-        }
-    }
-
-    private static void Double(NpgsqlBinaryImporter copy, double? v)
-    {
-        if (v is { } d)
-        {
-            copy.Write(d, NpgsqlDbType.Double);
-        }
-        else
-        {
-            copy.WriteNull();
-        }
-    }
-
-    private static void Integer(NpgsqlBinaryImporter copy, int? v)
-    {
-        if (v is { } i)
-        {
-            copy.Write(i, NpgsqlDbType.Integer);
-        }
-        else
-        {
-            copy.WriteNull();
-        }
     }
 
     private static void InsertSqlite(SqliteConnection connection, SqliteTransaction tx, long resultSetId, ResultTable table, PublishPhases? phases)
@@ -219,14 +179,6 @@ internal static class BulkWriter
 
         phases?.Lap("warnings.copy");
     }
-
-    /// <summary>
-    /// No time limit on a COPY (TimeSpan.Zero is none in Npgsql): its end waits for the server to
-    /// check every row's keys, which for half a million rows on a busy machine can take longer than
-    /// the connection's default 30 s (a 10,000 × 50 publication failed so, "Exception while reading
-    /// from stream").
-    /// </summary>
-    private static readonly TimeSpan NoTimeout = TimeSpan.Zero;
 
     private const SqliteType I = SqliteType.Integer;
     private const SqliteType R = SqliteType.Real;

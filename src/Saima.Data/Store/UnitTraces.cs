@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
@@ -22,57 +23,65 @@ public sealed record UnitTrace(
     IReadOnlyList<double?> Adjustments,
     IReadOnlyList<IReadOnlyList<double?>?> ChildWeights)
 {
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The compact stored form: one JSON object of arrays (the rules of a node, often repeated, once each).</summary>
     public string ToJson()
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, JsonOptions))
         {
-            w.WriteStartObject();
-            var distinct = Rules.Distinct(StringComparer.Ordinal).ToList();
-            var index = distinct.Select((r, i) => (r, i)).ToDictionary(x => x.r, x => x.i, StringComparer.Ordinal);
-            w.WriteStartArray("rules");
-            distinct.ForEach(w.WriteStringValue);
-            w.WriteEndArray();
-            w.WriteStartArray("rule");
-            foreach (string r in Rules)
-            {
-                w.WriteNumberValue(index[r]);
-            }
-
-            w.WriteEndArray();
-            Numbers(w, "raw", Raw);
-            Numbers(w, "target", Target);
-            w.WriteStartArray("imputed");
-            for (int i = 0; i < Imputed.Count; i++)
-            {
-                if (Imputed[i])
-                {
-                    w.WriteNumberValue(i);
-                }
-            }
-
-            w.WriteEndArray();
-            Numbers(w, "score", Scores);
-            Numbers(w, "adjustment", Adjustments);
-            w.WriteStartArray("childWeights");
-            foreach (IReadOnlyList<double?>? weights in ChildWeights)
-            {
-                if (weights is null)
-                {
-                    w.WriteNullValue();
-                }
-                else
-                {
-                    Values(w, weights);
-                }
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
+            WriteJson(w);
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary><see cref="ToJson"/> as UTF-8 into <paramref name="w"/> (a publication writes 40,000 of them straight into the store).</summary>
+    internal void WriteJson(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        var distinct = Rules.Distinct(StringComparer.Ordinal).ToList();
+        var index = distinct.Select((r, i) => (r, i)).ToDictionary(x => x.r, x => x.i, StringComparer.Ordinal);
+        w.WriteStartArray("rules");
+        distinct.ForEach(w.WriteStringValue);
+        w.WriteEndArray();
+        w.WriteStartArray("rule");
+        foreach (string r in Rules)
+        {
+            w.WriteNumberValue(index[r]);
+        }
+
+        w.WriteEndArray();
+        Numbers(w, "raw", Raw);
+        Numbers(w, "target", Target);
+        w.WriteStartArray("imputed");
+        for (int i = 0; i < Imputed.Count; i++)
+        {
+            if (Imputed[i])
+            {
+                w.WriteNumberValue(i);
+            }
+        }
+
+        w.WriteEndArray();
+        Numbers(w, "score", Scores);
+        Numbers(w, "adjustment", Adjustments);
+        w.WriteStartArray("childWeights");
+        foreach (IReadOnlyList<double?>? weights in ChildWeights)
+        {
+            if (weights is null)
+            {
+                w.WriteNullValue();
+            }
+            else
+            {
+                Values(w, weights);
+            }
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     /// <summary>Reads the stored form back (<see cref="ToJson"/>).</summary>
@@ -181,8 +190,20 @@ public sealed record UnitTrace(
         WriteAll();
         tx.Commit();
 
-        void WriteAll() => BulkWriter.WriteTexts(db, "unit_traces", "unit_id", "trace", resultSetId, pr.Data.Units.Length,
-            u => (inputs.UnitIds[pr.Data.Units[u]], Of(inputs, pr, u).ToJson()));
+        // One buffer and one JSON writer for all units: each trace is written as UTF-8 and handed on as such.
+        void WriteAll()
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            using var w = new Utf8JsonWriter(buffer, JsonOptions);
+            BulkWriter.WriteTexts(db, "unit_traces", "unit_id", "trace", resultSetId, pr.Data.Units.Length, u =>
+            {
+                buffer.ResetWrittenCount();
+                w.Reset(buffer);
+                Of(inputs, pr, u).WriteJson(w);
+                w.Flush();
+                return (inputs.UnitIds[pr.Data.Units[u]], buffer.WrittenMemory);
+            });
+        }
     }
 
     private static double? Num(double v) => double.IsNaN(v) ? null : v;
@@ -196,12 +217,18 @@ public sealed record UnitTrace(
     private static void Values(Utf8JsonWriter w, IReadOnlyList<double?> values)
     {
         w.WriteStartArray();
+        Span<byte> text = stackalloc byte[32];
         foreach (double? v in values)
         {
             if (v is double d && double.IsFinite(d))
             {
-                // The shortest text that reads back to the same double.
-                w.WriteRawValue(d.ToString("R", CultureInfo.InvariantCulture));
+                // The shortest text that reads back to the same double, a valid JSON number as formatted.
+                if (!d.TryFormat(text, out int length, "R", CultureInfo.InvariantCulture))
+                {
+                    throw new InvalidOperationException("a double's shortest text is at most 25 bytes");
+                }
+
+                w.WriteRawValue(text[..length], skipInputValidation: true);
             }
             else
             {
