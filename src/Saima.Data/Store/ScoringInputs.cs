@@ -155,10 +155,10 @@ public sealed class ScoringInputs
             return into;
         }
 
-        void Keep(Dictionary<(long Unit, long Indicator), (int Revision, double? Value)> into, long unitId, long indicatorId, int revision, double? value, DateTimeOffset enteredAt)
+        void Keep(Dictionary<(long Unit, long Indicator), (int Revision, double? Value)> into, long unitId, long indicatorId, int revision, double? value)
         {
             rowsRead++;
-            if (enteredAt > asOf || !unitCode.ContainsKey(unitId))
+            if (!unitCode.ContainsKey(unitId))
             {
                 return;
             }
@@ -173,7 +173,7 @@ public sealed class ScoringInputs
         // Figures of any periods (the whole history).
         void Read(IQueryable<Figure> figures)
         {
-            foreach (var f in figures.Select(f => new { f.UnitId, f.IndicatorId, f.Period, f.Value, f.Revision, f.EnteredAt }).AsEnumerable())
+            foreach (var f in figures.Select(f => new { f.UnitId, f.IndicatorId, f.Period, f.Value, f.Revision }).AsEnumerable())
             {
                 if (!Scoring.Period.TryParse(f.Period, out Period p) || p.Kind != kind)
                 {
@@ -181,7 +181,7 @@ public sealed class ScoringInputs
                     continue;
                 }
 
-                Keep(Into(f.Period), f.UnitId, f.IndicatorId, f.Revision, f.Value, f.EnteredAt);
+                Keep(Into(f.Period), f.UnitId, f.IndicatorId, f.Revision, f.Value);
             }
         }
 
@@ -190,7 +190,7 @@ public sealed class ScoringInputs
         {
             bool ofKind = Scoring.Period.TryParse(period, out Period p) && p.Kind == kind;
             var into = Into(period);
-            foreach (var f in figures.Select(f => new { f.UnitId, f.IndicatorId, f.Value, f.Revision, f.EnteredAt }).AsEnumerable())
+            foreach (var f in figures.Select(f => new { f.UnitId, f.IndicatorId, f.Value, f.Revision }).AsEnumerable())
             {
                 if (!ofKind)
                 {
@@ -198,11 +198,12 @@ public sealed class ScoringInputs
                     continue;
                 }
 
-                Keep(into, f.UnitId, f.IndicatorId, f.Revision, f.Value, f.EnteredAt);
+                Keep(into, f.UnitId, f.IndicatorId, f.Revision, f.Value);
             }
         }
 
-        IQueryable<Figure> published = db.Figures.AsNoTracking().Where(f => f.SchemeId == version.SchemeId && f.Status == FigureStatus.Published);
+        // Revisions entered after asOf are not read (the store keeps times in a form that compares as time on both providers).
+        IQueryable<Figure> published = db.Figures.AsNoTracking().Where(f => f.SchemeId == version.SchemeId && f.Status == FigureStatus.Published && f.EnteredAt <= asOf);
 
         // Periods published with their missing figures counted as zero (as published by then).
         var zeroPeriods = db.Periods.AsNoTracking()
@@ -214,6 +215,12 @@ public sealed class ScoringInputs
         // Growth indicators the engine scores, and the levels they are derived from.
         var growthIndicators = indicators.Where(i => i.GrowthOfId is not null && scoredIndicators.Contains(i.Code)).ToList();
         var growthLevels = growthIndicators.Select(i => i.GrowthOfId!.Value).ToHashSet();
+
+        // The reported indicators the engine takes, by code; the rows each period makes, kept until figures are read again.
+        var reportedByCode = indicators.Where(i => i.GrowthOfId is null && engineCodes.Contains(i.Code)).ToList();
+        reportedByCode.Sort((a, b) => string.CompareOrdinal(a.Code, b.Code));
+        var rowsMade = new Dictionary<string, List<InputRow>>(StringComparer.Ordinal);
+        long rowsMadeAt = -1;
 
         // The periods whose rows the engine is given. Everything up to the period (the whole history,
         // as results computed before reading by window were hashed), or the window a period's scores
@@ -361,23 +368,29 @@ public sealed class ScoringInputs
         }
 
         phases?.Lap("inputs.targets");
-        var unitIdByCode = units.ToDictionary(u => u.Code, u => u.Id, StringComparer.Ordinal);
+        var scoredIds = indicators.Where(i => scoredIndicators.Contains(i.Code)).Select(i => i.Id).ToHashSet();
+        string? yearOf = null;
+        int year = 0;
         for (int r = 0; r < rows.Count; r++)
         {
             InputRow row = rows[r];
-            if (scoredIndicators.Contains(row.Code)
-                && targets.TryGetValue((unitIdByCode[row.Unit], indicatorByCode[row.Code].Id, int.Parse(row.Period.AsSpan(0, 4), CultureInfo.InvariantCulture)), out double t))
+            if (!ReferenceEquals(row.Period, yearOf))
+            {
+                yearOf = row.Period;
+                year = int.Parse(row.Period.AsSpan(0, 4), CultureInfo.InvariantCulture);
+            }
+
+            if (scoredIds.Contains(row.IndicatorId) && targets.TryGetValue((row.UnitId, row.IndicatorId, year), out double t))
             {
                 rows[r] = row with { Target = t };
             }
         }
 
-        rows.Sort(static (a, b) =>
+        // Made in order already (periods in the window's order, units and indicators by code); checked, not assumed.
+        if (!InOrder(rows))
         {
-            int c = string.CompareOrdinal(a.Period, b.Period);
-            c = c != 0 ? c : string.CompareOrdinal(a.Unit, b.Unit);
-            return c != 0 ? c : string.CompareOrdinal(a.Code, b.Code);
-        });
+            rows.Sort(InputOrder);
+        }
 
         phases?.Lap("inputs.rows");
 
@@ -452,30 +465,45 @@ public sealed class ScoringInputs
 
         // The rows of one period of the window: its reported figures the engine takes, zeros where the
         // period was published with missing figures counted as zero, and growth derived from its levels.
+        // A period's rows, made once until the next read of figures (which may add to any period's levels).
         List<InputRow> RowsOf(string p)
+        {
+            if (rowsMade.Count > 0 && rowsMadeAt != rowsRead)
+            {
+                rowsMade.Clear();
+            }
+
+            rowsMadeAt = rowsRead;
+            if (!rowsMade.TryGetValue(p, out List<InputRow>? own))
+            {
+                rowsMade[p] = own = MakeRowsOf(p);
+            }
+
+            return own;
+        }
+
+        // In order of unit code, then indicator code (the order the engine and the hash take them in).
+        List<InputRow> MakeRowsOf(string p)
         {
             var own = new List<InputRow>();
             var at = LevelsAt(p);
             var yearEarlier = growthIndicators.Count == 0 ? none : LevelsAt(DerivedFigures.YearEarlier(p));
             foreach (var u in units)
             {
-                foreach (Indicator ind in indicators)
+                int first = own.Count;
+                foreach (Indicator ind in reportedByCode)
                 {
-                    if (ind.GrowthOfId is not null || !engineCodes.Contains(ind.Code))
-                    {
-                        continue;
-                    }
 
                     if (at.TryGetValue((u.Id, ind.Id), out var level))
                     {
                         double counted = level.Value ?? (zeroPeriods.Contains(p) && scoredIndicators.Contains(ind.Code) && Due(ind, p) ? 0 : double.NaN);
-                        own.Add(new InputRow(p, u.Code, ind.Code, counted, double.NaN));
+                        own.Add(new InputRow(p, u.Code, ind.Code, counted, double.NaN, u.Id, ind.Id));
                     }
                     else if (zeroPeriods.Contains(p) && scoredIndicators.Contains(ind.Code) && Due(ind, p))
                     {
                         // Scored indicators due in a zero period and without a figure count 0 there (and only there: no
                         // growth is derived from such a zero). Denominators are left missing: dividing by 0 scores nothing.
-                        own.Add(new InputRow(p, u.Code, ind.Code, 0, double.NaN));
+                        own.Add(new InputRow(p, u.Code, ind.Code, 0, double.NaN, u.Id, ind.Id));
                     }
                 }
 
@@ -486,8 +514,13 @@ public sealed class ScoringInputs
                         && yearEarlier.TryGetValue((u.Id, level), out var before)
                         && DerivedFigures.Growth(now.Value, before.Value) is { } growth)
                     {
-                        own.Add(new InputRow(p, u.Code, ind.Code, growth, double.NaN));
+                        own.Add(new InputRow(p, u.Code, ind.Code, growth, double.NaN, u.Id, ind.Id));
                     }
+                }
+
+                if (growthIndicators.Count > 0)
+                {
+                    own.Sort(first, own.Count - first, ByCode);
                 }
             }
 
@@ -619,7 +652,29 @@ public sealed class ScoringInputs
         }
     }
 
-    private readonly record struct InputRow(string Period, string Unit, string Code, double Value, double Target);
+    private static readonly Comparison<InputRow> InputOrder = static (a, b) =>
+    {
+        int c = string.CompareOrdinal(a.Period, b.Period);
+        c = c != 0 ? c : string.CompareOrdinal(a.Unit, b.Unit);
+        return c != 0 ? c : string.CompareOrdinal(a.Code, b.Code);
+    };
+
+    private static readonly Comparer<InputRow> ByCode = Comparer<InputRow>.Create(static (a, b) => string.CompareOrdinal(a.Code, b.Code));
+
+    private static bool InOrder(List<InputRow> rows)
+    {
+        for (int r = 1; r < rows.Count; r++)
+        {
+            if (InputOrder(rows[r - 1], rows[r]) > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private readonly record struct InputRow(string Period, string Unit, string Code, double Value, double Target, long UnitId, long IndicatorId);
 
     private sealed record AdjustmentRow(string Unit, string? Period, string? Node, double Points, string Reason);
 }
