@@ -145,11 +145,11 @@ public sealed class ScoringInputs
         var none = new Dictionary<(long Unit, long Indicator), (int Revision, double? Value)>();
         long rowsRead = 0;
         Dictionary<(long Unit, long Indicator), (int Revision, double? Value)> LevelsAt(string p) => levels.GetValueOrDefault(p) ?? none;
-        Dictionary<(long Unit, long Indicator), (int Revision, double? Value)> Into(string p)
+        Dictionary<(long Unit, long Indicator), (int Revision, double? Value)> Into(string p, int room = 0)
         {
             if (!levels.TryGetValue(p, out var into))
             {
-                levels[p] = into = [];
+                levels[p] = into = new(room);
             }
 
             return into;
@@ -186,10 +186,12 @@ public sealed class ScoringInputs
         }
 
         // Figures of one period (its code not read per row).
-        void ReadPeriod(string period, IQueryable<Figure> figures)
+        // Room for a whole period at once (every unit × indicator) when all of it is read: a township
+        // period's 2 M figures would otherwise be re-hashed a score of times as the dictionary grows.
+        void ReadPeriod(string period, IQueryable<Figure> figures, bool whole = false)
         {
             bool ofKind = Scoring.Period.TryParse(period, out Period p) && p.Kind == kind;
-            var into = Into(period);
+            var into = Into(period, whole ? units.Count * indicators.Count : 0);
             foreach (var f in figures.Select(f => new { f.UnitId, f.IndicatorId, f.Value, f.Revision }).AsEnumerable())
             {
                 if (!ofKind)
@@ -252,7 +254,7 @@ public sealed class ScoringInputs
                 window.Add(p);
                 if (only is null && complete.Add(p))
                 {
-                    ReadPeriod(p, published.Where(f => f.Period == p));
+                    ReadPeriod(p, published.Where(f => f.Period == p), whole: true);
                 }
                 else if (only is not null && !complete.Contains(p))
                 {
