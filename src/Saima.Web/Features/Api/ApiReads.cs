@@ -108,6 +108,7 @@ internal static class ApiReads
     /// <summary>
     /// The current figures of a period that the user may see (<see cref="ScopeQueries.Visible"/>):
     /// every published figure, and the unpublished ones inside the user's <see cref="UnitScope"/>.
+    /// A page reads what it lists (<see cref="ApiFigurePages"/>), not the whole period.
     /// </summary>
     public static async Task<IResult> Figures(string scheme, string period, string? unit, string? indicator, int? limit, string? cursor, HttpContext http, SaimaDb db, SaimaAccess access, CancellationToken cancel)
     {
@@ -117,7 +118,6 @@ internal static class ApiReads
         }
 
         // The sort key of the last row of the page before: unit code, indicator order, indicator code.
-        string? afterUnit = after?[0], afterCode = after?[2];
         int afterOrder = 0;
         if (after is not null && !int.TryParse(after[1], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out afterOrder))
         {
@@ -135,16 +135,8 @@ internal static class ApiReads
         }
 
         UnitScope scope = ApiContext.ReadScope(access);
-        var rows = await (from f in db.Figures.AsNoTracking().Visible(db, scope)
-                          join u in db.Units on f.UnitId equals u.Id
-                          join i in db.Indicators on f.IndicatorId equals i.Id
-                          where f.SchemeId == s.Id && f.Period == period && f.IsCurrent
-                                && (unit == null || u.Code == unit) && (indicator == null || i.Code == indicator)
-                                && (afterUnit == null || string.Compare(u.Code, afterUnit) > 0
-                                    || (u.Code == afterUnit && (i.SortOrder > afterOrder || (i.SortOrder == afterOrder && string.Compare(i.Code, afterCode) > 0))))
-                          orderby u.Code, i.SortOrder, i.Code
-                          select new { UnitId = u.Id, i.SourceUnitId, Unit = u.Code, Indicator = i.Code, i.SortOrder, f.Value, f.Status, f.Revision, f.Comment, f.EnteredBy, f.EnteredAt })
-            .Take(size + 1).ToListAsync(cancel);
+        ApiFigureKey? key = after is null ? null : new ApiFigureKey(after[0], afterOrder, after[2]);
+        List<ApiFigureRow> rows = await ApiFigurePages.ReadAsync(db, s.Id, period, scope, unit, indicator, key, size + 1, cancel);
         rows = ApiPaging.Page(http, rows, size, r => ApiPaging.Cursor(r.Unit, r.SortOrder.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Indicator));
 
         // A reviewer's comment belongs to the review: the unit, its reviewers and the office read it
