@@ -361,9 +361,13 @@ public sealed class ScoringInputs
 
         // Targets of the years scored; read after the rows, so filled in afterwards.
         var years = periodsWithRows.Select(p => int.Parse(p.AsSpan(0, 4), CultureInfo.InvariantCulture)).Distinct().ToList();
-        var targets = db.Targets.AsNoTracking().Where(t => t.SchemeId == version.SchemeId && years.Contains(t.Year))
-            .Select(t => new { t.UnitId, t.IndicatorId, t.Year, t.Value })
-            .ToDictionary(t => (t.UnitId, t.IndicatorId, t.Year), t => t.Value);
+        var targets = new Dictionary<(long UnitId, long IndicatorId, int Year), double>(units.Count * scoredIndicators.Count * years.Count);
+        foreach (var t in db.Targets.AsNoTracking().Where(t => t.SchemeId == version.SchemeId && years.Contains(t.Year))
+                     .Select(t => new { t.UnitId, t.IndicatorId, t.Year, t.Value }).AsEnumerable())
+        {
+            targets.Add((t.UnitId, t.IndicatorId, t.Year), t.Value);
+        }
+
         if (hinted)
         {
             PlanByIndex(db, on: false);
