@@ -199,31 +199,35 @@ public static class Glance
             return null;
         }
 
-        // The figures counted: the current unpublished ones of due indicators, of the scheme's units in scope.
-        IQueryable<Figure> figures = db.Figures.AsNoTracking().Unpublished(db, scope)
-            .Where(f => f.SchemeId == schemeId && f.Period == period && f.IsCurrent && dueIds.Contains(f.IndicatorId)
-                && db.SchemeUnits.Any(su => su.SchemeId == schemeId && su.UnitId == f.UnitId));
-        var byStatus = (await figures.GroupBy(f => f.Status).Select(g => new { Status = g.Key, N = g.Count() }).ToListAsync(cancel))
-            .ToDictionary(c => c.Status, c => c.N);
-        int Count(FigureStatus status) => byStatus.GetValueOrDefault(status);
+        // The figures counted: the current unpublished ones of due indicators, of the scheme's units
+        // in scope, counted per unit and status (one pass over ix_figures_progress, in its order),
+        // then those counts summed by status: the units are looked up per count, not per figure.
+        var perUnit = db.Figures.AsNoTracking().Unpublished(db, scope)
+            .Where(f => f.SchemeId == schemeId && f.Period == period && f.IsCurrent && dueIds.Contains(f.IndicatorId))
+            .GroupBy(f => new { f.UnitId, f.Status })
+            .Select(g => new { g.Key.UnitId, g.Key.Status, N = g.Count() })
+            .Where(c => db.SchemeUnits.Any(su => su.SchemeId == schemeId && su.UnitId == c.UnitId));
+        var byStatus = (await perUnit.GroupBy(c => c.Status)
+                .Select(g => new { Status = g.Key, N = g.Sum(c => c.N), Complete = g.Count(c => c.N >= due) }).ToListAsync(cancel))
+            .ToDictionary(c => c.Status);
+        int Count(FigureStatus status) => byStatus.TryGetValue(status, out var c) ? c.N : 0;
         int draft = Count(FigureStatus.Draft), returned = Count(FigureStatus.Returned), submitted = Count(FigureStatus.Submitted);
 
         // A unit holds at most one current figure per indicator: missing = due × units − entered.
-        int missing = Math.Max(0, (due * unitCount) - byStatus.Values.Sum());
+        int missing = Math.Max(0, (due * unitCount) - byStatus.Values.Sum(c => c.N));
 
         // A unit's outstanding figures are those not approved (missing, draft, returned, submitted):
         // due − approved. Complete units have every due figure approved.
-        var approvedByUnit = figures.Where(f => f.Status == FigureStatus.Approved).GroupBy(f => f.UnitId);
-        var approved = approvedByUnit.Select(g => new { UnitId = g.Key, N = g.Count() });
-        int complete = due == 0 ? unitCount : await approvedByUnit.Where(g => g.Count() >= due).CountAsync(cancel);
+        int complete = due == 0 ? unitCount : byStatus.TryGetValue(FigureStatus.Approved, out var a) ? a.Complete : 0;
         int lateUnits = unitCount - complete;
         IReadOnlyList<OutstandingUnit> late = [];
         if (lateUnits > 0 && !scope.None)
         {
+            var approved = perUnit.Where(c => c.Status == FigureStatus.Approved);
             var shown = await (from u in units
-                               join a in approved on u.Id equals a.UnitId into found
-                               from a in found.DefaultIfEmpty()
-                               let n = (int?)a!.N ?? 0
+                               join c in approved on u.Id equals c.UnitId into found
+                               from c in found.DefaultIfEmpty()
+                               let n = (int?)c!.N ?? 0
                                where n < due
                                orderby n, u.Code
                                select new { u.Code, u.Name, u.NameEn, Approved = n }).Take(LateShown).ToListAsync(cancel);
