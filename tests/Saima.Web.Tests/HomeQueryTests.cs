@@ -58,8 +58,10 @@ public sealed partial class HomeQueryTests : IClassFixture<BoundedListsTests.Big
         office.ShouldContain($"还有 {expected.Count - Glance.LateShown} 个单位");
         Counts(leader).ShouldBe(Counts(office));
         Late(leader).ShouldBeEmpty("a leader sees the counts, not who");
-        officeRows.ShouldAllBe(rows => rows <= Glance.LateShown + 1, "no query returns more than the late units shown");
-        leaderRows.ShouldAllBe(rows => rows <= Glance.LateShown + 1);
+        // A reader's count includes its last read, which finds no row; the due indicators' ids are read too.
+        int most = Math.Max(Glance.LateShown, due) + 1;
+        officeRows.ShouldAllBe(rows => rows <= most, "no query returns more than the late units shown or the indicators");
+        leaderRows.ShouldAllBe(rows => rows <= most);
 
         // 100 more units in the scheme, with nothing entered: every one of them is late with all its
         // figures outstanding, and their codes come first.

@@ -186,11 +186,11 @@ public static class Glance
             indicators = indicators.Where(i => i.SourceUnitId == null);
         }
 
-        // Which indicators are due depends on their frequency only: a few frequencies are read, not the indicators.
-        var frequencies = await indicators.GroupBy(i => i.Frequency).Select(g => new { Frequency = g.Key, N = g.Count() }).ToListAsync(cancel);
-        string[] dueFrequencies = [.. frequencies.Where(f => EntryForm.IsDue(f.Frequency, period)).Select(f => f.Frequency)];
-        int due = frequencies.Where(f => dueFrequencies.Contains(f.Frequency)).Sum(f => f.N);
-        IQueryable<long> dueIds = indicators.Where(i => dueFrequencies.Contains(i.Frequency)).Select(i => i.Id);
+        // The due indicators' ids (a scheme's few hundred at most) go to the store as a list: the
+        // figures are then filtered as they are read from the index, which keeps its order.
+        long[] dueIds = [.. (await indicators.Select(i => new { i.Id, i.Frequency }).ToListAsync(cancel))
+            .Where(i => EntryForm.IsDue(i.Frequency, period)).Select(i => i.Id)];
+        int due = dueIds.Length;
         IQueryable<Unit> units = db.Units.AsNoTracking().InScope(scope)
             .Where(u => db.SchemeUnits.Any(su => su.SchemeId == schemeId && su.UnitId == u.Id));
         int unitCount = await units.CountAsync(cancel);
