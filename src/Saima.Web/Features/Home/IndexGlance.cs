@@ -16,7 +16,8 @@ public sealed record OutstandingUnit(string Code, string Name, string? NameEn, i
 
 /// <summary>
 /// The open period's submissions within what the user may see: units expected, how many are not
-/// complete, and the figures outstanding by status. <see cref="Late"/> lists the units (empty when
+/// complete (<see cref="LateUnits"/>), and the figures outstanding by status. <see cref="Late"/>
+/// lists the <see cref="Glance.LateShown"/> units with the most outstanding (empty when
 /// <see cref="CountsOnly"/>: leaders see the counts, not who).
 /// </summary>
 public sealed record OpenProgress(
@@ -62,11 +63,27 @@ public static class Glance
             (await Published.KeptAsync(cache, (Published.CacheKey.Glance, stamps.Pages), () => PublishedAsync(db, cache, cancel)))!;
 
         // Kept under both stamps (the figures', and the published tables' for periods, units,
-        // indicators and the unit tree) and the actor's role and unit, which decide the scope.
-        IReadOnlyDictionary<long, OpenProgress?> open = actor is null
-            ? new Dictionary<long, OpenProgress?>()
-            : (await Published.KeptAsync(cache, (Published.CacheKey.OpenProgress, stamps.Pages, stamps.Figures, actor.Role, actor.UnitId),
-                () => OpenProgressAsync(db, access, actor, published.Select(p => p.SchemeId).ToList(), cancel)))!;
+        // indicators and the unit tree) and the scope: the office, a reviewer of every unit and a
+        // leader share one read of every unit (a leader's copy without the units' names).
+        IReadOnlyDictionary<long, OpenProgress?> open = new Dictionary<long, OpenProgress?>();
+        if (actor is not null)
+        {
+            UnitScope scope = access.ScopeOf(actor);
+            bool everyUnit = scope.None || (scope.Units is null && scope.SourceUnitId is null && actor.Role != ActorRole.Reporter);
+            object key = everyUnit
+                ? (Published.CacheKey.OpenProgress, stamps.Pages, stamps.Figures, "every unit")
+                : (Published.CacheKey.OpenProgress, stamps.Pages, stamps.Figures, actor.Role, actor.UnitId);
+            bool reporter = !everyUnit && actor.Role == ActorRole.Reporter;
+            UnitScope read = everyUnit ? UnitScope.All : scope;
+            open = (await Published.KeptAsync(cache, key,
+                () => OpenProgressAsync(db, reporter, read, published.Select(p => p.SchemeId).ToList(), cancel)))!;
+            if (scope.None)
+            {
+                // Counts only: no unit's name leaves for a leader.
+                open = open.ToDictionary(o => o.Key, o => o.Value is null ? null : o.Value with { CountsOnly = true, Late = [] });
+            }
+        }
+
         var list = new List<SchemeGlance>();
         foreach ((long schemeId, SchemeGlance glance) in published)
         {
@@ -84,12 +101,12 @@ public static class Glance
 
     /// <summary>The open periods' progress within the actor's scope, by scheme.</summary>
     private static async Task<IReadOnlyDictionary<long, OpenProgress?>?> OpenProgressAsync(
-        SaimaDb db, SaimaAccess access, Actor actor, IReadOnlyList<long> schemes, CancellationToken cancel)
+        SaimaDb db, bool reporter, UnitScope scope, IReadOnlyList<long> schemes, CancellationToken cancel)
     {
         var read = new Dictionary<long, OpenProgress?>();
         foreach (long schemeId in schemes)
         {
-            read[schemeId] = await OpenAsync(db, access, actor, schemeId, cancel);
+            read[schemeId] = await OpenAsync(db, reporter, scope, schemeId, cancel);
         }
 
         return read;
@@ -114,12 +131,17 @@ public static class Glance
                 (period, ResultSet set) = published[0];
                 Saima.Scoring.Scheme parsed = await Published.SchemeOfAsync(db, set.SchemeVersionId, cache, cancel);
                 string total = parsed.Groups[parsed.RootGroup].Code;
-                var moved = await (from r in db.ResultRows.AsNoTracking()
-                                   join u in db.Units.AsNoTracking() on r.UnitId equals u.Id
-                                   where r.ResultSetId == set.Id && r.Node == total && r.Rank != null && r.RankChange != null && r.RankChange != 0
-                                   select new Mover(u.Code, u.Name, u.NameEn, r.Rank!.Value, r.RankChange!.Value)).ToListAsync(cancel);
-                rises = moved.Where(m => m.Change > 0).OrderByDescending(m => m.Change).ThenBy(m => m.Rank).Take(Movers).ToList();
-                falls = moved.Where(m => m.Change < 0).OrderBy(m => m.Change).ThenByDescending(m => m.Rank).Take(Movers).ToList();
+                // The biggest movers each way, picked in the database (a country's total holds 40,000 rows).
+                var moved = from r in db.ResultRows.AsNoTracking()
+                            join u in db.Units.AsNoTracking() on r.UnitId equals u.Id
+                            where r.ResultSetId == set.Id && r.Node == total && r.Rank != null && r.RankChange != null
+                            select new { u.Code, u.Name, u.NameEn, Rank = r.Rank!.Value, Change = r.RankChange!.Value };
+                rises = (await moved.Where(m => m.Change > 0).OrderByDescending(m => m.Change).ThenBy(m => m.Rank).ThenBy(m => m.Code)
+                        .Take(Movers).ToListAsync(cancel))
+                    .Select(m => new Mover(m.Code, m.Name, m.NameEn, m.Rank, m.Change)).ToList();
+                falls = (await moved.Where(m => m.Change < 0).OrderBy(m => m.Change).ThenByDescending(m => m.Rank).ThenBy(m => m.Code)
+                        .Take(Movers).ToListAsync(cancel))
+                    .Select(m => new Mover(m.Code, m.Name, m.NameEn, m.Rank, m.Change)).ToList();
 
                 // The most severe level is the last rule: rules apply top to bottom, the worst shortfall falls through to it.
                 hasRules = parsed.WarningRules is { Count: > 0 };
@@ -127,10 +149,9 @@ public static class Glance
                 {
                     severe = parsed.WarningRules![^1].Level;
                     string level = severe;
-                    var hits = await db.WarningResults.AsNoTracking().Where(w => w.ResultSetId == set.Id && w.Level == level)
-                        .Select(w => w.UnitId).ToListAsync(cancel);
-                    severeCount = hits.Count;
-                    severeUnits = hits.Distinct().Count();
+                    var hits = db.WarningResults.AsNoTracking().Where(w => w.ResultSetId == set.Id && w.Level == level);
+                    severeCount = await hits.CountAsync(cancel);
+                    severeUnits = severeCount == 0 ? 0 : await hits.Select(w => w.UnitId).Distinct().CountAsync(cancel);
                 }
             }
 
@@ -141,12 +162,15 @@ public static class Glance
     }
 
     /// <summary>
-    /// The latest open period's progress within the actor's scope (a reporter: its own unit and the
-    /// indicators it enters; a department: the indicators it supplies; a reviewer: its units). A
-    /// leader sees no unpublished figure: the counts over every unit, without names. Null when the
-    /// scheme has no open period or none of its units is in scope.
+    /// The latest open period's progress within <paramref name="scope"/> (a <paramref name="reporter"/>:
+    /// its own unit and the indicators it enters, those no department supplies; a department: the indicators it supplies; a reviewer: its units; the
+    /// office: every unit). A leader's is the office's, shown without names. Null when the scheme
+    /// has no open period or none of its units is in scope. Everything is counted in the store
+    /// (by status; per unit only its approved figures, to find the <see cref="LateShown"/> units
+    /// with the most outstanding): what comes back is a few counts and at most
+    /// <see cref="LateShown"/> units, however many units and figures the period holds.
     /// </summary>
-    private static async Task<OpenProgress?> OpenAsync(SaimaDb db, SaimaAccess access, Actor actor, long schemeId, CancellationToken cancel)
+    private static async Task<OpenProgress?> OpenAsync(SaimaDb db, bool reporter, UnitScope scope, long schemeId, CancellationToken cancel)
     {
         ReportingPeriod? rp = await db.Periods.AsNoTracking().Where(p => p.SchemeId == schemeId && p.Status == PeriodStatus.Open)
             .OrderByDescending(p => p.Code).FirstOrDefaultAsync(cancel);
@@ -156,57 +180,60 @@ public static class Glance
         }
 
         string period = rp.Code;
-        UnitScope scope = access.ScopeOf(actor);
-        bool countsOnly = scope.None;
-        if (countsOnly)
-        {
-            // Counts only: no unit, indicator or value leaves this method.
-            scope = UnitScope.All;
-        }
-
         IQueryable<Indicator> indicators = db.Indicators.AsNoTracking().InScope(scope).Where(i => i.SchemeId == schemeId && i.GrowthOfId == null);
-        if (actor.Role == ActorRole.Reporter)
+        if (reporter)
         {
             indicators = indicators.Where(i => i.SourceUnitId == null);
         }
 
-        var due = (await indicators.Select(i => new { i.Id, i.Frequency }).ToListAsync(cancel))
-            .Where(i => EntryForm.IsDue(i.Frequency, period)).Select(i => i.Id).ToHashSet();
-        var units = await db.Units.AsNoTracking().InScope(scope)
-            .Where(u => db.SchemeUnits.Any(su => su.SchemeId == schemeId && su.UnitId == u.Id))
-            .OrderBy(u => u.Code).Select(u => new { u.Id, u.Code, u.Name, u.NameEn }).ToListAsync(cancel);
-        if (units.Count == 0)
+        // The due indicators' ids (a scheme's few hundred at most) go to the store as a list: the
+        // figures are then filtered as they are read from the index, which keeps its order.
+        long[] dueIds = [.. (await indicators.Select(i => new { i.Id, i.Frequency }).ToListAsync(cancel))
+            .Where(i => EntryForm.IsDue(i.Frequency, period)).Select(i => i.Id)];
+        int due = dueIds.Length;
+        IQueryable<Unit> units = db.Units.AsNoTracking().InScope(scope)
+            .Where(u => db.SchemeUnits.Any(su => su.SchemeId == schemeId && su.UnitId == u.Id));
+        int unitCount = await units.CountAsync(cancel);
+        if (unitCount == 0)
         {
             return null;
         }
 
-        // Counted in the store, per unit and status (the office's view covers every unit's figures).
-        var dueIds = due.ToList();
-        var counts = (await db.Figures.AsNoTracking().Unpublished(db, scope)
-                .Where(f => f.SchemeId == schemeId && f.Period == period && f.IsCurrent && dueIds.Contains(f.IndicatorId))
-                .GroupBy(f => new { f.UnitId, f.Status })
-                .Select(g => new { g.Key.UnitId, g.Key.Status, Count = g.Count() }).ToListAsync(cancel))
-            .ToLookup(c => c.UnitId);
-        int missing = 0, draft = 0, returned = 0, submitted = 0;
-        var late = new List<OutstandingUnit>();
-        foreach (var u in units)
+        // The figures counted: the current unpublished ones of due indicators, of the scheme's units
+        // in scope, counted per unit and status (one pass over ix_figures_progress, in its order),
+        // then those counts summed by status: the units are looked up per count, not per figure.
+        var perUnit = db.Figures.AsNoTracking().Unpublished(db, scope)
+            .Where(f => f.SchemeId == schemeId && f.Period == period && f.IsCurrent && dueIds.Contains(f.IndicatorId))
+            .GroupBy(f => new { f.UnitId, f.Status })
+            .Select(g => new { g.Key.UnitId, g.Key.Status, N = g.Count() })
+            .Where(c => db.SchemeUnits.Any(su => su.SchemeId == schemeId && su.UnitId == c.UnitId));
+        var byStatus = (await perUnit.GroupBy(c => c.Status)
+                .Select(g => new { Status = g.Key, N = g.Sum(c => c.N), Complete = g.Count(c => c.N >= due) }).ToListAsync(cancel))
+            .ToDictionary(c => c.Status);
+        int Count(FigureStatus status) => byStatus.TryGetValue(status, out var c) ? c.N : 0;
+        int draft = Count(FigureStatus.Draft), returned = Count(FigureStatus.Returned), submitted = Count(FigureStatus.Submitted);
+
+        // A unit holds at most one current figure per indicator: missing = due × units − entered.
+        int missing = Math.Max(0, (due * unitCount) - byStatus.Values.Sum(c => c.N));
+
+        // A unit's outstanding figures are those not approved (missing, draft, returned, submitted):
+        // due − approved. Complete units have every due figure approved.
+        int complete = due == 0 ? unitCount : byStatus.TryGetValue(FigureStatus.Approved, out var a) ? a.Complete : 0;
+        int lateUnits = unitCount - complete;
+        IReadOnlyList<OutstandingUnit> late = [];
+        if (lateUnits > 0 && !scope.None)
         {
-            var mine = counts[u.Id].ToList();
-            int m = Math.Max(0, due.Count - mine.Sum(c => c.Count));
-            int d = mine.Where(c => c.Status == FigureStatus.Draft).Sum(c => c.Count);
-            int r = mine.Where(c => c.Status == FigureStatus.Returned).Sum(c => c.Count);
-            int s = mine.Where(c => c.Status == FigureStatus.Submitted).Sum(c => c.Count);
-            missing += m;
-            draft += d;
-            returned += r;
-            submitted += s;
-            if (m + d + r + s > 0)
-            {
-                late.Add(new OutstandingUnit(u.Code, u.Name, u.NameEn, m + d + r + s));
-            }
+            var approved = perUnit.Where(c => c.Status == FigureStatus.Approved);
+            var shown = await (from u in units
+                               join c in approved on u.Id equals c.UnitId into found
+                               from c in found.DefaultIfEmpty()
+                               let n = (int?)c!.N ?? 0
+                               where n < due
+                               orderby n, u.Code
+                               select new { u.Code, u.Name, u.NameEn, Approved = n }).Take(LateShown).ToListAsync(cancel);
+            late = [.. shown.Select(u => new OutstandingUnit(u.Code, u.Name, u.NameEn, due - u.Approved))];
         }
 
-        return new OpenProgress(period, rp.Deadline, units.Count, late.Count, missing, draft, returned, submitted, countsOnly,
-            countsOnly ? [] : late.OrderByDescending(l => l.Outstanding).ThenBy(l => l.Code, StringComparer.Ordinal).ToList());
+        return new OpenProgress(period, rp.Deadline, unitCount, lateUnits, missing, draft, returned, submitted, scope.None, late);
     }
 }

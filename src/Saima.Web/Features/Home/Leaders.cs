@@ -52,19 +52,25 @@ public static class Leaders
 
             Scheme parsed = await Published.SchemeOfAsync(db, set.SchemeVersionId, cache, cancel);
             string total = parsed.NodeCode(parsed.Indicators.Count + parsed.RootGroup);
-            var rows = await (from r in db.ResultRows.AsNoTracking()
-                              join u in db.Units.AsNoTracking() on r.UnitId equals u.Id
-                              where r.ResultSetId == set.Id && r.Node == total && r.Rank != null
-                              orderby r.Rank, u.Code
-                              select new LeaderRow(r.Rank!.Value, u.Name, u.NameEn, u.Code, r.Score)).ToListAsync(cancel);
-            if (rows.Count == 0)
+            // The count, the first and the last few, each picked in the database: a country's
+            // total holds 40,000 rows, of which six are shown.
+            var ranked = from r in db.ResultRows.AsNoTracking()
+                         join u in db.Units.AsNoTracking() on r.UnitId equals u.Id
+                         where r.ResultSetId == set.Id && r.Node == total && r.Rank != null
+                         select new { Rank = r.Rank!.Value, u.Name, u.NameEn, u.Code, r.Score };
+            int count = await ranked.CountAsync(cancel);
+            if (count == 0)
             {
                 continue;
             }
 
-            int top = Math.Min(Shown, rows.Count);
-            list.Add(new SchemeLeaders(scheme.Code, scheme.Name, scheme.NameEn, period, rows.Count,
-                rows.Take(top).ToList(), rows.Skip(Math.Max(top, rows.Count - Shown)).ToList()));
+            int top = Math.Min(Shown, count);
+            int bottom = Math.Min(Shown, count - top);
+            var first = await ranked.OrderBy(r => r.Rank).ThenBy(r => r.Code).Take(top).ToListAsync(cancel);
+            var last = await ranked.OrderByDescending(r => r.Rank).ThenByDescending(r => r.Code).Take(bottom).ToListAsync(cancel);
+            list.Add(new SchemeLeaders(scheme.Code, scheme.Name, scheme.NameEn, period, count,
+                [.. first.Select(r => new LeaderRow(r.Rank, r.Name, r.NameEn, r.Code, r.Score))],
+                [.. last.AsEnumerable().Reverse().Select(r => new LeaderRow(r.Rank, r.Name, r.NameEn, r.Code, r.Score))]));
         }
 
         return list;
