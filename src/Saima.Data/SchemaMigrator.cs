@@ -231,11 +231,17 @@ public static class SchemaMigrator
         command.Parameters.Add(p);
     }
 
+    /// <summary>
+    /// Runs a script without a time limit: a script that builds an index over a country's figures
+    /// (60 million rows) takes minutes, far over a command's default 30 s, and cut off it would
+    /// leave the store unmigrated.
+    /// </summary>
     internal static void Execute(DbConnection connection, DbTransaction? tx, string sql)
     {
         using DbCommand command = connection.CreateCommand();
         command.Transaction = tx;
         command.CommandText = sql;
+        command.CommandTimeout = 0;
         command.ExecuteNonQuery();
     }
 
