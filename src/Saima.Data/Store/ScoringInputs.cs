@@ -229,6 +229,9 @@ public sealed class ScoringInputs
         // truly depend on: the period, the one before it in the data (its scores give the rank change),
         // for `previous` imputation the earlier periods back to each unit's last usable value, and for
         // derived growth the levels of the same periods a year earlier.
+        // What came before the figures: the scheme, its units and indicators (and in a new process,
+        // the store's model and its first queries being compiled).
+        phases?.Lap("inputs.scheme");
         bool hinted = PlanByIndex(db, on: true);
         var window = new SortedSet<string>(StringComparer.Ordinal);
         var complete = new HashSet<string>(StringComparer.Ordinal);
