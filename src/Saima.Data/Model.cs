@@ -315,6 +315,14 @@ public sealed class ResultRow
 /// How one unit's scores of a result set came about (<see cref="Store.UnitTrace"/>, compact JSON),
 /// kept when the set is computed so that the unit page reads it instead of scoring the period again.
 /// </summary>
+/// <summary>How many units ranked at one node of a result set, written with the set.</summary>
+public sealed class ResultNodeRanked
+{
+    public long ResultSetId { get; set; }
+    public required string Node { get; set; }
+    public int Ranked { get; set; }
+}
+
 public sealed class UnitTraceRow
 {
     public long ResultSetId { get; set; }

@@ -93,6 +93,7 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
     public DbSet<ResultRow> ResultRows => Set<ResultRow>();
     public DbSet<WarningResult> WarningResults => Set<WarningResult>();
     public DbSet<UnitTraceRow> UnitTraces => Set<UnitTraceRow>();
+    public DbSet<ResultNodeRanked> ResultNodeRanked => Set<ResultNodeRanked>();
     public DbSet<AnalysisSettings> AnalysisSettings => Set<AnalysisSettings>();
     public DbSet<RankIntervalRun> RankIntervalRuns => Set<RankIntervalRun>();
     public DbSet<RankInterval> RankIntervals => Set<RankInterval>();
@@ -296,6 +297,11 @@ public sealed class SaimaDb(DbContextOptions<SaimaDb> options) : DbContext(optio
         {
             e.ToTable("unit_traces");
             e.HasKey(x => new { x.ResultSetId, x.UnitId });
+        });
+        b.Entity<ResultNodeRanked>(e =>
+        {
+            e.ToTable("result_node_ranked");
+            e.HasKey(x => new { x.ResultSetId, x.Node });
         });
         b.Entity<AnalysisSettings>(e =>
         {

@@ -100,6 +100,7 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
             // (on PostgreSQL most of that time is the server's: checking each row's keys).
             Task<string> digest = Task.Run(() => AuditChain.Digest(computed.Table));
             BulkWriter.WriteResults(db, set.Id, computed.Table, phases);
+            db.ResultNodeRanked.AddRange(computed.Table.RankedPerNode().Select(n => new ResultNodeRanked { ResultSetId = set.Id, Node = n.Node, Ranked = n.Ranked }));
             UnitTrace.Write(db, set.Id, inputs, computed.Result);
             phases?.Lap("traces");
             StoredAnalysis.AtPublication(db, inputs, set.Id, computed.Table.RankedAtRoot(), now);

@@ -79,6 +79,27 @@ internal sealed class ResultTable
     }
 
     /// <summary>The ranks at the root: store unit id → rank, of the ranked units.</summary>
+    /// <summary>How many units ranked at each node (nodes no unit ranked left out), in node order.</summary>
+    public IEnumerable<(string Node, int Ranked)> RankedPerNode()
+    {
+        for (int k = 0; k < Nodes; k++)
+        {
+            int ranked = 0;
+            for (int u = 0; u < Units; u++)
+            {
+                if (Rank(u, k) is not null)
+                {
+                    ranked++;
+                }
+            }
+
+            if (ranked > 0)
+            {
+                yield return (Node(k), ranked);
+            }
+        }
+    }
+
     public Dictionary<long, int> RankedAtRoot()
     {
         int root = scheme.Indicators.Count + scheme.RootGroup;
