@@ -99,7 +99,7 @@ public sealed class AuditCommandTests(DemoDatabase demo) : IClassFixture<DemoDat
         scored.Success.ShouldBeTrue(run.ToString());
         long set = long.Parse(scored.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         set.ShouldBeGreaterThan(before);
-        run.Out.ShouldMatch(@"phases: total [0-9.]+; inputs\.figures [0-9.]+, .*rows\.copy [0-9.]+, .*traces [0-9.]+");
+        run.Out.ShouldMatch(@"phases: total [0-9.]+; .*inputs\.figures [0-9.]+, .*rows\.copy [0-9.]+, .*traces [0-9.]+");
         using (var c = new SqliteConnection($"Data Source={db};Pooling=False"))
         {
             c.Open();
