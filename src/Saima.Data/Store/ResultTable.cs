@@ -78,7 +78,6 @@ internal sealed class ResultTable
         }
     }
 
-    /// <summary>The ranks at the root: store unit id → rank, of the ranked units.</summary>
     /// <summary>How many units ranked at each node (nodes no unit ranked left out), in node order.</summary>
     public IEnumerable<(string Node, int Ranked)> RankedPerNode()
     {
@@ -100,6 +99,7 @@ internal sealed class ResultTable
         }
     }
 
+    /// <summary>The ranks at the root: store unit id → rank, of the ranked units.</summary>
     public Dictionary<long, int> RankedAtRoot()
     {
         int root = scheme.Indicators.Count + scheme.RootGroup;

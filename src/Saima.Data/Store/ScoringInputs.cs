@@ -224,14 +224,15 @@ public sealed class ScoringInputs
         var rowsMade = new Dictionary<string, List<InputRow>>(StringComparer.Ordinal);
         long rowsMadeAt = -1;
 
+        // What came before the figures: the scheme, its units and indicators (and in a new process,
+        // the store's model and its first queries being compiled).
+        phases?.Lap("inputs.scheme");
+
         // The periods whose rows the engine is given. Everything up to the period (the whole history,
         // as results computed before reading by window were hashed), or the window a period's scores
         // truly depend on: the period, the one before it in the data (its scores give the rank change),
         // for `previous` imputation the earlier periods back to each unit's last usable value, and for
         // derived growth the levels of the same periods a year earlier.
-        // What came before the figures: the scheme, its units and indicators (and in a new process,
-        // the store's model and its first queries being compiled).
-        phases?.Lap("inputs.scheme");
         bool hinted = PlanByIndex(db, on: true);
         var window = new SortedSet<string>(StringComparer.Ordinal);
         var complete = new HashSet<string>(StringComparer.Ordinal);
@@ -502,7 +503,6 @@ public sealed class ScoringInputs
                 int first = own.Count;
                 foreach (Indicator ind in reportedByCode)
                 {
-
                     if (at.TryGetValue((u.Id, ind.Id), out var level))
                     {
                         double counted = level.Value ?? (zeroPeriods.Contains(p) && scoredIndicators.Contains(ind.Code) && Due(ind, p) ? 0 : double.NaN);
