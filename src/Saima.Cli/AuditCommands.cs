@@ -99,7 +99,8 @@ internal static class AuditCommands
         Scores a published period again (重新计分), with the scheme version it was published with and
         the figures as they stand, and stores the results as the period's newest result set; recorded
         in the audit trail. With unchanged inputs every number is the same to the bit. --phases prints
-        the seconds of each phase (reading the inputs, the engine, writing rows, warnings and traces).
+        the seconds of each phase (reading the inputs, the engine, writing rows, warnings and traces)
+        and, on Linux, the most memory the process held in each.
 
         Example:
           saima results compute --postgres "Host=db;Username=saima;Database=saima" --scheme county --period 2025-11 --phases
@@ -124,6 +125,10 @@ internal static class AuditCommands
             if (laps is not null)
             {
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"phases: total {laps.TotalSeconds:0.000}; {laps}"));
+                if (laps.Peaks.Count > 0)
+                {
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak MB: {laps.PeaksLine()}"));
+                }
             }
         }));
         return command;

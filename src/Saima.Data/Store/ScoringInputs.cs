@@ -131,6 +131,17 @@ public sealed class ScoringInputs
                      select new { u.Id, u.Code, u.Name, su.Track }).ToList();
         units.Sort((a, b) => string.CompareOrdinal(a.Code, b.Code));
         var unitCode = units.ToDictionary(u => u.Id, u => u.Code);
+        var unitIndex = new Dictionary<long, int>(units.Count);
+        for (int u = 0; u < units.Count; u++)
+        {
+            unitIndex[units[u].Id] = u;
+        }
+
+        var indicatorIndex = new Dictionary<long, int>(indicators.Count);
+        for (int i = 0; i < indicators.Count; i++)
+        {
+            indicatorIndex[indicators[i].Id] = i;
+        }
         bool hasTracks = units.Any(u => u.Track is not null);
 
         // Codes the engine takes: its indicators, then denominators (reported indicators used only to divide).
@@ -139,34 +150,29 @@ public sealed class ScoringInputs
         var scoredIndicators = new HashSet<string>(scheme.Indicators.Select(i => i.Code), StringComparer.Ordinal);
 
         // Published revisions (per period, then unit and indicator, the highest entered by asOf), read
-        // period by period. Keyed by period first, so that a figure's key hashes no string: a township
-        // scheme's window is millions of figures.
-        var levels = new Dictionary<string, Dictionary<(long Unit, long Indicator), (int Revision, double? Value)>>(StringComparer.Ordinal);
-        var none = new Dictionary<(long Unit, long Indicator), (int Revision, double? Value)>();
+        // period by period into a table of the scheme's units by its indicators (see PeriodLevels):
+        // a township scheme's window is millions of figures, which a dictionary would hold at three
+        // times the memory.
+        var levels = new Dictionary<string, PeriodLevels>(StringComparer.Ordinal);
+        var none = new PeriodLevels(units.Count, indicators.Count);
         long rowsRead = 0;
-        Dictionary<(long Unit, long Indicator), (int Revision, double? Value)> LevelsAt(string p) => levels.GetValueOrDefault(p) ?? none;
-        Dictionary<(long Unit, long Indicator), (int Revision, double? Value)> Into(string p, int room = 0)
+        PeriodLevels LevelsAt(string p) => levels.GetValueOrDefault(p) ?? none;
+        PeriodLevels Into(string p)
         {
             if (!levels.TryGetValue(p, out var into))
             {
-                levels[p] = into = new(room);
+                levels[p] = into = new PeriodLevels(units.Count, indicators.Count);
             }
 
             return into;
         }
 
-        void Keep(Dictionary<(long Unit, long Indicator), (int Revision, double? Value)> into, long unitId, long indicatorId, int revision, double? value)
+        void Keep(PeriodLevels into, long unitId, long indicatorId, int revision, double? value)
         {
             rowsRead++;
-            if (!unitCode.ContainsKey(unitId))
+            if (unitIndex.TryGetValue(unitId, out int u) && indicatorIndex.TryGetValue(indicatorId, out int i))
             {
-                return;
-            }
-
-            var key = (unitId, indicatorId);
-            if (!into.TryGetValue(key, out var have) || have.Revision < revision)
-            {
-                into[key] = (revision, value);
+                into.Keep(u, i, revision, value);
             }
         }
 
@@ -186,12 +192,10 @@ public sealed class ScoringInputs
         }
 
         // Figures of one period (its code not read per row).
-        // Room for a whole period at once (every unit × indicator) when all of it is read: a township
-        // period's 2 M figures would otherwise be re-hashed a score of times as the dictionary grows.
-        void ReadPeriod(string period, IQueryable<Figure> figures, bool whole = false)
+        void ReadPeriod(string period, IQueryable<Figure> figures)
         {
             bool ofKind = Scoring.Period.TryParse(period, out Period p) && p.Kind == kind;
-            var into = Into(period, whole ? units.Count * indicators.Count : 0);
+            var into = Into(period);
             foreach (var f in figures.Select(f => new { f.UnitId, f.IndicatorId, f.Value, f.Revision }).AsEnumerable())
             {
                 if (!ofKind)
@@ -221,8 +225,8 @@ public sealed class ScoringInputs
         // The reported indicators the engine takes, by code; the rows each period makes, kept until figures are read again.
         var reportedByCode = indicators.Where(i => i.GrowthOfId is null && engineCodes.Contains(i.Code)).ToList();
         reportedByCode.Sort((a, b) => string.CompareOrdinal(a.Code, b.Code));
-        var rowsMade = new Dictionary<string, List<InputRow>>(StringComparer.Ordinal);
-        long rowsMadeAt = -1;
+        int[] reportedAt = reportedByCode.Select(i => indicatorIndex[i.Id]).ToArray();
+        int[] growthAt = growthIndicators.Select(i => indicatorIndex.GetValueOrDefault(i.GrowthOfId!.Value, -1)).ToArray();
 
         // What came before the figures: the scheme, its units and indicators (and in a new process,
         // the store's model and its first queries being compiled).
@@ -258,7 +262,7 @@ public sealed class ScoringInputs
                 window.Add(p);
                 if (only is null && complete.Add(p))
                 {
-                    ReadPeriod(p, published.Where(f => f.Period == p), whole: true);
+                    ReadPeriod(p, published.Where(f => f.Period == p));
                 }
                 else if (only is not null && !complete.Contains(p))
                 {
@@ -291,7 +295,7 @@ public sealed class ScoringInputs
                 }
 
                 Add(q);
-                if (RowsOf(q).Count > 0)
+                if (RowsOf(q).Any())
                 {
                     previous = q;
                     break;
@@ -345,31 +349,28 @@ public sealed class ScoringInputs
 
         phases?.Lap("inputs.figures");
 
-        // Rows of the dataset: reported figures the scheme uses, then derived growth.
-        var rows = new List<InputRow>(levels.Values.Sum(at => at.Count));
-        var periodsWithRows = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string p in window)
-        {
-            List<InputRow> own = RowsOf(p);
-            if (own.Count > 0)
-            {
-                periodsWithRows.Add(p);
-                rows.AddRange(own);
-            }
-        }
-
-        if (!periodsWithRows.Contains(period))
+        // The periods of the window that give the engine rows (reported figures the scheme uses, zeros,
+        // derived growth), in the window's order. The rows themselves are made as they are fed to the
+        // engine and the hash, a period at a time, and never held all at once.
+        var periodsWithRows = window.Where(p => RowsOf(p).Any()).ToList();
+        if (!periodsWithRows.Contains(period, StringComparer.Ordinal))
         {
             throw new WorkflowException($"period {period} of scheme '{schemeRow.Code}' has no published figures to score");
         }
 
-        // Targets of the years scored; read after the rows, so filled in afterwards.
+        phases?.Lap("inputs.rows");
+
+        // Targets of the years scored, of the scored indicators: a table of units by indicators per year.
         var years = periodsWithRows.Select(p => int.Parse(p.AsSpan(0, 4), CultureInfo.InvariantCulture)).Distinct().ToList();
-        var targets = new Dictionary<(long UnitId, long IndicatorId, int Year), double>(units.Count * scoredIndicators.Count * years.Count);
+        var scoredIds = indicators.Where(i => scoredIndicators.Contains(i.Code)).Select(i => i.Id).ToHashSet();
+        var targets = years.ToDictionary(y => y, _ => new PeriodLevels(units.Count, indicators.Count));
         foreach (var t in db.Targets.AsNoTracking().Where(t => t.SchemeId == version.SchemeId && years.Contains(t.Year))
                      .Select(t => new { t.UnitId, t.IndicatorId, t.Year, t.Value }).AsEnumerable())
         {
-            targets.Add((t.UnitId, t.IndicatorId, t.Year), t.Value);
+            if (scoredIds.Contains(t.IndicatorId) && unitIndex.TryGetValue(t.UnitId, out int u) && indicatorIndex.TryGetValue(t.IndicatorId, out int i))
+            {
+                targets[t.Year].Keep(u, i, 0, t.Value);
+            }
         }
 
         if (hinted)
@@ -378,31 +379,6 @@ public sealed class ScoringInputs
         }
 
         phases?.Lap("inputs.targets");
-        var scoredIds = indicators.Where(i => scoredIndicators.Contains(i.Code)).Select(i => i.Id).ToHashSet();
-        string? yearOf = null;
-        int year = 0;
-        for (int r = 0; r < rows.Count; r++)
-        {
-            InputRow row = rows[r];
-            if (!ReferenceEquals(row.Period, yearOf))
-            {
-                yearOf = row.Period;
-                year = int.Parse(row.Period.AsSpan(0, 4), CultureInfo.InvariantCulture);
-            }
-
-            if (scoredIds.Contains(row.IndicatorId) && targets.TryGetValue((row.UnitId, row.IndicatorId, year), out double t))
-            {
-                rows[r] = row with { Target = t };
-            }
-        }
-
-        // Made in order already (periods in the window's order, units and indicators by code); checked, not assumed.
-        if (!InOrder(rows))
-        {
-            rows.Sort(InputOrder);
-        }
-
-        phases?.Lap("inputs.rows");
 
         // Only approved items: proposed, rejected and withdrawn ones are never given to the engine.
         var adjustments = db.Adjustments.AsNoTracking().Where(a => a.SchemeId == version.SchemeId && a.Status == AdjustmentStatus.Approved).ToList()
@@ -433,7 +409,30 @@ public sealed class ScoringInputs
             hashed.EndLine();
         }
 
-        foreach (InputRow r in rows)
+        // Made in order (periods in the window's order, units and indicators by code); checked, not assumed.
+        InputRow last = default;
+        foreach (string p in periodsWithRows)
+        {
+            PeriodLevels yearTargets = targets[int.Parse(p.AsSpan(0, 4), CultureInfo.InvariantCulture)];
+            foreach (InputRow made in RowsOf(p))
+            {
+                InputRow r = made;
+                if (yearTargets.TryGet(r.UnitAt, r.IndicatorAt, out double? stated) && stated is { } t)
+                {
+                    r = r with { Target = t };
+                }
+
+                if (last.Period is not null && InputOrder(last, r) >= 0)
+                {
+                    throw new InvalidOperationException($"inputs made out of order: {last.Period} {last.Unit} {last.Code} before {r.Period} {r.Unit} {r.Code}");
+                }
+
+                last = r;
+                AddRow(r);
+            }
+        }
+
+        void AddRow(InputRow r)
         {
             builder.AddFigure(r.Unit, r.Code, r.Period, r.Value, r.Target, -1);
             text.Append("figure ").Append(r.Period).Append('\t').Append(r.Unit).Append('\t').Append(r.Code).Append('\t');
@@ -473,82 +472,83 @@ public sealed class ScoringInputs
             FigureRowsRead = rowsRead,
         };
 
-        // The rows of one period of the window: its reported figures the engine takes, zeros where the
-        // period was published with missing figures counted as zero, and growth derived from its levels.
-        // A period's rows, made once until the next read of figures (which may add to any period's levels).
-        List<InputRow> RowsOf(string p)
+        // The rows of one period of the window, made as they are read (never kept): its reported figures
+        // the engine takes, zeros where the period was published with missing figures counted as zero,
+        // and growth derived from its levels. In order of unit code, then indicator code (the order the
+        // engine and the hash take them in).
+        IEnumerable<InputRow> RowsOf(string p)
         {
-            if (rowsMade.Count > 0 && rowsMadeAt != rowsRead)
-            {
-                rowsMade.Clear();
-            }
-
-            rowsMadeAt = rowsRead;
-            if (!rowsMade.TryGetValue(p, out List<InputRow>? own))
-            {
-                rowsMade[p] = own = MakeRowsOf(p);
-            }
-
-            return own;
-        }
-
-        // In order of unit code, then indicator code (the order the engine and the hash take them in).
-        List<InputRow> MakeRowsOf(string p)
-        {
-            var own = new List<InputRow>();
             var at = LevelsAt(p);
             var yearEarlier = growthIndicators.Count == 0 ? none : LevelsAt(DerivedFigures.YearEarlier(p));
-            foreach (var u in units)
+            bool zero = zeroPeriods.Contains(p);
+            var own = new List<InputRow>(reportedByCode.Count + growthIndicators.Count);
+            for (int u = 0; u < units.Count; u++)
             {
-                int first = own.Count;
-                foreach (Indicator ind in reportedByCode)
+                var unit = units[u];
+                own.Clear();
+                for (int k = 0; k < reportedByCode.Count; k++)
                 {
-                    if (at.TryGetValue((u.Id, ind.Id), out var level))
+                    Indicator ind = reportedByCode[k];
+                    int i = reportedAt[k];
+                    if (at.TryGet(u, i, out double? level))
                     {
-                        double counted = level.Value ?? (zeroPeriods.Contains(p) && scoredIndicators.Contains(ind.Code) && Due(ind, p) ? 0 : double.NaN);
-                        own.Add(new InputRow(p, u.Code, ind.Code, counted, double.NaN, u.Id, ind.Id));
+                        double counted = level ?? (zero && scoredIndicators.Contains(ind.Code) && Due(ind, p) ? 0 : double.NaN);
+                        own.Add(new InputRow(p, unit.Code, ind.Code, counted, double.NaN, u, i));
                     }
-                    else if (zeroPeriods.Contains(p) && scoredIndicators.Contains(ind.Code) && Due(ind, p))
+                    else if (zero && scoredIndicators.Contains(ind.Code) && Due(ind, p))
                     {
                         // Scored indicators due in a zero period and without a figure count 0 there (and only there: no
                         // growth is derived from such a zero). Denominators are left missing: dividing by 0 scores nothing.
-                        own.Add(new InputRow(p, u.Code, ind.Code, 0, double.NaN, u.Id, ind.Id));
+                        own.Add(new InputRow(p, unit.Code, ind.Code, 0, double.NaN, u, i));
                     }
                 }
 
-                foreach (Indicator ind in growthIndicators)
+                for (int k = 0; k < growthIndicators.Count; k++)
                 {
-                    long level = ind.GrowthOfId!.Value;
-                    if (at.TryGetValue((u.Id, level), out var now)
-                        && yearEarlier.TryGetValue((u.Id, level), out var before)
-                        && DerivedFigures.Growth(now.Value, before.Value) is { } growth)
+                    Indicator ind = growthIndicators[k];
+                    int level = growthAt[k];
+                    if (level >= 0
+                        && at.TryGet(u, level, out double? now)
+                        && yearEarlier.TryGet(u, level, out double? before)
+                        && DerivedFigures.Growth(now, before) is { } growth)
                     {
-                        own.Add(new InputRow(p, u.Code, ind.Code, growth, double.NaN, u.Id, ind.Id));
+                        own.Add(new InputRow(p, unit.Code, ind.Code, growth, double.NaN, u, indicatorIndex[ind.Id]));
                     }
                 }
 
                 if (growthIndicators.Count > 0)
                 {
-                    own.Sort(first, own.Count - first, ByCode);
+                    own.Sort(ByCode);
+                }
+
+                foreach (InputRow row in own)
+                {
+                    yield return row;
                 }
             }
-
-            return own;
         }
 
         // The units and indicators of a period whose value `previous` imputation can take.
         HashSet<(string Unit, string Code)> Usable(string p)
         {
-            var value = RowsOf(p).Where(r => !double.IsNaN(r.Value)).ToDictionary(r => (r.Unit, r.Code), r => r.Value);
+            var value = new Dictionary<(int Unit, string Code), double>();
+            foreach (InputRow r in RowsOf(p))
+            {
+                if (!double.IsNaN(r.Value))
+                {
+                    value[(r.UnitAt, r.Code)] = r.Value;
+                }
+            }
+
             var found = new HashSet<(string Unit, string Code)>();
-            foreach (var u in units)
+            for (int u = 0; u < units.Count; u++)
             {
                 foreach (IndicatorDef i in scheme.Indicators)
                 {
-                    if (value.ContainsKey((u.Code, i.Code))
-                        && (i.Denominator is null || (value.TryGetValue((u.Code, i.Denominator), out double d) && d != 0)))
+                    if (value.ContainsKey((u, i.Code))
+                        && (i.Denominator is null || (value.TryGetValue((u, i.Denominator), out double d) && d != 0)))
                     {
-                        found.Add((u.Code, i.Code));
+                        found.Add((units[u].Code, i.Code));
                     }
                 }
             }
@@ -670,20 +670,57 @@ public sealed class ScoringInputs
 
     private static readonly Comparer<InputRow> ByCode = Comparer<InputRow>.Create(static (a, b) => string.CompareOrdinal(a.Code, b.Code));
 
-    private static bool InOrder(List<InputRow> rows)
+    /// <summary>One row the engine is given; <see cref="UnitAt"/> and <see cref="IndicatorAt"/> are the unit's and indicator's places in the scheme's lists.</summary>
+    private readonly record struct InputRow(string Period, string Unit, string Code, double Value, double Target, int UnitAt, int IndicatorAt);
+
+    /// <summary>
+    /// The published levels of one period (or the targets of one year): per unit, a row of the
+    /// scheme's indicators holding the highest revision kept and its value (which may be missing).
+    /// A unit's row is made when its first figure arrives, so a period read for a few indicators
+    /// (reaching back for imputation) costs the units it touches.
+    /// </summary>
+    private sealed class PeriodLevels(int units, int indicators)
     {
-        for (int r = 1; r < rows.Count; r++)
+        private readonly Level[]?[] byUnit = new Level[]?[units];
+
+        /// <summary>How many unit and indicator pairs have a level.</summary>
+        public int Count { get; private set; }
+
+        /// <summary>Keeps the figure when the pair has none yet or a lower revision.</summary>
+        public void Keep(int unit, int indicator, int revision, double? value)
         {
-            if (InputOrder(rows[r - 1], rows[r]) > 0)
+            Level[] row = byUnit[unit] ??= new Level[indicators];
+            ref Level cell = ref row[indicator];
+            if (cell.Has && cell.Revision >= revision)
             {
-                return false;
+                return;
             }
+
+            if (!cell.Has)
+            {
+                Count++;
+            }
+
+            cell = new Level(true, value is null, revision, value ?? 0);
         }
 
-        return true;
-    }
+        /// <summary>The pair's level (null: a figure without a value), or false when it has none.</summary>
+        public bool TryGet(int unit, int indicator, out double? value)
+        {
+            Level[]? row = byUnit[unit];
+            if (row is null || !row[indicator].Has)
+            {
+                value = null;
+                return false;
+            }
 
-    private readonly record struct InputRow(string Period, string Unit, string Code, double Value, double Target, long UnitId, long IndicatorId);
+            Level cell = row[indicator];
+            value = cell.Missing ? null : cell.Value;
+            return true;
+        }
+
+        private readonly record struct Level(bool Has, bool Missing, int Revision, double Value);
+    }
 
     private sealed record AdjustmentRow(string Unit, string? Period, string? Node, double Points, string Reason);
 }
