@@ -98,10 +98,12 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
             // the digest: no object per row is made or held (ResultTable). The digest only reads
             // the arrays, so it is worked out on the other core while the database takes the rows
             // (on PostgreSQL most of that time is the server's: checking each row's keys).
+            // The units' traces are made meanwhile too, after the digest.
             Task<string> digest = Task.Run(() => AuditChain.Digest(computed.Table));
+            Task<UnitTrace.Texts> traces = digest.ContinueWith(_ => UnitTrace.Texts.Of(inputs, computed.Result), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             BulkWriter.WriteResults(db, set.Id, computed.Table, phases);
             db.ResultNodeRanked.AddRange(computed.Table.RankedPerNode().Select(n => new ResultNodeRanked { ResultSetId = set.Id, Node = n.Node, Ranked = n.Ranked }));
-            UnitTrace.Write(db, set.Id, inputs, computed.Result);
+            UnitTrace.Write(db, set.Id, traces.GetAwaiter().GetResult());
             phases?.Lap("traces");
             StoredAnalysis.AtPublication(db, inputs, set.Id, computed.Table.RankedAtRoot(), now);
             phases?.Lap("analysis");

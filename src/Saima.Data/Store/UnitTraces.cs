@@ -156,7 +156,7 @@ public sealed record UnitTrace(
         ResultService.Computed computed = ResultService.Run(inputs);
         try
         {
-            Write(db, set.Id, inputs, computed.Result);
+            Write(db, set.Id, Texts.Of(inputs, computed.Result));
         }
         catch (DbException)
         {
@@ -175,35 +175,72 @@ public sealed record UnitTrace(
     }
 
     /// <summary>
-    /// Stores the traces of a result set's units (inside the caller's transaction, if any; else in
-    /// one of its own), each unit's made and written in turn: one held at a time.
+    /// The traces of a result set's units as UTF-8 JSON, one after another in one buffer: made (on
+    /// another thread) while the set's rows are being written, whose time is mostly the database's,
+    /// then written with <see cref="Write"/>. A township set's are about 57 MB.
     /// </summary>
-    internal static void Write(SaimaDb db, long resultSetId, ScoringInputs inputs, PeriodResult pr)
+    internal sealed class Texts
+    {
+        private readonly ArrayBufferWriter<byte> buffer;
+        private readonly int[] ends;
+        private readonly long[] unitIds;
+
+        private Texts(ArrayBufferWriter<byte> buffer, int[] ends, long[] unitIds)
+        {
+            this.buffer = buffer;
+            this.ends = ends;
+            this.unitIds = unitIds;
+        }
+
+        /// <summary>How many units' traces.</summary>
+        public int Count => ends.Length;
+
+        /// <summary>Makes every unit's trace, in the engine's order of units.</summary>
+        public static Texts Of(ScoringInputs inputs, PeriodResult pr)
+        {
+            int units = pr.Data.Units.Length;
+            var buffer = new ArrayBufferWriter<byte>();
+            int[] ends = new int[units];
+            long[] unitIds = new long[units];
+            using var w = new Utf8JsonWriter(buffer, JsonOptions);
+            for (int u = 0; u < units; u++)
+            {
+                w.Reset(buffer);
+                UnitTrace.Of(inputs, pr, u).WriteJson(w);
+                w.Flush();
+                ends[u] = buffer.WrittenCount;
+                unitIds[u] = inputs.UnitIds[pr.Data.Units[u]];
+            }
+
+            return new Texts(buffer, ends, unitIds);
+        }
+
+        /// <summary>The unit's store id and its trace.</summary>
+        public (long UnitId, ReadOnlyMemory<byte> Utf8) this[int u]
+        {
+            get
+            {
+                int start = u == 0 ? 0 : ends[u - 1];
+                return (unitIds[u], buffer.WrittenMemory[start..ends[u]]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stores the traces of a result set's units, made beforehand (<see cref="Texts.Of"/>), inside
+    /// the caller's transaction if any, else in one of its own.
+    /// </summary>
+    internal static void Write(SaimaDb db, long resultSetId, Texts texts)
     {
         if (db.Database.CurrentTransaction is not null)
         {
-            WriteAll();
+            BulkWriter.WriteTexts(db, "unit_traces", "unit_id", "trace", resultSetId, texts.Count, u => texts[u]);
             return;
         }
 
         using var tx = db.Database.BeginTransaction();
-        WriteAll();
+        BulkWriter.WriteTexts(db, "unit_traces", "unit_id", "trace", resultSetId, texts.Count, u => texts[u]);
         tx.Commit();
-
-        // One buffer and one JSON writer for all units: each trace is written as UTF-8 and handed on as such.
-        void WriteAll()
-        {
-            var buffer = new ArrayBufferWriter<byte>();
-            using var w = new Utf8JsonWriter(buffer, JsonOptions);
-            BulkWriter.WriteTexts(db, "unit_traces", "unit_id", "trace", resultSetId, pr.Data.Units.Length, u =>
-            {
-                buffer.ResetWrittenCount();
-                w.Reset(buffer);
-                Of(inputs, pr, u).WriteJson(w);
-                w.Flush();
-                return (inputs.UnitIds[pr.Data.Units[u]], buffer.WrittenMemory);
-            });
-        }
     }
 
     private static double? Num(double v) => double.IsNaN(v) ? null : v;
