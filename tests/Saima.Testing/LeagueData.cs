@@ -89,6 +89,7 @@ public static class LeagueData
         var open = new ResultSet { SchemeId = scheme.Id, SchemeVersionId = version, Period = "2025-07", ComputedAt = DateTimeOffset.UnixEpoch, ComputedBy = "office.wang", InputHash = "open" };
         db.ResultSets.Add(open);
         db.SaveChanges();
+        ResultPartitions.AddEmpty(db, open.Id);
         foreach (Unit u in units)
         {
             db.ResultRows.Add(new ResultRow { ResultSetId = open.Id, UnitId = u.Id, Node = "Total", Score = 12.34, Rank = 1 });

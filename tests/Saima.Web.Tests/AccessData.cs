@@ -186,6 +186,7 @@ internal static class AccessData
         var preview = new ResultSet { SchemeId = scheme.Id, SchemeVersionId = version, Period = "2025-07", ComputedAt = DateTimeOffset.UnixEpoch, ComputedBy = "seed.office", InputHash = "open" };
         db.ResultSets.Add(preview);
         db.SaveChanges();
+        ResultPartitions.AddEmpty(db, preview.Id);
         foreach (string unit in Units)
         {
             db.ResultRows.Add(new ResultRow { ResultSetId = preview.Id, UnitId = ids[unit], Node = "Total", Score = 12.34, Rank = 1 });

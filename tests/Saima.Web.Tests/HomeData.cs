@@ -1,4 +1,5 @@
 using Saima.Data;
+using Saima.Data.Store;
 using Saima.Web.Features.Shared;
 
 namespace Saima.Web.Tests;
@@ -32,6 +33,7 @@ internal static class HomeData
             var set = new ResultSet { SchemeId = scheme.Id, SchemeVersionId = version.Id, Period = period, ComputedAt = at, ComputedBy = "office", InputHash = period };
             db.ResultSets.Add(set);
             db.SaveChanges();
+            ResultPartitions.AddEmpty(db, set.Id);
 
             // In 2025-11 the units rank in code order (甲县 first, 91.50); other periods in reverse,
             // so a page that shows the wrong period is caught.

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Saima.Data;
+using Saima.Data.Store;
 
 namespace Saima.Web.Tests;
 
@@ -30,6 +31,7 @@ public sealed class LeagueCacheTests
             };
             db.ResultSets.Add(corrected);
             db.SaveChanges();
+            ResultPartitions.AddEmpty(db, corrected.Id);
             string[] order = ["C03", "C01", "C04", "C05", "C02"];
             foreach (Unit u in db.Units.ToList())
             {

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Saima.Data;
 using Saima.Data.Demo;
+using Saima.Data.Store;
 using Saima.Web.Features.Paging;
 
 namespace Saima.Web.Tests;
@@ -109,6 +110,7 @@ public sealed class MatrixQueryTests : IClassFixture<MatrixQueryTests.Stores>
             };
             db.ResultSets.Add(corrected);
             await db.SaveChangesAsync();
+            ResultPartitions.AddEmpty(db, corrected.Id);
             string[] order = ["C03", "C04", "C05", "C01", "C02"];
             foreach (Unit u in await db.Units.ToListAsync())
             {

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -81,7 +80,7 @@ internal static class BulkWriter
     private static void CopyPostgres(NpgsqlConnection pg, long resultSetId, ResultTable table, PublishPhases? phases)
     {
         byte[][] nodes = Enumerable.Range(0, table.Nodes).Select(k => Encoding.UTF8.GetBytes(table.Node(k))).ToArray();
-        using (var copy = new PgCopyWriter(pg, NewPartition(pg, "result_rows", resultSetId) + " (result_set_id, unit_id, node, value, score, rank, track_rank, rank_change) FROM STDIN (FORMAT BINARY)"))
+        using (var copy = new PgCopyWriter(pg, ResultPartitions.Create(pg, "result_rows", resultSetId) + " (result_set_id, unit_id, node, value, score, rank, track_rank, rank_change) FROM STDIN (FORMAT BINARY)"))
         {
             for (int u = 0; u < table.Units; u++)
             {
@@ -103,14 +102,14 @@ internal static class BulkWriter
             copy.Complete();
         }
 
-        AttachPartition(pg, "result_rows", resultSetId);
+        ResultPartitions.Attach(pg, "result_rows", resultSetId);
         phases?.Lap("rows.copy");
         if (table.WarningCount == 0)
         {
             return;
         }
 
-        using (var copy = new PgCopyWriter(pg, NewPartition(pg, "warning_results", resultSetId) + " (result_set_id, unit_id, indicator, value, target, completion, expected, gap, level) FROM STDIN (FORMAT BINARY)"))
+        using (var copy = new PgCopyWriter(pg, ResultPartitions.Create(pg, "warning_results", resultSetId) + " (result_set_id, unit_id, indicator, value, target, completion, expected, gap, level) FROM STDIN (FORMAT BINARY)"))
         {
             foreach (WarningResult w in table.Warnings())
             {
@@ -129,46 +128,8 @@ internal static class BulkWriter
             copy.Complete();
         }
 
-        AttachPartition(pg, "warning_results", resultSetId);
+        ResultPartitions.Attach(pg, "warning_results", resultSetId);
         phases?.Lap("warnings.copy");
-    }
-
-    /// <summary>
-    /// Makes the table of one result set's rows of a partitioned result table (result_rows,
-    /// warning_results: schema version 33), without an index yet; returns the start of the COPY
-    /// into it. In the publication's transaction: if it fails, the table is gone with it.
-    /// </summary>
-    private static string NewPartition(NpgsqlConnection pg, string table, long resultSetId)
-    {
-        string part = PartitionOf(table, resultSetId);
-        Execute(pg, $"CREATE TABLE {part} (LIKE {table} INCLUDING DEFAULTS)");
-        return $"COPY {part}";
-    }
-
-    /// <summary>
-    /// Attaches the set's table as its partition. Attaching builds its primary key in one pass over
-    /// the rows (sorting them once, instead of inserting millions of entries one by one into an
-    /// index) and checks that every row is the set's; the statistics are gathered at once, so that
-    /// the pages' first queries of the new set are planned with them. Readers of other sets are not
-    /// held up: attaching takes a lock that lets them read.
-    /// </summary>
-    private static void AttachPartition(NpgsqlConnection pg, string table, long resultSetId)
-    {
-        string part = PartitionOf(table, resultSetId);
-        string from = resultSetId.ToString(CultureInfo.InvariantCulture);
-        string to = (resultSetId + 1).ToString(CultureInfo.InvariantCulture);
-        Execute(pg, $"ALTER TABLE {table} ATTACH PARTITION {part} FOR VALUES FROM ({from}) TO ({to})");
-        Execute(pg, $"ANALYZE {part}");
-    }
-
-    /// <summary>The name of a result set's partition of a result table: result_rows_s123.</summary>
-    internal static string PartitionOf(string table, long resultSetId) =>
-        string.Create(CultureInfo.InvariantCulture, $"{table}_s{resultSetId}");
-
-    private static void Execute(NpgsqlConnection pg, string sql)
-    {
-        using var command = new NpgsqlCommand(sql, pg) { CommandTimeout = 0 };
-        command.ExecuteNonQuery();
     }
 
     private static void InsertSqlite(SqliteConnection connection, SqliteTransaction tx, long resultSetId, ResultTable table, PublishPhases? phases)

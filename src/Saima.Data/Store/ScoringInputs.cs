@@ -394,63 +394,96 @@ public sealed class ScoringInputs
             return c != 0 ? c : string.CompareOrdinal(a.Reason, b.Reason);
         });
 
-        // One pass over the sorted inputs feeds both the engine and the canonical text, so the hash is of exactly what was scored.
-        using var hashed = new HashedText(keepText);
-        StringBuilder text = hashed.Line;
-        text.Append(history == InputHistory.All ? "saima-inputs 1\n" : "saima-inputs 2\n");
-        text.Append(CultureInfo.InvariantCulture, $"scheme {schemeRow.Code} version {version.Version} period {period}\n");
-        text.Append(CultureInfo.InvariantCulture, $"json {version.Json.Length}\n").Append(version.Json).Append('\n');
-        hashed.EndLine();
-        var builder = new DatasetBuilder(scheme, attributeNames: null, declaredUnits: true, hasTracks: hasTracks);
-        foreach (var u in units)
-        {
-            builder.DeclareUnit(u.Code, u.Name, u.Track, null, -1);
-            text.Append("unit ").Append(u.Code).Append('\t').Append(u.Track ?? "-").Append('\n');
-            hashed.EndLine();
-        }
-
+        // The same rows, in the same order, feed the engine's dataset (here) and the canonical text
+        // and its hash (on another thread, at the same time), so the hash is of exactly what was scored.
         // Made in order (periods in the window's order, units and indicators by code); checked, not assumed.
-        InputRow last = default;
-        foreach (string p in periodsWithRows)
+        IEnumerable<InputRow> Rows()
         {
-            PeriodLevels yearTargets = targets[int.Parse(p.AsSpan(0, 4), CultureInfo.InvariantCulture)];
-            foreach (InputRow made in RowsOf(p))
+            InputRow last = default;
+            foreach (string p in periodsWithRows)
             {
-                InputRow r = made;
-                if (yearTargets.TryGet(r.UnitAt, r.IndicatorAt, out double? stated) && stated is { } t)
+                PeriodLevels yearTargets = targets[int.Parse(p.AsSpan(0, 4), CultureInfo.InvariantCulture)];
+                foreach (InputRow made in RowsOf(p))
                 {
-                    r = r with { Target = t };
-                }
+                    InputRow r = made;
+                    if (yearTargets.TryGet(r.UnitAt, r.IndicatorAt, out double? stated) && stated is { } t)
+                    {
+                        r = r with { Target = t };
+                    }
 
-                if (last.Period is not null && InputOrder(last, r) >= 0)
-                {
-                    throw new InvalidOperationException($"inputs made out of order: {last.Period} {last.Unit} {last.Code} before {r.Period} {r.Unit} {r.Code}");
-                }
+                    if (last.Period is not null && InputOrder(last, r) >= 0)
+                    {
+                        throw new InvalidOperationException($"inputs made out of order: {last.Period} {last.Unit} {last.Code} before {r.Period} {r.Unit} {r.Code}");
+                    }
 
-                last = r;
-                AddRow(r);
+                    last = r;
+                    yield return r;
+                }
             }
         }
 
-        void AddRow(InputRow r)
+        using var hashed = new HashedText(keepText);
+        Task<(string Hash, string? Text)> hashing = Task.Run(() =>
         {
-            builder.AddFigure(r.Unit, r.Code, r.Period, r.Value, r.Target, -1);
-            text.Append("figure ").Append(r.Period).Append('\t').Append(r.Unit).Append('\t').Append(r.Code).Append('\t');
-            Number(text, r.Value).Append('\t');
-            Number(text, r.Target).Append('\n');
+            StringBuilder text = hashed.Line;
+            text.Append(history == InputHistory.All ? "saima-inputs 1\n" : "saima-inputs 2\n");
+            text.Append(CultureInfo.InvariantCulture, $"scheme {schemeRow.Code} version {version.Version} period {period}\n");
+            text.Append(CultureInfo.InvariantCulture, $"json {version.Json.Length}\n").Append(version.Json).Append('\n');
             hashed.EndLine();
+            foreach (var u in units)
+            {
+                text.Append("unit ").Append(u.Code).Append('\t').Append(u.Track ?? "-").Append('\n');
+                hashed.EndLine();
+            }
+
+            foreach (InputRow r in Rows())
+            {
+                text.Append("figure ").Append(r.Period).Append('\t').Append(r.Unit).Append('\t').Append(r.Code).Append('\t');
+                Number(text, r.Value).Append('\t');
+                Number(text, r.Target).Append('\n');
+                hashed.EndLine();
+            }
+
+            foreach (AdjustmentRow a in adjustments)
+            {
+                text.Append("adjust ").Append(a.Unit).Append('\t').Append(a.Period ?? "*").Append('\t').Append(a.Node ?? "*").Append('\t');
+                Number(text, a.Points).Append('\t').Append(a.Reason.ReplaceLineEndings(" ")).Append('\n');
+                hashed.EndLine();
+            }
+
+            string h = hashed.Finish(out string? whole);
+            return (h, whole);
+        });
+
+        var builder = new DatasetBuilder(scheme, attributeNames: null, declaredUnits: true, hasTracks: hasTracks);
+        Dataset dataset;
+        try
+        {
+            foreach (var u in units)
+            {
+                builder.DeclareUnit(u.Code, u.Name, u.Track, null, -1);
+            }
+
+            foreach (InputRow r in Rows())
+            {
+                builder.AddFigure(r.Unit, r.Code, r.Period, r.Value, r.Target, -1);
+            }
+
+            foreach (AdjustmentRow a in adjustments)
+            {
+                builder.AddAdjustment(a.Unit, a.Points, a.Period, a.Node, a.Reason, -1);
+            }
+
+            dataset = builder.Build();
+        }
+        catch
+        {
+            // The text's thread reads what this one does: it is let finish before the builder's failure goes up.
+            ((IAsyncResult)hashing).AsyncWaitHandle.WaitOne();
+            throw;
         }
 
-        foreach (AdjustmentRow a in adjustments)
-        {
-            builder.AddAdjustment(a.Unit, a.Points, a.Period, a.Node, a.Reason, -1);
-            text.Append("adjust ").Append(a.Unit).Append('\t').Append(a.Period ?? "*").Append('\t').Append(a.Node ?? "*").Append('\t');
-            Number(text, a.Points).Append('\t').Append(a.Reason.ReplaceLineEndings(" ")).Append('\n');
-            hashed.EndLine();
-        }
-
-        Dataset dataset = builder.Build();
-        string hash = hashed.Finish(out string? canonical);
+        (string hash, string? canonical) = hashing.GetAwaiter().GetResult();
         phases?.Lap("inputs.dataset+hash");
         long[] ids = new long[dataset.UnitCodes.Length];
         var idByCode = units.ToDictionary(u => u.Code, u => u.Id, StringComparer.Ordinal);

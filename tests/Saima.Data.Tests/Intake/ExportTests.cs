@@ -1,4 +1,5 @@
 using Saima.Data.Intake;
+using Saima.Data.Store;
 
 namespace Saima.Data.Tests.Intake;
 
@@ -22,6 +23,8 @@ public sealed class ExportTests(Stores stores)
             db.AddRange(older, rs);
             db.SaveChanges();
             resultSetId = rs.Id;
+            ResultPartitions.AddEmpty(db, older.Id);
+            ResultPartitions.AddEmpty(db, rs.Id);
             db.AddRange(
                 new ResultRow { ResultSetId = rs.Id, UnitId = world.Units["001"], Node = "AIR", Value = 86.3, Score = 92.5, Rank = 1, TrackRank = 1, RankChange = 2 },
                 new ResultRow { ResultSetId = rs.Id, UnitId = world.Units["003"], Node = "AIR", Value = 89, Score = 80, Rank = 2, TrackRank = 1, RankChange = -1 },

@@ -127,6 +127,7 @@ public sealed class InputWindowTests(Stores stores)
         var set = new ResultSet { SchemeId = w.Scheme.Id, SchemeVersionId = version, Period = "2025-12", ComputedAt = now, ComputedBy = "office", InputHash = all.InputHash, ExplainJson = computed.ExplainJson };
         w.Db.ResultSets.Add(set);
         w.Db.SaveChanges();
+        ResultPartitions.AddEmpty(w.Db, set.Id);
         w.Db.ResultRows.AddRange(computed.Rows.Select(r => new ResultRow { ResultSetId = set.Id, UnitId = r.UnitId, Node = r.Node, Value = r.Value, Score = r.Score, Rank = r.Rank, TrackRank = r.TrackRank, RankChange = r.RankChange }));
         w.Db.WarningResults.AddRange(computed.Warnings.Select(x => new WarningResult { ResultSetId = set.Id, UnitId = x.UnitId, Indicator = x.Indicator, Value = x.Value, Target = x.Target, Completion = x.Completion, Expected = x.Expected, Gap = x.Gap, Level = x.Level }));
         w.Db.SaveChanges();

@@ -22,7 +22,7 @@ public sealed class ResultPartitionTests(Stores stores)
         long may = w.PublishRevenue("2025-05", ("C01", 100), ("C02", 120), ("C03", 90), ("C04", 80)).Results.Id;
         long june = w.PublishRevenue("2025-06", ("C01", 110), ("C02", 125), ("C03", 95), ("C04", 70)).Results.Id;
 
-        Partitions(w, "result_rows").ShouldBe(["result_rows_before_33", BulkWriter.PartitionOf("result_rows", may), BulkWriter.PartitionOf("result_rows", june)], ignoreOrder: true);
+        Partitions(w, "result_rows").ShouldBe(["result_rows_before_33", ResultPartitions.NameOf("result_rows", may), ResultPartitions.NameOf("result_rows", june)], ignoreOrder: true);
         using (SaimaDb fresh = SaimaDb.Open(w.Store))
         {
             fresh.ResultRows.Count(r => r.ResultSetId == june).ShouldBe(fresh.ResultRows.Count(r => r.ResultSetId == may));
@@ -38,7 +38,7 @@ public sealed class ResultPartitionTests(Stores stores)
 
         // A row of another set cannot be put in the set's partition.
         Should.Throw<Npgsql.PostgresException>(() => Execute(w,
-            $"INSERT INTO {BulkWriter.PartitionOf("result_rows", june)} (result_set_id, unit_id, node) VALUES ({may}, {w.Unit("C01")}, 'X')")).SqlState.ShouldBe("23514");
+            $"INSERT INTO {ResultPartitions.NameOf("result_rows", june)} (result_set_id, unit_id, node) VALUES ({may}, {w.Unit("C01")}, 'X')")).SqlState.ShouldBe("23514");
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class ResultPartitionTests(Stores stores)
         Rows(w).ShouldBe(stored);
 
         long july = w.PublishRevenue("2025-07", ("C01", 111), ("C02", 126), ("C03", 96), ("C04", 71)).Results.Id;
-        Partitions(w, "result_rows").ShouldBe(["result_rows_before_33", BulkWriter.PartitionOf("result_rows", july)], ignoreOrder: true);
+        Partitions(w, "result_rows").ShouldBe(["result_rows_before_33", ResultPartitions.NameOf("result_rows", july)], ignoreOrder: true);
         var after = Rows(w);
         after.Where(r => r.ResultSetId != july).ToList().ShouldBe(stored);
         after.Count(r => r.ResultSetId == july).ShouldBe(stored.Count(r => r.ResultSetId == june));

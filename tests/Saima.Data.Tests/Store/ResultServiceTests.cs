@@ -128,6 +128,7 @@ public sealed class ResultServiceTests(Stores stores, ITestOutputHelper output)
             var set = new ResultSet { SchemeId = w.Scheme.Id, SchemeVersionId = version, Period = "2025-06", ComputedAt = w.Clock.GetUtcNow(), ComputedBy = "t", InputHash = "x" };
             w.Db.ResultSets.Add(set);
             w.Db.SaveChanges();
+            ResultPartitions.AddEmpty(w.Db, set.Id);
             w.Db.ResultRows.AddRange(awkward.Select((v, i) => new ResultRow { ResultSetId = set.Id, UnitId = w.Unit("C01"), Node = "N" + i.ToString(CultureInfo.InvariantCulture), Value = v, Score = -v }));
             w.Db.SaveChanges();
         }
