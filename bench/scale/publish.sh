@@ -13,7 +13,8 @@
 # (artifacts/saima-scale, published with `dotnet publish src/Saima.Cli -c Release -o …`).
 #
 # Output: artifacts/bench-scale/publish.tsv (scheme, period, run, phase, seconds, load average at
-# the start of the run), and the medians on stdout.
+# the start of the run; on Linux also the run's peak resident memory in MB as the phase peak_mb),
+# and the medians on stdout.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -42,8 +43,15 @@ printf 'scheme\tperiod\trun\tphase\tseconds\tload\n' >"$TSV"
 for period in "${PERIODS[@]}"; do
     for run in $(seq 1 "$RUNS"); do
         load=$(cut -d' ' -f1 /proc/loadavg)
-        line=$("$BIN/saima" results compute "${STORE[@]}" --scheme "$SCHEME" --period "$period" --phases | grep '^phases:')
+        out=$("$BIN/saima" results compute "${STORE[@]}" --scheme "$SCHEME" --period "$period" --phases)
+        line=$(echo "$out" | grep '^phases:')
         echo "$period run $run (load $load): $line"
+        # "peak MB: inputs.scheme 126, …, commit 700" (Linux): the run's most resident memory, as a phase "peak_mb".
+        peak=$(echo "$out" | grep '^peak MB:' | sed -e 's/^peak MB: //' | tr ',' '\n' | awk '{ if ($2 > m) m = $2 } END { if (m) print m }')
+        if [[ -n $peak ]]; then
+            echo "  peak resident memory $peak MB"
+            printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$SCHEME" "$period" "$run" "peak_mb" "$peak" "$load" >>"$TSV"
+        fi
         # "phases: total 37.262; inputs.figures 10.445, inputs.targets 2.835, …"
         echo "$line" | sed -e 's/^phases: //' -e 's/;/,/' | tr ',' '\n' | sed -e 's/^ *//' | grep -v '^$' |
             while read -r phase seconds; do
