@@ -69,7 +69,8 @@ public static class ResultPartitions
     /// the rows (sorting them once, instead of inserting millions of entries one by one into an
     /// index); the statistics are gathered at once, so that the pages' first queries of the new set
     /// are planned with them. Readers of other sets are not held up: attaching takes a lock on the
-    /// partitioned table that lets them read.
+    /// partitioned table that lets them read. Two publications at once take turns here (the lock is
+    /// held to the end of each one's transaction), always result_rows first, so they cannot deadlock.
     /// </summary>
     internal static void Attach(NpgsqlConnection pg, string table, long resultSetId)
     {

@@ -97,7 +97,8 @@ public sealed class ResultService(SaimaDb db, TimeProvider clock)
             // The rows, warnings and traces go from the engine's arrays straight into the store and
             // the digest: no object per row is made or held (ResultTable). The digest only reads
             // the arrays, so it is worked out on the other core while the database takes the rows
-            // (on PostgreSQL most of that time is the server's: checking each row's keys).
+            // (on PostgreSQL most of that time is the server's: taking the rows and building their
+            // partition's primary key).
             // The units' traces are made meanwhile too, after the digest.
             Task<string> digest = Task.Run(() => AuditChain.Digest(computed.Table));
             Task<UnitTrace.Texts> traces = digest.ContinueWith(_ => UnitTrace.Texts.Of(inputs, computed.Result), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
