@@ -311,10 +311,6 @@ public sealed class ResultRow
     public int? RankChange { get; set; }
 }
 
-/// <summary>
-/// How one unit's scores of a result set came about (<see cref="Store.UnitTrace"/>, compact JSON),
-/// kept when the set is computed so that the unit page reads it instead of scoring the period again.
-/// </summary>
 /// <summary>How many units ranked at one node of a result set, written with the set.</summary>
 public sealed class ResultNodeRanked
 {
@@ -323,6 +319,10 @@ public sealed class ResultNodeRanked
     public int Ranked { get; set; }
 }
 
+/// <summary>
+/// How one unit's scores of a result set came about (<see cref="Store.UnitTrace"/>, compact JSON),
+/// kept when the set is computed so that the unit page reads it instead of scoring the period again.
+/// </summary>
 public sealed class UnitTraceRow
 {
     public long ResultSetId { get; set; }

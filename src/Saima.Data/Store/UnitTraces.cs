@@ -232,15 +232,9 @@ public sealed record UnitTrace(
     /// </summary>
     internal static void Write(SaimaDb db, long resultSetId, Texts texts)
     {
-        if (db.Database.CurrentTransaction is not null)
-        {
-            BulkWriter.WriteTexts(db, "unit_traces", "unit_id", "trace", resultSetId, texts.Count, u => texts[u]);
-            return;
-        }
-
-        using var tx = db.Database.BeginTransaction();
+        using var own = db.Database.CurrentTransaction is null ? db.Database.BeginTransaction() : null;
         BulkWriter.WriteTexts(db, "unit_traces", "unit_id", "trace", resultSetId, texts.Count, u => texts[u]);
-        tx.Commit();
+        own?.Commit();
     }
 
     private static double? Num(double v) => double.IsNaN(v) ? null : v;
